@@ -1,0 +1,28 @@
+from django.urls import path
+
+from digiplan.organisations.views import home, imports, nodes, people
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("organisation/", nodes.organisation_tree, name="organisation_tree"),
+    path("organisation/<int:pk>/", nodes.organisation_detail, name="organisation_detail"),
+    path("organisation/<int:parent_pk>/ny/", nodes.organisation_create, name="organisation_create"),
+    path("organisation/<int:pk>/andra/", nodes.organisation_edit, name="organisation_edit"),
+    path("organisation/<int:pk>/flytta/", nodes.organisation_move, name="organisation_move"),
+    path("organisation/<int:pk>/inaktivera/", nodes.organisation_deactivate,
+         name="organisation_deactivate"),
+    path("organisation/<int:pk>/aktivera/", nodes.organisation_reactivate,
+         name="organisation_reactivate"),
+    path("personer/", people.people_list, name="people_list"),
+    path("personer/ny/", people.person_create, name="person_create"),
+    path("personer/<int:pk>/", people.person_detail, name="person_detail"),
+    path("personer/<int:pk>/andra/", people.person_edit, name="person_edit"),
+    path("roller/<int:pk>/ta-bort/", people.membership_delete, name="membership_delete"),
+    path("rolltitlar/", people.role_titles, name="role_titles"),
+    path("rolltitlar/<int:pk>/ta-bort/", people.role_title_delete, name="role_title_delete"),
+    path("import/", imports.import_start, name="import_start"),
+    path("import/<int:pk>/", imports.import_preview, name="import_preview"),
+    path("import/<int:pk>/bekrafta/", imports.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/avbryt/", imports.import_cancel, name="import_cancel"),
+    path("import/mallar/<str:kind>.<str:fmt>", imports.import_template, name="import_template"),
+]

@@ -1,0 +1,163 @@
+"""People and their memberships, managed by strategists for their huvudman."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from digiplan.organisations import access, services
+from digiplan.organisations.forms import MembershipForm, PersonForm, RoleTitleForm
+from digiplan.organisations.models import Membership, Person, Role, RoleTitle
+from digiplan.organisations.views.nodes import _form_errors
+
+PAGE_SIZE = 50
+
+
+def _require_strategist(request):
+    if not access.is_strategist(request.user):
+        raise PermissionDenied
+    return request.user.huvudman
+
+
+def _person_for_strategist(request, pk: int) -> Person:
+    _require_strategist(request)
+    person = access.people_in_reach(request.user).filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+@login_required
+def people_list(request):
+    _require_strategist(request)
+    people = access.people_in_reach(request.user).order_by("name")
+    query = request.GET.get("q", "").strip()[:100]
+    role = request.GET.get("roll", "")
+    if query:
+        people = people.filter(Q(name__icontains=query) | Q(email__icontains=query))
+    if role in Role.values:
+        people = people.filter(memberships__role=role).distinct()
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("sida"))
+    memberships = Membership.objects.filter(person__in=list(page.object_list)).select_related(
+        "organisation", "title")
+    by_person: dict[int, list[Membership]] = {}
+    for m in memberships:
+        by_person.setdefault(m.person_id, []).append(m)
+    for person in page.object_list:
+        person.membership_list = by_person.get(person.pk, [])
+    return render(request, "organisations/people_list.html", {
+        "page": page, "query": query, "role": role, "roles": Role.choices})
+
+
+@login_required
+def person_create(request):
+    huvudman = _require_strategist(request)
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(actor=request.user, huvudman=huvudman,
+                                            **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s was added. Give them a role below.")
+                             % {"name": person.name})
+            return redirect("person_detail", pk=person.pk)
+    return render(request, "organisations/person_form.html", {"form": form,
+                                                              "title": _("New person")})
+
+
+@login_required
+def person_edit(request, pk: int):
+    person = _person_for_strategist(request, pk)
+    form = PersonForm(request.POST or None, initial={
+        "name": person.name, "email": person.email, "external_id": person.external_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(actor=request.user, person=person, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("person_detail", pk=person.pk)
+    return render(request, "organisations/person_form.html", {
+        "form": form, "person": person, "title": _("Edit %(name)s") % {"name": person.name}})
+
+
+@login_required
+def person_detail(request, pk: int):
+    person = _person_for_strategist(request, pk)
+    managed = access.managed_nodes(request.user).filter(is_active=True)
+    titles = RoleTitle.objects.filter(huvudman=request.user.huvudman)
+    form = MembershipForm(request.POST or None, organisations=managed, titles=titles)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.membership_create(
+                actor=request.user, person=person, organisation=data["organisation"],
+                role=data["role"], title=data["title"], is_teaching=data["is_teaching"])
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The role was added."))
+            return redirect("person_detail", pk=person.pk)
+    return render(request, "organisations/person_detail.html", {
+        "person": person, "form": form,
+        "memberships": person.memberships.select_related("organisation", "title").order_by(
+            "organisation__path"),
+    })
+
+
+@login_required
+@require_POST
+def membership_delete(request, pk: int):
+    _require_strategist(request)
+    membership = Membership.objects.filter(pk=pk, huvudman=request.user.huvudman).select_related(
+        "organisation", "person").first()
+    if membership is None:
+        raise Http404
+    if not access.can_manage(request.user, membership.organisation):
+        raise PermissionDenied
+    if membership.person_id == request.user.pk and membership.role == Role.STRATEGIST and not (
+        Membership.objects.filter(person=request.user, role=Role.STRATEGIST)
+        .exclude(pk=membership.pk).exists()
+    ):
+        messages.error(request, _("You cannot remove your own last strategist role."))
+        return redirect("person_detail", pk=membership.person_id)
+    services.membership_delete(actor=request.user, membership=membership)
+    messages.success(request, _("The role was removed."))
+    return redirect("person_detail", pk=membership.person_id)
+
+
+@login_required
+def role_titles(request):
+    huvudman = _require_strategist(request)
+    form = RoleTitleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if RoleTitle.objects.filter(huvudman=huvudman, name__iexact=form.cleaned_data["name"]
+                                    .strip()).exists():
+            form.add_error("name", _("This title already exists."))
+        else:
+            services.role_title_save(actor=request.user, huvudman=huvudman, **form.cleaned_data)
+            messages.success(request, _("The title was added."))
+            return redirect("role_titles")
+    titles = RoleTitle.objects.filter(huvudman=huvudman).order_by("role", "name")
+    return render(request, "organisations/role_titles.html", {
+        "form": form, "titles": titles, "roles": Role.choices})
+
+
+@login_required
+@require_POST
+def role_title_delete(request, pk: int):
+    huvudman = _require_strategist(request)
+    title = RoleTitle.objects.filter(pk=pk, huvudman=huvudman).first()
+    if title is None:
+        raise Http404
+    services.role_title_delete(actor=request.user, title=title)
+    messages.success(request, _("The title was removed; memberships keep their role."))
+    return redirect("role_titles")

@@ -1,0 +1,8 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("digiplan.accounts.urls")),
+    path("", include("digiplan.organisations.urls")),
+    path("", include("digiplan.audit.urls")),
+]
