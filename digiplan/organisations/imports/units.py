@@ -185,14 +185,14 @@ def plan_units(huvudman: Huvudman, rows: list[UnitRow], *, deactivate_missing: b
     seen_codes: dict[str, int] = {}
     good: list[UnitRow] = []
     for row in rows:
-        if row.key in seen_keys:
-            plan.errors.add(row.line, _("Duplicate: the same unit is on line %(line)s.")
-                            % {"line": seen_keys[row.key]})
-            continue
         if row.school_unit_code and row.school_unit_code in seen_codes:
             plan.errors.add(row.line, _("Duplicate school unit code %(code)s (also on line "
                             "%(line)s).") % {"code": row.school_unit_code,
                                              "line": seen_codes[row.school_unit_code]})
+            continue
+        if row.key in seen_keys:
+            plan.errors.add(row.line, _("Duplicate: the same unit is on line %(line)s.")
+                            % {"line": seen_keys[row.key]})
             continue
         if row.school_unit_code and row.type != OrganisationType.SKOLENHET:
             plan.errors.add(row.line, _("Only school units have a school unit code."))
@@ -304,21 +304,46 @@ def plan_units(huvudman: Huvudman, rows: list[UnitRow], *, deactivate_missing: b
             plan.unchanged += 1
 
     if deactivate_missing:
-        for node in nodes:
-            if node.parent_id is not None and node.is_active and node.pk not in matched_ids:
-                plan.deactivations.append(node)
+        _deactivate_missing(plan, nodes, matched_ids)
     _check_deactivations(plan, nodes, by_id)
     return plan
+
+
+def _final_parents(plan: UnitPlan, nodes) -> dict[int, int | None]:
+    final_parent: dict[int, int | None] = {n.pk: n.parent_id for n in nodes}
+    for change in plan.changes:
+        parent = change.after.get("parent")
+        if isinstance(parent, int):
+            final_parent[change.node.pk] = parent
+    return final_parent
+
+
+def _deactivate_missing(plan: UnitPlan, nodes, matched_ids: set[int]) -> None:
+    """Nodes the file leaves out go inactive, unless something that stays active is below them
+    (a file of units only still keeps the areas they sit in)."""
+    final_parent = _final_parents(plan, nodes)
+    leaving = {n.pk for n in plan.deactivations}
+    has_active_below: set[int] = set()
+    for line, parent in plan.parents.items():
+        if isinstance(parent, Organisation):
+            has_active_below.add(parent.pk)
+        elif parent.line in plan.matched:
+            has_active_below.add(plan.matched[parent.line].pk)
+    for node in sorted(nodes, key=lambda n: -n.depth):
+        if node.parent_id is None:
+            continue
+        stays = node.is_active and node.pk not in leaving and (
+            node.pk in matched_ids or node.pk in has_active_below)
+        if node.is_active and not stays and node.pk not in leaving:
+            plan.deactivations.append(node)
+        if stays and final_parent.get(node.pk):
+            has_active_below.add(final_parent[node.pk])
 
 
 def _check_deactivations(plan: UnitPlan, nodes, by_id) -> None:
     """A node may only go inactive if nothing below it stays active."""
     leaving = {n.pk for n in plan.deactivations}
-    final_parent: dict[int, int] = {n.pk: n.parent_id for n in nodes}
-    for change in plan.changes:
-        parent = change.after.get("parent")
-        if isinstance(parent, int):
-            final_parent[change.node.pk] = parent
+    final_parent = _final_parents(plan, nodes)
     active_children: dict[int, list[int]] = {}
     for node in nodes:
         if node.is_active and node.pk not in leaving and final_parent.get(node.pk):
