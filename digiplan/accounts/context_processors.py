@@ -1,0 +1,34 @@
+"""The main navigation, built here so that every page shows the same links."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from digiplan.organisations.access import is_strategist
+
+# (url name, label, url-name prefixes of the pages that belong to this section)
+_EVERYONE = [
+    ("home", _("Home"), ("home",)),
+    ("organisation_tree", _("Organisation"), ("organisation_",)),
+]
+_STRATEGISTS = [
+    ("people_list", _("People"), ("people_", "person_", "membership_")),
+    ("role_titles", _("Role titles"), ("role_title",)),
+    ("import_start", _("Import"), ("import_",)),
+    ("audit_list", _("Audit trail"), ("audit_",)),
+]
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    entries = _EVERYONE + (_STRATEGISTS if is_strategist(user) else [])
+    # No resolver match on error pages and on responses made by middleware (axes lockout).
+    match = getattr(request, "resolver_match", None)
+    current = (match.url_name or "") if match else ""
+    return {
+        "nav_items": [
+            {"url": reverse(name), "label": str(label), "active": current.startswith(prefixes)}
+            for name, label, prefixes in entries
+        ]
+    }

@@ -1,0 +1,113 @@
+"""Sign-in and password pages (Django's views with our forms) and the two public pages that
+every public-sector service must have: the accessibility statement and the privacy notice."""
+
+import datetime
+import unicodedata
+
+from axes.utils import reset as axes_reset
+from django import forms
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+ERROR_INVALID_LOGIN = _("The e-mail address or password is wrong. Check them and try again.")
+
+# Change when the statement is reviewed; DIGG's model asks for the date it was made.
+ACCESSIBILITY_STATEMENT_DATE = datetime.date(2026, 11, 27)
+
+
+def _email_widget(autofocus: bool = False) -> forms.EmailInput:
+    attrs = {"autocomplete": "email"}
+    if autofocus:
+        attrs["autofocus"] = True
+    return forms.EmailInput(attrs=attrs)
+
+
+class NoColonMixin:
+    """Labels without Django's trailing colon, as Swedish public-sector forms write them."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class EmailAuthenticationForm(NoColonMixin, auth_forms.AuthenticationForm):
+    username = forms.EmailField(label=_("E-mail address"), max_length=254,
+                                widget=_email_widget(autofocus=True))
+    password = forms.CharField(
+        label=_("Password"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    error_messages = {**auth_forms.AuthenticationForm.error_messages, "invalid_login": ERROR_INVALID_LOGIN}
+
+    def clean_username(self) -> str:
+        # Addresses are stored in lower case; axes then also counts failures per one spelling.
+        return self.cleaned_data["username"].strip().lower()
+
+
+def _same_email(a: str, b: str) -> bool:
+    return unicodedata.normalize("NFKC", a).casefold() == unicodedata.normalize("NFKC", b).casefold()
+
+
+class EmailPasswordResetForm(NoColonMixin, auth_forms.PasswordResetForm):
+    """Also reaches people who have no password yet: a new person sets their first one here."""
+
+    email = forms.EmailField(label=_("E-mail address"), max_length=254, widget=_email_widget(True))
+
+    def get_users(self, email):
+        people = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+        # The exact comparison stops look-alike Unicode addresses from receiving someone's link.
+        return (person for person in people if _same_email(email, person.email))
+
+
+class PasswordChangeForm(NoColonMixin, auth_forms.PasswordChangeForm):
+    pass
+
+
+class SetPasswordForm(NoColonMixin, auth_forms.SetPasswordForm):
+    pass
+
+
+class LoginView(auth_views.LoginView):
+    form_class = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = EmailPasswordResetForm
+
+    def form_valid(self, form):
+        self.use_https = self.request.is_secure()
+        return super().form_valid(form)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = SetPasswordForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Whoever can read the mailbox has proved who they are: lift a lockout at once.
+        axes_reset(username=form.user.email)
+        return response
+
+
+def accessibility(request):
+    return render(request, "pages/accessibility.html", {
+        "statement_date": ACCESSIBILITY_STATEMENT_DATE,
+        "support_email": getattr(settings, "SUPPORT_EMAIL", ""),
+    })
+
+
+def privacy(request):
+    return render(request, "pages/privacy.html", {
+        "support_email": getattr(settings, "SUPPORT_EMAIL", ""),
+        "session_minutes": settings.SESSION_COOKIE_AGE // 60,
+        "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    })

@@ -1,0 +1,49 @@
+"""`manage.py demo_logins`: the demo personas' sign-ins, for the README and `make demo`."""
+
+from django.core.management.base import BaseCommand
+from django.db import DatabaseError
+
+from digiplan.organisations.management.commands.seed_demo import ALL_PERSONAS, DEMO_PASSWORD
+from digiplan.organisations.models import Membership, Person
+
+
+class Command(BaseCommand):
+    help = "Skriver ut demoinloggningarna (roll, e-post, lösenord)."
+
+    def handle(self, *args, **options):
+        try:
+            rows = self.rows()
+        except DatabaseError:  # no tables yet: nothing is loaded
+            rows = []
+        if not rows:
+            self.stdout.write(
+                "Demodata är inte inlästa. Kör först: python manage.py seed_demo"
+            )
+            return
+        header = ("Roll", "E-post", "Lösenord", "Enhet")
+        widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+        self.stdout.write("Demoinloggningar:")
+        for row in [header, *rows]:
+            cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+            self.stdout.write("  " + "  ".join(cells).rstrip())
+
+    def rows(self) -> list[tuple[str, str, str, str]]:
+        rows = []
+        for orgnr, persona in ALL_PERSONAS:
+            person = (
+                Person.objects.filter(email=persona.email, huvudman__organisation_number=orgnr)
+                .select_related("huvudman")
+                .first()
+            )
+            if person is None:
+                continue
+            places = sorted(
+                {
+                    m.organisation.name
+                    for m in Membership.objects.filter(person=person).select_related(
+                        "organisation"
+                    )
+                }
+            )
+            rows.append((persona.label, person.email, DEMO_PASSWORD, ", ".join(places)))
+        return rows
