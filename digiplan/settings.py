@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "digiplan.accounts",
     "digiplan.organisations",
     "digiplan.audit",
+    "digiplan.frameworks",
 ]
 
 MIDDLEWARE = [

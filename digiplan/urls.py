@@ -5,4 +5,5 @@ urlpatterns = [
     path("", include("digiplan.accounts.urls")),
     path("", include("digiplan.organisations.urls")),
     path("", include("digiplan.audit.urls")),
+    path("", include("digiplan.frameworks.urls")),
 ]

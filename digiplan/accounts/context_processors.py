@@ -9,6 +9,9 @@ from digiplan.organisations.access import is_strategist
 _EVERYONE = [
     ("home", _("Home"), ("home",)),
     ("organisation_tree", _("Organisation"), ("organisation_",)),
+    ("framework_list", _("Frameworks"), ("framework_", "version_", "item_", "responsibility_",
+                                        "target_", "scale_")),
+    ("my_responsibilities", _("My responsibilities"), ("my_responsibilities",)),
 ]
 _STRATEGISTS = [
     ("people_list", _("People"), ("people_", "person_", "membership_")),

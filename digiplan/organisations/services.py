@@ -273,6 +273,12 @@ def person_update(*, actor, person: Person, **fields) -> Person:
     return person
 
 
+def _membership_summary(membership: Membership) -> dict:
+    """Names, not ids: the trail must stay readable after people and units change."""
+    return {"person": membership.person.name, "organisation": membership.organisation.name,
+            "role": membership.role_label, "teaching": membership.is_teaching}
+
+
 def membership_create(*, actor, person: Person, organisation: Organisation, role: str,
                       title: RoleTitle | None = None, is_teaching: bool = False,
                       external_id: str = "", audit: bool = True) -> Membership:
@@ -293,16 +299,16 @@ def membership_create(*, actor, person: Person, organisation: Organisation, role
         membership.save()
         if audit:
             audit_record(actor=actor, huvudman=person.huvudman, action="membership.create",
-                         obj=membership, after={"person": person.pk, "organisation":
-                         organisation.pk, "role": role, "title": title.name if title else ""})
+                         obj=membership, object_label=f"{person.name} – {organisation.name}",
+                         after=_membership_summary(membership))
     return membership
 
 
 def membership_delete(*, actor, membership: Membership) -> None:
     with transaction.atomic():
         audit_record(actor=actor, huvudman=membership.huvudman, action="membership.delete",
-                     obj=membership, before={"person": membership.person_id, "organisation":
-                     membership.organisation_id, "role": membership.role})
+                     obj=membership, object_label=f"{membership.person.name} – "
+                     f"{membership.organisation.name}", before=_membership_summary(membership))
         membership.delete()
 
 

@@ -37,6 +37,16 @@ def _title(world):
                            name="IT-pedagog").pk
 
 
+def _fw(world):
+    from tests.framework_helpers import build_frameworks
+
+    return build_frameworks(world)
+
+
+HUVUDMAN_READERS = {**dict.fromkeys(PERSONAS, 200), "anonymous": LOGIN, "other_strategist": 404}
+DRAFT_EDITORS = {"anonymous": LOGIN, "strategist": 200, "leader_a": 404, "leader_b": 404,
+                 "staff": 404, "other_strategist": 404}
+
 # url name → (kwargs from the world, expected status per persona)
 EXPECTED = {
     "set_language": (None, {**dict.fromkeys(PERSONAS, 302)}),
@@ -72,6 +82,29 @@ EXPECTED = {
     "import_cancel": (lambda w: {"pk": _pending(w)}, POST_ONLY),
     "import_template": (lambda w: {"kind": "enheter", "fmt": "csv"}, STRATEGISTS_ONLY),
     "audit_list": (None, STRATEGISTS_ONLY),
+    "framework_list": (None, SIGNED_IN_200),
+    "framework_create": (None, STRATEGISTS_ONLY),
+    "framework_import": (None, STRATEGISTS_ONLY),
+    "framework_detail": (lambda w: {"pk": _fw(w).framework.pk},
+                         {**HUVUDMAN_READERS, **dict.fromkeys(PERSONAS[1:5], 302)}),
+    "version_diff": (lambda w: {"pk": _fw(w).framework.pk}, HUVUDMAN_READERS),
+    "version_detail": (lambda w: {"pk": _fw(w).published.pk}, HUVUDMAN_READERS),
+    "version_export": (lambda w: {"pk": _fw(w).published.pk}, HUVUDMAN_READERS),
+    "version_publish": (lambda w: {"pk": _fw(w).draft.pk}, POST_ONLY),
+    "version_new_draft": (lambda w: {"pk": _fw(w).published.pk}, POST_ONLY),
+    "version_archive": (lambda w: {"pk": _fw(w).published.pk}, POST_ONLY),
+    "item_create": (lambda w: {"pk": _fw(w).draft.pk}, DRAFT_EDITORS),
+    "responsibility_create": (lambda w: {"pk": _fw(w).draft.pk}, DRAFT_EDITORS),
+    "target_create": (lambda w: {"pk": _fw(w).draft.pk}, DRAFT_EDITORS),
+    "item_edit": (lambda w: {"pk": _fw(w).draft_item.pk}, DRAFT_EDITORS),
+    "item_move": (lambda w: {"pk": _fw(w).draft_item.pk}, POST_ONLY),
+    "item_delete": (lambda w: {"pk": _fw(w).draft_item.pk}, POST_ONLY),
+    "item_chain": (lambda w: {"pk": _fw(w).published_item.pk}, HUVUDMAN_READERS),
+    "responsibility_delete": (lambda w: {"pk": _fw(w).draft_responsibility.pk}, POST_ONLY),
+    "target_delete": (lambda w: {"pk": _fw(w).draft_target.pk}, POST_ONLY),
+    "scale_list": (None, SIGNED_IN_200),
+    "scale_create": (None, STRATEGISTS_ONLY),
+    "my_responsibilities": (None, SIGNED_IN_200),
 }
 
 

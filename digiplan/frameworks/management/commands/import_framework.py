@@ -1,0 +1,35 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from digiplan.frameworks.exchange import FrameworkFileError, import_framework
+from digiplan.organisations.models import Huvudman
+
+
+class Command(BaseCommand):
+    help = "Loads a framework file (YAML) as a new draft, or published with --publish."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--huvudman", help="organisation number; omit for built-in content")
+        parser.add_argument("--publish", action="store_true")
+
+    def handle(self, *args, **options):
+        huvudman = None
+        if options["huvudman"]:
+            huvudman = Huvudman.objects.filter(organisation_number=options["huvudman"]).first()
+            if huvudman is None:
+                raise CommandError(f"Ingen huvudman med organisationsnummer {options['huvudman']}.")
+        try:
+            text = Path(options["file"]).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandError(f"Filen kunde inte läsas: {error}") from None
+        try:
+            version = import_framework(text, huvudman=huvudman, actor=None,
+                                       publish=options["publish"])
+        except FrameworkFileError as error:
+            for line, message in error.errors:
+                self.stderr.write(f"Rad {line}: {message}")
+            raise CommandError("Filen importerades inte; inget har ändrats.") from None
+        self.stdout.write(f"{version.framework.name}: {version.items.count()} punkter, "
+                          f"{version.label}.")

@@ -1,0 +1,174 @@
+"""Reads behind the framework pages: the tree, diffs, the chain of steering, responsibilities."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from digiplan.frameworks.access import visible_items
+from digiplan.frameworks.models import (
+    Framework,
+    FrameworkVersion,
+    Item,
+    Responsibility,
+    VersionStatus,
+)
+from digiplan.organisations.access import memberships_of
+
+
+def item_tree(version: FrameworkVersion) -> list[Item]:
+    """Items in reading order, each with .depth, .position and .siblings for the page."""
+    items = list(version.items.select_related("scale").prefetch_related(
+        "links__version__framework").order_by("order", "code"))
+    children: dict[int | None, list[Item]] = {}
+    for item in items:
+        children.setdefault(item.parent_id, []).append(item)
+    ordered: list[Item] = []
+
+    def walk(parent_id, depth):
+        siblings = children.get(parent_id, [])
+        for position, item in enumerate(siblings):
+            item.depth, item.position, item.sibling_count = depth, position, len(siblings)
+            ordered.append(item)
+            walk(item.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def current_version(framework: Framework) -> FrameworkVersion | None:
+    return framework.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
+
+
+@dataclass
+class VersionDiff:
+    added: list[Item] = field(default_factory=list)
+    removed: list[Item] = field(default_factory=list)
+    changed: list[tuple[Item, Item, list[str]]] = field(default_factory=list)
+    responsibilities_added: list[str] = field(default_factory=list)
+    responsibilities_removed: list[str] = field(default_factory=list)
+    targets_added: list[str] = field(default_factory=list)
+    targets_removed: list[str] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(vars(self).values())
+
+
+DIFF_FIELDS = ("kind", "title", "description", "respondent", "level_descriptions",
+               "school_forms", "translations")
+
+
+def _signature(item: Item) -> dict:
+    data = {f: getattr(item, f) for f in DIFF_FIELDS}
+    data["scale"] = item.scale.name if item.scale_id else ""
+    data["parent"] = item.parent.code if item.parent_id else ""
+    data["links"] = sorted(f"{link.version.framework.slug}:{link.code}" for link in item.links.all())
+    return data
+
+
+def version_diff(old: FrameworkVersion, new: FrameworkVersion) -> VersionDiff:
+    """What changed from old to new, item by item (items are matched by their code)."""
+    def load(version):
+        return {i.code: i for i in version.items.select_related("scale", "parent").prefetch_related(
+            "links__version__framework")}
+
+    before, after = load(old), load(new)
+    diff = VersionDiff()
+    diff.added = [after[c] for c in sorted(after.keys() - before.keys())]
+    diff.removed = [before[c] for c in sorted(before.keys() - after.keys())]
+    for code in sorted(before.keys() & after.keys()):
+        a, b = _signature(before[code]), _signature(after[code])
+        fields = [f for f in a if a[f] != b[f]]
+        if fields:
+            diff.changed.append((before[code], after[code], fields))
+
+    def texts(version, related):
+        if related == "responsibilities":
+            return {f"{r.get_role_display()}{' (' + r.role_title + ')' if r.role_title else ''}: "
+                    f"{r.text}" for r in version.responsibilities.all()}
+        return {f"{t.metric} {t.school_form} {t.grade_band} = {t.value}".replace("  ", " ")
+                for t in version.targets.all()}
+
+    r_old, r_new = texts(old, "responsibilities"), texts(new, "responsibilities")
+    diff.responsibilities_added = sorted(r_new - r_old)
+    diff.responsibilities_removed = sorted(r_old - r_new)
+    t_old, t_new = texts(old, "targets"), texts(new, "targets")
+    diff.targets_added = sorted(t_new - t_old)
+    diff.targets_removed = sorted(t_old - t_new)
+    return diff
+
+
+def chain_up(item: Item, person) -> list[dict]:
+    """The items this one derives from, and theirs, up to the national strategy: a nested list
+    of {"item": item, "ancestors": [...], "up": [...]}."""
+    visible = set(visible_items(person).values_list("pk", flat=True))
+
+    def up(current: Item, seen: frozenset) -> list[dict]:
+        result = []
+        for target in current.links.select_related("version__framework").all():
+            if target.pk in seen or target.pk not in visible:
+                continue
+            result.append({"item": target, "ancestors": _ancestors(target),
+                           "up": up(target, seen | {target.pk})})
+        # The item's own parents count as well: a goal under an area inherits the area's links.
+        if current.parent_id and not result:
+            parent = current.parent
+            return [{"item": parent, "ancestors": _ancestors(parent), "up": up(parent, seen | {
+                parent.pk}), "is_parent": True}] if parent.pk not in seen else []
+        return result
+
+    return up(item, frozenset({item.pk}))
+
+
+def _ancestors(item: Item) -> list[Item]:
+    chain = []
+    current = item.parent
+    while current is not None:
+        chain.insert(0, current)
+        current = current.parent
+    return chain
+
+
+def chain_down(item: Item, person, depth: int = 0) -> list[dict]:
+    """Everything that cites this item, from the person's own huvudman and the built-ins."""
+    if depth > 10:
+        return []
+    cited_by = visible_items(person).filter(links=item).select_related("version__framework")
+    return [{"item": d, "down": chain_down(d, person, depth + 1)} for d in cited_by]
+
+
+def my_responsibilities(person) -> list[dict]:
+    """Responsibilities that the person's roles carry in the current published frameworks of
+    their organisation, grouped by framework, with the places the person serves."""
+    memberships = list(memberships_of(person))
+    if not memberships or person.huvudman_id is None:
+        return []
+    roles = {m.role for m in memberships}
+    titles = {m.title.name.lower() for m in memberships if m.title_id}
+    query = Responsibility.objects.filter(
+        version__status=VersionStatus.PUBLISHED, role__in=roles,
+        version__framework__huvudman_id=person.huvudman_id,
+    ).select_related("version__framework", "area").order_by(
+        "version__framework__name", "area__order", "order")
+    groups: dict[int, dict] = {}
+    for responsibility in query:
+        responsibility.matches_title = responsibility.role_title.lower() in titles
+        group = groups.setdefault(responsibility.version_id, {
+            "version": responsibility.version, "items": []})
+        group["items"].append(responsibility)
+    places = {m.role: [] for m in memberships}
+    for m in memberships:
+        places[m.role].append(m.organisation.name)
+    for group in groups.values():
+        for r in group["items"]:
+            r.places = places.get(r.role, [])
+    return list(groups.values())
+
+
+def linkable_items(person, version: FrameworkVersion):
+    """Items an item of this version may link to: its own version's items and the published
+    items of every framework the person can read, except this framework's other versions."""
+    return visible_items(person).filter(
+        Q(version=version) | Q(version__status=VersionStatus.PUBLISHED)
+    ).exclude(Q(version__framework=version.framework) & ~Q(version=version)).select_related(
+        "version__framework").order_by("version__framework__name", "order", "code")

@@ -1,0 +1,261 @@
+"""Writes to frameworks. A published version never changes: edits need a new draft."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from digiplan.audit.services import audit_record
+from digiplan.frameworks.models import (
+    Framework,
+    FrameworkVersion,
+    Item,
+    ItemKind,
+    Responsibility,
+    Target,
+    VersionStatus,
+)
+
+ERROR_FROZEN = _("This version is published and cannot be changed. Start a new draft to edit it.")
+ERROR_STALE = _("Someone else changed this draft after you opened it. Reload and try again.")
+ERROR_DRAFT_EXISTS = _("There is already a draft of this framework.")
+ERROR_INDICATOR_SCALE = _("An indicator needs a respondent group and a scale.")
+ERROR_NOT_INDICATOR = _("Only indicators have a respondent group and a scale.")
+ERROR_CODE_TAKEN = _("The code %(code)s is already used in this version.")
+ERROR_PARENT_LOOP = _("An item cannot be placed under itself or one of its own items.")
+ERROR_EMPTY = _("A version without items cannot be published.")
+
+
+def _editable(version: FrameworkVersion, revision: int | None = None) -> FrameworkVersion:
+    version = FrameworkVersion.objects.select_for_update().get(pk=version.pk)
+    if version.is_frozen:
+        raise ValidationError(ERROR_FROZEN, code="frozen")
+    if revision is not None and revision != version.revision:
+        raise ValidationError(ERROR_STALE, code="stale")
+    version.revision += 1
+    version.save(update_fields=["revision"])
+    return version
+
+
+def framework_create(*, actor, huvudman, slug: str, name: str, kind: str, source: str = "",
+                     template: FrameworkVersion | None = None) -> FrameworkVersion:
+    """A new framework of the huvudman, empty or as a copy of any readable published version."""
+    with transaction.atomic():
+        framework = Framework(huvudman=huvudman, slug=slug, name=name, kind=kind, source=source)
+        framework.full_clean(validate_constraints=False)
+        if Framework.objects.filter(huvudman=huvudman, slug=slug).exists():
+            raise ValidationError({"slug": _("This short name is already used.")})
+        framework.save()
+        version = FrameworkVersion.objects.create(framework=framework, created_by=actor,
+                                                  based_on=template)
+        if template is not None:
+            _copy_content(template, version)
+        audit_record(actor=actor, huvudman=huvudman, action="framework.create", obj=framework,
+                     after={"name": name, "template": str(template) if template else ""})
+    return version
+
+
+def _copy_content(source: FrameworkVersion, target: FrameworkVersion) -> None:
+    """Copies items, links, responsibilities and targets. Links inside the source point to the
+    copies; links to other frameworks (the national strategy) are kept, so the chain holds."""
+    copies: dict[int, Item] = {}
+    items = list(source.items.prefetch_related("links").order_by("pk"))
+    by_parent: dict[int | None, list[Item]] = {}
+    for item in items:
+        by_parent.setdefault(item.parent_id, []).append(item)
+    stack = [(None, child) for child in by_parent.get(None, [])]
+    while stack:
+        parent, item = stack.pop(0)
+        copy = Item.objects.create(
+            version=target, parent=parent, kind=item.kind, code=item.code, title=item.title,
+            description=item.description, order=item.order, respondent=item.respondent,
+            scale=item.scale, level_descriptions=item.level_descriptions,
+            school_forms=item.school_forms, translations=item.translations)
+        copies[item.pk] = copy
+        stack.extend((copy, child) for child in by_parent.get(item.pk, []))
+    for item in items:
+        for link in item.links.all():
+            same_version = link.version_id == source.pk
+            copies[item.pk].links.add(copies[link.pk] if same_version else link)
+    Responsibility.objects.bulk_create(Responsibility(
+        version=target, role=r.role, role_title=r.role_title,
+        area=copies.get(r.area_id), text=r.text, order=r.order, translations=r.translations)
+        for r in source.responsibilities.all())
+    Target.objects.bulk_create(Target(
+        version=target, item=copies.get(t.item_id), metric=t.metric, school_form=t.school_form,
+        grade_band=t.grade_band, value=t.value, description=t.description, order=t.order)
+        for t in source.targets.all())
+
+
+def version_publish(*, actor, version: FrameworkVersion, revision: int | None = None
+                    ) -> FrameworkVersion:
+    with transaction.atomic():
+        version = _editable(version, revision)
+        if not version.items.exists():
+            raise ValidationError(ERROR_EMPTY)
+        last = FrameworkVersion.objects.filter(framework=version.framework).aggregate(
+            n=Max("number"))["n"] or 0
+        FrameworkVersion.objects.filter(framework=version.framework,
+                                        status=VersionStatus.PUBLISHED).update(
+            status=VersionStatus.ARCHIVED)
+        version.status = VersionStatus.PUBLISHED
+        version.number = last + 1
+        version.published_at = timezone.now()
+        version.published_by = actor if getattr(actor, "pk", None) else None
+        version.save()
+        audit_record(actor=actor, huvudman=version.framework.huvudman, action="framework.publish",
+                     obj=version.framework, after={"version": version.number})
+    return version
+
+
+def version_new_draft(*, actor, version: FrameworkVersion) -> FrameworkVersion:
+    with transaction.atomic():
+        framework = Framework.objects.select_for_update().get(pk=version.framework_id)
+        if framework.versions.filter(status=VersionStatus.DRAFT).exists():
+            raise ValidationError(ERROR_DRAFT_EXISTS)
+        draft = FrameworkVersion.objects.create(framework=framework, created_by=actor,
+                                                based_on=version)
+        _copy_content(version, draft)
+        audit_record(actor=actor, huvudman=framework.huvudman, action="framework.new_draft",
+                     obj=framework, after={"from_version": version.number})
+    return draft
+
+
+def version_archive(*, actor, version: FrameworkVersion) -> FrameworkVersion:
+    with transaction.atomic():
+        version = FrameworkVersion.objects.select_for_update().get(pk=version.pk)
+        if version.status == VersionStatus.DRAFT:
+            audit_record(actor=actor, huvudman=version.framework.huvudman,
+                         action="framework.discard_draft", obj=version.framework)
+            version.delete()
+            return version
+        version.status = VersionStatus.ARCHIVED
+        version.save(update_fields=["status"])
+        audit_record(actor=actor, huvudman=version.framework.huvudman, action="framework.archive",
+                     obj=version.framework, after={"version": version.number})
+    return version
+
+
+ITEM_FIELDS = ("kind", "code", "title", "description", "respondent", "scale",
+               "level_descriptions", "school_forms", "translations")
+
+
+def _check_item(item: Item) -> None:
+    if item.kind == ItemKind.INDICATOR and not (item.respondent and item.scale_id):
+        raise ValidationError(ERROR_INDICATOR_SCALE)
+    if item.kind != ItemKind.INDICATOR and (item.respondent or item.scale_id):
+        raise ValidationError(ERROR_NOT_INDICATOR)
+    if Item.objects.filter(version_id=item.version_id, code=item.code).exclude(pk=item.pk).exists():
+        raise ValidationError({"code": ERROR_CODE_TAKEN % {"code": item.code}})
+    item.full_clean(exclude=["version", "parent", "links"], validate_constraints=False)
+
+
+def item_create(*, actor, version: FrameworkVersion, parent: Item | None, revision=None,
+                **fields) -> Item:
+    with transaction.atomic():
+        version = _editable(version, revision)
+        order = (version.items.filter(parent=parent).aggregate(n=Max("order"))["n"] or 0) + 1
+        item = Item(version=version, parent=parent, order=order,
+                    **{k: v for k, v in fields.items() if k in ITEM_FIELDS})
+        _check_item(item)
+        item.save()
+        audit_record(actor=actor, huvudman=version.framework.huvudman, action="item.create",
+                     obj=item, object_label=f"{item.code} {item.title}",
+                     after={"code": item.code, "title": item.title})
+    return item
+
+
+def item_update(*, actor, item: Item, revision=None, links=None, **fields) -> Item:
+    with transaction.atomic():
+        _editable(item.version, revision)
+        item = Item.objects.get(pk=item.pk)
+        before = {f: getattr(item, f if f != "scale" else "scale_id") for f in ITEM_FIELDS}
+        for key, value in fields.items():
+            if key not in ITEM_FIELDS:
+                raise ValueError(key)
+            setattr(item, key, value)
+        _check_item(item)
+        item.save()
+        if links is not None:
+            item.links.set(links)
+        after = {f: getattr(item, f if f != "scale" else "scale_id") for f in ITEM_FIELDS}
+        audit_record(actor=actor, huvudman=item.version.framework.huvudman, action="item.update",
+                     obj=item, object_label=f"{item.code} {item.title}",
+                     before={k: str(v) for k, v in before.items()},
+                     after={k: str(v) for k, v in after.items()})
+    return item
+
+
+def item_delete(*, actor, item: Item, revision=None) -> None:
+    with transaction.atomic():
+        _editable(item.version, revision)
+        audit_record(actor=actor, huvudman=item.version.framework.huvudman, action="item.delete",
+                     obj=item, object_label=f"{item.code} {item.title}",
+                     before={"code": item.code, "title": item.title})
+        item.delete()
+
+
+def item_move(*, actor, item: Item, direction: int, revision=None) -> Item:
+    """Swaps the item with its previous (-1) or next (+1) sibling: keyboard reordering."""
+    with transaction.atomic():
+        _editable(item.version, revision)
+        siblings = list(Item.objects.filter(version_id=item.version_id, parent_id=item.parent_id)
+                        .order_by("order", "code"))
+        index = next(i for i, s in enumerate(siblings) if s.pk == item.pk)
+        other = index + direction
+        if 0 <= other < len(siblings):
+            siblings[index], siblings[other] = siblings[other], siblings[index]
+            for order, sibling in enumerate(siblings):
+                sibling.order = order
+            Item.objects.bulk_update(siblings, ["order"])
+            audit_record(actor=actor, huvudman=item.version.framework.huvudman,
+                         action="item.reorder", obj=item, object_label=f"{item.code} {item.title}",
+                         after={"position": other + 1})
+    return item
+
+
+def responsibility_save(*, actor, version, revision=None, responsibility=None, **fields):
+    with transaction.atomic():
+        _editable(version, revision)
+        responsibility = responsibility or Responsibility(version=version)
+        for key, value in fields.items():
+            setattr(responsibility, key, value)
+        if responsibility.order == 0 and responsibility.pk is None:
+            responsibility.order = version.responsibilities.count() + 1
+        responsibility.full_clean(exclude=["version", "area"])
+        responsibility.save()
+        audit_record(actor=actor, huvudman=version.framework.huvudman,
+                     action="responsibility.save", obj=responsibility,
+                     object_label=responsibility.text[:200], after={"role": responsibility.role})
+    return responsibility
+
+
+def responsibility_delete(*, actor, responsibility, revision=None):
+    with transaction.atomic():
+        _editable(responsibility.version, revision)
+        audit_record(actor=actor, huvudman=responsibility.version.framework.huvudman,
+                     action="responsibility.delete", obj=responsibility,
+                     object_label=responsibility.text[:200])
+        responsibility.delete()
+
+
+def target_save(*, actor, version, revision=None, target=None, **fields):
+    with transaction.atomic():
+        _editable(version, revision)
+        target = target or Target(version=version, order=version.targets.count() + 1)
+        for key, value in fields.items():
+            setattr(target, key, value)
+        target.full_clean(exclude=["version", "item"])
+        target.save()
+        audit_record(actor=actor, huvudman=version.framework.huvudman, action="target.save",
+                     obj=target, object_label=f"{target.metric} {target.value}")
+    return target
+
+
+def target_delete(*, actor, target, revision=None):
+    with transaction.atomic():
+        _editable(target.version, revision)
+        audit_record(actor=actor, huvudman=target.version.framework.huvudman,
+                     action="target.delete", obj=target, object_label=target.metric)
+        target.delete()

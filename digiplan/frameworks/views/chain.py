@@ -1,0 +1,69 @@
+"""The chain of steering ("styrkedja"), "Mitt ansvar" and the library of scales."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from digiplan.audit.services import audit_record
+from digiplan.frameworks import access, selectors
+from digiplan.frameworks.forms import ScaleForm
+from digiplan.frameworks.models import Scale, ScaleLevel
+from digiplan.organisations.access import is_strategist
+
+
+@login_required
+def item_chain(request, pk: int):
+    item, _can_edit = access.get_item(request.user, pk)
+    return render(request, "frameworks/chain.html", {
+        "item": item, "ancestors": selectors._ancestors(item),
+        "up": selectors.chain_up(item, request.user),
+        "down": selectors.chain_down(item, request.user)})
+
+
+@login_required
+def my_responsibilities(request):
+    return render(request, "frameworks/my_responsibilities.html", {
+        "groups": selectors.my_responsibilities(request.user)})
+
+
+@login_required
+def scale_list(request):
+    scales = Scale.objects.filter(Q(huvudman__isnull=True) | Q(
+        huvudman_id=request.user.huvudman_id)).prefetch_related("levels").order_by(
+        "huvudman", "name")
+    return render(request, "frameworks/scales.html", {
+        "scales": scales, "can_create": is_strategist(request.user)})
+
+
+@login_required
+def scale_create(request):
+    if not is_strategist(request.user):
+        raise PermissionDenied
+    huvudman = request.user.huvudman
+    form = ScaleForm(request.POST or None, label_suffix="")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if Scale.objects.filter(Q(huvudman=huvudman) | Q(huvudman__isnull=True),
+                                slug=data["slug"]).exists():
+            form.add_error("slug", _("This short name is already used."))
+        else:
+            with transaction.atomic():
+                scale = Scale(huvudman=huvudman, slug=data["slug"], name=data["name"],
+                              description=data["description"])
+                try:
+                    scale.full_clean(validate_constraints=False)
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    scale.save()
+                    ScaleLevel.objects.bulk_create(ScaleLevel(scale=scale, order=i, **level)
+                                                   for i, level in enumerate(data["levels"]))
+                    audit_record(actor=request.user, huvudman=huvudman, action="scale.create",
+                                 obj=scale, after={"levels": len(data["levels"])})
+                    messages.success(request, _("The scale was added."))
+                    return redirect("scale_list")
+    return render(request, "frameworks/simple_form.html", {"form": form, "title": _("New scale")})
