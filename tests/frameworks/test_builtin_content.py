@@ -133,6 +133,19 @@ def test_standard_set_counts_levels_translations_and_links(loaded):
 
 
 @pytest.mark.django_db
+def test_standard_leader_indicators_have_english_level_descriptions(loaded):
+    leader = _items(STANDARD, kind=ItemKind.INDICATOR, respondent="leader")
+    assert leader.exists()
+    for item in leader:
+        assert item.level_descriptions, item.code
+        english = (item.translations.get("en") or {}).get("levels") or {}
+        assert sorted(english) == sorted(item.level_descriptions), item.code
+        assert all(isinstance(text, str) and text.strip() and text == text.strip()
+                   for text in english.values()), item.code
+        assert english != item.level_descriptions, item.code
+
+
+@pytest.mark.django_db
 def test_standard_scales(loaded):
     version = _published(STANDARD)
     scales = {i.scale.slug: i.scale for i in version.items.filter(scale__isnull=False)

@@ -519,6 +519,11 @@ class Command(BaseCommand):
                 continue
             with transaction.atomic():
                 built.append(build(self.stdout))
+        from digiplan.frameworks.demo import seed_demo_frameworks
+
+        demo = Huvudman.objects.get(organisation_number=DEMO_ORGNR)
+        if seed_demo_frameworks(demo):
+            self.stdout.write("Ramverk: nationella och inbyggda mallar laddade; Sjöviks plan publicerad.")
         fixed = repair_demo_passwords(existing)
         if fixed:
             self.stdout.write("Demolösenordet återställt för: " + ", ".join(fixed))
