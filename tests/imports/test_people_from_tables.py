@@ -70,12 +70,12 @@ def test_bad_rows_are_each_reported_and_nothing_is_written(world):
     before = domain_snapshot()
     plan = plan_file(world, "people_bad_rows.csv")
     reported = {e.line: e.message for e in plan.errors}
-    assert "Unknown role “rektorn”" in reported[2]
-    assert "is not an e-mail address" in reported[3]
-    assert "does not exist in the organisation" in reported[4]
-    assert "Duplicate" in reported[6]
-    assert "cannot be used" in reported[7]  # another huvudman's person: nothing revealed
-    assert "spreadsheet formula" in reported[8]
+    assert "Okänd roll ”rektorn”" in reported[2]
+    assert "är ingen e-postadress" in reported[3]
+    assert "finns inte i organisationen" in reported[4]
+    assert "Dubblett" in reported[6]
+    assert "kan inte användas" in reported[7]  # another huvudman's person: nothing revealed
+    assert "som en formel i ett kalkylblad" in reported[8]
     assert domain_snapshot() == before
 
 
@@ -90,5 +90,5 @@ def test_deactivate_missing_spares_the_person_importing(world):
 def test_required_columns_are_named_when_missing(world, header):
     from digiplan.organisations.imports.errors import FileRejected
 
-    with pytest.raises(FileRejected, match="Required columns are missing"):
+    with pytest.raises(FileRejected, match="Obligatoriska kolumner saknas"):
         plan_file(world, "x.csv", data=f"{header}\nA;B;C\n".encode())

@@ -68,16 +68,16 @@ def test_each_write_is_audited_with_its_actor(world):
 
 REJECTIONS = {
     "units_duplicate_code.csv": [
-        (3, "Duplicate school unit code 44444444"),
-        (4, "Another active unit already has school unit code 33333333")],
+        (3, "Skolenhetskoden 44444444 förekommer två gånger"),
+        (4, "En annan aktiv enhet har redan skolenhetskod 33333333")],
     "units_unknown_parent.csv": [(2, "Område Väst")],
-    "units_bad_values.csv": [(2, "must be exactly 8 digits"), (3, "Unknown type"),
-                             (4, "Name is missing"), (5, "Unknown school forms"),
-                             (6, "longer than 200 characters")],
-    "units_cycle.csv": [(2, "cycle"), (3, "cycle")],
-    "units_formula.csv": [(2, "spreadsheet formula")],
-    "units_formula.xlsx": [(2, "spreadsheet formula")],
-    "units_too_many_cells.csv": [(2, "more cells than the header")],
+    "units_bad_values.csv": [(2, "ska vara exakt 8 siffror"), (3, "Okänd typ"),
+                             (4, "Namn saknas"), (5, "Okända skolformer"),
+                             (6, "längre än 200 tecken")],
+    "units_cycle.csv": [(2, "bildar en slinga"), (3, "bildar en slinga")],
+    "units_formula.csv": [(2, "som en formel i ett kalkylblad")],
+    "units_formula.xlsx": [(2, "som en formel i ett kalkylblad")],
+    "units_too_many_cells.csv": [(2, "fler celler än rubrikraden")],
 }
 
 
@@ -93,12 +93,12 @@ def test_a_file_with_bad_rows_writes_nothing_and_names_each_row(world, name):
 
 
 FILE_REJECTIONS = {
-    "empty.csv": "The file is empty.",
-    "header_only.csv": "no data rows",
-    "units_missing_column.csv": "Required columns are missing: namn",
-    "units_extra_column.csv": "Unknown columns: “rektor”",
-    "not_text.csv": "not a text file",
-    "units_broken.xlsx": "could not be opened",
+    "empty.csv": "Filen är tom.",
+    "header_only.csv": "inga rader med uppgifter",
+    "units_missing_column.csv": "Obligatoriska kolumner saknas: namn",
+    "units_extra_column.csv": "Okända kolumner: “rektor”",
+    "not_text.csv": "inte en textfil",
+    "units_broken.xlsx": "Det gick inte att öppna Excelfilen",
 }
 
 
@@ -113,7 +113,7 @@ def test_an_unreadable_file_is_refused_whole(world, name):
 
 @override_settings(IMPORT_MAX_BYTES=1024)
 def test_an_oversized_file_is_refused_by_its_size(world):
-    with pytest.raises(FileRejected, match="at most"):
+    with pytest.raises(FileRejected, match="högst"):
         units.rows_from_table(b"typ;namn\n" + b"skolenhet;A\n" * 200, "big.csv", ErrorList())
 
 

@@ -89,3 +89,37 @@ def test_a_template_imports_as_it_is(world, client_for):
     plan = units.plan_units(world.huvudman, rows, errors=errors)
     assert not plan.errors, list(plan.errors)
     assert plan.summary["add"] == 3
+
+
+def _ss12000_upload(client, names):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.helpers import FIXTURES
+
+    files = [SimpleUploadedFile(n, (FIXTURES / "ss12000" / n).read_bytes()) for n in names]
+    return client.post(reverse("import_start"), {"kind": "ss12000", "files": files})
+
+
+SS12000_PAGES = ["organisations-1.json", "organisations-2.json", "persons-1.json", "duties-1.json"]
+
+
+def test_ss12000_pages_of_another_huvudman_are_refused(world, client_for):
+    client = client_for("strategist")
+    before = domain_snapshot()
+    response = client.get(_ss12000_upload(client, SS12000_PAGES)["Location"])
+    assert response.status_code == 400
+    assert "212000-9999" in response.content.decode()
+    assert domain_snapshot() == before
+
+
+def test_ss12000_pages_import_through_the_ui(world, client_for):
+    from digiplan.organisations.models import Huvudman
+
+    Huvudman.objects.filter(pk=world.huvudman.pk).update(organisation_number="212000-9999")
+    client = client_for("strategist")
+    preview = client.get(_ss12000_upload(client, SS12000_PAGES)["Location"])
+    page = preview.content.decode()
+    assert preview.status_code == 200, page
+    assert "Enheter som läggs till" in page and "Personer som läggs till" in page
+    client.post(reverse("import_confirm", args=[PendingImport.objects.get().pk]))
+    assert Organisation.objects.filter(huvudman=world.huvudman, type="skolenhet").count() > 2

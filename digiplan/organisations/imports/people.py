@@ -9,9 +9,9 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from digiplan.audit.models import AuditEvent
 from digiplan.audit.services import audit_record
 from digiplan.organisations.imports import fields
+from digiplan.organisations.imports.bulk import AuditWriter, bulk_insert
 from digiplan.organisations.imports.errors import ErrorList
 from digiplan.organisations.imports.readers import read_table
 from digiplan.organisations.models import Huvudman, Membership, Organisation, Person, RoleTitle
@@ -259,53 +259,59 @@ def plan_people(huvudman: Huvudman, rows: list[PersonRow], *, actor=None,
 
 @transaction.atomic
 def apply_people(plan: PeoplePlan, *, actor, source: str) -> dict[str, int]:
+    """Writes the plan. New people, memberships and audit rows stream through bulk_insert, so
+    150,000 people take seconds and little memory."""
     assert not plan.errors
     huvudman = plan.huvudman
-    actor_label = (str(actor) if actor else "system")[:200]
-    events: list[AuditEvent] = []
-
-    def event(action, obj_type, pk, label, before=None, after=None):
-        events.append(AuditEvent(
-            huvudman=huvudman, actor=actor if actor else None, actor_label=actor_label,
-            action=action, object_type=obj_type, object_id=str(pk), object_label=label[:200],
-            changes={"before": before or {}, "after": after or {}, "source": source}))
+    audit = AuditWriter(huvudman=huvudman, actor=actor, source=source)
 
     unusable = make_password(None)  # one unusable hash shared: a reset sets each own password
-    new_people = [Person(huvudman=huvudman, name=r.name, email=r.email, external_id=r.external_id,
-                         password=unusable) for r in plan.adds]
-    Person.objects.bulk_create(new_people, batch_size=2000)
-    people_by_key = dict(plan.matched)
-    for row, person in zip(plan.adds, new_people, strict=True):
-        people_by_key[row.key] = person
-        event("person.create", "person", person.pk, person.name,
-              after={"name": person.name, "email": person.email})
+    bulk_insert(Person, ["huvudman_id", "name", "email", "external_id", "password"],
+                ((huvudman.pk, r.name, r.email, r.external_id, unusable) for r in plan.adds))
+    person_pks = {key: person.pk for key, person in plan.matched.items()}
+    if plan.adds:
+        added = {r.email: r for r in plan.adds}
+        for email, pk in Person.objects.filter(huvudman=huvudman).values_list(
+                "email", "pk").iterator(chunk_size=10000):
+            row = added.get(email)
+            if row is not None:
+                person_pks[row.key] = pk
+                audit.add("person.create", "person", pk, row.name,
+                          after={"name": row.name, "email": row.email})
 
     for _row, person, before, after in plan.changes:
         person.name, person.email = after["name"], after["email"]
         person.external_id, person.is_active = after["external_id"], True
-        event("person.update", "person", person.pk, person.name, before, after)
+        audit.add("person.update", "person", person.pk, person.name, before, after)
     Person.objects.bulk_update([c[1] for c in plan.changes],
                                ["name", "email", "external_id", "is_active"], batch_size=2000)
     for person in plan.deactivations:
         person.is_active = False
-        event("person.deactivate", "person", person.pk, person.name, {"is_active": True},
-              {"is_active": False})
+        audit.add("person.deactivate", "person", person.pk, person.name, {"is_active": True},
+                  {"is_active": False})
     Person.objects.bulk_update(plan.deactivations, ["is_active"], batch_size=2000)
 
     for m in plan.memberships_remove:
-        event("membership.delete", "membership", m.pk, "", {
+        audit.add("membership.delete", "membership", m.pk, "", {
             "person": m.person_id, "organisation": m.organisation_id, "role": m.role})
-    Membership.objects.filter(pk__in=[m.pk for m in plan.memberships_remove]).delete()
-    new_memberships = [
-        Membership(huvudman=huvudman, person=people_by_key[row.key], organisation=node, role=role,
-                   title=title, is_teaching=m.is_teaching, external_id=m.external_id)
-        for row, m, node, role, title in plan.memberships_add]
-    Membership.objects.bulk_create(new_memberships, batch_size=5000)
-    for membership in new_memberships:
-        event("membership.create", "membership", membership.pk, "", after={
-            "person": membership.person_id, "organisation": membership.organisation_id,
-            "role": membership.role})
-    AuditEvent.objects.bulk_create(events, batch_size=5000)
+    removed = [m.pk for m in plan.memberships_remove]
+    for start in range(0, len(removed), 10000):
+        Membership.objects.filter(pk__in=removed[start:start + 10000]).delete()
+    bulk_insert(Membership, ["huvudman_id", "person_id", "organisation_id", "role", "title_id",
+                             "is_teaching", "external_id"],
+                ((huvudman.pk, person_pks[row.key], node.pk, role, title.pk if title else None,
+                  m.is_teaching, m.external_id)
+                 for row, m, node, role, title in plan.memberships_add))
+    if plan.memberships_add:
+        added = {(person_pks[row.key], node.pk, role)
+                 for row, _m, node, role, _title in plan.memberships_add}
+        for person_id, organisation_id, role, pk in Membership.objects.filter(
+                huvudman=huvudman).values_list("person_id", "organisation_id", "role",
+                                               "pk").iterator(chunk_size=10000):
+            if (person_id, organisation_id, role) in added:
+                audit.add("membership.create", "membership", pk, "", after={
+                    "person": person_id, "organisation": organisation_id, "role": role})
+    audit.flush()
     audit_record(actor=actor, huvudman=huvudman, action="import.people", object_type="import",
                  object_label=source, extra={"summary": plan.summary})
     return plan.summary
