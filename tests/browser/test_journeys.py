@@ -8,7 +8,6 @@ Swedish ones of digiplan/locale/sv (the browser asks for Swedish).
 import re
 from pathlib import Path
 
-import pytest
 from django.urls import reverse
 from playwright.sync_api import Locator, Page, expect
 
@@ -41,9 +40,9 @@ def assert_no_horizontal_scroll(page: Page) -> None:
     overflow = page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     culprits = page.evaluate("""() => [...document.querySelectorAll('body *')]
-        .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1
-                     )
-        .slice(0, 8).map(e => e.tagName + '.' + e.className + '#' + e.id + ':' + Math.round(e.getBoundingClientRect().right))""")
+        .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+        .slice(0, 8).map(e => e.tagName + '.' + e.className + ':'
+                         + Math.round(e.getBoundingClientRect().right))""")
     assert overflow <= 1, (
         f"{page.url} is {overflow}px wider than the {page.viewport_size} viewport: {culprits}")
 

@@ -42,7 +42,8 @@ def test_reimport_updates_by_key_and_never_duplicates(world):
         people.apply_people(plan, actor=world.strategist, source="p.csv")
     assert plan.summary["add"] == 0 and plan.summary["memberships_add"] == 0
     assert Person.objects.filter(email="asa.oberg@sjovik.test").count() == 1
-    renamed = "namn;e-post;externt id;enhet;roll\nErik Ärligsson;erik.ny@sjovik.test;P-77;22222222;enhetsledare\n"
+    renamed = ("namn;e-post;externt id;enhet;roll\n"
+               "Erik Ärligsson;erik.ny@sjovik.test;P-77;22222222;enhetsledare\n")
     plan = plan_file(world, "r.csv", data=renamed.encode())
     assert plan.summary["change"] == 1 and plan.summary["add"] == 0
     people.apply_people(plan, actor=world.strategist, source="r.csv")

@@ -324,7 +324,7 @@ def _deactivate_missing(plan: UnitPlan, nodes, matched_ids: set[int]) -> None:
     final_parent = _final_parents(plan, nodes)
     leaving = {n.pk for n in plan.deactivations}
     has_active_below: set[int] = set()
-    for line, parent in plan.parents.items():
+    for parent in plan.parents.values():
         if isinstance(parent, Organisation):
             has_active_below.add(parent.pk)
         elif parent.line in plan.matched:
