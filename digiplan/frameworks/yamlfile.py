@@ -6,6 +6,10 @@ import yaml
 
 class Mapping(dict):
     line: int = 0
+    key_lines: dict
+
+    def line_of(self, key) -> int:
+        return getattr(self, "key_lines", {}).get(key, self.line)
 
 
 class Sequence(list):
@@ -20,12 +24,15 @@ def _mapping(loader, node):
     loader.flatten_mapping(node)
     result = Mapping()
     result.line = node.start_mark.line + 1
+    result.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in result:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
+        if isinstance(key, str):
+            result.key_lines[key] = key_node.start_mark.line + 1
     return result
 
 

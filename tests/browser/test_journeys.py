@@ -78,7 +78,7 @@ def import_units_from_excel_csv(page: Page, live_server, world, *, phone: bool =
         assert_no_horizontal_scroll(page)
     assert not Organisation.objects.filter(school_unit_code="44444444").exists()
 
-    page.get_by_role("button", name="Import", exact=True).click()
+    page.get_by_role("button", name="Importera filen", exact=True).click()
 
     page.wait_for_url(url_re("organisation_tree"))
     expect(page.get_by_role("status")).to_contain_text("Importen är klar")
@@ -157,7 +157,7 @@ def test_bad_unit_file_lists_row_errors_and_changes_nothing(page, live_server, w
     expect(rows).to_have_count(count)
     for line in range(2, 7):
         expect(rows.filter(has_text=re.compile(rf"^Rad {line}:")).first).to_be_visible()
-    expect(page.get_by_role("button", name="Import", exact=True)).to_have_count(0)
+    expect(page.get_by_role("button", name="Importera filen", exact=True)).to_have_count(0)
 
     page.get_by_role("button", name="Tillbaka").click()
 

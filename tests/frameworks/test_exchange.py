@@ -28,7 +28,7 @@ def _errors(text):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("change, line, fragment", [
-    (("kind: national", "kind: national\ncolour: blue"), 1, "Okänd nyckel ”colour”"),
+    (("kind: national", "kind: national\ncolour: blue"), 5, "Okänd nyckel ”colour”"),
     (('- {code: "1.2"', '- {code: "1.1"'), 20, "används två gånger"),
     (("scale: status-test", "scale: saknas"), 0, "är inte definierad"),
 ])

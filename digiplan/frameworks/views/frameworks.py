@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -65,7 +65,7 @@ def framework_create(request):
 @login_required
 def framework_detail(request, pk: int):
     framework, can_edit = access.get_framework(request.user, pk)
-    versions = framework.versions.order_by("status", "-number")
+    versions = framework.versions.order_by(F("number").desc(nulls_first=True))
     if not can_edit:
         versions = versions.exclude(status=VersionStatus.DRAFT)
     version = selectors.current_version(framework) or versions.first()
@@ -78,7 +78,7 @@ def framework_detail(request, pk: int):
 def version_detail(request, pk: int):
     version, can_edit = access.get_version(request.user, pk)
     framework = version.framework
-    versions = framework.versions.order_by("-number")
+    versions = framework.versions.order_by(F("number").desc(nulls_first=True))
     if not can_edit:
         versions = versions.exclude(status=VersionStatus.DRAFT)
     editable = can_edit and version.status == VersionStatus.DRAFT
@@ -120,13 +120,16 @@ def version_new_draft(request, pk: int):
 @login_required
 @require_POST
 def version_archive(request, pk: int):
-    return _action(request, pk, services.version_archive, _("Done."))
+    version = access.get_version_to_edit(request.user, pk)
+    done = (_("The draft was discarded.") if version.status == VersionStatus.DRAFT
+            else _("The version was archived. It stays readable in the version list."))
+    return _action(request, pk, services.version_archive, done)
 
 
 @login_required
 def version_diff(request, pk: int):
     framework, _can_edit = access.get_framework(request.user, pk)
-    versions = [v for v in framework.versions.order_by("-number")
+    versions = [v for v in framework.versions.order_by(F("number").desc(nulls_first=True))
                 if access.can_read_version(request.user, v)]
     by_pk = {str(v.pk): v for v in versions}
     old = by_pk.get(request.GET.get("fran")) or (versions[1] if len(versions) > 1 else None)

@@ -126,11 +126,20 @@ def item_move(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("%(code)s was moved %(direction)s.") % {
-            "code": item.code, "direction": _("up") if direction < 0 else _("down")})
-    # The focus returns to the moved item's own button, so keyboard users keep their place.
-    return redirect(reverse("version_detail", args=[item.version_id])
-                    + f"#move-{'up' if direction < 0 else 'down'}-{item.pk}")
+        message = _("%(code)s was moved up.") if direction < 0 else _("%(code)s was moved down.")
+        messages.success(request, message % {"code": item.code})
+    # The focus returns to a move button of the moved item that is still enabled, so keyboard
+    # users keep their place and can press again.
+    siblings = list(Item.objects.filter(version_id=item.version_id, parent_id=item.parent_id)
+                    .order_by("order", "code").values_list("pk", flat=True))
+    position = siblings.index(item.pk)
+    wanted = "up" if direction < 0 else "down"
+    if wanted == "up" and position == 0:
+        wanted = "down"
+    elif wanted == "down" and position == len(siblings) - 1:
+        wanted = "up"
+    fragment = f"move-{wanted}-{item.pk}" if len(siblings) > 1 else f"item-{item.pk}"
+    return redirect(reverse("version_detail", args=[item.version_id]) + f"#{fragment}")
 
 
 def _revision(request) -> int | None:
