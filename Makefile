@@ -25,15 +25,15 @@ demo: install
 	@$(PY) manage.py demo_logins
 	@$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install system-deps
+test: install system-deps lint
 	@$(PY) manage.py collectstatic --no-input -v 0
 	@echo "== Tests on SQLite =="
-	@DATABASE_URL= $(PY) -m pytest -q $(PYTEST_ARGS)
+	@DATABASE_URL= $(PY) -m pytest -q -rs $(PYTEST_ARGS)
 	@echo "== Tests on PostgreSQL =="
-	@source scripts/start-postgres && $(PY) -m pytest -q $(PYTEST_ARGS)
+	@source scripts/start-postgres && $(PY) -m pytest -q -rs $(PYTEST_ARGS)
 
 lint:
-	@.venv/bin/ruff check digiplan tests bench
+	@.venv/bin/ruff check --quiet digiplan tests bench
 
 messages:
 	@$(PY) manage.py makemessages -l sv --ignore=.venv --ignore=tests --ignore=bench

@@ -64,8 +64,10 @@ class _Checker:
             return False
         for key in node:
             if key not in allowed:
-                self.errors.append((node.line_of(key) if hasattr(node, "line_of") else 0, _("Unknown key “%(key)s” in %(what)s. Allowed: %(allowed)s.") % {
-                    "key": str(key)[:60], "what": what, "allowed": ", ".join(sorted(allowed))}))
+                line = node.line_of(key) if hasattr(node, "line_of") else 0
+                self.errors.append((line, str(_(
+                    "Unknown key “%(key)s” in %(what)s. Allowed: %(allowed)s.") % {
+                    "key": str(key)[:60], "what": what, "allowed": ", ".join(sorted(allowed))})))
         return True
 
     def text(self, node, key: str, *, required=False, max_length=TEXT_MAX) -> str:

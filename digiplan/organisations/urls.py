@@ -17,6 +17,7 @@ urlpatterns = [
     path("personer/ny/", people.person_create, name="person_create"),
     path("personer/<int:pk>/", people.person_detail, name="person_detail"),
     path("personer/<int:pk>/andra/", people.person_edit, name="person_edit"),
+    path("personer/<int:pk>/aktiv/", people.person_set_active, name="person_set_active"),
     path("roller/<int:pk>/ta-bort/", people.membership_delete, name="membership_delete"),
     path("rolltitlar/", people.role_titles, name="role_titles"),
     path("rolltitlar/<int:pk>/ta-bort/", people.role_title_delete, name="role_title_delete"),

@@ -9,7 +9,6 @@ Swedish).
 import re
 from pathlib import Path
 
-import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import Locator, Page, expect

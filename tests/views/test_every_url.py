@@ -72,6 +72,7 @@ EXPECTED = {
     "person_create": (None, STRATEGISTS_ONLY),
     "person_detail": (lambda w: {"pk": w.staff.pk}, OWN_STRATEGIST_ONLY),
     "person_edit": (lambda w: {"pk": w.staff.pk}, OWN_STRATEGIST_ONLY),
+    "person_set_active": (lambda w: {"pk": w.staff.pk}, POST_ONLY),
     "membership_delete": (lambda w: {"pk": _membership(w)}, POST_ONLY),
     "role_titles": (None, STRATEGISTS_ONLY),
     "role_title_delete": (lambda w: {"pk": _title(w)}, POST_ONLY),

@@ -74,3 +74,37 @@ def test_people_pages_are_for_strategists(world, client_for, persona):
     assert client_for(persona).post(reverse("person_create"), {
         "name": "X", "email": "x@sjovik.test"}).status_code == 403
     assert not Person.objects.filter(email="x@sjovik.test").exists()
+
+
+def test_a_person_who_left_is_deactivated_and_cannot_sign_in(world, client_for):
+    from django.test import Client
+
+    from tests.conftest import PASSWORD
+
+    client_for("strategist").post(reverse("person_set_active", args=[world.staff.pk]),
+                                  {"active": "0"})
+    world.staff.refresh_from_db()
+    assert not world.staff.is_active
+    assert AuditEvent.objects.filter(action="person.update", object_id=str(world.staff.pk)).exists()
+    response = Client().post(reverse("login"), {"username": world.staff.email, "password": PASSWORD})
+    assert response.status_code == 200  # the form again, not a redirect home
+    client_for("strategist").post(reverse("person_set_active", args=[world.staff.pk]),
+                                  {"active": "1"})
+    world.staff.refresh_from_db()
+    assert world.staff.is_active
+
+
+@pytest.mark.parametrize("persona, status", [("leader_a", 403), ("other_strategist", 404)])
+def test_only_the_huvudmans_strategists_deactivate_people(world, client_for, persona, status):
+    response = client_for(persona).post(reverse("person_set_active", args=[world.staff.pk]),
+                                        {"active": "0"})
+    assert response.status_code == status
+    world.staff.refresh_from_db()
+    assert world.staff.is_active
+
+
+def test_a_strategist_cannot_deactivate_themselves(world, client_for):
+    client_for("strategist").post(reverse("person_set_active", args=[world.strategist.pk]),
+                                  {"active": "0"})
+    world.strategist.refresh_from_db()
+    assert world.strategist.is_active

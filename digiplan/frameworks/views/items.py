@@ -161,66 +161,61 @@ def item_delete(request, pk: int):
     return redirect("version_detail", pk=item.version_id)
 
 
-@login_required
-def responsibility_create(request, pk: int):
+def _version_part_form(request, pk, form_class, save, *, success, title, anchor, **form_kwargs):
+    """The form behind "Lägg till ansvar" and "Lägg till mätbart mål" on a draft."""
     version = access.get_version_to_edit(request.user, pk)
-    form = ResponsibilityForm(request.POST or None, items=version.items.exclude(
-        kind=ItemKind.INDICATOR), initial={"revision": version.revision})
+    kwargs = {key: value(version) for key, value in form_kwargs.items()}
+    form = form_class(request.POST or None, initial={"revision": version.revision}, **kwargs)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.responsibility_save(actor=request.user, version=version,
-                                         revision=data.pop("revision"), **data)
+            save(actor=request.user, version=version, revision=data.pop("revision"), **data)
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _("The responsibility was added."))
-            return redirect(reverse("version_detail", args=[version.pk]) + "#responsibilities")
+            messages.success(request, success)
+            return redirect(reverse("version_detail", args=[version.pk]) + anchor)
     return render(request, "frameworks/simple_form.html", {
-        "form": form, "version": version, "title": _("New responsibility")})
+        "form": form, "version": version, "title": title})
+
+
+@login_required
+def responsibility_create(request, pk: int):
+    return _version_part_form(
+        request, pk, ResponsibilityForm, services.responsibility_save,
+        success=_("The responsibility was added."), title=_("New responsibility"),
+        anchor="#responsibilities",
+        items=lambda version: version.items.exclude(kind=ItemKind.INDICATOR))
 
 
 @login_required
 def target_create(request, pk: int):
-    version = access.get_version_to_edit(request.user, pk)
-    form = TargetForm(request.POST or None, initial={"revision": version.revision})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.target_save(actor=request.user, version=version,
-                                 revision=data.pop("revision"), **data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The target was added."))
-            return redirect(reverse("version_detail", args=[version.pk]) + "#targets")
-    return render(request, "frameworks/simple_form.html", {
-        "form": form, "version": version, "title": _("New target")})
+    return _version_part_form(
+        request, pk, TargetForm, services.target_save, success=_("The target was added."),
+        title=_("New target"), anchor="#targets")
+
+
+def _delete_part(request, model, pk: int, delete, anchor: str):
+    part = model.objects.select_related("version__framework").filter(pk=pk).first()
+    if part is None or not access.can_read_version(request.user, part.version):
+        raise Http404
+    access.get_version_to_edit(request.user, part.version_id)
+    try:
+        delete(actor=request.user, obj=part)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(reverse("version_detail", args=[part.version_id]) + anchor)
 
 
 @login_required
 @require_POST
 def responsibility_delete(request, pk: int):
-    responsibility = Responsibility.objects.select_related("version__framework").filter(pk=pk).first()
-    if responsibility is None or not access.can_read_version(request.user, responsibility.version):
-        raise Http404
-    access.get_version_to_edit(request.user, responsibility.version_id)
-    try:
-        services.responsibility_delete(actor=request.user, responsibility=responsibility)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect(reverse("version_detail", args=[responsibility.version_id]) + "#responsibilities")
+    return _delete_part(request, Responsibility, pk, lambda actor, obj: services.responsibility_delete(
+        actor=actor, responsibility=obj), "#responsibilities")
 
 
 @login_required
 @require_POST
 def target_delete(request, pk: int):
-    target = Target.objects.select_related("version__framework").filter(pk=pk).first()
-    if target is None or not access.can_read_version(request.user, target.version):
-        raise Http404
-    access.get_version_to_edit(request.user, target.version_id)
-    try:
-        services.target_delete(actor=request.user, target=target)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect(reverse("version_detail", args=[target.version_id]) + "#targets")
+    return _delete_part(request, Target, pk, lambda actor, obj: services.target_delete(
+        actor=actor, target=obj), "#targets")

@@ -115,6 +115,22 @@ def person_detail(request, pk: int):
 
 @login_required
 @require_POST
+def person_set_active(request, pk: int):
+    """A person who has left is deactivated: they can no longer sign in, their history stays."""
+    person = _person_for_strategist(request, pk)
+    active = request.POST.get("active") == "1"
+    if person.pk == request.user.pk and not active:
+        messages.error(request, _("You cannot deactivate yourself."))
+        return redirect("person_detail", pk=person.pk)
+    services.person_update(actor=request.user, person=person, is_active=active)
+    messages.success(request, (_("%(name)s is active again.") if active else
+                               _("%(name)s was deactivated and can no longer sign in."))
+                     % {"name": person.name})
+    return redirect("person_detail", pk=person.pk)
+
+
+@login_required
+@require_POST
 def membership_delete(request, pk: int):
     _require_strategist(request)
     membership = Membership.objects.filter(pk=pk, huvudman=request.user.huvudman).select_related(

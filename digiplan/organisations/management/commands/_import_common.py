@@ -3,11 +3,11 @@
 
 from pathlib import Path
 
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from digiplan.organisations.imports.errors import ErrorList
+from digiplan.organisations.imports.errors import ErrorList, FileRejected
 from digiplan.organisations.imports.ss12000 import (
     ERROR_NO_SUCH_HUVUDMAN,
     ERROR_ORGNR,
@@ -92,3 +92,39 @@ def finish(command, dry_run: bool) -> None:
         command.stdout.write(_("Dry run: nothing was saved."))
     else:
         command.stdout.write(command.style.SUCCESS(_("The import is saved.")))
+
+
+class TableImportCommand(BaseCommand):
+    """import_organisation and import_people: one CSV/XLSX file, planned whole, then written."""
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", metavar="FILE")
+        add_common_arguments(parser, huvudman_required=True)
+
+    def rows(self, data, name, huvudman, errors):
+        raise NotImplementedError
+
+    def plan(self, huvudman, rows, *, deactivate_missing, errors):
+        raise NotImplementedError
+
+    def apply(self, plan, *, source):
+        raise NotImplementedError
+
+    def summary_text(self, summary) -> str:
+        raise NotImplementedError
+
+    def handle(self, *args, file, huvudman, deactivate_missing, dry_run, **options):
+        huvudman = find_huvudman(huvudman)
+        name, data = read_file(file)
+        errors = ErrorList()
+        try:
+            rows = self.rows(data, name, huvudman, errors)
+        except FileRejected as exc:
+            raise CommandError(f"{name}: {exc.message}") from None
+        plan = self.plan(huvudman, rows, deactivate_missing=deactivate_missing, errors=errors)
+        if errors:
+            reject(self, errors)
+        self.stdout.write(self.summary_text(plan.summary))
+        if not dry_run:
+            self.apply(plan, source=f"{self.name}: {name}")
+        finish(self, dry_run)

@@ -2,39 +2,22 @@
 
 Imports units from a CSV or XLSX file (columns: docs/imports.md) in one transaction."""
 
-from django.core.management.base import BaseCommand, CommandError
-
-from digiplan.organisations.imports.errors import ErrorList, FileRejected
-from digiplan.organisations.imports.units import apply_units, plan_units, rows_from_table
-from digiplan.organisations.management.commands._import_common import (
-    add_common_arguments,
-    find_huvudman,
-    finish,
-    read_file,
-    reject,
-    units_text,
-)
+from digiplan.organisations.imports import units
+from digiplan.organisations.management.commands._import_common import TableImportCommand, units_text
 
 
-class Command(BaseCommand):
+class Command(TableImportCommand):
     help = "Import the organisation's units from a CSV or Excel file."
+    name = "import_organisation"
 
-    def add_arguments(self, parser):
-        parser.add_argument("file", metavar="FILE")
-        add_common_arguments(parser, huvudman_required=True)
+    def rows(self, data, name, huvudman, errors):
+        return units.rows_from_table(data, name, errors)
 
-    def handle(self, *args, file, huvudman, deactivate_missing, dry_run, **options):
-        huvudman = find_huvudman(huvudman)
-        name, data = read_file(file)
-        errors = ErrorList()
-        try:
-            rows = rows_from_table(data, name, errors)
-        except FileRejected as exc:
-            raise CommandError(f"{name}: {exc.message}") from None
-        plan = plan_units(huvudman, rows, deactivate_missing=deactivate_missing, errors=errors)
-        if errors:
-            reject(self, errors)
-        self.stdout.write(units_text(plan.summary))
-        if not dry_run:
-            apply_units(plan, actor=None, source=f"import_organisation: {name}")
-        finish(self, dry_run)
+    def plan(self, huvudman, rows, *, deactivate_missing, errors):
+        return units.plan_units(huvudman, rows, deactivate_missing=deactivate_missing, errors=errors)
+
+    def apply(self, plan, *, source):
+        units.apply_units(plan, actor=None, source=source)
+
+    def summary_text(self, summary) -> str:
+        return units_text(summary)
