@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "digiplan.organisations",
     "digiplan.audit",
     "digiplan.frameworks",
+    "digiplan.assessments",
 ]
 
 MIDDLEWARE = [

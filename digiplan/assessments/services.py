@@ -1,0 +1,348 @@
+"""Writes of the self-assessment. Every one runs in a transaction with its audit row — except
+the anonymous answers themselves, which are never audited with a person."""
+
+import hashlib
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from digiplan.assessments.models import (
+    COMMENT_MAX,
+    Answer,
+    Campaign,
+    CampaignStatus,
+    CampaignUnit,
+    Draft,
+    Group,
+    LeaderAnswer,
+    LeaderRating,
+    Participation,
+    PupilCode,
+    RatingStatus,
+    Response,
+)
+from digiplan.audit.services import audit_record
+from digiplan.frameworks.models import Item, ItemKind, RespondentGroup, VersionStatus
+from digiplan.organisations.models import Membership, OrganisationType, Role
+
+ERROR_NOT_OPEN = _("The self-assessment is not open.")
+ERROR_ALREADY_ANSWERED = _("Your answers have already been submitted. Thank you!")
+ERROR_UNKNOWN_TOKEN = _("This link is not valid. Use the link in your latest invitation.")
+ERROR_VALUE = _("“%(value)s” is not an answer on the scale of %(code)s.")
+ERROR_ITEM = _("A statement that is not part of this self-assessment was answered.")
+ERROR_COMMENT_LONG = _("The comment is longer than %(max)s characters.")
+ERROR_CODE_USED_UP = _("This code has been used by as many pupils as the group has. Ask your "
+                       "teacher.")
+ERROR_UNKNOWN_CODE = _("There is no open questionnaire with this code. Check the code and try "
+                       "again.")
+ERROR_DATES = _("The closing date must come after the opening date.")
+ERROR_VERSION = _("Choose a published version of one of your organisation's frameworks.")
+ERROR_UNITS = _("Choose at least one active school unit of your own organisation.")
+ERROR_RATING_SUBMITTED = _("The rating has been submitted and can no longer be changed.")
+ERROR_STALE = _("Someone else saved this rating after you opened it. Reload and try again.")
+ERROR_REASON = _("Write why the rating is reopened.")
+
+STAFF_ROLES = (Role.STAFF, Role.COORDINATOR)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> tuple[str, str]:
+    token = secrets.token_urlsafe(24)
+    return token, token_hash(token)
+
+
+def campaign_items(campaign: Campaign, group: str):
+    return Item.objects.filter(version=campaign.framework_version, kind=ItemKind.INDICATOR,
+                               respondent=group).select_related("scale").order_by("parent__order",
+                                                                                   "order")
+
+
+def campaign_create(*, actor, huvudman, name, school_year, framework_version, opens_on, closes_on,
+                    units, k=5, include_leader=True, include_staff=True, include_pupils=False
+                    ) -> Campaign:
+    with transaction.atomic():
+        if framework_version.status != VersionStatus.PUBLISHED or \
+                framework_version.framework.huvudman_id not in (None, huvudman.pk):
+            raise ValidationError({"framework_version": ERROR_VERSION})
+        if closes_on <= opens_on:
+            raise ValidationError({"closes_on": ERROR_DATES})
+        units = [u for u in units if u.huvudman_id == huvudman.pk and u.is_active
+                 and u.type == OrganisationType.SKOLENHET]
+        if not units:
+            raise ValidationError({"units": ERROR_UNITS})
+        campaign = Campaign(
+            huvudman=huvudman, name=name, school_year=school_year,
+            framework_version=framework_version, opens_on=opens_on, closes_on=closes_on, k=k,
+            include_leader=include_leader, include_staff=include_staff,
+            include_pupils=include_pupils, created_by=actor if getattr(actor, "pk", None) else None)
+        campaign.full_clean()
+        campaign.save()
+        staff = dict(Membership.objects.filter(organisation__in=units, role__in=STAFF_ROLES,
+                                               person__is_active=True)
+                     .values("organisation").annotate(n=Count("person", distinct=True)).values_list(
+                         "organisation", "n"))
+        CampaignUnit.objects.bulk_create(
+            CampaignUnit(campaign=campaign, unit=u, staff_expected=staff.get(u.pk, 0),
+                         pupils_expected=sum(c.pupils for c in u.pupil_counts.all()))
+            for u in units)
+        audit_record(actor=actor, huvudman=huvudman, action="campaign.create", obj=campaign,
+                     after={"name": name, "school_year": school_year, "units": len(units),
+                            "k": k})
+    return campaign
+
+
+def campaign_open(*, actor, campaign: Campaign) -> dict[int, str]:
+    """Opens the campaign and asks every active staff member of its units. Returns the new
+    tokens by participation id, for the invitations; only their hashes are stored."""
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.status != CampaignStatus.DRAFT:
+            raise ValidationError(_("Only a campaign that is not yet open can be opened."))
+        campaign.status, campaign.opened_at = CampaignStatus.OPEN, timezone.now()
+        campaign.save(update_fields=["status", "opened_at"])
+        tokens = {}
+        if campaign.include_staff:
+            units = campaign.units.values_list("unit_id", flat=True)
+            pairs = set(Membership.objects.filter(
+                organisation_id__in=units, role__in=STAFF_ROLES, person__is_active=True,
+            ).values_list("person_id", "organisation_id"))
+            participations = []
+            for person_id, unit_id in sorted(pairs):
+                token, hashed = new_token()
+                participations.append(Participation(campaign=campaign, person_id=person_id,
+                                                    unit_id=unit_id, token_hash=hashed))
+                tokens[(person_id, unit_id)] = token
+            Participation.objects.bulk_create(participations, batch_size=2000)
+            tokens = {p.pk: tokens[(p.person_id, p.unit_id)] for p in Participation.objects.filter(
+                campaign=campaign)}
+        audit_record(actor=actor, huvudman=campaign.huvudman, action="campaign.open",
+                     obj=campaign, after={"participants": len(tokens)})
+    return tokens
+
+
+def participation_new_token(participation: Participation) -> str:
+    """A fresh link for a reminder: the old one stops working."""
+    token, hashed = new_token()
+    Participation.objects.filter(pk=participation.pk).update(token_hash=hashed)
+    Draft.objects.filter(token_hash=participation.token_hash).update(token_hash=hashed)
+    return token
+
+
+def campaign_close(*, actor, campaign: Campaign) -> Campaign:
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.status != CampaignStatus.OPEN:
+            raise ValidationError(ERROR_NOT_OPEN)
+        campaign.status, campaign.closed_at = CampaignStatus.CLOSED, timezone.now()
+        campaign.save(update_fields=["status", "closed_at"])
+        # Unsent drafts are the only place answers meet a token: they go when answering ends.
+        hashes = Participation.objects.filter(campaign=campaign).values_list("token_hash",
+                                                                             flat=True)
+        Draft.objects.filter(token_hash__in=hashes).delete()
+        audit_record(actor=actor, huvudman=campaign.huvudman, action="campaign.close",
+                     obj=campaign)
+    return campaign
+
+
+def _clean_answers(campaign: Campaign, group: str, answers: dict) -> dict[int, int | None]:
+    """Item pk → scale value (None for an answer that does not count); refuses anything else."""
+    items = {item.pk: item for item in campaign_items(campaign, group)}
+    allowed = {}
+    for item in items.values():
+        levels = list(item.scale.levels.all())
+        allowed[item.pk] = ({lv.value for lv in levels if not lv.not_applicable},
+                            any(lv.not_applicable for lv in levels))
+    clean = {}
+    for key, value in answers.items():
+        try:
+            item_pk = int(key)
+        except (TypeError, ValueError):
+            raise ValidationError(ERROR_ITEM) from None
+        if item_pk not in items:
+            raise ValidationError(ERROR_ITEM)
+        counting, has_na = allowed[item_pk]
+        if value in (None, "", "na"):
+            if not has_na and value not in (None, ""):
+                raise ValidationError(ERROR_VALUE % {"value": value, "code": items[item_pk].code})
+            if value == "na":
+                clean[item_pk] = None
+            continue
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise ValidationError(ERROR_VALUE % {"value": str(value)[:20],
+                                                 "code": items[item_pk].code}) from None
+        if number not in counting:
+            raise ValidationError(ERROR_VALUE % {"value": number, "code": items[item_pk].code})
+        clean[item_pk] = number
+    return clean
+
+
+def _clean_comment(comment: str) -> str:
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX:
+        raise ValidationError(ERROR_COMMENT_LONG % {"max": COMMENT_MAX})
+    return comment
+
+
+def participation_for_token(token: str) -> Participation | None:
+    return Participation.objects.select_related("campaign", "unit").filter(
+        token_hash=token_hash(token)).first()
+
+
+def draft_save(*, participation: Participation, answers: dict, comment: str = "") -> Draft:
+    campaign = participation.campaign
+    if campaign.status != CampaignStatus.OPEN:
+        raise ValidationError(ERROR_NOT_OPEN)
+    if participation.answered:
+        raise ValidationError(ERROR_ALREADY_ANSWERED)
+    clean = _clean_answers(campaign, Group.STAFF, answers)
+    comment = _clean_comment(comment)
+    with transaction.atomic():
+        draft, _created = Draft.objects.select_for_update().get_or_create(
+            token_hash=participation.token_hash)
+        draft.answers = {**draft.answers, **{str(k): v for k, v in clean.items()}}
+        for key in answers:
+            if answers[key] in (None, "") and str(key) in draft.answers:
+                del draft.answers[str(key)]
+        draft.comment = comment or draft.comment
+        draft.save()
+    return draft
+
+
+def response_submit(*, participation: Participation, answers: dict, comment: str = ""
+                    ) -> tuple[Response | None, bool]:
+    """Stores the answers as an anonymous response, once. A second submit of the same token (a
+    double click, a retry after a dropped connection) stores nothing and returns (None, False);
+    the first response stays as it was."""
+    campaign = participation.campaign
+    clean = _clean_answers(campaign, Group.STAFF, answers)
+    comment = _clean_comment(comment)
+    with transaction.atomic():
+        locked = Participation.objects.select_for_update().get(pk=participation.pk)
+        if locked.answered:
+            return None, False
+        if Campaign.objects.get(pk=campaign.pk).status != CampaignStatus.OPEN:
+            raise ValidationError(ERROR_NOT_OPEN)
+        response = Response.objects.create(campaign=campaign, unit_id=locked.unit_id,
+                                           group=Group.STAFF, comment=comment,
+                                           submitted_on=timezone.localdate())
+        Answer.objects.bulk_create(Answer(response=response, item_id=pk, value=value)
+                                   for pk, value in clean.items())
+        locked.answered = True
+        locked.save(update_fields=["answered"])
+        Draft.objects.filter(token_hash=locked.token_hash).delete()
+    return response, True
+
+
+def pupil_code_for(code: str) -> PupilCode | None:
+    return PupilCode.objects.select_related("campaign", "unit").filter(
+        code=(code or "").strip().upper().replace(" ", "").replace("-", "")).first()
+
+
+def pupil_submit(*, code: PupilCode, answers: dict) -> Response:
+    campaign = code.campaign
+    clean = _clean_answers(campaign, Group.PUPIL, answers)
+    with transaction.atomic():
+        updated = PupilCode.objects.filter(pk=code.pk, used__lt=F("capacity"),
+                                           campaign__status=CampaignStatus.OPEN).update(
+            used=F("used") + 1)
+        if not updated:
+            if Campaign.objects.get(pk=campaign.pk).status != CampaignStatus.OPEN:
+                raise ValidationError(ERROR_NOT_OPEN)
+            raise ValidationError(ERROR_CODE_USED_UP)
+        response = Response.objects.create(campaign=campaign, unit_id=code.unit_id,
+                                           group=Group.PUPIL, submitted_on=timezone.localdate())
+        Answer.objects.bulk_create(Answer(response=response, item_id=pk, value=value)
+                                   for pk, value in clean.items())
+    return response
+
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+def pupil_code_create(*, actor, campaign: Campaign, unit, label: str, capacity: int) -> PupilCode:
+    with transaction.atomic():
+        if not campaign.include_pupils:
+            raise ValidationError(_("This self-assessment has no pupil questionnaire."))
+        if not campaign.units.filter(unit=unit).exists():
+            raise ValidationError(ERROR_UNITS)
+        while True:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+            if not PupilCode.objects.filter(code=code).exists():
+                break
+        pupil_code = PupilCode(campaign=campaign, unit=unit, label=label.strip(), code=code,
+                               capacity=capacity)
+        pupil_code.full_clean()
+        pupil_code.save()
+        audit_record(actor=actor, huvudman=campaign.huvudman, action="pupil_code.create",
+                     obj=pupil_code, object_label=f"{unit.name} {label}",
+                     after={"capacity": capacity})
+    return pupil_code
+
+
+def rating_for(campaign: Campaign, unit) -> LeaderRating:
+    rating, _created = LeaderRating.objects.get_or_create(campaign=campaign, unit=unit)
+    return rating
+
+
+def rating_save(*, actor, rating: LeaderRating, answers: dict, comments: dict,
+                participants: str = "", revision: int | None = None, submit: bool = False
+                ) -> LeaderRating:
+    with transaction.atomic():
+        rating = LeaderRating.objects.select_for_update().select_related("campaign").get(
+            pk=rating.pk)
+        if rating.status == RatingStatus.SUBMITTED:
+            raise ValidationError(ERROR_RATING_SUBMITTED)
+        if rating.campaign.status != CampaignStatus.OPEN:
+            raise ValidationError(ERROR_NOT_OPEN)
+        if revision is not None and revision != rating.revision:
+            raise ValidationError(ERROR_STALE)
+        clean = _clean_answers(rating.campaign, RespondentGroup.LEADER, answers)
+        comments = {int(k): _clean_comment(v) for k, v in comments.items() if str(k).isdigit()}
+        unknown = set(comments) - {i.pk for i in campaign_items(rating.campaign,
+                                                                 RespondentGroup.LEADER)}
+        if unknown:
+            raise ValidationError(ERROR_ITEM)
+        existing = {a.item_id: a for a in rating.answers.all()}
+        for item_pk in set(clean) | set(comments):
+            answer = existing.get(item_pk) or LeaderAnswer(rating=rating, item_id=item_pk)
+            if item_pk in clean:
+                answer.value = clean[item_pk]
+            if item_pk in comments:
+                answer.comment = comments[item_pk]
+            answer.save()
+        rating.participants = participants.strip()[:2000]
+        rating.revision += 1
+        if submit:
+            rating.status = RatingStatus.SUBMITTED
+            rating.submitted_at = timezone.now()
+            rating.submitted_by = actor
+        rating.save()
+        audit_record(actor=actor, huvudman=rating.campaign.huvudman,
+                     action="rating.submit" if submit else "rating.save", obj=rating,
+                     object_label=f"{rating.unit.name} {rating.campaign}",
+                     after={"answers": len(clean)})
+    return rating
+
+
+def rating_reopen(*, actor, rating: LeaderRating, reason: str) -> LeaderRating:
+    with transaction.atomic():
+        rating = LeaderRating.objects.select_for_update().get(pk=rating.pk)
+        if not reason.strip():
+            raise ValidationError(ERROR_REASON)
+        rating.status = RatingStatus.DRAFT
+        rating.reopened_reason = reason.strip()[:2000]
+        rating.revision += 1
+        rating.save()
+        audit_record(actor=actor, huvudman=rating.campaign.huvudman, action="rating.reopen",
+                     obj=rating, object_label=f"{rating.unit.name} {rating.campaign}",
+                     after={"reason": rating.reopened_reason})
+    return rating

@@ -1,0 +1,158 @@
+"""Anonymity by construction: nothing joins a response to a person, and a token answers once."""
+
+import threading
+
+import pytest
+from django.apps import apps
+from django.db import close_old_connections, connection
+
+from digiplan.assessments import services
+from digiplan.assessments.models import Answer, Participation, Response
+from tests.assessment_helpers import build_campaign
+
+
+def test_no_path_leads_from_a_response_to_a_person():
+    """Walk every relation from Response and Answer: none reaches a person or a participation,
+    and neither holds a time finer than the day or a sequential id."""
+    person_model = apps.get_model("organisations", "Person")
+    forbidden = {person_model, Participation}
+    seen, frontier = set(), [Response, Answer]
+    while frontier:
+        model = frontier.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for field in model._meta.get_fields():
+            if not field.is_relation or field.related_model is None:
+                continue
+            target = field.related_model
+            assert target not in forbidden, f"{model.__name__}.{field.name} reaches {target}"
+            # Follow only the forward links out of the answer tables: the organisation and the
+            # framework may be reached, but they in turn are shared by everyone.
+            if model in (Response, Answer) and (field.many_to_one or field.one_to_one):
+                if target not in (Response,):
+                    continue
+                frontier.append(target)
+    for model in (Response, Answer):
+        kinds = {f.get_internal_type() for f in model._meta.concrete_fields}
+        assert "DateTimeField" not in kinds and "TimeField" not in kinds
+    assert Response._meta.pk.get_internal_type() == "UUIDField"
+    participation_fields = {f.name for f in Participation._meta.concrete_fields}
+    assert not participation_fields & {"answered_at", "submitted_at", "response"}
+
+
+def _answers(fx, value=4):
+    return {str(fx.items["LED.P1"].pk): value, str(fx.items["KOMP.P1"].pk): "na"}
+
+
+def test_a_token_answers_once_and_the_first_answer_stays(world):
+    fx = build_campaign(world)
+    participation = Participation.objects.get(person=world.staff)
+    response, created = services.response_submit(participation=participation, answers=_answers(fx))
+    assert created
+    again, created_again = services.response_submit(participation=participation,
+                                                    answers=_answers(fx, value=1))
+    assert (again, created_again) == (None, False)
+    assert Response.objects.count() == 1
+    assert Answer.objects.get(item=fx.items["LED.P1"]).value == 4
+    assert Answer.objects.get(item=fx.items["KOMP.P1"]).value is None  # "vet ej"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_parallel_submits_of_one_token_leave_exactly_one_response():
+    from tests.conftest import build_world
+
+    world = build_world()
+    fx = build_campaign(world)
+    participation = Participation.objects.get(person=world.staff)
+    barrier = threading.Barrier(20)
+    outcomes, errors = [], []
+
+    def submit():
+        close_old_connections()
+        try:
+            barrier.wait()
+            outcomes.append(services.response_submit(participation=participation,
+                                                     answers=_answers(fx))[1])
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Response.objects.count() == 1
+    assert outcomes.count(True) == 1
+    # Every other request either saw "already answered" or lost a lock race; none stored more.
+    assert len(outcomes) + len(errors) == 20
+
+
+@pytest.mark.parametrize("answers, fragment", [
+    ({"LED.P1": 9}, "är inte ett svar"),
+    ({"LED.L1": 3}, "inte ingår"),          # a leader indicator in the staff questionnaire
+    ({"nonsense": 3}, "inte ingår"),
+])
+def test_bad_answers_are_refused_and_nothing_is_stored(world, answers, fragment):
+    from django.core.exceptions import ValidationError
+
+    fx = build_campaign(world)
+    participation = Participation.objects.get(person=world.staff)
+    resolved = {str(fx.items[k].pk) if k in fx.items else k: v for k, v in answers.items()}
+    with pytest.raises(ValidationError, match=fragment):
+        services.response_submit(participation=participation, answers=resolved)
+    assert not Response.objects.exists()
+    participation.refresh_from_db()
+    assert not participation.answered
+
+
+def test_a_huge_comment_is_refused_and_html_is_kept_as_text(world):
+    from django.core.exceptions import ValidationError
+
+    fx = build_campaign(world)
+    participation = Participation.objects.get(person=world.staff)
+    with pytest.raises(ValidationError, match="längre än"):
+        services.response_submit(participation=participation, answers=_answers(fx),
+                                 comment="x" * 100_000)
+    services.response_submit(participation=participation, answers=_answers(fx),
+                             comment="<script>alert(1)</script>")
+    assert Response.objects.get().comment == "<script>alert(1)</script>"
+
+
+def test_a_closed_campaign_takes_no_answers_and_drops_drafts(world):
+    from django.core.exceptions import ValidationError
+
+    from digiplan.assessments.models import Draft
+
+    fx = build_campaign(world)
+    participation = Participation.objects.get(person=world.staff)
+    services.draft_save(participation=participation, answers=_answers(fx))
+    assert Draft.objects.count() == 1
+    services.campaign_close(actor=world.strategist, campaign=fx.campaign)
+    assert not Draft.objects.exists()
+    with pytest.raises(ValidationError):
+        services.response_submit(participation=participation, answers=_answers(fx))
+
+
+def test_a_pupil_code_takes_as_many_answers_as_the_group_has_pupils(world):
+    from django.core.exceptions import ValidationError
+
+    fx = build_campaign(world)
+    code = services.pupil_code_create(actor=world.leader_a, campaign=fx.campaign,
+                                      unit=world.unit_a, label="6B", capacity=2)
+    answers = {str(fx.items["KOMP.E1"].pk): 5}
+    services.pupil_submit(code=code, answers=answers)
+    services.pupil_submit(code=code, answers=answers)
+    with pytest.raises(ValidationError, match="lika många elever"):
+        services.pupil_submit(code=code, answers=answers)
+    assert Response.objects.filter(group="pupil").count() == 2
+
+
+def test_tokens_are_stored_only_as_hashes(world):
+    fx = build_campaign(world)
+    token = next(iter(fx.tokens.values()))
+    assert not Participation.objects.filter(token_hash=token).exists()
+    assert services.participation_for_token(token) is not None
+    assert services.participation_for_token(token + "x") is None
