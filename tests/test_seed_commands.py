@@ -247,3 +247,15 @@ def test_seed_scale_builds_large_data(db):
     with pytest.raises(CommandError):
         run("seed_scale", "--units", "5", "--staff", "5", "--huvudman", "212999-0001")
     assert units_of(huvudman).count() == 50
+
+
+def test_seed_demo_publishes_a_plan_and_runs_a_self_assessment(demo):
+    from digiplan.assessments.models import Campaign, Participation, Response
+    from digiplan.frameworks.models import VersionStatus
+
+    plan = demo.frameworks.get(slug="sjoviks-digitaliseringsplan")
+    assert plan.versions.get().status == VersionStatus.PUBLISHED
+    campaign = Campaign.objects.get(huvudman=demo)
+    answered = Participation.objects.filter(campaign=campaign, answered=True).count()
+    assert answered == Response.objects.filter(campaign=campaign, group="staff").count() > 500
+    assert Response.objects.filter(campaign=campaign, group="pupil").exists()

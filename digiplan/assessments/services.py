@@ -153,7 +153,8 @@ def campaign_close(*, actor, campaign: Campaign) -> Campaign:
 
 def _clean_answers(campaign: Campaign, group: str, answers: dict) -> dict[int, int | None]:
     """Item pk → scale value (None for an answer that does not count); refuses anything else."""
-    items = {item.pk: item for item in campaign_items(campaign, group)}
+    items = {item.pk: item for item in campaign_items(campaign, group).prefetch_related(
+        "scale__levels")}
     allowed = {}
     for item in items.values():
         levels = list(item.scale.levels.all())

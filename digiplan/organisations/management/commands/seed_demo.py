@@ -524,6 +524,11 @@ class Command(BaseCommand):
         demo = Huvudman.objects.get(organisation_number=DEMO_ORGNR)
         if seed_demo_frameworks(demo):
             self.stdout.write("Ramverk: nationella och inbyggda mallar laddade; Sjöviks plan publicerad.")
+        from digiplan.assessments.demo import seed_demo_campaign
+
+        if seed_demo_campaign(demo):
+            self.stdout.write("Skattning: en öppen skattningsomgång med svar från personal, "
+                              "ledning och elever.")
         fixed = repair_demo_passwords(existing)
         if fixed:
             self.stdout.write("Demolösenordet återställt för: " + ", ".join(fixed))

@@ -1,0 +1,102 @@
+"""A self-assessment in the demo municipality, open and well under way, so that every page
+has something to show. Answers are drawn from a fixed seed: the demo is the same each time."""
+
+import datetime
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from digiplan.assessments import services
+from digiplan.assessments.models import (
+    Answer,
+    Campaign,
+    Group,
+    Participation,
+    PupilCode,
+    Response,
+)
+from digiplan.frameworks.models import FrameworkVersion, VersionStatus
+from digiplan.organisations.models import Membership, OrganisationType, Role
+
+DEMO_CAMPAIGN = "Digital skattning"
+
+
+def seed_demo_campaign(huvudman, *, share_answered: float = 0.7) -> Campaign | None:
+    if Campaign.objects.filter(huvudman=huvudman, name=DEMO_CAMPAIGN).exists():
+        return None
+    version = FrameworkVersion.objects.filter(
+        framework__slug="digiplan-standard", framework__huvudman__isnull=True,
+        status=VersionStatus.PUBLISHED).first()
+    if version is None:
+        return None
+    strategist = Membership.objects.filter(huvudman=huvudman, role=Role.STRATEGIST).select_related(
+        "person").first()
+    actor = strategist.person if strategist else None
+    today = timezone.localdate()
+    units = list(huvudman.nodes.filter(type=OrganisationType.SKOLENHET, is_active=True)
+                 .prefetch_related("pupil_counts", "school_forms"))
+    rng = random.Random(2026)
+    with transaction.atomic():
+        campaign = services.campaign_create(
+            actor=actor, huvudman=huvudman, name=DEMO_CAMPAIGN,
+            school_year=f"{today.year}/{(today.year + 1) % 100:02d}", framework_version=version,
+            opens_on=today - datetime.timedelta(days=14),
+            closes_on=today + datetime.timedelta(days=21), units=units, include_pupils=True)
+        services.campaign_open(actor=actor, campaign=campaign)
+        staff_items, leader_items, pupil_items = (
+            list(services.campaign_items(campaign, group).prefetch_related("scale__levels"))
+            for group in ("staff", "leader", "pupil"))
+        # Each unit leans its own way, so the organisation's results show real differences.
+        lean = {unit.pk: rng.uniform(-1.2, 0.8) for unit in units}
+        # Demo answers go in by bulk: the same rows response_submit writes, a thousand at once.
+        responses, answers, answered = [], [], []
+        day = today - datetime.timedelta(days=3)
+        for participation in Participation.objects.filter(campaign=campaign).order_by("pk"):
+            if rng.random() > share_answered:
+                continue
+            response = Response(campaign=campaign, unit_id=participation.unit_id,
+                                group=Group.STAFF, submitted_on=day)
+            responses.append(response)
+            answers.extend(Answer(response=response, item=item,
+                                  value=_value(rng, item, lean[participation.unit_id]))
+                           for item in staff_items)
+            answered.append(participation.pk)
+        for unit in units[: len(units) - 3]:  # a few units have not rated yet
+            rating = services.rating_for(campaign, unit)
+            leader = Membership.objects.filter(organisation=unit, role=Role.UNIT_LEADER).first()
+            services.rating_save(
+                actor=leader.person if leader else actor, rating=rating,
+                answers={str(item.pk): _answer(rng, item, lean[unit.pk]) for item in leader_items},
+                comments={}, participants="Rektor och IT-pedagog", submit=rng.random() < 0.8)
+            if any(f.school_form == "GR" for f in unit.school_forms.all()):
+                code = services.pupil_code_create(actor=actor, campaign=campaign, unit=unit,
+                                                  label="6A", capacity=25)
+                pupils = rng.randint(8, 22)
+                PupilCode.objects.filter(pk=code.pk).update(used=pupils)
+                for _pupil in range(pupils):
+                    response = Response(campaign=campaign, unit=unit, group=Group.PUPIL,
+                                        submitted_on=day)
+                    responses.append(response)
+                    answers.extend(Answer(response=response, item=item,
+                                          value=_value(rng, item, lean[unit.pk]))
+                                   for item in pupil_items)
+        Response.objects.bulk_create(responses, batch_size=2000)
+        Answer.objects.bulk_create(answers, batch_size=5000)
+        Participation.objects.filter(pk__in=answered).update(answered=True)
+    return campaign
+
+
+def _value(rng: random.Random, item, lean: float) -> int | None:
+    answer = _answer(rng, item, lean)
+    return None if answer == "na" else answer
+
+
+def _answer(rng: random.Random, item, lean: float):
+    levels = [lv for lv in item.scale.levels.all()]
+    counting = sorted(lv.value for lv in levels if not lv.not_applicable)
+    if any(lv.not_applicable for lv in levels) and rng.random() < 0.06:
+        return "na"
+    middle = (counting[0] + counting[-1]) / 2 + lean
+    value = round(rng.gauss(middle, 1.0))
+    return min(max(value, counting[0]), counting[-1])
