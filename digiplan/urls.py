@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("digiplan.organisations.urls")),
     path("", include("digiplan.audit.urls")),
     path("", include("digiplan.frameworks.urls")),
+    path("", include("digiplan.assessments.urls")),
 ]

@@ -38,15 +38,35 @@ items:
     kind: area
     title: Ledning
     children:
-      - {code: LED.L1, kind: indicator, title: Det finns en plan, respondent: leader, scale: status-t}
-      - {code: LED.P1, kind: indicator, title: Jag vet vad planen säger, respondent: staff, scale: instamning-t}
+      - code: LED.L1
+        kind: indicator
+        title: Det finns en plan
+        respondent: leader
+        scale: status-t
+      - code: LED.P1
+        kind: indicator
+        title: Jag vet vad planen säger
+        respondent: staff
+        scale: instamning-t
   - code: KOMP
     kind: area
     title: Kompetens
     children:
-      - {code: KOMP.L1, kind: indicator, title: Kompetensutveckling planeras, respondent: leader, scale: status-t}
-      - {code: KOMP.P1, kind: indicator, title: Jag är trygg med verktygen, respondent: staff, scale: instamning-t}
-      - {code: KOMP.E1, kind: indicator, title: Jag får hjälp när datorn krånglar, respondent: pupil, scale: instamning-t}
+      - code: KOMP.L1
+        kind: indicator
+        title: Kompetensutveckling planeras
+        respondent: leader
+        scale: status-t
+      - code: KOMP.P1
+        kind: indicator
+        title: Jag är trygg med verktygen
+        respondent: staff
+        scale: instamning-t
+      - code: KOMP.E1
+        kind: indicator
+        title: Jag får hjälp när datorn krånglar
+        respondent: pupil
+        scale: instamning-t
 """
 
 

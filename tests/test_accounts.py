@@ -269,12 +269,14 @@ def test_anonymous_visitors_get_no_navigation(db):
 
 def test_staff_see_home_and_organisation_only(staff):
     labels = [item["label"] for item in _nav_for(staff, "home")]
-    assert labels == ["Home", "Organisation", "Frameworks", "My responsibilities"]
+    assert labels == ["Home", "Organisation", "Frameworks", "My responsibilities",
+                      "Self-assessment"]
 
 
 def test_strategists_also_see_people_roles_import_and_audit(strategist):
     labels = [item["label"] for item in _nav_for(strategist, "home")]
-    assert labels == ["Home", "Organisation", "Frameworks", "My responsibilities", "People",
+    assert labels == ["Home", "Organisation", "Frameworks", "My responsibilities",
+                      "Self-assessment", "People",
                       "Role titles", "Import", "Audit trail"]
 
 

@@ -12,6 +12,8 @@ _EVERYONE = [
     ("framework_list", _("Frameworks"), ("framework_", "version_", "item_", "responsibility_",
                                         "target_", "scale_")),
     ("my_responsibilities", _("My responsibilities"), ("my_responsibilities",)),
+    ("campaign_list", _("Self-assessment"), ("campaign_", "rating_", "pupil_codes", "results_",
+                                            "survey_")),
 ]
 _STRATEGISTS = [
     ("people_list", _("People"), ("people_", "person_", "membership_")),

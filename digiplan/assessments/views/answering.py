@@ -1,0 +1,398 @@
+"""Answering: the staff questionnaire (by personal link or signed in) and the pupil
+questionnaire (by group code).
+
+The URL carries the token or the participation, never a session: a person can close the
+browser and come back with the same link. Answers live in the Draft of the token until they
+are submitted; then they become an anonymous Response and the draft is deleted. The person's
+own profile is shown once after submitting, from the session, and then forgotten.
+"""
+
+import secrets
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Avg, Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+
+from digiplan.assessments import services
+from digiplan.assessments.models import (
+    COMMENT_MAX,
+    Answer,
+    CampaignStatus,
+    Draft,
+    Group,
+    Participation,
+    PupilCode,
+    Response,
+)
+from digiplan.frameworks.templatetags.frameworks import localised
+
+SESSION_PROFILE = "answering.profile"
+SESSION_NONCES = "answering.pupil_nonces"
+NONCES_KEPT = 50
+ERROR_NO_ANSWERS = gettext_lazy("Answer at least one statement before you submit.")
+ERROR_PUPIL_CLOSED = gettext_lazy("The questionnaire is not open. Ask your teacher.")
+
+
+# ---- Reading a page of answers -----------------------------------------------------------------
+
+
+@dataclass
+class Area:
+    number: int
+    item: object
+    items: list
+    answered: int = 0
+
+    @property
+    def state(self) -> str:
+        if self.answered == 0:
+            return "empty"
+        return "done" if self.answered == len(self.items) else "started"
+
+
+@dataclass
+class PageInput:
+    answers: dict = field(default_factory=dict)  # item pk → "3" or "na"
+    errors: dict = field(default_factory=dict)  # item pk → message
+    general: list = field(default_factory=list)  # messages not tied to one statement
+    comment: str = ""
+    comment_error: str = ""
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors or self.general or self.comment_error)
+
+
+def _items(campaign, group):
+    return list(services.campaign_items(campaign, group).select_related("parent")
+                .prefetch_related("scale__levels"))
+
+
+def _allowed(item) -> set[str]:
+    return {"na" if level.not_applicable else str(level.value) for level in item.scale.levels.all()}
+
+
+def _read_page(post, items, *, with_comment=False) -> PageInput:
+    """The answers posted for these statements. The services check again; this only gives each
+    mistake a place on the page."""
+    page = PageInput()
+    by_key = {f"item-{item.pk}": item for item in items}
+    for key in post:
+        if key.startswith("item-") and key not in by_key:
+            page.general = [services.ERROR_ITEM]
+    for key, item in by_key.items():
+        value = post.get(key, "")
+        if value == "":
+            continue
+        if value not in _allowed(item):
+            page.errors[item.pk] = services.ERROR_VALUE % {"value": value[:20], "code": item.code}
+        else:
+            page.answers[item.pk] = value
+    if with_comment:
+        page.comment = post.get("comment", "").strip()
+        if len(page.comment) > COMMENT_MAX:
+            page.comment_error = services.ERROR_COMMENT_LONG % {"max": COMMENT_MAX}
+    return page
+
+
+def _statements(items, chosen: dict, errors: dict, first_number: int = 1) -> list[dict]:
+    """What the template needs to draw each statement as a fieldset of radio buttons."""
+    statements = []
+    for number, item in enumerate(items, start=first_number):
+        value = chosen.get(item.pk)
+        options, na_checked = [], False
+        for level in item.scale.levels.all():
+            option_value = "na" if level.not_applicable else str(level.value)
+            # Two "not applicable" levels share the value "na": check only the first.
+            checked = option_value == value and not (level.not_applicable and na_checked)
+            na_checked = na_checked or (checked and level.not_applicable)
+            options.append({"value": option_value, "label": localised(level, "label"),
+                            "na": level.not_applicable, "checked": checked})
+        statements.append({"item": item, "number": number, "options": options,
+                           "title": localised(item, "title"),
+                           "description": localised(item, "description"),
+                           "error": errors.get(item.pk, "")})
+    return statements
+
+
+# ---- Staff questionnaire ------------------------------------------------------------------------
+
+
+def _saved_answers(draft) -> dict[int, str]:
+    """The draft as the form's values: a saved None is a "vet ej" answer."""
+    if draft is None:
+        return {}
+    return {int(k): "na" if v is None else str(v) for k, v in draft.answers.items()}
+
+
+def _areas(items, saved: dict) -> list[Area]:
+    areas: dict[int | None, Area] = {}
+    for item in items:
+        area = areas.get(item.parent_id)
+        if area is None:
+            area = areas[item.parent_id] = Area(number=len(areas) + 1, item=item.parent, items=[])
+        area.items.append(item)
+        area.answered += item.pk in saved
+    return list(areas.values())
+
+
+def _area_number(raw, areas: list[Area]) -> int:
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        # No page asked for: start where something is still unanswered.
+        return next((a.number for a in areas if a.state != "done"), areas[-1].number)
+    return min(max(number, 1), len(areas))
+
+
+def _message(request, title, message, *, detail="", status=200, kind="info"):
+    return render(request, "assessments/answering/message.html", {
+        "title": title, "message": message, "detail": detail, "kind": kind}, status=status)
+
+
+def _closed(request, campaign, posted=False):
+    detail = _("Answers can no longer be given. What you sent now was not saved.") if posted \
+        else _("Answers can no longer be given.")
+    return _message(request, campaign.name, services.ERROR_NOT_OPEN, detail=detail)
+
+
+def _unit_means(campaign, unit_id, items) -> tuple[bool, dict]:
+    """The unit's staff means per statement, only when enough have answered that no one can be
+    singled out: the unit as a whole and each statement must reach k."""
+    responses = Response.objects.filter(campaign=campaign, unit_id=unit_id, group=Group.STAFF)
+    if responses.count() < campaign.k:
+        return False, {}
+    rows = (Answer.objects.filter(response__in=responses, value__isnull=False,
+                                  item__in=[i.pk for i in items])
+            .values("item").annotate(n=Count("id"), mean=Avg("value")))
+    return True, {row["item"]: row["mean"] for row in rows if row["n"] >= campaign.k}
+
+
+def _profile(request, participation, items) -> dict | None:
+    """The person's own answers beside the unit's, once: read from the session and removed."""
+    stored = request.session.pop(SESSION_PROFILE, None)
+    if not stored or stored.get("campaign") != participation.campaign_id or \
+            stored.get("unit") != participation.unit_id:
+        return None
+    answers = stored["answers"]
+    enough, means = _unit_means(participation.campaign, participation.unit_id, items)
+    rows = []
+    for item in items:
+        value = answers.get(str(item.pk))
+        levels = {("na" if lv.not_applicable else str(lv.value)): localised(lv, "label")
+                  for lv in item.scale.levels.all()}
+        rows.append({"item": item, "title": localised(item, "title"),
+                     "own": levels.get(value, "") if value is not None else "",
+                     "own_value": value if value not in (None, "na") else None,
+                     "mean": means.get(item.pk)})
+    return {"rows": rows, "enough": enough, "k": participation.campaign.k}
+
+
+def _thanks(request, participation, items, start_url, *, again=False):
+    profile = _profile(request, participation, items)
+    return render(request, "assessments/answering/survey_done.html", {
+        "participation": participation, "campaign": participation.campaign,
+        "profile": profile, "fresh": profile is not None and not again,
+        "start_url": start_url, "already": services.ERROR_ALREADY_ANSWERED})
+
+
+def _submit(request, participation, page, saved) -> list:
+    """Sends the draft and this page as the response. No errors back: it is (or already was) in.
+    Raises the services' ValidationError."""
+    answers = {**saved, **page.answers}
+    if not answers:
+        return [ERROR_NO_ANSWERS]
+    _response, created = services.response_submit(
+        participation=participation, answers={str(k): v for k, v in answers.items()},
+        comment=page.comment)
+    if created:
+        # Held for the one page view that follows, without the person or the token.
+        request.session[SESSION_PROFILE] = {
+            "campaign": participation.campaign_id, "unit": participation.unit_id,
+            "answers": {str(k): v for k, v in answers.items()}}
+    return []
+
+
+def _questionnaire(request, participation: Participation, base_url: str, start_url: str = ""):
+    """One area per page, for a participation reached by its token or by its owner."""
+    campaign = participation.campaign
+    items = _items(campaign, Group.STAFF)
+    if participation.answered:
+        # A second submit, a double click or a retry gets the thank-you page, never an error.
+        return _thanks(request, participation, items, start_url,
+                       again=request.method == "POST")
+    if campaign.status != CampaignStatus.OPEN:
+        return _closed(request, campaign, posted=request.method == "POST")
+    draft = Draft.objects.filter(token_hash=participation.token_hash).first()
+    saved = _saved_answers(draft)
+    areas = _areas(items, saved)
+    if not areas:
+        return _message(request, campaign.name, _("This self-assessment has no statements for "
+                                                   "staff."))
+    raw_number = request.POST.get("del") if request.method == "POST" else request.GET.get("del")
+    area = areas[_area_number(raw_number, areas) - 1]
+    is_last = area.number == len(areas)
+    page = PageInput()
+    chosen = saved
+    comment = draft.comment if draft else ""
+
+    if request.method == "POST":
+        page = _read_page(request.POST, area.items, with_comment=is_last)
+        go = request.POST.get("go", "stay")
+        chosen = {**saved, **page.answers, **{pk: request.POST.get(f"item-{pk}")
+                                              for pk in page.errors}}
+        comment = page.comment if is_last else comment
+        if not page.errors and not page.general:
+            try:
+                if go == "submit" and not page.comment_error:
+                    page.general = _submit(request, participation, page, saved)
+                    if not page.general:
+                        return redirect(base_url)
+                elif page.answers or page.comment:
+                    # A too long comment is refused, but the answers are kept.
+                    services.draft_save(
+                        participation=participation,
+                        answers={str(k): v for k, v in page.answers.items()},
+                        comment="" if page.comment_error else page.comment)
+            except ValidationError as error:
+                if services.ERROR_ALREADY_ANSWERED in error.messages:
+                    return _thanks(request, participation, items, start_url, again=True)
+                if services.ERROR_NOT_OPEN in error.messages:
+                    return _closed(request, campaign, posted=True)
+                page.general = error.messages
+            if not page.has_errors:
+                target = {"next": area.number + 1, "previous": area.number - 1}.get(go)
+                if go.startswith("to-") and go[3:].isdigit():
+                    target = int(go[3:])
+                if target is None:
+                    messages.success(request, _("Your answers are saved. You can continue "
+                                                "later with the same link."))
+                    target = area.number
+                target = min(max(target, 1), len(areas))
+                return redirect(f"{base_url}?del={target}")
+
+    answered = sum(1 for item in items if item.pk in chosen and item.pk not in page.errors)
+    for each in areas:
+        each.answered = sum(1 for item in each.items if item.pk in chosen)
+    first_number = sum(len(a.items) for a in areas[:area.number - 1]) + 1
+    return render(request, "assessments/answering/survey_page.html", {
+        "participation": participation, "campaign": campaign, "areas": areas, "area": area,
+        "area_title": localised(area.item, "title") if area.item else campaign.name,
+        "statements": _statements(area.items, chosen, page.errors, first_number),
+        "is_last": is_last, "page": page, "comment": comment, "comment_max": COMMENT_MAX,
+        "answered": answered, "total": len(items), "unanswered": len(items) - answered,
+        "base_url": base_url, "start_url": start_url,
+    })
+
+
+@never_cache
+def survey_token(request, token: str):
+    participation = services.participation_for_token(token)
+    if participation is None:
+        return _message(request, _("The link is not valid"), services.ERROR_UNKNOWN_TOKEN,
+                        status=404, kind="error")
+    return _questionnaire(request, participation, reverse("survey_token", args=[token]))
+
+
+@never_cache
+@login_required
+def survey_start(request):
+    participations = list(Participation.objects.filter(
+        person=request.user, campaign__status=CampaignStatus.OPEN)
+        .select_related("campaign", "unit").order_by("campaign__closes_on", "unit__name"))
+    started = set(Draft.objects.filter(
+        token_hash__in=[p.token_hash for p in participations]).values_list("token_hash",
+                                                                           flat=True))
+    for participation in participations:
+        participation.started = participation.token_hash in started
+    return render(request, "assessments/answering/survey_start.html",
+                  {"participations": participations})
+
+
+@never_cache
+@login_required
+def survey_participation(request, pk: int):
+    participation = get_object_or_404(Participation.objects.select_related("campaign", "unit"),
+                                      pk=pk, person=request.user)
+    return _questionnaire(request, participation,
+                          reverse("survey_participation", args=[pk]), reverse("survey_start"))
+
+
+# ---- Pupil questionnaire ------------------------------------------------------------------------
+
+
+@never_cache
+def pupil_start(request):
+    code, error = "", ""
+    if request.method == "POST":
+        code = request.POST.get("kod", "").strip()[:40]
+        pupil_code = services.pupil_code_for(code) if code else None
+        if pupil_code is not None:
+            return redirect("pupil_questionnaire", code=pupil_code.code)
+        error = services.ERROR_UNKNOWN_CODE if code else _("Write the code.")
+    status = 404 if code and error else 400 if error else 200
+    return render(request, "assessments/answering/pupil_start.html",
+                  {"code": code, "error": error}, status=status)
+
+
+def _pupil_blocked(request, pupil_code: PupilCode, posted=False):
+    if pupil_code.campaign.status != CampaignStatus.OPEN or not pupil_code.campaign.include_pupils:
+        return _message(request, _("Pupil questionnaire"), ERROR_PUPIL_CLOSED)
+    if pupil_code.used >= pupil_code.capacity:
+        return _message(request, _("Pupil questionnaire"), services.ERROR_CODE_USED_UP)
+    return None
+
+
+@never_cache
+def pupil_questionnaire(request, code: str):
+    pupil_code = services.pupil_code_for(code)
+    if pupil_code is None:
+        return _message(request, _("Pupil questionnaire"), services.ERROR_UNKNOWN_CODE,
+                        status=404, kind="error")
+    nonce = request.POST.get("nonce", "") if request.method == "POST" else ""
+    used = request.session.get(SESSION_NONCES, [])
+    if nonce and nonce in used:
+        # The same form sent twice (a double click, a reload): it counted the first time.
+        return redirect("pupil_done")
+    blocked = _pupil_blocked(request, pupil_code)
+    if blocked:
+        return blocked
+    items = _items(pupil_code.campaign, Group.PUPIL)
+    page = PageInput()
+    if request.method == "POST":
+        page = _read_page(request.POST, items)
+        if not page.has_errors and not page.answers:
+            page.general = [ERROR_NO_ANSWERS]
+        if not nonce:
+            page.general.append(_("The form was incomplete. Answer again and send."))
+        if not page.has_errors:
+            try:
+                services.pupil_submit(code=pupil_code, answers={str(k): v for k, v in
+                                                                page.answers.items()})
+            except ValidationError as error:
+                if services.ERROR_CODE_USED_UP in error.messages:
+                    return _message(request, _("Pupil questionnaire"),
+                                    services.ERROR_CODE_USED_UP)
+                if services.ERROR_NOT_OPEN in error.messages:
+                    return _message(request, _("Pupil questionnaire"), ERROR_PUPIL_CLOSED)
+                page.general = error.messages
+            else:
+                request.session[SESSION_NONCES] = [*used, nonce][-NONCES_KEPT:]
+                return redirect("pupil_done")
+    chosen = {**page.answers, **{pk: request.POST.get(f"item-{pk}") for pk in page.errors}}
+    return render(request, "assessments/answering/pupil_form.html", {
+        "pupil_code": pupil_code, "statements": _statements(items, chosen, page.errors),
+        "page": page, "nonce": secrets.token_urlsafe(16),
+    })
+
+
+@never_cache
+def pupil_done(request):
+    return render(request, "assessments/answering/pupil_done.html")

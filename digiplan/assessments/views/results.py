@@ -1,0 +1,222 @@
+"""Results of a self-assessment: a unit's page, the organisation's page and its downloads.
+
+What is suppressed is decided in selectors, once; these views check access and render.
+"""
+
+import csv
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from digiplan.assessments import selectors
+from digiplan.assessments.models import Campaign, CampaignUnit
+from digiplan.organisations import access
+from digiplan.organisations.models import Organisation
+
+SUPPRESSED = "–"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _own_campaign(request, pk: int) -> Campaign:
+    """The campaign when it belongs to the reader's huvudman; 404 otherwise, so that another
+    huvudman's ids reveal nothing."""
+    campaign = Campaign.objects.select_related("framework_version__framework").filter(
+        pk=pk, huvudman_id=request.user.huvudman_id).first()
+    if campaign is None or request.user.huvudman_id is None:
+        raise Http404
+    return campaign
+
+
+def _strategist_campaign(request, pk: int) -> Campaign:
+    campaign = _own_campaign(request, pk)
+    if not access.is_strategist(request.user):
+        raise PermissionDenied
+    return campaign
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _org_filters(request, campaign: Campaign) -> tuple[dict, dict]:
+    """The filters asked for, each ignored when it is not one of the offered choices."""
+    managed = access.managed_nodes(request.user)
+    choices = selectors.org_filter_choices(campaign, managed)
+    node_pk, area_pk = _int(request.GET.get("nod")), _int(request.GET.get("omrade"))
+    form = request.GET.get("skolform", "")
+    chosen = {
+        "node": next((n for n in choices["nodes"] if n.pk == node_pk), None),
+        "area": next((a for a in choices["areas"] if a.pk == area_pk), None),
+        "school_form": form if form in choices["school_forms"] else "",
+    }
+    chosen["units"] = selectors.org_units(campaign, managed, node=chosen["node"],
+                                          school_form=chosen["school_form"])
+    return choices, chosen
+
+
+@login_required
+def results_unit(request, pk: int, unit_pk: int):
+    campaign = _own_campaign(request, pk)
+    unit = Organisation.objects.filter(pk=unit_pk, huvudman_id=campaign.huvudman_id).first()
+    if unit is None or not access.can_read(request.user, unit) or \
+            not CampaignUnit.objects.filter(campaign=campaign, unit=unit).exists():
+        raise Http404
+    results = selectors.unit_results(campaign, unit)
+    breadcrumbs = [{"label": _("Home"), "url": reverse("home")}]
+    if access.is_strategist(request.user):
+        breadcrumbs.append({"label": _("Results for the organisation"),
+                            "url": reverse("results_org", args=[campaign.pk])})
+    breadcrumbs.append({"label": unit.name})
+    return render(request, "assessments/results/unit.html", {
+        "campaign": campaign, "unit": unit, "r": results, "breadcrumbs": breadcrumbs})
+
+
+@login_required
+def results_org(request, pk: int):
+    campaign = _strategist_campaign(request, pk)
+    choices, chosen = _org_filters(request, campaign)
+    results = selectors.org_results(campaign, chosen["units"], area=chosen["area"])
+    query = request.GET.urlencode()
+    return render(request, "assessments/results/org.html", {
+        "campaign": campaign, "r": results, "choices": choices, "chosen": chosen,
+        "query": f"?{query}" if query else "", "filtered": any(
+            chosen[key] for key in ("node", "area", "school_form")),
+        "heat_bands": range(1, selectors.HEAT_BANDS + 1),
+        "breadcrumbs": [{"label": _("Home"), "url": reverse("home")},
+                        {"label": _("Results for the organisation")}],
+    })
+
+
+def _labels() -> dict:
+    return {
+        "rates": _("Response rates"), "unit": _("Unit"), "asked": _("Staff asked"),
+        "answered": _("Staff who answered"), "rate": _("Response rate (%)"),
+        "pupil_responses": _("Pupil answers"), "pupils_expected": _("Pupils"),
+        "total": _("All units"), "heatmap": _("Staff mean per area"), "area": _("Area"),
+        "no_area": _("Without area"), "spread": _("Spread per area"),
+        "units_shown": _("Units with figures"), "units_total": _("Units"),
+        "median": _("Median"), "min": _("Lowest"), "max": _("Highest"),
+        "q1": _("First quartile"), "q3": _("Third quartile"),
+        "behind": _("Furthest behind"), "value": _("Answered %(value)s"),
+        "indicators": _("Indicators, organisation"), "units": _("Indicators per unit"),
+        "group": _("Group"), "code": _("Code"), "indicator": _("Indicator"),
+        "n": _("Answers that count"), "n_na": _("Don't know / not applicable"),
+        "mean": _("Mean"), "staff": _("Staff"), "pupil": _("Pupils"),
+    }
+
+
+def _about(campaign: Campaign) -> list[list[str]]:
+    return [
+        [_("Self-assessment"), f"{campaign.name} {campaign.school_year}"],
+        [_("Anonymity threshold"), str(campaign.k)],
+        [SUPPRESSED, _("Fewer than %(k)s answers: the figure is not shown.") % {"k": campaign.k}],
+        [_("Organisation figures"),
+         _("Rest on the units that have at least %(k)s answers.") % {"k": campaign.k}],
+    ]
+
+
+def _safe_text(value: str) -> str:
+    """A text a spreadsheet would take for a formula gets a leading apostrophe."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return SUPPRESSED
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, float):
+        return f"{value:.2f}".replace(".", ",")
+    if isinstance(value, int):
+        return str(value)
+    return _safe_text(str(value))
+
+
+def _csv(campaign: Campaign, tables: list[selectors.Table]) -> bytes:
+    buffer = io.StringIO()
+    # Excel in Swedish opens UTF-8 with BOM, semicolons and decimal commas without asking.
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    for row in _about(campaign):
+        writer.writerow([_csv_cell(c) for c in row])
+    for table in tables:
+        writer.writerow([])
+        writer.writerow([_csv_cell(table.title)])
+        writer.writerow([_csv_cell(c) for c in table.header])
+        for row in table.rows:
+            writer.writerow([_csv_cell(c) for c in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    name = "".join(c for c in title if c not in "[]:*?/\\")[:31] or "Blad"
+    base, number = name, 2
+    while name in used:
+        name = f"{base[:28]} {number}"
+        number += 1
+    used.add(name)
+    return name
+
+
+def _xlsx(campaign: Campaign, tables: list[selectors.Table]) -> bytes:
+    import xlsxwriter
+
+    output = io.BytesIO()
+    workbook = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_formulas": False,
+                                            "strings_to_numbers": False, "strings_to_urls": False})
+    bold = workbook.add_format({"bold": True})
+    decimal = workbook.add_format({"num_format": "0.00"})
+    used: set[str] = set()
+    about = workbook.add_worksheet(_sheet_name(_("About the figures"), used))
+    for number, (label, text) in enumerate(_about(campaign)):
+        about.write_string(number, 0, label, bold)
+        about.write_string(number, 1, text)
+    about.set_column(0, 0, 24)
+    about.set_column(1, 1, 70)
+    for table in tables:
+        sheet = workbook.add_worksheet(_sheet_name(table.title, used))
+        for column, title in enumerate(table.header):
+            sheet.write_string(0, column, title, bold)
+        for number, row in enumerate(table.rows, start=1):
+            for column, value in enumerate(row):
+                if value is None:
+                    sheet.write_string(number, column, SUPPRESSED)
+                elif isinstance(value, float):
+                    sheet.write_number(number, column, value, decimal)
+                elif isinstance(value, int) and not isinstance(value, bool):
+                    sheet.write_number(number, column, value)
+                else:
+                    # Written as a string: Excel never evaluates it, whatever it starts with.
+                    sheet.write_string(number, column, str(value))
+        sheet.freeze_panes(1, 0)
+        sheet.set_column(0, max(len(table.header) - 1, 0), 18)
+    workbook.close()
+    return output.getvalue()
+
+
+@login_required
+def results_export(request, pk: int, fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    campaign = _strategist_campaign(request, pk)
+    _choices, chosen = _org_filters(request, campaign)
+    results = selectors.org_results(campaign, chosen["units"], area=chosen["area"])
+    tables = selectors.org_tables(results, labels=_labels())
+    filename = f"{slugify(f'{campaign.name} {campaign.school_year}')}-resultat.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse(_csv(campaign, tables), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            _xlsx(campaign, tables),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
