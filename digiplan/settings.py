@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "digiplan.audit",
     "digiplan.frameworks",
     "digiplan.assessments",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +155,17 @@ else:
         }
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Digiplan <no-reply@digiplan.localhost>")
+
+# E-mail and long jobs go through Django's task framework. In development they run at once;
+# in production (or with TASK_BACKEND=database) a worker runs them: manage.py db_worker.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if os.environ.get("TASK_BACKEND", "immediate" if DEBUG else "database") == "database"
+        else "django.tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 # Uploads larger than this are refused before they are read (imports of organisation data).
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", str(20 * 1024 * 1024))
