@@ -24,9 +24,9 @@ from tests.assessment_helpers import INDICATORS
 
 # A second version of the same framework: KOMP gets a second staff indicator.
 INDICATORS_V2 = INDICATORS.replace(
-    "      - {code: KOMP.E1,",
+    "      - code: KOMP.E1\n",
     "      - {code: KOMP.P2, kind: indicator, title: Jag delar digitalt material, "
-    "respondent: staff, scale: instamning-t}\n      - {code: KOMP.E1,")
+    "respondent: staff, scale: instamning-t}\n      - code: KOMP.E1\n")
 assert "KOMP.P2" in INDICATORS_V2
 
 _numbers = itertools.count()
