@@ -178,3 +178,17 @@ class LeaderAnswer(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["rating", "item"],
                                                name="unique_leader_answer")]
+
+
+class ResultSnapshot(models.Model):
+    """The results of a campaign as they were shown when it closed, written once by
+    campaign_close. Suppression is already applied: a figure that rested on fewer than k answers
+    is stored as suppressed, without any of its numbers. Item codes and titles are kept in the
+    data, so that trends can be read even after the framework has changed."""
+
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="snapshot")
+    created_at = models.DateTimeField(auto_now_add=True)
+    data = models.JSONField()
+
+    class Meta:
+        verbose_name = _("results snapshot")

@@ -44,6 +44,8 @@ EXPECTED = {
     "survey_token": (_token, ALL_200),
     "survey_participation": (lambda w: {"pk": _staff_participation(w).pk},
                              {**dict.fromkeys(PERSONAS, 404), "anonymous": LOGIN, "staff": 200}),
+    # POST only, and as login-free as the questionnaire by link: everyone gets 405 for a GET.
+    "survey_profile_pdf": (None, dict.fromkeys(PERSONAS, 405)),
     "pupil_start": (None, ALL_200),
     "pupil_questionnaire": (_pupil_code, ALL_200),
     "pupil_done": (None, ALL_200),

@@ -4,7 +4,9 @@ questionnaire (by group code).
 The URL carries the token or the participation, never a session: a person can close the
 browser and come back with the same link. Answers live in the Draft of the token until they
 are submitted; then they become an anonymous Response and the draft is deleted. The person's
-own profile is shown once after submitting, from the session, and then forgotten.
+own profile is shown once after submitting, from the session, and then forgotten. That one
+page can post the profile back, signed and for a short while, to get it as a PDF: the server
+keeps nothing of it.
 """
 
 import secrets
@@ -12,19 +14,26 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from digiplan.assessments import services
 from digiplan.assessments.models import (
     COMMENT_MAX,
     Answer,
     CampaignStatus,
+    CampaignUnit,
     Draft,
     Group,
     Participation,
@@ -34,6 +43,11 @@ from digiplan.assessments.models import (
 from digiplan.frameworks.templatetags.frameworks import localised
 
 SESSION_PROFILE = "answering.profile"
+# The profile posted back for its PDF: signed, so it cannot be altered or made up, and valid
+# only while someone could still be reading the page it was shown on.
+PROFILE_SALT = "digiplan.assessments.profile-pdf"
+PROFILE_MAX_AGE = 30 * 60
+PROFILE_FIELD = "profil"
 SESSION_NONCES = "answering.pupil_nonces"
 NONCES_KEPT = 50
 ERROR_NO_ANSWERS = gettext_lazy("Answer at least one statement before you submit.")
@@ -172,7 +186,21 @@ def _unit_means(campaign, unit_id, items) -> tuple[bool, dict]:
     rows = (Answer.objects.filter(response__in=responses, value__isnull=False,
                                   item__in=[i.pk for i in items])
             .values("item").annotate(n=Count("id"), mean=Avg("value")))
-    return True, {row["item"]: row["mean"] for row in rows if row["n"] >= campaign.k}
+    return True, {row["item"]: float(row["mean"]) for row in rows if row["n"] >= campaign.k}
+
+
+def _profile_rows(items, answers: dict, means: dict) -> list[dict]:
+    rows = []
+    for item in items:
+        value = answers.get(str(item.pk))
+        levels = {("na" if lv.not_applicable else str(lv.value)): localised(lv, "label")
+                  for lv in item.scale.levels.all()}
+        rows.append({"item": item, "title": localised(item, "title"),
+                     "area_title": localised(item.parent, "title") if item.parent else "",
+                     "own": levels.get(value, "") if value is not None else "",
+                     "own_value": value if value not in (None, "na") else None,
+                     "mean": means.get(item.pk)})
+    return rows
 
 
 def _profile(request, participation, items) -> dict | None:
@@ -183,16 +211,15 @@ def _profile(request, participation, items) -> dict | None:
         return None
     answers = stored["answers"]
     enough, means = _unit_means(participation.campaign, participation.unit_id, items)
-    rows = []
-    for item in items:
-        value = answers.get(str(item.pk))
-        levels = {("na" if lv.not_applicable else str(lv.value)): localised(lv, "label")
-                  for lv in item.scale.levels.all()}
-        rows.append({"item": item, "title": localised(item, "title"),
-                     "own": levels.get(value, "") if value is not None else "",
-                     "own_value": value if value not in (None, "na") else None,
-                     "mean": means.get(item.pk)})
-    return {"rows": rows, "enough": enough, "k": participation.campaign.k}
+    # For the PDF: the campaign, the unit, the answers and the means exactly as shown now (so
+    # that posting it again later cannot show the means moving as others answer). No person,
+    # no token, no response.
+    signed = signing.dumps(
+        {"c": participation.campaign_id, "u": participation.unit_id, "a": answers,
+         "m": {str(pk): round(mean, 4) for pk, mean in means.items()} if enough else None},
+        salt=PROFILE_SALT, compress=True)
+    return {"rows": _profile_rows(items, answers, means), "enough": enough,
+            "k": participation.campaign.k, "signed": signed, "minutes": PROFILE_MAX_AGE // 60}
 
 
 def _thanks(request, participation, items, start_url, *, again=False):
@@ -323,6 +350,63 @@ def survey_participation(request, pk: int):
                                       pk=pk, person=request.user)
     return _questionnaire(request, participation,
                           reverse("survey_participation", args=[pk]), reverse("survey_start"))
+
+
+def _read_signed_profile(value: str) -> dict | None:
+    """The posted profile when its signature holds, it is recent and it has the expected
+    shape; None otherwise."""
+    try:
+        data = signing.loads(value, salt=PROFILE_SALT, max_age=PROFILE_MAX_AGE)
+    except signing.BadSignature:  # also an expired one
+        return None
+    if not isinstance(data, dict) or set(data) != {"c", "u", "a", "m"}:
+        return None
+    answers, means = data["a"], data["m"]
+    if not isinstance(data["c"], int) or not isinstance(data["u"], int) or \
+            not isinstance(answers, dict) or not (means is None or isinstance(means, dict)):
+        return None
+    if not all(isinstance(k, str) and (v is None or isinstance(v, str))
+               for k, v in answers.items()):
+        return None
+    if means is not None and not all(isinstance(v, int | float) for v in means.values()):
+        return None
+    return data
+
+
+def _pdf(html: str) -> bytes:
+    from weasyprint import HTML  # loaded on first use: it is large and most pages never need it
+
+    # PDF/UA-1: tagged, with its title and language, for screen readers.
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+
+
+@never_cache
+@require_POST
+def survey_profile_pdf(request):
+    """The own profile, as posted back from the thank-you page, as a PDF to download. Nothing
+    of it is stored or logged; it needs no sign-in, as the questionnaire by link does not."""
+    data = _read_signed_profile(request.POST.get(PROFILE_FIELD, ""))
+    link = CampaignUnit.objects.select_related("campaign", "unit").filter(
+        campaign_id=data["c"], unit_id=data["u"]).first() if data else None
+    if link is None:
+        return _message(request, _("The summary could not be made"),
+                        _("The page with your summary is too old or was changed."),
+                        detail=_("Your summary is not stored anywhere, so it cannot be made "
+                                 "again. Your answers are submitted and safe."),
+                        status=400, kind="error")
+    campaign, unit = link.campaign, link.unit
+    items = _items(campaign, Group.STAFF)
+    enough = data["m"] is not None
+    means = {int(pk): mean for pk, mean in (data["m"] or {}).items() if pk.isdigit()}
+    html = render_to_string("assessments/answering/profile_pdf.html", {
+        "campaign": campaign, "unit": unit, "rows": _profile_rows(items, data["a"], means),
+        "enough": enough, "k": campaign.k, "today": timezone.localdate(),
+    }, request=request)
+    response = HttpResponse(_pdf(html), content_type="application/pdf")
+    name = _("my self-assessment")  # the file's name: "min-skattning-2026-27.pdf"
+    filename = slugify(f"{name} {campaign.school_year.replace('/', '-')}") + ".pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 # ---- Pupil questionnaire ------------------------------------------------------------------------

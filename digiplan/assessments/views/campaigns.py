@@ -8,15 +8,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
+from django.tasks import TaskResultStatus
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from digiplan.assessments import services
@@ -31,6 +31,7 @@ from digiplan.assessments.models import (
     PupilCode,
     Response,
 )
+from digiplan.assessments.tasks import batches, send_invitations, send_reminders
 from digiplan.audit.services import audit_record
 from digiplan.frameworks.models import FrameworkVersion, Item, ItemKind, VersionStatus
 from digiplan.organisations.access import can_manage, is_strategist, managed_nodes, memberships_of
@@ -220,37 +221,38 @@ def campaign_detail(request, pk: int):
 
 # ---- Invitations and reminders -----------------------------------------------------------------
 
-def _answer_link(token: str) -> str:
-    path = _url_or("survey_token", f"/svar/{token}/", token=token)
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def _mail_links(campaign: Campaign, tokens: dict[int, str], *, reminder: bool,
-                outcome: dict) -> None:
-    """Sends each person their personal link, in Swedish, in this request: there is no
-    background queue yet. Runs after the commit, so no mail goes out for a rolled-back open."""
-    participations = Participation.objects.filter(pk__in=tokens).select_related("person", "unit")
-    with translation.override("sv"):
-        subject = (_("Reminder: self-assessment %(campaign)s") if reminder
-                   else _("Self-assessment %(campaign)s: your personal link")) % {
-            "campaign": str(campaign)}
-        mails = [(subject, render_to_string("assessments/campaigns/email_invitation.txt", {
-            "person": p.person, "unit": p.unit, "campaign": campaign, "reminder": reminder,
-            "link": _answer_link(tokens[p.pk])}), None, [p.person.email])
-            for p in participations]
+def _enqueue_mail(mail_task, campaign: Campaign, participation_ids: list[int],
+                  outcome: dict) -> None:
+    """Queues the e-mails, a task per batch of participations; runs after the commit, so no
+    mail is queued for a rolled-back open. Only ids go into the queue: the task makes each
+    person's link itself. With the ImmediateBackend (development) the task has already run when
+    this returns; with the database backend a worker (manage.py db_worker) sends them later."""
     try:
-        outcome["sent"] = send_mass_mail(mails)
-    except Exception:  # the SMTP server's many ways to fail: the page must still answer
-        log.exception("campaign %s: sending %s e-mails failed", campaign.pk, len(mails))
+        results = [mail_task.enqueue(campaign.pk, batch) for batch in batches(participation_ids)]
+    except Exception:  # the queue's database may fail too: the page must still answer
+        log.exception("campaign %s: queueing %s e-mails failed", campaign.pk,
+                      len(participation_ids))
         outcome["failed"] = True
+        return
+    if any(r.status == TaskResultStatus.FAILED for r in results):
+        outcome["failed"] = True
+    elif all(r.status == TaskResultStatus.SUCCESSFUL for r in results):
+        outcome["sent"] = sum(r.return_value["sent"] for r in results)
 
 
 def _report_mail(request, outcome: dict, count: int) -> None:
     if outcome.get("failed"):
         messages.warning(request, _("The e-mails could not be sent. Check the mail settings, "
                                     "then use “Send reminders”: it sends new links."))
-    else:
-        messages.success(request, _("%(n)s e-mails with personal links were sent.") % {"n": count})
+    elif "sent" in outcome:
+        messages.success(request, _("%(n)s e-mails with personal links were sent.") % {
+            "n": outcome["sent"]})
+    else:  # queued for the worker
+        messages.success(request, ngettext(
+            "%(n)s e-mail with a personal link is on its way. A background worker sends it, "
+            "usually within a few minutes.",
+            "%(n)s e-mails with personal links are on their way. A background worker sends "
+            "them, usually within a few minutes.", count) % {"n": count})
 
 
 @login_required
@@ -260,16 +262,19 @@ def campaign_open(request, pk: int):
     outcome: dict = {}
     try:
         with transaction.atomic():
-            tokens = services.campaign_open(actor=request.user, campaign=campaign)
-            Participation.objects.filter(pk__in=tokens).update(invited_at=timezone.now())
-            transaction.on_commit(lambda: _mail_links(campaign, tokens, reminder=False,
-                                                      outcome=outcome))
+            # The tokens made here are not mailed: the invitation task gives each person a
+            # fresh one as it sends, so the queue never holds a working link.
+            participation_ids = sorted(services.campaign_open(actor=request.user,
+                                                              campaign=campaign))
+            if participation_ids:
+                transaction.on_commit(lambda: _enqueue_mail(
+                    send_invitations, campaign, participation_ids, outcome))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The campaign is open."))
-        if tokens:
-            _report_mail(request, outcome, len(tokens))
+        if participation_ids:
+            _report_mail(request, outcome, len(participation_ids))
     return redirect("campaign_detail", pk=campaign.pk)
 
 
@@ -282,17 +287,17 @@ def campaign_remind(request, pk: int):
         return redirect("campaign_detail", pk=campaign.pk)
     outcome: dict = {}
     with transaction.atomic():
-        pending = list(Participation.objects.select_for_update().filter(
-            campaign=campaign, answered=False))
-        # A fresh token per reminder: only hashes are stored, so the old link cannot be resent.
-        tokens = {p.pk: services.participation_new_token(p) for p in pending}
-        Participation.objects.filter(pk__in=tokens).update(reminded_at=timezone.now())
+        # The task makes a fresh link per person when it sends (only hashes are stored, so the
+        # old link cannot be resent) and skips anyone who has answered by then.
+        pending = list(Participation.objects.filter(campaign=campaign, answered=False)
+                       .order_by("pk").values_list("pk", flat=True))
         audit_record(actor=request.user, huvudman=campaign.huvudman, action="campaign.remind",
-                     obj=campaign, after={"reminded": len(tokens)})
-        transaction.on_commit(lambda: _mail_links(campaign, tokens, reminder=True,
-                                                  outcome=outcome))
-    if tokens:
-        _report_mail(request, outcome, len(tokens))
+                     obj=campaign, after={"reminded": len(pending)})
+        if pending:
+            transaction.on_commit(lambda: _enqueue_mail(send_reminders, campaign, pending,
+                                                        outcome))
+    if pending:
+        _report_mail(request, outcome, len(pending))
     else:
         messages.success(request, _("Everyone asked has answered. No reminders were needed."))
     return redirect("campaign_detail", pk=campaign.pk)

@@ -1,0 +1,129 @@
+"""Locust users that submit staff questionnaires through the personal link, as a browser does.
+
+Run by bench/submissions.py, which prepares the participations and hands their raw tokens over
+in the file named by BENCH_TOKENS (one a line). Each task is one staff member with a fresh
+cookie jar and the next unused token:
+
+1. GET /svar/<token>/: the questionnaire opens on the first part not yet done (with the
+   driver's drafts, the last part) and sets the CSRF cookie;
+2. POST that part's radio answers (item-<pk>), the hidden `del` and csrfmiddlewaretoken, a
+   comment now and then, and go=submit; on an earlier part (no drafts) go=next and the next
+   part is fetched, until the last part;
+3. the 302 back to /svar/<token>/ is followed: the thank-you page with the person's own
+   answers beside the unit's (from the session), as the browser shows it.
+
+A submit counts as accepted when the POST answers 302 to the bare link (an error re-renders the
+page with 200, "save and stay" redirects to ?del=). The outcome of every token is written to
+BENCH_RESULTS when locust stops, so the driver can compare it with the database. The time of
+the whole flow is reported as its own row ("FLOW whole submission").
+"""
+
+import os
+import random
+import re
+import time
+from collections import deque
+
+from locust import between, constant, events, task
+from locust.contrib.fasthttp import FastHttpUser
+from locust.exception import StopUser
+
+TOKENS = deque(line.strip() for line in open(os.environ["BENCH_TOKENS"]) if line.strip())
+OUTCOMES: list[tuple[str, str]] = []
+FOLLOW_THANKS = os.environ.get("BENCH_THANKS", "1") == "1"
+WAIT = float(os.environ.get("BENCH_WAIT", "0"))
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+PART = re.compile(r'<input type="hidden" name="del" value="(\d+)">')
+RADIO = re.compile(r'name="item-(\d+)" value="([^"]+)"')
+COMMENTS = ["Bra att vi följer upp det här.", "Mer tid för kompetensutveckling, tack.",
+            "Wifi:t i B-huset behöver ses över."]
+_stopped = 0
+
+
+@events.quitting.add_listener
+def _write_outcomes(environment, **_kwargs):
+    with open(os.environ["BENCH_RESULTS"], "w") as out:
+        out.writelines(f"{token} {outcome}\n" for token, outcome in OUTCOMES)
+
+
+class StaffMember(FastHttpUser):
+    wait_time = constant(0) if not WAIT else between(0, 2 * WAIT)
+
+    def on_stop(self):
+        global _stopped
+        _stopped += 1
+        options = self.environment.parsed_options
+        if TOKENS or options is None or _stopped < options.num_users:
+            return
+        # Every user has run out of tokens and finished its last submission: stop the run.
+        self.environment.runner.greenlet.spawn_later(0.1, self.environment.runner.quit)
+
+    @task
+    def submit_questionnaire(self):
+        if not TOKENS:
+            raise StopUser()
+        token = TOKENS.popleft()
+        self.client.cookiejar.clear()  # a new person, a new browser
+        url = f"/svar/{token}/"
+        started = time.perf_counter()
+        outcome = "not-submitted"
+        try:
+            outcome = self._answer(url)
+        finally:
+            OUTCOMES.append((token, outcome))
+            self.environment.events.request.fire(
+                request_type="FLOW", name="whole submission", response_length=0,
+                response_time=(time.perf_counter() - started) * 1000, context={},
+                exception=None if outcome == "accepted" else RuntimeError(outcome))
+
+    def _cookies(self) -> dict:
+        """Django's cookies are Secure (DEBUG off) and this is plain HTTP on loopback: the jar
+        keeps them but does not send them, so they go in by hand, as a browser behind the TLS
+        proxy would send them."""
+        return {"Cookie": "; ".join(f"{c.name}={c.value}" for c in self.client.cookiejar)}
+
+    def _answer(self, url: str) -> str:
+        page = self.client.get(url, name="GET questionnaire page")
+        for _step in range(20):
+            if page.status_code != 200 or page.text is None:
+                return f"page-{page.status_code}"
+            html = page.text
+            csrf, part = CSRF.search(html), PART.search(html)
+            if not csrf or not part:
+                return "no-form"
+            data = {"csrfmiddlewaretoken": csrf.group(1), "del": part.group(1)}
+            options: dict[str, list[str]] = {}
+            for pk, value in RADIO.findall(html):
+                options.setdefault(f"item-{pk}", []).append(value)
+            for name, values in options.items():
+                counting = [v for v in values if v != "na"]
+                data[name] = "na" if random.random() < 0.05 or not counting else \
+                    random.choice(counting)
+            last = 'name="go" value="submit"' in html
+            if not last:
+                with self.client.post(f"{url}?del={part.group(1)}", data=data,
+                                      name="POST part (next)", allow_redirects=False,
+                                      headers=self._cookies(), catch_response=True) as response:
+                    if response.status_code != 302:
+                        response.failure(f"status {response.status_code}")
+                        return "next-failed"
+                page = self.client.get(response.headers["Location"], headers=self._cookies(),
+                                       name="GET questionnaire page")
+                continue
+            data["go"] = "submit"
+            if random.random() < 0.15:
+                data["comment"] = random.choice(COMMENTS)
+            with self.client.post(f"{url}?del={part.group(1)}", data=data, name="POST submit",
+                                  allow_redirects=False, headers=self._cookies(),
+                                  catch_response=True) as response:
+                location = (response.headers or {}).get("Location", "")
+                if response.status_code != 302 or location != url:
+                    response.failure(f"status {response.status_code} location {location!r}")
+                    return f"submit-{response.status_code}"
+            if FOLLOW_THANKS:
+                with self.client.get(url, name="GET thank-you page", headers=self._cookies(),
+                                     catch_response=True) as thanks:
+                    if thanks.status_code != 200 or 'name="go"' in (thanks.text or ""):
+                        thanks.failure(f"status {thanks.status_code}")
+            return "accepted"
+        return "too-many-parts"
