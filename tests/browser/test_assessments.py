@@ -10,7 +10,6 @@ import csv
 import io
 import re
 
-from django.urls import reverse
 from playwright.sync_api import Locator, Page, expect
 
 from digiplan.assessments import services
@@ -27,6 +26,14 @@ from digiplan.assessments.models import (
 from digiplan.organisations import services as org_services
 from digiplan.organisations.models import Person, Role
 from tests.assessment_helpers import build_campaign
+from tests.browser.helpers import (
+    assert_no_horizontal_scroll,
+    main_menu,
+    skip_to_content,
+    url,
+    url_re,
+)
+from tests.browser.helpers import tab_forward_to as tab_to
 from tests.conftest import PASSWORD
 
 PHONE = {"width": 360, "height": 740}
@@ -35,58 +42,8 @@ PHONE = {"width": 360, "height": 740}
 # --- Small helpers (copied from test_journeys.py, on purpose not imported) --------------------
 
 
-def url(live_server, name: str, *args) -> str:
-    return live_server.url + reverse(name, args=args)
-
-
-def url_re(name: str, *args, query: str = "") -> re.Pattern:
-    """The page's URL, with or without a fragment (#main after the skip link)."""
-    return re.compile(re.escape(reverse(name, args=args) + query) + r"(#.*)?$")
-
-
-def main_menu(page: Page) -> Locator:
-    return page.get_by_role("navigation", name="Huvudmeny")
-
-
 def status(page: Page) -> Locator:
     return page.locator("ul.messages").get_by_role("status")
-
-
-def assert_no_horizontal_scroll(page: Page) -> None:
-    """The page itself does not scroll sideways at phone width (WCAG 1.4.10 Reflow)."""
-    overflow = page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    culprits = page.evaluate("""() => [...document.querySelectorAll('body *')]
-        .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-        .slice(0, 8).map(e => e.tagName + '.' + e.className + ':'
-                         + Math.round(e.getBoundingClientRect().right))""")
-    assert overflow <= 1, (
-        f"{page.url} is {overflow}px wider than the {page.viewport_size} viewport: {culprits}")
-
-
-def is_focused(locator: Locator) -> bool:
-    return locator.evaluate("element => element === document.activeElement")
-
-
-def tab_to(page: Page, target: Locator, limit: int = 60) -> None:
-    """Press Tab until target has the focus (fails if it never gets it)."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if is_focused(target):
-            return
-    active = page.evaluate("() => document.activeElement.outerHTML.slice(0, 200)")
-    raise AssertionError(f"{target} never got the focus by Tab; the focus is on {active}")
-
-
-def skip_to_content(page: Page) -> None:
-    """The first Tab stop of a freshly loaded page is the skip link, and it moves the focus."""
-    if page.url.endswith("#main"):
-        return
-    page.keyboard.press("Tab")
-    skip = page.get_by_role("link", name="Hoppa till innehållet")
-    expect(skip).to_be_focused()
-    page.keyboard.press("Enter")
-    expect(page.locator("main#main")).to_be_focused()
 
 
 def sign_out(page: Page) -> None:

@@ -15,6 +15,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from digiplan.frameworks.exchange import import_framework
 from digiplan.frameworks.models import Framework, FrameworkVersion, Item, Responsibility, VersionStatus
+from tests.browser.helpers import is_focused, main_menu, url, url_re
 from tests.conftest import PASSWORD
 from tests.framework_helpers import MUNICIPAL, NATIONAL, build_frameworks
 
@@ -22,20 +23,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "frameworks"
 OTHER_PLAN = FIXTURES / "annan-kommun-plan.yaml"
 
 
-def url(live_server, name: str, *args) -> str:
-    return live_server.url + reverse(name, args=args)
-
-
-def url_re(name: str, *args) -> re.Pattern:
-    """The page's URL, with or without a fragment (#main, #item-3, #move-up-3 …)."""
-    return re.compile(re.escape(reverse(name, args=args)) + r"(#.*)?$")
-
-
 VERSION_URL = re.compile(r"/ramverk/version/(\d+)/(#.*)?$")
-
-
-def main_menu(page: Page) -> Locator:
-    return page.get_by_role("navigation", name="Huvudmeny")
 
 
 def item_heads(page: Page) -> Locator:
@@ -49,10 +37,6 @@ def framework_item(page: Page, code: str) -> Locator:
 
 
 # --- Keyboard helpers -------------------------------------------------------------------------
-
-
-def is_focused(locator: Locator) -> bool:
-    return locator.evaluate("element => element === document.activeElement")
 
 
 # Which way the target lies from where sequential focus navigation starts: the focused element,

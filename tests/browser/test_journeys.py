@@ -8,44 +8,25 @@ Swedish ones of digiplan/locale/sv (the browser asks for Swedish).
 import re
 from pathlib import Path
 
-from django.urls import reverse
 from playwright.sync_api import Locator, Page, expect
 
 from digiplan.audit.models import AuditEvent
 from digiplan.organisations.models import Membership, Organisation, Person
+from tests.browser.helpers import (
+    assert_no_horizontal_scroll,
+    main_menu,
+    skip_to_content,
+    url,
+    url_re,
+)
+from tests.browser.helpers import tab_forward_to as tab_to
 from tests.conftest import PASSWORD
 
 IMPORTS = Path(__file__).resolve().parent.parent / "fixtures" / "imports"
 
 
-def url(live_server, name: str, *args) -> str:
-    return live_server.url + reverse(name, args=args)
-
-
-def url_re(name: str, *args) -> re.Pattern:
-    """The page's URL, with or without a fragment (#main after the skip link)."""
-    return re.compile(re.escape(reverse(name, args=args)) + r"(#.*)?$")
-
-
-def main_menu(page: Page) -> Locator:
-    return page.get_by_role("navigation", name="Huvudmeny")
-
-
 def tree_table(page: Page) -> Locator:
     return page.locator("table.tree-table")
-
-
-def assert_no_horizontal_scroll(page: Page) -> None:
-    """The page itself does not scroll sideways at phone width (WCAG 1.4.10 Reflow)."""
-    overflow = page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    culprits = page.evaluate("""() => [...document.querySelectorAll('body *')]
-        .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-        .slice(0, 8).map(e => e.tagName + '.' + e.className + ':'
-                         + Math.round(e.getBoundingClientRect().right))""")
-    assert overflow <= 1, (
-        f"{page.url} is {overflow}px wider than the {page.viewport_size} viewport: {culprits}")
-
 
 
 # --- Journey 1 (and 6): import units from an Excel CSV -------------------------------------
@@ -171,36 +152,6 @@ def test_bad_unit_file_lists_row_errors_and_changes_nothing(page, live_server, w
 
 
 # --- Journey 3: the keyboard only -------------------------------------------------------------
-
-
-def is_focused(locator: Locator) -> bool:
-    return locator.evaluate("element => element === document.activeElement")
-
-
-def tab_to(page: Page, target: Locator, limit: int = 60) -> None:
-    """Press Tab until target has the focus (fails if it never gets it)."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if is_focused(target):
-            return
-    active = page.evaluate("() => document.activeElement.outerHTML.slice(0, 200)")
-    raise AssertionError(f"{target} never got the focus by Tab; the focus is on {active}")
-
-
-def skip_to_content(page: Page) -> None:
-    """The first Tab stop of a freshly loaded page is the skip link, and it moves the focus.
-
-    After a form posted from a page at …#main, the redirect keeps the fragment (HTTP does so when
-    Location has none), and the browser then starts sequential focus at <main> already.
-    """
-    if page.url.endswith("#main"):
-        return
-    page.keyboard.press("Tab")
-    skip = page.get_by_role("link", name="Hoppa till innehållet")
-    expect(skip).to_be_focused()
-    expect(skip).to_be_in_viewport()  # visible when focused
-    page.keyboard.press("Enter")
-    expect(page.locator("main#main")).to_be_focused()
 
 
 def test_keyboard_only_create_move_and_deactivate_a_unit(page, live_server, world, login):
