@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "digiplan.audit",
     "digiplan.frameworks",
     "digiplan.assessments",
+    "digiplan.plans",
     "django_tasks_db",
 ]
 

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("digiplan.audit.urls")),
     path("", include("digiplan.frameworks.urls")),
     path("", include("digiplan.assessments.urls")),
+    path("", include("digiplan.plans.urls")),
 ]

@@ -29,6 +29,11 @@ def _paths(person: Person, roles: tuple[str, ...] | None = None) -> list[str]:
     return [path for role, path in cached if roles is None or role in roles]
 
 
+def membership_paths(person: Person, roles: tuple[str, ...] | None = None) -> list[str]:
+    """Tree paths of the person's memberships (of the given roles): each reaches what is below."""
+    return _paths(person, roles) if person.is_authenticated else []
+
+
 def reachable_nodes(person: Person) -> QuerySet[Organisation]:
     """Every node some membership of the person reaches: its own node and all below it."""
     if not person.is_authenticated or person.huvudman_id is None:
