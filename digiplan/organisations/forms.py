@@ -78,6 +78,12 @@ class PersonForm(forms.Form):
     external_id = forms.CharField(label=_("External id"), max_length=100, required=False)
 
 
+class EraseForm(forms.Form):
+    confirm_email = forms.CharField(
+        label=_("The person's e-mail address"), max_length=254,
+        help_text=_("Erasure cannot be undone. Write the address to confirm."))
+
+
 class MembershipForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Where"), queryset=Organisation.objects.none())
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)

@@ -1,17 +1,21 @@
 """People and their memberships, managed by strategists for their huvudman."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from digiplan.organisations import access, services
-from digiplan.organisations.forms import MembershipForm, PersonForm, RoleTitleForm
+from digiplan.audit.services import audit_record
+from digiplan.organisations import access, privacy, services
+from digiplan.organisations.forms import EraseForm, MembershipForm, PersonForm, RoleTitleForm
 from digiplan.organisations.models import Membership, Person, Role, RoleTitle
 from digiplan.organisations.views.nodes import _form_errors
 
@@ -177,3 +181,44 @@ def role_title_delete(request, pk: int):
     services.role_title_delete(actor=request.user, title=title)
     messages.success(request, _("The title was removed; memberships keep their role."))
     return redirect("role_titles")
+
+
+def _data_download(person: Person) -> HttpResponse:
+    body = json.dumps(privacy.person_data(person), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="personuppgifter-{person.pk}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def person_data_export(request, pk: int):
+    """Everything stored about a person, for a request under the GDPR right of access."""
+    person = _person_for_strategist(request, pk)
+    with transaction.atomic():
+        audit_record(actor=request.user, huvudman=person.huvudman, action="person.export_data",
+                     obj=person)
+    return _data_download(person)
+
+
+@login_required
+def my_data_export(request):
+    """The same file for the signed-in person about themselves."""
+    return _data_download(request.user)
+
+
+@login_required
+def person_erase(request, pk: int):
+    person = _person_for_strategist(request, pk)
+    form = EraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            privacy.person_erase(actor=request.user, person=person,
+                                 confirm_email=form.cleaned_data["confirm_email"])
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The person's data was erased. Their roles are removed "
+                                        "and their name no longer appears anywhere."))
+            return redirect("people_list")
+    return render(request, "organisations/person_erase.html", {"person": person, "form": form})
