@@ -363,3 +363,23 @@ def test_no_page_has_inline_script_style_or_handlers(client, strategist):
         assert not INLINE_SCRIPT.search(html), name
         assert not INLINE_STYLE.search(html), name
         assert not INLINE_HANDLER.search(html), name
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reset_mail_goes_through_the_task_queue_without_a_token_in_it(client, strategist):
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.assessments.test_tasks import DATABASE_TASKS, _run_worker
+
+    with DATABASE_TASKS:
+        response = client.post(reverse("password_reset"), {"email": "strateg@sjovik.test"})
+        assert response["Location"] == reverse("password_reset_done")
+        assert mail.outbox == []
+        row = DBTaskResult.objects.get()
+        assert row.task_path == "digiplan.accounts.tasks.send_password_reset"
+        assert row.args_kwargs["kwargs"]["person_id"] == strategist.pk
+        _run_worker()
+    link = _reset_link_path()
+    # The link was made by the worker: the queue never held the token.
+    assert link.rstrip("/").split("/")[-1] not in str(DBTaskResult.objects.get().args_kwargs)
+    assert _choose_new_password(client, link)["Location"] == reverse("password_reset_complete")

@@ -11,6 +11,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 ERROR_INVALID_LOGIN = _("The e-mail address or password is wrong. Check them and try again.")
@@ -61,6 +62,15 @@ class EmailPasswordResetForm(NoColonMixin, auth_forms.PasswordResetForm):
         people = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
         # The exact comparison stops look-alike Unicode addresses from receiving someone's link.
         return (person for person in people if _same_email(email, person.email))
+
+    def save(self, domain_override=None, use_https=False, request=None, **kwargs):
+        """Enqueues one mail per matching person instead of sending in the request."""
+        from digiplan.accounts.tasks import send_password_reset
+
+        domain = domain_override or (request.get_host() if request is not None else "localhost")
+        for person in self.get_users(self.cleaned_data["email"]):
+            send_password_reset.enqueue(person_id=person.pk, domain=domain, use_https=use_https,
+                                        language=get_language())
 
 
 class PasswordChangeForm(NoColonMixin, auth_forms.PasswordChangeForm):
