@@ -93,3 +93,18 @@ def test_required_columns_are_named_when_missing(world, header):
 
     with pytest.raises(FileRejected, match="Obligatoriska kolumner saknas"):
         plan_file(world, "x.csv", data=f"{header}\nA;B;C\n".encode())
+
+
+def test_imported_roles_are_audited_with_names_as_the_ui_writes_them(world):
+    from digiplan.audit.models import AuditEvent
+
+    moved = "namn;e-post;enhet;roll;undervisande\nPer Personal;personal@sjovik.test;22222222;personal;ja\n"
+    plan = plan_file(world, "m.csv", data=moved.encode())
+    people.apply_people(plan, actor=world.strategist, source="m.csv")
+    created = AuditEvent.objects.get(action="membership.create", actor=world.strategist)
+    deleted = AuditEvent.objects.get(action="membership.delete", actor=world.strategist)
+    assert created.changes["after"] == {"person": "Per Personal", "organisation": "Björkskolan",
+                                        "role": "Personal"}
+    assert created.object_label == "Per Personal – Personal – Björkskolan"
+    assert deleted.changes["before"] == {"person": "Per Personal", "organisation": "Almskolan",
+                                         "role": "Personal"}

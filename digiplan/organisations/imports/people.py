@@ -14,7 +14,14 @@ from digiplan.organisations.imports import fields
 from digiplan.organisations.imports.bulk import AuditWriter, bulk_insert
 from digiplan.organisations.imports.errors import ErrorList
 from digiplan.organisations.imports.readers import read_table
-from digiplan.organisations.models import Huvudman, Membership, Organisation, Person, RoleTitle
+from digiplan.organisations.models import (
+    Huvudman,
+    Membership,
+    Organisation,
+    Person,
+    Role,
+    RoleTitle,
+)
 
 PEOPLE_COLUMNS = {
     "name": ("namn", "name"),
@@ -291,9 +298,17 @@ def apply_people(plan: PeoplePlan, *, actor, source: str) -> dict[str, int]:
                   {"is_active": False})
     Person.objects.bulk_update(plan.deactivations, ["is_active"], batch_size=2000)
 
+    # Names, not ids, as the UI's own membership rows have them: the trail must stay readable
+    # after people and units change. Looked up in two queries, not one per row.
+    person_names = dict(Person.objects.filter(
+        pk__in={m.person_id for m in plan.memberships_remove}).values_list("pk", "name"))
+    node_names = dict(Organisation.objects.filter(
+        pk__in={m.organisation_id for m in plan.memberships_remove}).values_list("pk", "name"))
     for m in plan.memberships_remove:
-        audit.add("membership.delete", "membership", m.pk, "", {
-            "person": m.person_id, "organisation": m.organisation_id, "role": m.role})
+        names = (person_names.get(m.person_id, ""), str(Role(m.role).label),
+                 node_names.get(m.organisation_id, ""))
+        audit.add("membership.delete", "membership", m.pk, " – ".join(names), {
+            "person": names[0], "organisation": names[2], "role": names[1]})
     removed = [m.pk for m in plan.memberships_remove]
     for start in range(0, len(removed), 10000):
         Membership.objects.filter(pk__in=removed[start:start + 10000]).delete()
@@ -303,14 +318,17 @@ def apply_people(plan: PeoplePlan, *, actor, source: str) -> dict[str, int]:
                   m.is_teaching, m.external_id)
                  for row, m, node, role, title in plan.memberships_add))
     if plan.memberships_add:
-        added = {(person_pks[row.key], node.pk, role)
-                 for row, _m, node, role, _title in plan.memberships_add}
+        added = {(person_pks[row.key], node.pk, role): (row.name, node.name,
+                                                        title.name if title else str(Role(role).label))
+                 for row, _m, node, role, title in plan.memberships_add}
         for person_id, organisation_id, role, pk in Membership.objects.filter(
                 huvudman=huvudman).values_list("person_id", "organisation_id", "role",
                                                "pk").iterator(chunk_size=10000):
-            if (person_id, organisation_id, role) in added:
-                audit.add("membership.create", "membership", pk, "", after={
-                    "person": person_id, "organisation": organisation_id, "role": role})
+            names = added.get((person_id, organisation_id, role))
+            if names is not None:
+                audit.add("membership.create", "membership", pk,
+                          f"{names[0]} – {names[2]} – {names[1]}", after={
+                    "person": names[0], "organisation": names[1], "role": names[2]})
     audit.flush()
     audit_record(actor=actor, huvudman=huvudman, action="import.people", object_type="import",
                  object_label=source, extra={"summary": plan.summary})
