@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "digiplan.frameworks",
     "digiplan.assessments",
     "digiplan.plans",
+    "digiplan.reports",
     "django_tasks_db",
 ]
 

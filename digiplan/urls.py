@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("digiplan.frameworks.urls")),
     path("", include("digiplan.assessments.urls")),
     path("", include("digiplan.plans.urls")),
+    path("", include("digiplan.reports.urls")),
 ]

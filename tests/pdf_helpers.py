@@ -23,6 +23,10 @@ def _objects(pdf: bytes) -> dict[int, tuple[bytes, bytes | None]]:
             objects[number] = (body, None)
             continue
         head, data = stream.group(1), stream.group(2)
+        # The stream's own /Length, when given: compressed data may itself end in a line break.
+        length = re.search(rb"/Length (\d+)(?! \d+ R)", head)
+        if length:
+            data = body[stream.start(2):stream.start(2) + int(length.group(1))]
         if b"/FlateDecode" in head:
             data = zlib.decompress(data)
         objects[number] = (head, data)
@@ -74,7 +78,7 @@ def pdf_text(pdf: bytes) -> str:
         if not data or b"BT" not in data or b"Tf" not in data:
             continue
         current: dict[str, str] = {}
-        for token in re.finditer(rb"/([^\s/]+) [\d.]+ Tf|\[(.*?)\]\s*TJ|<([0-9a-fA-F]*)>\s*Tj",
+        for token in re.finditer(rb"/([^\s/]+) [\d.]+ Tf|\[([^\]]*)\]\s*TJ|<([0-9a-fA-F]*)>\s*Tj",
                                  data, re.S):
             if token.group(1):
                 current = names.get(token.group(1).decode(), {})

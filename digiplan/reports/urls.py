@@ -1,0 +1,8 @@
+from django.urls import path
+
+from digiplan.reports import views
+
+urlpatterns = [
+    path("rapporter/enhet/<int:unit_pk>/", views.report_unit, name="report_unit"),
+    path("rapporter/organisation/", views.report_org, name="report_org"),
+]
