@@ -57,6 +57,15 @@ def latest_results_campaign(unit: Organisation) -> Campaign | None:
             .first())
 
 
+def _counting_levels(items: list[Item]) -> dict[int, list[ScaleLevel]]:
+    """Scale id → the levels that count (not "vet ej" / "ej relevant"), lowest first."""
+    levels: dict[int, list[ScaleLevel]] = {}
+    for level in ScaleLevel.objects.filter(scale_id__in={i.scale_id for i in items if i.scale_id},
+                                           not_applicable=False).order_by("value"):
+        levels.setdefault(level.scale_id, []).append(level)
+    return levels
+
+
 def _counting(scale_id: int | None, levels: dict[int, list[ScaleLevel]]) -> list[ScaleLevel]:
     return levels.get(scale_id, []) if scale_id else []
 
@@ -95,7 +104,7 @@ def suggestions(plan: Plan, campaign: Campaign | None = None) -> list[Suggestion
     items = [row.item for area in data["areas"] for row in area.leader]
     items += [item for area in data["areas"] for figures in area.groups.values()
               for item, _figure in figures]
-    levels = results._levels_by_scale(items)
+    levels = _counting_levels(items)
 
     weak: list[Suggestion] = []
     for area in data["areas"]:
@@ -374,3 +383,40 @@ def _reach_up(item: Item, depth: int = 0) -> set[int]:
             found |= _reach_up(target, depth + 1)
         current = current.parent
     return found
+
+
+# ---- The chain of steering ---------------------------------------------------------------------
+# added by plans-library
+
+
+def unit_goals_for_chain(item: Item, person, down: list[dict]) -> dict:
+    """Unit goals the person may read that serve the item: linked to it ("direct"), or to an
+    item below it or to one that cites it (`down`, as frameworks.selectors.chain_down gives it)
+    and the items below those ("below"). Plans out of the person's reach never show."""
+    cited: set[int] = set()
+
+    def flatten(nodes: list[dict]) -> None:
+        for node in nodes:
+            cited.add(node["item"].pk)
+            flatten(node["down"])
+
+    flatten(down)
+    reached = {item.pk} | cited
+    frontier = set(reached)
+    for _depth in range(10):
+        frontier = set(Item.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        frontier -= reached
+        if not frontier:
+            break
+        reached |= frontier
+    from digiplan.plans.access import readable_plans
+
+    goals = (Goal.objects.filter(items__in=reached, plan__in=readable_plans(person)).distinct()
+             .select_related("plan__organisation").prefetch_related("items")
+             .order_by("-plan__school_year", "plan__organisation__name", "order", "pk"))
+    direct, below = [], []
+    for goal in goals:
+        linked = [i for i in goal.items.all() if i.pk in reached]
+        goal.via = linked
+        (direct if any(i.pk == item.pk for i in linked) else below).append(goal)
+    return {"direct": direct, "below": below}

@@ -18,6 +18,7 @@ from digiplan.organisations.models import OrganisationType, Person, RoleTitle
 from digiplan.plans.access import eligible_people
 from digiplan.plans.models import (
     NOTE_MAX,
+    TEXT_MAX,
     Activity,
     ActivityStatus,
     CalendarFeed,
@@ -46,6 +47,7 @@ ERROR_ITEM = _("Choose items from your organisation's frameworks or the built-in
 ERROR_GOAL = _("Choose one of this plan's goals.")
 ERROR_NOTE_EMPTY = _("Write a note.")
 ERROR_NOTE_LONG = _("The note is longer than %(max)s characters.")
+ERROR_TEXT_LONG = _("The text is longer than %(max)s characters. Shorten it and save again.")
 ERROR_CARRY = _("Only unfinished activities of the unit's earlier plans can be carried forward.")
 ERROR_LIBRARY = _("This example activity is not published in your organisation's library.")
 ERROR_TITLE = _("Write a title.")
@@ -86,12 +88,13 @@ def _fields(obj, names: Iterable[str]) -> dict:
     return out
 
 
-def _clean_text(value: str, field: str, *, required: bool = False, max_length: int) -> str:
+def _clean_text(value: str, field: str, *, required: bool = False, max_length: int = TEXT_MAX
+                ) -> str:
     value = (value or "").strip()
     if required and not value:
         raise ValidationError({field: ERROR_TITLE})
     if len(value) > max_length:
-        raise ValidationError({field: ERROR_NOTE_LONG % {"max": max_length}})
+        raise ValidationError({field: ERROR_TEXT_LONG % {"max": max_length}})
     return value
 
 
@@ -145,7 +148,8 @@ def plan_create(*, actor, organisation, school_year: str, title: str = "", intro
                      ) % {"year": school_year}
         plan = Plan(huvudman=organisation.huvudman, organisation=organisation,
                     school_year=school_year, title=title.strip()[:200],
-                    introduction=(introduction or "").strip(), follow_up_due=follow_up_due,
+                    introduction=_clean_text(introduction, "introduction"),
+                    follow_up_due=follow_up_due,
                     previous=previous, created_by=actor if getattr(actor, "pk", None) else None)
         plan.full_clean(validate_constraints=False)
         plan.save()
@@ -191,7 +195,7 @@ def plan_update(*, actor, plan: Plan, revision: int | None, title: str, introduc
         plan = _locked(Plan, plan, revision)
         before = _fields(plan, ("title", "introduction", "follow_up_due"))
         plan.title = _clean_text(title, "title", required=True, max_length=200)
-        plan.introduction = (introduction or "").strip()
+        plan.introduction = _clean_text(introduction, "introduction")
         plan.follow_up_due = follow_up_due
         plan.full_clean(validate_constraints=False)
         plan.save()
@@ -247,7 +251,7 @@ def goal_create(*, actor, plan: Plan, title: str, description: str = "", items=(
         items = _check_items(plan.huvudman, items)
         order = (plan.goals.aggregate(m=Max("order"))["m"] or 0) + 1
         goal = Goal(plan=plan, title=_clean_text(title, "title", required=True, max_length=200),
-                    description=(description or "").strip(), baseline=baseline,
+                    description=_clean_text(description, "description"), baseline=baseline,
                     baseline_text=baseline_text[:200], target=target,
                     target_text=(target_text or "").strip()[:200], origin=origin, order=order)
         goal.full_clean(exclude=["plan"])
@@ -269,7 +273,7 @@ def goal_update(*, actor, goal: Goal, revision: int | None, title: str, descript
         goal = _locked(Goal, goal, revision)
         before = _fields(goal, GOAL_FIELDS)
         goal.title = _clean_text(title, "title", required=True, max_length=200)
-        goal.description = (description or "").strip()
+        goal.description = _clean_text(description, "description")
         goal.baseline, goal.baseline_text = baseline, (baseline_text or "").strip()[:200]
         goal.target, goal.target_text = target, (target_text or "").strip()[:200]
         goal.full_clean(exclude=["plan"])
@@ -331,7 +335,8 @@ def _activity_values(plan: Plan, *, title, description, goal, role_title, owner,
     _check_people(plan, participants or [], "participants")
     _check_dates(starts_on, due_on)
     return {"title": _clean_text(title, "title", required=True, max_length=200),
-            "description": (description or "").strip(), "goal": goal, "role_title": role_title,
+            "description": _clean_text(description, "description"), "goal": goal,
+            "role_title": role_title,
             "owner": owner, "starts_on": starts_on, "due_on": due_on}
 
 
@@ -458,7 +463,7 @@ def _library_values(huvudman, *, title, description, items, role_title, duration
     if role_title is not None and role_title.huvudman_id != huvudman.pk:
         raise ValidationError({"role_title": ERROR_ROLE})
     return ({"title": _clean_text(title, "title", required=True, max_length=200),
-             "description": (description or "").strip(), "role_title": role_title,
+             "description": _clean_text(description, "description"), "role_title": role_title,
              "duration": (duration or "").strip()[:100], "school_forms": list(school_forms or []),
              "for_staff": bool(for_staff), "source": (source or "").strip()[:300]},
             _check_items(huvudman, items))
@@ -530,3 +535,20 @@ def calendar_feed_secret(*, person: Person, renew: bool = False) -> str:
         audit_record(actor=person, huvudman=person.huvudman,
                      action="calendar.renew" if renew else "calendar.create", obj=person)
     return secret
+
+
+# added by plans-pages
+def plan_summary_save(*, actor, plan: Plan, summary: str, revision: int | None = None) -> Plan:
+    """The follow-up summary saved as work in progress, before the follow-up is finished, so
+    that a leader who writes it over several days loses nothing."""
+    with transaction.atomic():
+        plan = _editable_plan(plan)
+        if plan.status != PlanStatus.PUBLISHED:
+            raise ValidationError(ERROR_NOT_PUBLISHED)
+        plan = _locked(Plan, plan, revision)
+        before = plan.summary
+        plan.summary = _clean_text(summary, "summary", max_length=10_000)
+        plan.save(update_fields=["summary", "revision"])
+        audit_record(actor=actor, huvudman=plan.huvudman, action="plan.summary", obj=plan,
+                     before={"summary": before[:200]}, after={"summary": plan.summary[:200]})
+    return plan

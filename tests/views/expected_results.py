@@ -28,6 +28,8 @@ def _closed_campaign(world):
     from digiplan.assessments.models import CampaignStatus
 
     fx = _campaign(world)
+    # campaign_open changed the row, not the object build_campaign holds.
+    fx.campaign.refresh_from_db()
     if fx.campaign.status == CampaignStatus.OPEN:
         fx.campaign = services.campaign_close(actor=world.strategist, campaign=fx.campaign)
     return fx.campaign
