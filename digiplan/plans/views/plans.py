@@ -1,0 +1,481 @@
+"""Plan pages: the list, a new plan (with last year's unfinished activities carried forward),
+the plan with the unit's results and suggested goals beside it, editing, publishing, and goals.
+
+Writes go through plans.services; a save over someone else's newer save re-renders the form with
+both versions side by side (status 409) and keeps what the user typed."""
+
+import datetime
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from digiplan.assessments import selectors as results
+from digiplan.frameworks.models import Framework, Item
+from digiplan.frameworks.selectors import current_version, item_tree
+from digiplan.organisations.access import membership_paths
+from digiplan.organisations.models import Organisation, OrganisationType, Role
+from digiplan.plans import access, selectors, services
+from digiplan.plans.forms import (
+    GoalForm,
+    NodeChoiceForm,
+    PlanCreateForm,
+    PlanForm,
+    SuggestionAcceptForm,
+    clean_school_year,
+)
+from digiplan.plans.models import OPEN_STATUSES, Activity, Goal, GoalOrigin, Plan
+
+ERROR_SUGGESTION_GONE = gettext_lazy("That suggestion is no longer offered: the results, the "
+                                     "plan's goals or a dismissal changed it. Nothing was added.")
+ERROR_NOTHING_TO_PLAN = gettext_lazy("You lead no unit and manage no part of the organisation, "
+                                     "so there is nothing you can write a plan for.")
+TYPE_ORDER = Case(When(type=OrganisationType.HUVUDMAN, then=Value(0)),
+                  When(type=OrganisationType.FORVALTNING, then=Value(1)),
+                  default=Value(2), output_field=IntegerField())
+
+
+# ---- Who may do what ---------------------------------------------------------------------------
+
+
+def plan_for_user(request, pk: int, *, edit: bool = False) -> tuple[Plan, bool]:
+    """The plan and whether the person may change it: 404 out of reach (another unit's draft,
+    another huvudman), 403 when the person reads the plan but is not one of its editors."""
+    plan, can_edit = access.get_plan_for_user(request.user, pk)
+    if edit and not can_edit:
+        raise PermissionDenied
+    return plan, can_edit
+
+
+def plannable_nodes(person) -> QuerySet[Organisation]:
+    """The nodes the person may start a plan for (access.can_plan_for, as one query): the units
+    they lead or coordinate, and every unit or administration node below a strategist's
+    membership. An area (område) has no plan of its own."""
+    query = Q(pk__in=[])
+    for path in membership_paths(person, (Role.STRATEGIST, *access.PLANNERS)):
+        query |= Q(path__startswith=path)
+    return (Organisation.objects.filter(query, huvudman_id=person.huvudman_id, is_active=True)
+            .exclude(type=OrganisationType.OMRADE).order_by(TYPE_ORDER, "name"))
+
+
+def add_errors(form, error: ValidationError) -> None:
+    """A service's error on the form: on its field when the form shows one, else on top."""
+    if hasattr(error, "error_dict"):
+        for name, texts in error.message_dict.items():
+            visible = name in form.fields and not form[name].is_hidden
+            form.add_error(name if visible else None, texts)
+    else:
+        for text in error.messages:
+            form.add_error(None, text)
+
+
+def _rebound(form_class, request, revision: int, **kwargs):
+    """The form as the user posted it, now naming the stored revision: saving once more after
+    comparing the versions is then a deliberate choice, not a silent overwrite."""
+    data = request.POST.copy()
+    data["revision"] = str(revision)
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    return form
+
+
+def _plan_crumbs(plan: Plan | None = None, *more) -> list[dict]:
+    crumbs = [{"label": _("Plans"), "url": reverse("plan_list")}]
+    if plan is not None:
+        crumbs.append({"label": plan.title, "url": reverse("plan_detail", args=[plan.pk])})
+    crumbs += [{"label": label, "url": None} for label in more]
+    return crumbs
+
+
+def _refuse_followed_up(request, plan: Plan):
+    messages.error(request, services.ERROR_FOLLOWED_UP)
+    return redirect("plan_detail", pk=plan.pk)
+
+
+# ---- List and create ---------------------------------------------------------------------------
+
+
+@login_required
+def plan_list(request):
+    plans = (access.readable_plans(request.user).select_related("organisation")
+             .annotate(goal_count=Count("goals", distinct=True),
+                       activity_count=Count("activities", distinct=True))
+             .order_by("-school_year", "organisation__name"))
+    years = [(year, list(rows)) for year, rows in groupby(plans, key=lambda p: p.school_year)]
+    nodes = plannable_nodes(request.user)
+    return render(request, "plans/plan_list.html", {
+        "years": years, "node_form": NodeChoiceForm(nodes=nodes) if nodes.exists() else None,
+        "breadcrumbs": [{"label": _("Plans"), "url": None}]})
+
+
+def _default_year(node: Organisation) -> str:
+    """This school year, or the next one when the node already has this year's plan."""
+    year = selectors.school_year_of(timezone.localdate())
+    if Plan.objects.filter(organisation=node, school_year=year).exists():
+        start = int(year[:4]) + 1
+        year = f"{start}/{(start + 1) % 100:02d}"
+    return year
+
+
+def _carry_candidates(node: Organisation, school_year: str) -> tuple[Plan | None, QuerySet]:
+    """Unfinished activities of the node's latest plan before this school year. Only that plan:
+    its own unfinished activities already include what it carried from the year before."""
+    previous = (Plan.objects.filter(organisation=node, school_year__lt=school_year)
+                .order_by("-school_year").first())
+    if previous is None:
+        return None, Activity.objects.none()
+    return previous, previous.activities.filter(status__in=OPEN_STATUSES).select_related(
+        "goal").order_by("goal__order", "goal_id", "due_on", "title")
+
+
+@login_required
+def plan_create(request):
+    nodes = plannable_nodes(request.user)
+    if not nodes.exists():
+        raise PermissionDenied(ERROR_NOTHING_TO_PLAN)
+    chosen = request.POST.get("organisation") if request.method == "POST" else \
+        request.GET.get("node")
+    node = nodes.filter(pk=int(chosen)).first() if str(chosen or "").isdigit() else None
+    if node is None and chosen is None and nodes.count() == 1:
+        node = nodes.get()
+    crumbs = _plan_crumbs(None, _("New plan"))
+    if node is None:
+        # First step: which unit or administration the plan is for.
+        node_form = NodeChoiceForm({"node": chosen} if chosen is not None else None, nodes=nodes)
+        if chosen is not None:
+            node_form.is_valid()
+        return render(request, "plans/plan_create.html", {
+            "node_form": node_form, "breadcrumbs": crumbs})
+
+    year = _default_year(node)
+    if request.method == "POST":
+        try:
+            year = clean_school_year(request.POST.get("school_year", ""))
+        except ValidationError:
+            pass
+    previous, candidates = _carry_candidates(node, year)
+    form = PlanCreateForm(request.POST or None, nodes=nodes, carry=candidates, initial={
+        "organisation": node.pk, "school_year": year, "carry": list(candidates)})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan = services.plan_create(
+                actor=request.user, organisation=data["organisation"],
+                school_year=data["school_year"], title=data["title"],
+                follow_up_due=data["follow_up_due"], carry=list(data["carry"]))
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The plan was created as a draft. Add goals and "
+                                        "activities, then publish it."))
+            return redirect("plan_detail", pk=plan.pk)
+    return render(request, "plans/plan_create.html", {
+        "form": form, "node": node, "previous": previous, "has_candidates": candidates.exists(),
+        "choose_again": nodes.count() > 1, "breadcrumbs": crumbs})
+
+
+# ---- The plan page -----------------------------------------------------------------------------
+
+
+def _unit_results(plan: Plan) -> dict | None:
+    """The unit's latest results beside the plan: per area the leader's and the staff's mean."""
+    if plan.organisation.type != OrganisationType.SKOLENHET:
+        return None
+    campaign = selectors.latest_results_campaign(plan.organisation)
+    if campaign is None:
+        return {"campaign": None}
+    data = results.unit_results(campaign, plan.organisation)
+    return {"campaign": campaign, "k": data["k"], "available": data["available"],
+            "areas": [{"item": area.item, "leader": area.leader_mean,
+                       "has_staff": "staff" in area.means, "staff": area.means.get("staff")}
+                      for area in data["areas"]]}
+
+
+def _suggestion_rows(plan: Plan, campaign, bound: SuggestionAcceptForm | None = None,
+                     bound_item: int | None = None) -> list[dict]:
+    rows = []
+    for suggestion in selectors.suggestions(plan, campaign):
+        pk = suggestion.item.pk
+        form = bound if bound is not None and bound_item == pk else SuggestionAcceptForm(
+            prefix=f"s{pk}", library=suggestion.activities,
+            initial={"title": suggestion.item.title, "target_text": suggestion.target_text})
+        rows.append({"s": suggestion, "form": form})
+    return rows
+
+
+def render_detail(request, plan: Plan, can_edit: bool, *, bound=None, bound_item=None,
+                  status: int = 200):
+    activities = Activity.objects.select_related("owner", "role_title").order_by(
+        "due_on", "title", "pk")
+    goals = list(plan.goals.prefetch_related(
+        Prefetch("items", queryset=Item.objects.select_related("version__framework")),
+        Prefetch("activities", queryset=activities)))
+    loose = list(activities.filter(plan=plan, goal__isnull=True))
+    editing = can_edit and plan.editable
+    unit_results = _unit_results(plan)
+    suggestions = []
+    if editing and unit_results and unit_results["campaign"] is not None:
+        suggestions = _suggestion_rows(plan, unit_results["campaign"], bound, bound_item)
+    all_activities = [a for g in goals for a in g.activities.all()] + loose
+    return render(request, "plans/plan_detail.html", {
+        "plan": plan, "can_edit": can_edit, "editing": editing, "goals": goals, "loose": loose,
+        "results": unit_results, "suggestions": suggestions,
+        "done_count": sum(1 for a in all_activities if a.status == "done"),
+        "activity_count": len(all_activities),
+        "breadcrumbs": _plan_crumbs(None, plan.title)}, status=status)
+
+
+@login_required
+def plan_detail(request, pk: int):
+    plan, can_edit = plan_for_user(request, pk)
+    return render_detail(request, plan, can_edit)
+
+
+# ---- Editing the plan ----------------------------------------------------------------------------
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "j F Y")
+    return str(value)
+
+
+def conflict_rows(fields: list[tuple[str, str]], mine: dict, stored) -> list[dict]:
+    """Field by field: what the user typed and what is stored now, and whether they differ."""
+    rows = []
+    for name, label in fields:
+        theirs = _shown(getattr(stored, name))
+        own = _shown(mine.get(name))
+        rows.append({"label": label, "mine": own, "theirs": theirs, "differs": own != theirs})
+    return rows
+
+
+@login_required
+def plan_edit(request, pk: int):
+    plan, _can_edit = plan_for_user(request, pk, edit=True)
+    if not plan.editable:
+        return _refuse_followed_up(request, plan)
+    form = PlanForm(request.POST or None, initial={
+        "title": plan.title, "introduction": plan.introduction,
+        "follow_up_due": plan.follow_up_due, "revision": plan.revision})
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.plan_update(actor=request.user, plan=plan, revision=data["revision"],
+                                 title=data["title"], introduction=data["introduction"],
+                                 follow_up_due=data["follow_up_due"])
+        except services.PlanConflict as error:
+            conflict = conflict_rows([("title", _("Title")), ("introduction", _("Introduction")),
+                                      ("follow_up_due", _("Follow-up due"))],
+                                     data, error.current)
+            form = _rebound(PlanForm, request, error.current.revision)
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The plan was saved."))
+            return redirect("plan_detail", pk=plan.pk)
+    return render(request, "plans/plan_edit.html", {
+        "plan": plan, "form": form, "conflict": conflict,
+        "breadcrumbs": _plan_crumbs(plan, _("Edit the plan"))},
+        status=409 if conflict else 200)
+
+
+@login_required
+@require_POST
+def plan_publish(request, pk: int):
+    plan, _can_edit = plan_for_user(request, pk, edit=True)
+    try:
+        services.plan_publish(actor=request.user, plan=plan)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, _("The plan was published. Everyone at the unit can now read "
+                                    "it."))
+    return redirect("plan_detail", pk=plan.pk)
+
+
+# ---- Goals ---------------------------------------------------------------------------------------
+
+
+def goal_item_versions(plan: Plan, goal: Goal | None = None) -> list[tuple]:
+    """(version, items in reading order) to link a goal to: the version the latest results were
+    rated on, then the current version of each of the huvudman's own frameworks, then any
+    version an item already linked to the goal belongs to, so that editing drops nothing."""
+    versions, seen = [], set()
+    campaign = (selectors.latest_results_campaign(plan.organisation)
+                if plan.organisation.type == OrganisationType.SKOLENHET else None)
+    if campaign is not None:
+        versions.append(campaign.framework_version)
+    for framework in Framework.objects.filter(huvudman_id=plan.huvudman_id).order_by("name"):
+        version = current_version(framework)
+        if version is not None:
+            versions.append(version)
+    if goal is not None:
+        versions += [item.version for item in goal.items.select_related("version__framework")]
+    result = []
+    for version in versions:
+        if version.pk not in seen:
+            seen.add(version.pk)
+            result.append((version, item_tree(version)))
+    return result
+
+
+def _goal_page(request, plan: Plan, goal: Goal | None):
+    versions = goal_item_versions(plan, goal)
+    items = Item.objects.filter(version__in=[v for v, _i in versions])
+    initial = {}
+    if goal is not None:
+        initial = {"title": goal.title, "description": goal.description,
+                   "items": list(goal.items.values_list("pk", flat=True)),
+                   "baseline_text": goal.baseline_text, "target_text": goal.target_text,
+                   "revision": goal.revision}
+    form = GoalForm(request.POST or None, items=items, initial=initial)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if goal is None:
+                goal = services.goal_create(
+                    actor=request.user, plan=plan, title=data["title"],
+                    description=data["description"], items=data["items"],
+                    baseline_text=data["baseline_text"], target_text=data["target_text"])
+            else:
+                # The figures behind the words come from the results; a hand edit keeps them.
+                goal = services.goal_update(
+                    actor=request.user, goal=goal, revision=data["revision"],
+                    title=data["title"], description=data["description"], items=data["items"],
+                    baseline=goal.baseline, baseline_text=data["baseline_text"],
+                    target=goal.target, target_text=data["target_text"])
+        except services.PlanConflict as error:
+            stored = error.current
+            stored.item_list = ", ".join(str(i) for i in stored.items.all())
+            mine = {**data, "item_list": ", ".join(str(i) for i in data["items"])}
+            conflict = conflict_rows([("title", _("Goal")), ("description", _("Description")),
+                                      ("item_list", _("Framework items")),
+                                      ("baseline_text", _("Baseline")),
+                                      ("target_text", _("Target"))], mine, stored)
+            form = _rebound(GoalForm, request, stored.revision, items=items)
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The goal was saved."))
+            return redirect(reverse("plan_detail", args=[plan.pk]) + f"#goal-{goal.pk}")
+    title = _("New goal") if goal is None else _("Edit the goal")
+    return render(request, "plans/goal_form.html", {
+        "plan": plan, "goal": goal, "form": form, "groups": form.item_groups(versions),
+        "conflict": conflict, "page_title": title,
+        "breadcrumbs": _plan_crumbs(plan, title)}, status=409 if conflict else 200)
+
+
+@login_required
+def goal_create(request, pk: int):
+    plan, _can_edit = plan_for_user(request, pk, edit=True)
+    if not plan.editable:
+        return _refuse_followed_up(request, plan)
+    return _goal_page(request, plan, None)
+
+
+@login_required
+def goal_edit(request, pk: int, goal_pk: int):
+    plan, _can_edit = plan_for_user(request, pk, edit=True)
+    goal = get_object_or_404(Goal, pk=goal_pk, plan=plan)
+    if not plan.editable:
+        return _refuse_followed_up(request, plan)
+    return _goal_page(request, plan, goal)
+
+
+@login_required
+@require_POST
+def goal_delete(request, pk: int, goal_pk: int):
+    plan, _can_edit = plan_for_user(request, pk, edit=True)
+    goal = get_object_or_404(Goal, pk=goal_pk, plan=plan)
+    try:
+        services.goal_delete(actor=request.user, goal=goal)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, _("The goal “%(goal)s” was removed. Its activities stay in the "
+                                    "plan without a goal.") % {"goal": goal.title})
+    return redirect("plan_detail", pk=plan.pk)
+
+
+# ---- Suggested goals -----------------------------------------------------------------------------
+
+
+def _suggestion(plan: Plan, item_pk: int):
+    """The suggestion as the server computes it now: posted figures are never trusted."""
+    if plan.organisation.type != OrganisationType.SKOLENHET:
+        return None
+    return next((s for s in selectors.suggestions(plan) if s.item.pk == item_pk), None)
+
+
+@login_required
+@require_POST
+def suggestion_accept(request, pk: int, item_pk: int):
+    plan, can_edit = plan_for_user(request, pk, edit=True)
+    if not plan.editable:
+        return _refuse_followed_up(request, plan)
+    suggestion = _suggestion(plan, item_pk)
+    if suggestion is None:
+        messages.error(request, ERROR_SUGGESTION_GONE)
+        return redirect("plan_detail", pk=plan.pk)
+    form = SuggestionAcceptForm(request.POST, prefix=f"s{item_pk}",
+                                library=suggestion.activities)
+    if not form.is_valid():
+        return render_detail(request, plan, can_edit, bound=form, bound_item=item_pk,
+                             status=400)
+    data = form.cleaned_data
+    target_text = data["target_text"] or suggestion.target_text
+    # The number goes with the suggested words: a target the leader rewrote has no figure.
+    target = suggestion.target if target_text == suggestion.target_text else None
+    entries = {str(e.pk): e for e in suggestion.activities}
+    try:
+        with transaction.atomic():
+            goal = services.goal_create(
+                actor=request.user, plan=plan, title=data["title"] or suggestion.item.title,
+                items=[suggestion.item], baseline=suggestion.baseline,
+                baseline_text=suggestion.baseline_text, target=target, target_text=target_text,
+                origin=GoalOrigin.SUGGESTED)
+            for entry_pk in data["library"]:
+                services.activity_from_library(actor=request.user, plan=plan,
+                                               library_activity=entries[entry_pk], goal=goal)
+    except ValidationError as error:
+        add_errors(form, error)
+        return render_detail(request, plan, can_edit, bound=form, bound_item=item_pk,
+                             status=400)
+    messages.success(request, _("The goal “%(goal)s” was added to the plan.") % {
+        "goal": goal.title})
+    return redirect(reverse("plan_detail", args=[plan.pk]) + f"#goal-{goal.pk}")
+
+
+@login_required
+@require_POST
+def suggestion_dismiss(request, pk: int, item_pk: int):
+    plan, _can_edit = plan_for_user(request, pk, edit=True)
+    if not plan.editable:
+        return _refuse_followed_up(request, plan)
+    suggestion = _suggestion(plan, item_pk)
+    if suggestion is None:
+        messages.error(request, ERROR_SUGGESTION_GONE)
+        return redirect("plan_detail", pk=plan.pk)
+    services.suggestion_dismiss(actor=request.user, plan=plan, item=suggestion.item)
+    messages.success(request, _("The suggestion “%(item)s” was dismissed. It is not proposed "
+                                "again for this plan.") % {"item": suggestion.item})
+    return redirect(reverse("plan_detail", args=[plan.pk]) + "#suggestions")
+
