@@ -1,0 +1,173 @@
+"""The personal iCalendar feed: it parses with a standard parser, holds exactly the person's
+activities that have a due date, keeps awkward titles intact, and answers a plain 404 to any
+secret that is not a live one. And the settings page that shows and renews the address."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from icalendar import Calendar
+
+from digiplan.audit.models import AuditEvent
+from digiplan.organisations.services import person_update
+from digiplan.plans import services
+from digiplan.plans.models import ActivityStatus, CalendarFeed
+from digiplan.plans.views.calendar import FOLD_AT, ical_fold, ical_text
+from tests.plan_helpers import build_plan
+
+
+def _feed(client, secret):
+    return client.get(reverse("calendar_feed", args=[secret]))
+
+
+def _events(response) -> dict[str, object]:
+    calendar = Calendar.from_ical(response.content)
+    return {str(e["SUMMARY"]): e for e in calendar.walk("VEVENT")}
+
+
+def _add(world, plan, title, **fields):
+    return services.activity_create(actor=world.leader_a, plan=plan, title=title, **fields)
+
+
+@pytest.fixture
+def feed(world, client):
+    fx = build_plan(world)
+    secret = services.calendar_feed_secret(person=world.staff)
+    return fx, secret
+
+
+def test_the_feed_parses_and_holds_exactly_the_persons_dated_activities(world, client, feed):
+    fx, secret = feed
+    _add(world, fx.plan, "Utan datum", owner=world.staff)
+    _add(world, fx.plan, "Deltar", participants=[world.staff], due_on=datetime.date(2026, 11, 3))
+    _add(world, fx.plan, "Någon annans", owner=world.leader_a, due_on=datetime.date(2026, 11, 4))
+    draft = services.plan_create(actor=world.leader_a, organisation=world.unit_a,
+                                 school_year="2027/28")
+    _add(world, draft, "I ett utkast", owner=world.staff, due_on=datetime.date(2027, 9, 1))
+
+    response = _feed(client, secret)  # no one signed in: calendar programs cannot
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    events = _events(response)
+    assert set(events) == {fx.activity.title, "Deltar"}
+    event = events[fx.activity.title]
+    assert event["DTSTART"].dt == datetime.date(2027, 3, 31)  # an all-day date, not a time
+    assert event["DTEND"].dt == datetime.date(2027, 4, 1)
+    assert str(event["UID"]) == f"activity-{fx.activity.pk}@digiplan"
+    description = str(event["DESCRIPTION"])
+    assert fx.plan.title in description and "Almskolan" in description
+    assert f"http://testserver/aktiviteter/{fx.activity.pk}/" in description
+
+
+def test_the_uid_stays_the_same_from_one_fetch_to_the_next(world, client, feed):
+    fx, secret = feed
+    first = _events(_feed(client, secret))[fx.activity.title]["UID"]
+    services.activity_progress(actor=world.staff, activity=fx.activity,
+                               status=ActivityStatus.ONGOING)
+    second = _events(_feed(client, secret))[fx.activity.title]
+    assert second["UID"] == first
+    assert int(second["SEQUENCE"]) == fx.activity.revision + 1
+
+
+def test_done_and_cancelled_activities_say_so(world, client, feed):
+    fx, secret = feed
+    services.activity_progress(actor=world.staff, activity=fx.activity,
+                               status=ActivityStatus.DONE)
+    _add(world, fx.plan, "Inställd", owner=world.staff, due_on=datetime.date(2026, 12, 1),
+         status=ActivityStatus.CANCELLED)
+    events = _events(_feed(client, secret))
+    assert str(events["Inställd"]["STATUS"]) == "CANCELLED"
+    assert str(events[fx.activity.title]["X-DIGIPLAN-STATUS"]) == "done"
+    assert str(events[fx.activity.title]["STATUS"]) == "CONFIRMED"
+
+
+@pytest.mark.parametrize("title", [
+    '<script>alert("x")</script>',
+    "Möte, planering; uppföljning \\ del 1",
+    "Rad ett\nRad två\r\nRad tre",
+    "Kompetensutveckling för förskolans pedagoger i digitala verktyg, källkritik och "
+    "programmering – åtta träffar med handledning under höstterminen",
+])
+def test_awkward_titles_come_back_from_the_parser_unchanged(world, client, feed, title):
+    fx, secret = feed
+    _add(world, fx.plan, title, owner=world.staff, due_on=datetime.date(2026, 10, 10))
+    events = _events(_feed(client, secret))
+    expected = title.replace("\r\n", "\n")
+    assert expected in events
+
+
+def test_every_line_ends_in_crlf_and_is_at_most_75_octets(world, client, feed):
+    fx, secret = feed
+    _add(world, fx.plan, "Ä" * 150, owner=world.staff, description="x",
+         due_on=datetime.date(2026, 10, 10))
+    body = _feed(client, secret).content
+    assert body.endswith(b"\r\n")
+    lines = body.split(b"\r\n")[:-1]
+    assert all(b"\n" not in line and b"\r" not in line for line in lines)
+    assert all(len(line) <= FOLD_AT for line in lines)
+    for line in lines:
+        line.decode("utf-8")  # no character split across two lines
+    assert "Ä" * 150 in _events(_feed(client, secret))
+
+
+@pytest.mark.parametrize("secret", ["fel", "x" * 43, "", "%2e%2e"])
+def test_a_wrong_secret_answers_404_and_reveals_nothing(world, client, feed, secret):
+    fx, _secret = feed
+    url = f"/kalender/{secret}.ics"
+    response = client.get(url)
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert fx.activity.title not in page and world.staff.name not in page
+
+
+def test_a_renewed_address_replaces_the_old_one(world, client_for, feed):
+    fx, old = feed
+    staff = client_for("staff")
+    response = staff.post(reverse("calendar_settings"))
+    assert response.status_code == 302
+    new = CalendarFeed.objects.get(person=world.staff).secret
+    assert new != old
+    anonymous = client_for("anonymous")
+    assert _feed(anonymous, old).status_code == 404
+    assert _feed(anonymous, new).status_code == 200
+    assert AuditEvent.objects.filter(action="calendar.renew").exists()
+
+
+def test_a_deactivated_persons_feed_is_gone(world, client, feed):
+    fx, secret = feed
+    person_update(actor=world.strategist, person=world.staff, is_active=False)
+    assert _feed(client, secret).status_code == 404
+
+
+def test_the_settings_page_makes_an_address_once_and_shows_it_whole(world, client_for):
+    staff = client_for("staff")
+    response = staff.get(reverse("calendar_settings"))
+    secret = CalendarFeed.objects.get(person=world.staff).secret
+    assert response.context["calendar_url"] == f"http://testserver/kalender/{secret}.ics"
+    assert f'value="http://testserver/kalender/{secret}.ics"' in response.content.decode()
+    staff.get(reverse("calendar_settings"))
+    assert CalendarFeed.objects.get(person=world.staff).secret == secret
+    assert client_for("anonymous").get(reverse("calendar_settings")).status_code == 302
+
+
+def test_each_person_sees_only_their_own_address(world, client_for):
+    client_for("staff").get(reverse("calendar_settings"))
+    response = client_for("leader_a").get(reverse("calendar_settings"))
+    staff_secret = CalendarFeed.objects.get(person=world.staff).secret
+    assert staff_secret not in response.content.decode()
+
+
+def test_text_values_escape_what_rfc_5545_asks():
+    assert ical_text('a,b;c\\d\ne') == "a\\,b\\;c\\\\d\\ne"
+    assert ical_text("bell\x07tab\t") == "belltab\t"
+
+
+def test_folding_keeps_characters_whole_and_lines_short():
+    line = "SUMMARY:" + "å" * 100
+    folded = ical_fold(line)
+    parts = folded.split("\r\n")
+    assert all(len(p.encode()) <= FOLD_AT for p in parts)
+    assert all(p.startswith(" ") for p in parts[1:])
+    assert "".join(p[1:] if i else p for i, p in enumerate(parts)) == line
+    assert ical_fold("SHORT:x") == "SHORT:x"
