@@ -4,4 +4,5 @@ urlpatterns = [
     path("", include("digiplan.plans.urls_plans")),
     path("", include("digiplan.plans.urls_activities")),
     path("", include("digiplan.plans.urls_library")),
+    path("", include("digiplan.plans.urls_exports")),
 ]

@@ -529,6 +529,11 @@ class Command(BaseCommand):
         if seed_demo_campaign(demo):
             self.stdout.write("Skattning: en öppen skattningsomgång med svar från personal, "
                               "ledning och elever.")
+        from digiplan.plans.demo import seed as seed_demo_plans
+
+        if seed_demo_plans(demo):
+            self.stdout.write("Planer: exempel på aktiviteter och digitaliseringsplaner i alla "
+                              "lägen (utkast, publicerad, uppföljd).")
         fixed = repair_demo_passwords(existing)
         if fixed:
             self.stdout.write("Demolösenordet återställt för: " + ", ".join(fixed))
