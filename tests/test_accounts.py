@@ -267,17 +267,18 @@ def test_anonymous_visitors_get_no_navigation(db):
     assert navigation(request) == {"nav_items": []}
 
 
-def test_staff_see_home_and_organisation_only(staff):
+def test_staff_see_the_sections_everyone_has(staff):
     labels = [item["label"] for item in _nav_for(staff, "home")]
     assert labels == ["Home", "Organisation", "Frameworks", "My responsibilities",
-                      "Self-assessment"]
+                      "Self-assessment", "Plans", "My activities", "Example activities",
+                      "Reports"]
 
 
 def test_strategists_also_see_people_roles_import_and_audit(strategist):
     labels = [item["label"] for item in _nav_for(strategist, "home")]
     assert labels == ["Home", "Organisation", "Frameworks", "My responsibilities",
-                      "Self-assessment", "People",
-                      "Role titles", "Import", "Audit trail"]
+                      "Self-assessment", "Plans", "My activities", "Example activities",
+                      "Reports", "People", "Role titles", "Import", "Audit trail"]
 
 
 def test_the_current_section_is_marked_active(strategist):

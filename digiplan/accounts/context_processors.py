@@ -14,6 +14,14 @@ _EVERYONE = [
     ("my_responsibilities", _("My responsibilities"), ("my_responsibilities",)),
     ("campaign_list", _("Self-assessment"), ("campaign_", "rating_", "pupil_codes", "results_",
                                             "survey_")),
+    # The overview and the year view are named plan_* and so belong to "Plans", which links to
+    # them: the menu stays short.
+    ("plan_list", _("Plans"), ("plan_", "goal_", "suggestion_", "activity_")),
+    ("my_activities", _("My activities"), ("my_activities", "calendar_")),
+    ("library_list", _("Example activities"), ("library_",)),
+    # Everyone's unit reports; strategists also find the organisation report and its public
+    # versions there.
+    ("report_list", _("Reports"), ("report_", "public_report")),
 ]
 _STRATEGISTS = [
     ("people_list", _("People"), ("people_", "person_", "membership_")),

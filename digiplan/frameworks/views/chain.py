@@ -17,11 +17,15 @@ from digiplan.organisations.access import is_strategist
 
 @login_required
 def item_chain(request, pk: int):
+    # The plans app builds on frameworks; imported here so that frameworks loads without it.
+    from digiplan.plans.selectors import unit_goals_for_chain
+
     item, _can_edit = access.get_item(request.user, pk)
+    down = selectors.chain_down(item, request.user)
     return render(request, "frameworks/chain.html", {
         "item": item, "ancestors": selectors._ancestors(item),
-        "up": selectors.chain_up(item, request.user),
-        "down": selectors.chain_down(item, request.user)})
+        "up": selectors.chain_up(item, request.user), "down": down,
+        "unit_goals": unit_goals_for_chain(item, request.user, down)})
 
 
 @login_required

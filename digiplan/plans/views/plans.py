@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from digiplan.assessments import selectors as results
 from digiplan.frameworks.models import Framework, Item
 from digiplan.frameworks.selectors import current_version, item_tree
-from digiplan.organisations.access import membership_paths
+from digiplan.organisations.access import is_strategist, membership_paths
 from digiplan.organisations.models import Organisation, OrganisationType, Role
 from digiplan.plans import access, selectors, services
 from digiplan.plans.forms import (
@@ -114,6 +114,7 @@ def plan_list(request):
     nodes = plannable_nodes(request.user)
     return render(request, "plans/plan_list.html", {
         "years": years, "node_form": NodeChoiceForm(nodes=nodes) if nodes.exists() else None,
+        "strategist": is_strategist(request.user),
         "breadcrumbs": [{"label": _("Plans"), "url": None}]})
 
 
