@@ -355,16 +355,18 @@ def overview(units: QuerySet[Organisation], school_year: str, huvudman_id: int) 
                                      filter=Q(copies__plan__in=plans.values())))
                .order_by("-uses", "title"))
     return {"rows": rows, "status_counts": status_counts, "priorities": priorities,
-            "library": library, "national": national_coverage(goal_items)}
+            "library": library, "national": national_coverage(
+                Goal.objects.filter(plan__in=plans.values()).prefetch_related("items__links"))}
 
 
-def national_coverage(goal_items) -> list[dict]:
-    """The built-in national strategy's sub-goals, each with how many unit goals reach it
-    through the chain of links (goal item → its parents → linked items → …)."""
+def national_coverage(goals) -> list[dict]:
+    """The built-in national strategy's sub-goals, each with how many of the given goals reach
+    it through the chain of links (goal item → its parents → linked items → …)."""
     reached: dict[int, set[int]] = defaultdict(set)
-    for item in goal_items:
-        for target in _reach_up(item):
-            reached[target].update(item.plan_goals.values_list("pk", flat=True))
+    for goal in goals:
+        for item in goal.items.all():
+            for target in reach_up(item):
+                reached[target].add(goal.pk)
     national = (Item.objects.filter(version__framework__huvudman__isnull=True,
                                     version__framework__kind="national",
                                     version__status="published", kind="sub_goal")
@@ -373,14 +375,15 @@ def national_coverage(goal_items) -> list[dict]:
     return [{"item": item, "goals": len(reached.get(item.pk, ()))} for item in national]
 
 
-def _reach_up(item: Item, depth: int = 0) -> set[int]:
+def reach_up(item: Item, depth: int = 0) -> set[int]:
+    """The item, its parents and everything they link to, up the chain of steering."""
     if depth > 8:
         return set()
     found, current = set(), item
     while current is not None:
         found.add(current.pk)
         for target in current.links.all():
-            found |= _reach_up(target, depth + 1)
+            found |= reach_up(target, depth + 1)
         current = current.parent
     return found
 

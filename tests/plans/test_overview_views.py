@@ -128,6 +128,14 @@ def test_overview_shows_priorities_library_use_and_national_coverage(world, clie
     assert national == {"1.1": 0, "1.2": 1, "2.1": 0}
     assert [row["item"].code for row in response.context["national"]] == ["1.1", "1.2", "2.1"]
 
+    # Another year's goal on the same item does not count for this year.
+    earlier = services.plan_create(actor=world.leader_b, organisation=world.unit_b,
+                                   school_year="2024/25")
+    services.goal_create(actor=world.leader_b, plan=earlier, title="Förra årets mål",
+                         items=[fw.published_item])
+    response = client_for("strategist").get(reverse("plan_overview"), {"year": YEAR})
+    assert {row["item"].code: row["goals"] for row in response.context["national"]}["1.2"] == 1
+
 
 def test_overview_filters_by_school_form_and_part_of_the_organisation(world, client_for):
     _scenario(world)
