@@ -1,0 +1,476 @@
+"""The unit report and the organisation report as files: a tagged PDF, an XLSX workbook and a
+Swedish CSV, and every answer of a year as one streamed XLSX.
+
+All three formats are drawn from the same plain tables (unit_tables, org_tables), which read
+only the report data the selectors hand over: a figure the web page suppresses is None here and
+is written as a dash, so no format can show what the page hides. The PDF adds the page's charts
+(the same SVG) and the plan's prose.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import tempfile
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+# The rules every export of Digiplan follows: a text a spreadsheet could take for a formula
+# gets a leading apostrophe, a suppressed figure is a dash, sheet names are made valid.
+from digiplan.assessments.models import Answer, Group, Response
+from digiplan.assessments.selectors import Table as PlainTable
+from digiplan.assessments.views.results import SUPPRESSED, _csv_cell, _safe_text, _sheet_name
+from digiplan.organisations.models import Organisation
+from digiplan.plans.access import can_read_plan
+from digiplan.reports import selectors
+from digiplan.reports.charts import format_value
+from digiplan.reports.report_charts import area_label, group_label, org_charts, unit_charts
+
+FORMATS = ("pdf", "xlsx", "csv")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPES = {"pdf": "application/pdf", "xlsx": XLSX_TYPE, "csv": "text/csv; charset=utf-8"}
+
+
+def readable_unit_report(person, unit: Organisation, school_year: str) -> dict:
+    """The unit report as this person may read it: a draft plan is for its editors only, and
+    the report then says a plan is being written."""
+    report = selectors.unit_report(unit, school_year)
+    if report["plan"] is not None and not can_read_plan(person, report["plan"].plan):
+        report["plan"] = None
+        report["missing"].append("plan_draft")
+    return report
+
+
+def filename(kind: str, name: str, school_year: str, fmt: str) -> str:
+    """"rapport-almskolan-2026-27.pdf"."""
+    return f"{slugify(f'{kind} {name} {school_year.replace("/", "-")}')}.{fmt}"
+
+
+# ---- Plain tables ----------------------------------------------------------------------------
+
+
+@dataclass
+class Section:
+    """A part of the PDF: a heading (also its entry in the table of contents), a lead text, its
+    charts, each followed by its data table, and its tables."""
+
+    ident: str
+    title: str
+    lead: str = ""
+    charts: list = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+
+@dataclass
+class Table(PlainTable):
+    """A table of a report; ident names its section in the PDF (and its anchor)."""
+
+    ident: str = ""
+
+
+def _table(ident: str, title: str, header: list[str], rows: list[list]) -> Table:
+    return Table(title=title, header=header, rows=rows, ident=ident)
+
+
+def _or(value, note: str):
+    """The figure, or the reason it is missing (a figure never shown is None: a dash)."""
+    return note if value is None else value
+
+
+def _change(figure) -> object:
+    if figure.is_new:
+        return _("new")
+    return _or(figure.change, _("no earlier figure"))
+
+
+def _about(rows: list[tuple[str, object]]) -> Table:
+    return _table("about", _("About the figures"), [_("What"), _("Value")], [list(r) for r in rows])
+
+
+def _about_rows(report: dict, name: str, made: datetime.date) -> list[tuple[str, object]]:
+    campaign = report["campaign"]
+    rows: list[tuple[str, object]] = [(_("Report for"), name),
+                                      (_("School year"), report["school_year"]),
+                                      (_("Made on"), made)]
+    if campaign is not None:
+        rows.append((_("Self-assessment"), f"{campaign.name} {campaign.school_year} "
+                                           f"({campaign.framework_version})"))
+        rows.append((_("Anonymity threshold"), campaign.k))
+        rows.append((SUPPRESSED, _("Fewer than %(k)s answers: the figure is not shown.")
+                     % {"k": campaign.k}))
+    return rows
+
+
+def unit_tables(report: dict) -> list[Table]:
+    """The unit report's tables, in the order of the page."""
+    tables = []
+    r = report["results"]
+    if r is not None and r["available"]:
+        rows = []
+        for a in report["areas"]:
+            for group, this, last, median in a.by_group:
+                rows.append([
+                    area_label(a.item, a.code), group_label(group),
+                    _or(this, _("not rated")) if group == "leader" else this,
+                    _or(last, _("no earlier figure")), _or(median, _("too few units"))])
+        tables.append(_table("areas", _("Results per area"), [
+            _("Area"), _("Group"), _("This year"), _("Last year"), _("Organisation median")],
+            rows))
+        rows = []
+        for row in report["indicators"]:
+            f = row.figure
+            org = _or(row.org_value, _("too few units"))
+            if row.group == "leader":
+                value = f.value if f.value is not None else (
+                    _("Not applicable") if f.answered else _("not rated"))
+                change = _("new") if f.is_new else _or(f.change, _("no earlier figure"))
+                rows.append([row.item.code, _title(row.item), group_label("leader"), "", "",
+                             value, change, org])
+            elif f.suppressed:
+                rows.append([row.item.code, _title(row.item), group_label(row.group), None,
+                             None, None, _("new") if f.is_new else None, org])
+            else:
+                rows.append([row.item.code, _title(row.item), group_label(row.group), f.n,
+                             f.n_na, f.mean, _change(f), org])
+        tables.append(_table("indicators", _("Indicators"), [
+            _("Code"), _("Indicator"), _("Group"), _("Answers"), _("Don't know"),
+            _("Level or mean"), pgettext("difference", "Change"), _("Organisation")], rows))
+        if report["campaign"].include_leader:
+            tables.append(_table("gap", _("Leader and staff"), [
+                _("Area"), _("Leader"), _("Staff"), _("Gap leader − staff")],
+                [[area_label(a.item, a.code), _or(a.this_year.get("leader"), _("not rated")),
+                  a.this_year.get("staff"), _or(a.gap, _("cannot be computed"))]
+                 for a in report["areas"] if "leader" in a.groups and "staff" in a.groups]))
+        rows = []
+        for row in report["indicators"]:
+            if row.group == "leader" or row.figure.suppressed:
+                continue
+            for level, count, share in row.figure.distribution:
+                rows.append([row.item.code, _title(row.item), group_label(row.group),
+                             level.value, _title(level, "label"), count, share])
+        tables.append(_table("levels", _("Answers per level"), [
+            _("Code"), _("Indicator"), _("Group"), _("Level"), _("Label"), _("Answers"),
+            _("Share (%)")], rows))
+    plan = report["plan"]
+    if plan is not None:
+        rows = []
+        for goal_row in [*plan.goals, None]:
+            activities = goal_row.activities if goal_row else plan.loose
+            for activity in activities:
+                rows.append([
+                    goal_row.goal.title if goal_row else _("Activities without a goal"),
+                    activity.title,
+                    activity.owner.name if activity.owner else (
+                        activity.role_title.name if activity.role_title else ""),
+                    _or(activity.due_on, ""), str(activity.get_status_display()),
+                    _("Yes") if activity.late else _("No")])
+        tables.append(_table("activities", _("Activities"), [
+            _("Goal"), _("Activity"), _("Responsible"), _("Due"), _("Status"), _("Late")], rows))
+    if r is not None and r["comments_shown"] and r["comments"]:
+        tables.append(_table("comments", _("Comments from staff"), [_("Comment")],
+                            [[c] for c in sorted(r["comments"])]))  # in no order of arrival
+    return tables
+
+
+def _title(obj, name: str = "title") -> str:
+    from digiplan.frameworks.templatetags.frameworks import localised
+
+    return localised(obj, name)
+
+
+def org_tables(report: dict) -> list[Table]:
+    r = report["results"]
+    tables = []
+    if r is not None:
+        rows = [[row.unit.name, row.asked, row.answered, _or(row.rate, ""), row.pupil_responses]
+                for row in r["rates"]]
+        t = r["rate_totals"]
+        rows.append([_("All units"), t.asked, t.answered, _or(t.rate, ""), t.pupil_responses])
+        tables.append(_table("participation", _("Participation"), [
+            _("Unit"), _("Asked"), _("Answered"), _("Response rate (%)"), _("Pupil answers")],
+            rows))
+    if r is not None and r["available"]:
+        tables.append(_table("heatmap", _("Staff mean per unit and area"),
+                            [_("Unit"), *(area_label(a.item) for a in r["areas"])],
+                            [[unit.name, *(c.mean for c in cells)] for unit, cells in r["heatmap"]]))
+        rows = []
+        for e in report["equity"]:
+            now = e.now
+            rows.append([area_label(e.item, e.code), now.units_shown, now.units_total,
+                         now.median, now.q1, now.q3, e.iqr,
+                         _or(e.change, _("no earlier figure")),
+                         _or(e.iqr_change, _("no earlier figure")),
+                         "; ".join(f"{unit.name} ({format_value(value)})"
+                                   for unit, value in now.behind)])
+        tables.append(_table("equity", _("Equity per area"), [
+            _("Area"), _("Units with figures"), _("Units"), _("Median"), _("First quartile"),
+            _("Third quartile"), _("Interquartile range"), _("Change of the median"),
+            _("Change of the range"), _("Furthest behind")], rows))
+        if len(report["trend_campaigns"]) > 1:
+            years = [c.school_year for c in report["trend_campaigns"]]
+
+            def cells(line):
+                return [(v if present else _("not asked")) for present, v in line.cells]
+
+            tables.append(_table("trends", _("Trends per area"), [_("Area"), _("Group"), *years],
+                                [[area_label(None, a.code, a.title), group_label(line.group),
+                                  *cells(line)] for a in report["trend"] for line in a.lines]))
+            tables.append(_table("trend-indicators", _("Indicators over the years"),
+                                [_("Code"), _("Indicator"), _("Group"), *years],
+                                [[line.code, line.title, group_label(line.group), *cells(line)]
+                                 for a in report["trend"] for line in a.indicators]))
+    p = report["plans"]
+    tables.append(_table("plans", _("Plan progress"), [
+        _("Unit"), _("Plan"), _("Goals"), _("Activities"), _("Done"), _("Late"),
+        _("Cancelled")],
+        [[row.unit.name, str(row.plan.get_status_display()) if row.plan else _("No plan"),
+          row.goals, row.activities, row.done, row.late, row.cancelled] for row in p["rows"]]))
+    tables.append(_table("priorities", _("Goals per area"), [_("Area"), _("Goals")],
+                        [[f"{area.code} {_title(area)}", n] for area, n in p["priorities"]]))
+    tables.append(_table("national", _("National sub-goals"), [_("Sub-goal"), _("Unit goals")],
+                        [[f"{row['item'].code} {_title(row['item'])}", row["goals"]]
+                         for row in p["national"]]))
+    return tables
+
+
+# ---- PDF -------------------------------------------------------------------------------------
+
+
+def display(value) -> str:
+    """A cell as the PDF prints it: Swedish decimals and dates, a dash for a hidden figure."""
+    if value is None:
+        return SUPPRESSED
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, float):
+        return format_value(value)
+    if isinstance(value, int):
+        return number_format(value, force_grouping=True)
+    if isinstance(value, datetime.date):
+        from django.utils.dateformat import format as date_format
+
+        return date_format(value, "j F Y")
+    return str(value)
+
+
+@dataclass
+class PrintedTable:
+    caption: str
+    columns: list[str]
+    rows: list[list[str]]
+
+    @property
+    def wide(self) -> bool:
+        return len(self.columns) > 6
+
+
+def printed(table: Table) -> PrintedTable:
+    return PrintedTable(table.title, table.header,
+                        [[display(v) for v in row] for row in table.rows])
+
+
+def _sections(tables: list[Table], charts: dict[str, list], leads: dict[str, str],
+              titles: dict[str, str] | None = None) -> list[Section]:
+    """A section per table, the charts and lead text of the same ident above it."""
+    titles = titles or {}
+    return [Section(ident=t.ident, title=titles.get(t.ident, t.title), lead=leads.get(t.ident, ""),
+                    charts=charts.get(t.ident, []), tables=[printed(t)]) for t in tables]
+
+
+def _pdf(html: str) -> bytes:
+    from weasyprint import HTML  # loaded on first use: it is large and most pages never need it
+
+    # PDF/UA-1: tagged, with its title and language, for screen readers.
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+
+
+def unit_pdf(report: dict, *, huvudman_name: str, made: datetime.date | None = None) -> bytes:
+    made = made or timezone.localdate()
+    unit = report["unit"]
+    # The answers per level stay in the workbook: in print they fill ten pages and take most of
+    # the time WeasyPrint spends on the report.
+    tables = [t for t in unit_tables(report) if t.ident != "levels"]
+    charts = unit_charts(report)
+    sections = _sections(
+        tables, {"areas": [c for _g, c in charts["radars"]]},
+        {"areas": _("An area's figure is the mean of its indicators' shown means.")},
+        {"activities": _("Digitalisation plan")})
+    html = render_to_string("reports/pdf_unit.html", {
+        "report": report, "unit": unit, "year": report["school_year"], "made": made,
+        "huvudman_name": huvudman_name, "sections": sections, "k": report["k"],
+        "about": printed(_about(_about_rows(report, unit.name, made))),
+        "title": _("Report for %(unit)s, %(year)s") % {"unit": unit.name,
+                                                       "year": report["school_year"]}})
+    return _pdf(html)
+
+
+def org_pdf(report: dict, *, huvudman_name: str, filter_text: str = "",
+            made: datetime.date | None = None) -> bytes:
+    made = made or timezone.localdate()
+    tables = org_tables(report)
+    charts = org_charts(report)
+    sections = _sections(
+        tables, {"heatmap": [charts["heatmap"]] if charts["heatmap"] else [],
+                 "trends": [c for _a, c in charts["trends"]]},
+        {"heatmap": _("The staff's mean per unit and area: the mean of the area's shown "
+                      "indicator means. A hatched cell has fewer answers than the threshold.")})
+    html = render_to_string("reports/pdf_org.html", {
+        "report": report, "year": report["school_year"], "made": made,
+        "huvudman_name": huvudman_name, "filter_text": filter_text, "sections": sections,
+        "k": report["k"],
+        "about": printed(_about(_about_rows(report, huvudman_name, made))),
+        "title": _("Organisation report %(year)s") % {"year": report["school_year"]}})
+    return _pdf(html)
+
+
+# ---- XLSX and CSV ----------------------------------------------------------------------------
+
+
+def _workbook(target, *, constant_memory: bool = False):
+    import xlsxwriter
+
+    options = {"strings_to_formulas": False, "strings_to_numbers": False,
+               "strings_to_urls": False}
+    if constant_memory:
+        options["constant_memory"] = True
+    else:
+        options["in_memory"] = True
+    return xlsxwriter.Workbook(target, options)
+
+
+def _write_cell(sheet, row: int, column: int, value, formats: dict) -> None:
+    if value is None:
+        sheet.write_string(row, column, SUPPRESSED, formats["dash"])
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, column, value)
+    elif isinstance(value, float):
+        sheet.write_number(row, column, value, formats["decimal"])
+    elif isinstance(value, int):
+        sheet.write_number(row, column, value)
+    elif isinstance(value, datetime.datetime):
+        sheet.write_datetime(row, column, value.replace(tzinfo=None), formats["date"])
+    elif isinstance(value, datetime.date):
+        sheet.write_datetime(row, column, datetime.datetime.combine(value, datetime.time()),
+                             formats["date"])
+    elif value == "":
+        sheet.write_blank(row, column, None)
+    else:
+        # Written as a string, and neutralised for any program that would re-read it as typed.
+        sheet.write_string(row, column, _safe_text(str(value)))
+
+
+def _formats(workbook) -> dict:
+    return {"bold": workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"}),
+            "decimal": workbook.add_format({"num_format": "0.00"}),
+            "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
+            "dash": workbook.add_format({"align": "right"})}
+
+
+def tables_xlsx(tables: list[Table], *, title: str) -> bytes:
+    """One sheet per table: the header row frozen and filtered, every cell typed."""
+    output = io.BytesIO()
+    workbook = _workbook(output)
+    workbook.set_properties({"title": _safe_text(title)})
+    formats = _formats(workbook)
+    used: set[str] = set()
+    for table in tables:
+        sheet = workbook.add_worksheet(_sheet_name(table.title, used))
+        for column, header in enumerate(table.header):
+            sheet.write_string(0, column, _safe_text(str(header)), formats["bold"])
+        for number, row in enumerate(table.rows, start=1):
+            for column, value in enumerate(row):
+                _write_cell(sheet, number, column, value, formats)
+        sheet.freeze_panes(1, 0)
+        last = max(len(table.header) - 1, 0)
+        sheet.autofilter(0, 0, max(len(table.rows), 1), last)
+        sheet.set_column(0, 0, 32)
+        if last:
+            sheet.set_column(1, last, 16)
+    workbook.close()
+    return output.getvalue()
+
+
+def tables_csv(tables: list[Table]) -> bytes:
+    """The tables one after the other, each under its title: what Excel in Swedish opens as it
+    is (UTF-8 with BOM, semicolons, decimal commas)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    for number, table in enumerate(tables):
+        if number:
+            writer.writerow([])
+        writer.writerow([_csv_cell(table.title)])
+        writer.writerow([_csv_cell(h) for h in table.header])
+        for row in table.rows:
+            writer.writerow([_csv_cell(c.isoformat() if isinstance(c, datetime.date) else c)
+                             for c in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+# ---- Every answer of a year, streamed ------------------------------------------------------
+
+
+def answers_xlsx(campaign, units, target) -> int:
+    """Every answer of the campaign's shown figures into the file `target`, written row by row
+    (XlsxWriter's constant_memory): unit, group, indicator code and value, never a person nor
+    anything that tells the order answers came in (sorted by unit, group, indicator, value).
+    A unit × group with fewer than k responses is left out, and so is any indicator whose figure
+    the results page suppresses (fewer than k answers that count): what remains is exactly the
+    distributions the pages show, one row per answer. Returns the number of answers written."""
+    k = campaign.k
+    shown_groups = Response.objects.filter(campaign=campaign, unit__in=units.values("pk")).values(
+        "unit_id", "group").annotate(n=Count("pk")).filter(n__gte=k).order_by()
+    keep_groups = {(row["unit_id"], row["group"]) for row in shown_groups}
+    figures = Answer.objects.filter(response__campaign=campaign,
+                                    response__unit__in=units.values("pk")).values(
+        "response__unit_id", "response__group", "item_id").annotate(
+        n=Count("value")).filter(n__gte=k).order_by()
+    keep = {(row["response__unit_id"], row["response__group"], row["item_id"])
+            for row in figures
+            if (row["response__unit_id"], row["response__group"]) in keep_groups}
+    names = dict(units.values_list("pk", "name"))
+    workbook = _workbook(target, constant_memory=True)
+    formats = _formats(workbook)
+    sheet = workbook.add_worksheet(_sheet_name(_("Answers"), set()))
+    headers = [_("Unit"), _("Group"), _("Code"), _("Value")]
+    for column, header in enumerate(headers):
+        sheet.write_string(0, column, header, formats["bold"])
+    sheet.freeze_panes(1, 0)
+    sheet.set_column(0, 0, 32)
+    group_names = {Group.STAFF: group_label("staff"), Group.PUPIL: group_label("pupil")}
+    dont_know = _("Don't know")
+    rows = Answer.objects.filter(response__campaign=campaign,
+                                 response__unit__in=units.values("pk")).order_by(
+        "response__unit__name", "response__unit_id", "response__group", "item__code",
+        F("value").asc(nulls_last=True)).values_list(
+        "response__unit_id", "response__group", "item_id", "item__code", "value")
+    line = 0
+    for unit_id, group, item_id, code, value in rows.iterator(chunk_size=5000):
+        if (unit_id, group, item_id) not in keep:
+            continue
+        line += 1
+        sheet.write_string(line, 0, _safe_text(names[unit_id]))
+        sheet.write_string(line, 1, group_names.get(group, group))
+        sheet.write_string(line, 2, _safe_text(code))
+        if value is None:
+            sheet.write_string(line, 3, dont_know)
+        else:
+            sheet.write_number(line, 3, value)
+    sheet.autofilter(0, 0, max(line, 1), len(headers) - 1)
+    workbook.close()
+    return line
+
+
+def answers_tempfile(campaign, units):
+    """answers_xlsx into a temporary file on disk, rewound: the caller streams and closes it."""
+    handle = tempfile.NamedTemporaryFile(prefix="digiplan-answers-", suffix=".xlsx")
+    answers_xlsx(campaign, units, handle.name)
+    handle.seek(0)
+    return handle

@@ -1,0 +1,97 @@
+"""Every unit's report of a school year as one ZIP of PDFs, built in the background.
+
+A strategist asks for it (archive_request); the task queue (a worker, `manage.py db_worker`, see
+docs/operations.md) builds one PDF per unit and moves the archive's done/total on after each, so
+the archive page can show a progress bar; the ZIP is then stored on the archive row. Only the
+archive's id goes into the queue: the task reads year, filters and requester from the row, and
+builds each report as the requester may read it.
+"""
+
+import logging
+import tempfile
+import zipfile
+
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from digiplan.audit.services import audit_record
+from digiplan.organisations import access
+from digiplan.organisations.models import Organisation
+from digiplan.reports import exports, selectors
+from digiplan.reports.models import ArchiveStatus, ReportArchive
+
+log = logging.getLogger(__name__)
+
+
+def archive_units(archive: ReportArchive):
+    """The school units the archive covers: those the requester manages, within its filters."""
+    person = archive.requested_by
+    if person is None:
+        return Organisation.objects.none()
+    return selectors.report_units(access.managed_nodes(person), node=archive.node,
+                                  school_form=archive.school_form).filter(
+        is_active=True).order_by("name", "pk")
+
+
+def archive_request(*, actor, school_year: str, node: Organisation | None = None,
+                    school_form: str = "") -> ReportArchive:
+    """A new archive, waiting for the worker; its task is queued when the transaction commits."""
+    with transaction.atomic():
+        archive = ReportArchive(huvudman_id=actor.huvudman_id, school_year=school_year,
+                                node=node, school_form=school_form, requested_by=actor)
+        archive.full_clean(exclude=["content"])
+        archive.save()
+        archive.total = archive_units(archive).count()
+        archive.save(update_fields=["total"])
+        audit_record(actor=actor, huvudman=actor.huvudman, action="report_archive.request",
+                     obj=archive, object_label=f"{school_year}",
+                     extra={"units": archive.total, "node": node.pk if node else None,
+                            "school_form": school_form})
+        transaction.on_commit(lambda: build_report_archive.enqueue(archive.pk))
+    return archive
+
+
+def _update(archive_id: int, **fields) -> None:
+    # Each step in its own small write, so the page sees progress while the task runs.
+    ReportArchive.objects.filter(pk=archive_id).update(**fields)
+
+
+@task
+def build_report_archive(archive_id: int) -> dict:
+    """Builds the archive's ZIP: one PDF per unit, done counted up after each."""
+    archive = ReportArchive.objects.select_related("requested_by", "huvudman", "node").filter(
+        pk=archive_id).first()
+    if archive is None or archive.status == ArchiveStatus.DONE:
+        return {"built": 0}
+    units = list(archive_units(archive))
+    _update(archive.pk, status=ArchiveStatus.RUNNING, total=len(units), done=0, error="")
+    names: set[str] = set()
+    try:
+        with translation.override("sv"), tempfile.SpooledTemporaryFile(
+                max_size=50 * 1024 * 1024) as buffer:
+            with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+                for done, unit in enumerate(units, start=1):
+                    report = exports.readable_unit_report(archive.requested_by, unit,
+                                                          archive.school_year)
+                    pdf = exports.unit_pdf(report, huvudman_name=archive.huvudman.name)
+                    name = exports.filename(_("report"), unit.name, archive.school_year, "pdf")
+                    if name in names:  # two units of the same name
+                        name = name.replace(".pdf", f"-{unit.school_unit_code or unit.pk}.pdf")
+                    names.add(name)
+                    zipped.writestr(name, pdf)
+                    _update(archive.pk, done=done)
+            buffer.seek(0)
+            content = buffer.read()
+            year = archive.school_year.replace("/", "-")
+            _update(archive.pk, status=ArchiveStatus.DONE, content=content,
+                    filename=f"{slugify(_('reports'))}-{year}.zip", finished_at=timezone.now())
+    except Exception:
+        log.exception("report archive %s failed", archive.pk)
+        _update(archive.pk, status=ArchiveStatus.FAILED, finished_at=timezone.now(),
+                error="The archive could not be built.")
+        raise
+    log.info("report archive %s: %s unit reports", archive.pk, len(units))
+    return {"built": len(units)}

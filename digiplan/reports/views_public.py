@@ -1,0 +1,168 @@
+"""The public version of the organisation report: the page anyone with the address reads, and
+the strategists' pages that publish and withdraw it. Also the reports' start page (report_list),
+which lists what the signed-in person can read."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from digiplan.organisations import access
+from digiplan.organisations.models import OrganisationType
+from digiplan.reports import charts, public, selectors
+from digiplan.reports.models import PublicReport
+from digiplan.reports.report_charts import group_label
+
+# The archive of every unit's report is built in another part of the reports; the start page
+# links to it once its URL exists.
+ARCHIVE_URL_NAME = "report_archives"
+
+
+def _optional_url(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+def report_list(request):
+    units = (access.reachable_nodes(request.user)
+             .filter(type=OrganisationType.SKOLENHET, is_active=True).order_by("name", "pk"))
+    strategist = access.is_strategist(request.user)
+    return render(request, "reports/public_report_start.html", {
+        "units": units, "strategist": strategist,
+        "archive_url": _optional_url(ARCHIVE_URL_NAME) if strategist else None,
+        "breadcrumbs": [{"label": _("Home"), "url": reverse("home")}, {"label": _("Reports")}]})
+
+
+# ---- Publishing ---------------------------------------------------------------------------------
+
+
+class PublishForm(forms.Form):
+    school_year = forms.ChoiceField(label=gettext_lazy("School year"))
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200,
+                            help_text=gettext_lazy("Shown as the heading of the public page."))
+
+    def __init__(self, *args, years: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school_year"].choices = [(y, y) for y in years]
+
+
+def _strategist(request):
+    if not access.is_strategist(request.user):
+        raise PermissionDenied
+    return request.user.huvudman
+
+
+def _years(huvudman) -> tuple[list[str], str]:
+    years = selectors.org_years(huvudman.pk)
+    return years, selectors.default_year(years, selectors.closed_years(huvudman.pk))
+
+
+def _list_page(request, huvudman, form, status=200):
+    reports = PublicReport.objects.filter(huvudman=huvudman).select_related("published_by")
+    rows = [{"report": r, "url": request.build_absolute_uri(reverse("public_report",
+                                                                    args=[r.token]))}
+            for r in reports]
+    return render(request, "reports/public_report_list.html", {
+        "rows": rows, "form": form,
+        "breadcrumbs": [{"label": _("Home"), "url": reverse("home")},
+                        {"label": _("Reports"), "url": reverse("report_list")},
+                        {"label": _("Public reports")}]}, status=status)
+
+
+@login_required
+def public_report_list(request):
+    huvudman = _strategist(request)
+    years, year = _years(huvudman)
+    form = PublishForm(years=years, initial={"school_year": year})
+    return _list_page(request, huvudman, form)
+
+
+@login_required
+@require_POST
+def public_report_create(request):
+    huvudman = _strategist(request)
+    years, _year = _years(huvudman)
+    form = PublishForm(request.POST, years=years)
+    if form.is_valid():
+        try:
+            report = public.public_report_publish(
+                actor=request.user, huvudman=huvudman,
+                units=selectors.report_units(access.managed_nodes(request.user)),
+                school_year=form.cleaned_data["school_year"], title=form.cleaned_data["title"])
+        except ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                for message in messages_:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("“%(title)s” is published at %(url)s") % {
+                "title": report.title,
+                "url": request.build_absolute_uri(reverse("public_report", args=[report.token]))})
+            return redirect("public_report_list")
+    return _list_page(request, huvudman, form, status=400)
+
+
+@login_required
+@require_POST
+def public_report_withdraw(request, pk: int):
+    huvudman = _strategist(request)
+    report = get_object_or_404(PublicReport, pk=pk, huvudman=huvudman)
+    public.public_report_withdraw(actor=request.user, report=report)
+    messages.success(request, _("“%(title)s” is withdrawn: its address no longer shows the "
+                                "report.") % {"title": report.title})
+    return redirect("public_report_list")
+
+
+# ---- The public page ---------------------------------------------------------------------------
+
+
+def _label(entry: dict) -> str:
+    title = selectors._localised(entry)
+    return f"{entry['code']} {title}".strip() if entry.get("code") else (
+        title or _("Without area"))
+
+
+def _page(data: dict) -> dict:
+    """Labels in the reader's language, and the charts, drawn from the frozen figures."""
+    for entry in [*data["areas"], *data["trend"]["areas"], *data["plans"]["priorities"],
+                  *data["plans"]["national"]]:
+        entry["label"] = _label(entry)
+    for area in data["trend"]["areas"]:
+        for line in area["lines"]:
+            line["group_label"] = group_label(line["group"])
+            line["cells"] = list(zip(line["values"], line["units"], strict=True))
+    found = {"medians": None}
+    staff = data["scales"].get("staff")
+    if data["areas"] and staff and any(a["median"] is not None for a in data["areas"]):
+        found["medians"] = charts.bars(
+            _("Staff: the organisation's median per area"), [a["label"] for a in data["areas"]],
+            [(_("Median"), [a["median"] for a in data["areas"]])], *staff)
+    years = data["trend"]["years"]
+    for area in data["trend"]["areas"]:
+        area["chart"] = charts.line(
+            _("%(area)s: the organisation's median over the years") % {"area": area["label"]},
+            years, [(line["group_label"], line["values"]) for line in area["lines"]]
+        ) if len(years) >= 2 and area["lines"] else None
+    return found
+
+
+def public_report(request, token: str):
+    """No sign-in: the address is the key. A withdrawn or unknown address is 404."""
+    report = PublicReport.objects.filter(token=token, withdrawn_at__isnull=True).first()
+    if report is None:
+        raise Http404
+    data = report.data
+    chart_set = _page(data)
+    response = render(request, "reports/public_report.html", {
+        "report": report, "data": data, "charts": chart_set})
+    # Shareable but not for search engines: the meta tag says so too, for saved copies.
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
