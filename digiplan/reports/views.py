@@ -10,12 +10,17 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from digiplan.organisations import access
 from digiplan.organisations.models import Organisation, OrganisationType
 from digiplan.plans.access import can_read_plan
 from digiplan.reports import selectors
 from digiplan.reports.report_charts import org_charts, unit_charts
+
+# The downloads offered on both report pages: (format in the address, link text).
+FORMATS = (("pdf", gettext_lazy("PDF")), ("xlsx", gettext_lazy("Excel (XLSX)")),
+           ("csv", gettext_lazy("CSV")))
 
 
 def _int(value) -> int | None:
@@ -53,6 +58,7 @@ def report_unit(request, unit_pk: int):
         breadcrumbs.append({"label": _("Organisation report"), "url": reverse("report_org")})
     breadcrumbs.append({"label": unit.name})
     return render(request, "reports/unit_report.html", {
+        "formats": FORMATS,
         "unit": unit, "report": report, "year": year, "years": years,
         "charts": unit_charts(report), "min_units": selectors.MEDIAN_MIN_UNITS,
         "breadcrumbs": breadcrumbs})
@@ -74,6 +80,7 @@ def report_org(request):
                                    school_form=chosen["school_form"])
     report = selectors.org_report(units, year, huvudman)
     return render(request, "reports/org_report.html", {
+        "formats": FORMATS,
         "report": report, "year": year, "years": years, "choices": choices, "chosen": chosen,
         "filtered": bool(chosen["node"] or chosen["school_form"]),
         "charts": org_charts(report),

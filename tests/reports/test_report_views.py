@@ -119,3 +119,17 @@ def test_names_with_markup_and_formulas_are_shown_as_text(world, years, client_f
         assert "<script>alert(1)</script>" not in page
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
         assert "=HYPERLINK(" in page  # as text: the page is no spreadsheet
+
+
+def test_the_report_pages_link_to_their_downloads_with_the_same_year(world, years, client_for):
+    import re
+
+    client = client_for("strategist")
+    page = client.get(reverse("report_unit", args=[world.unit_a.pk]), {"ar": YEAR_1})
+    links = re.findall(r'href="([^"]*/export\.(?:pdf|xlsx|csv)\?[^"]*)"', page.content.decode())
+    assert len(links) == 3 and all("ar=2025%2F26" in link for link in links)
+    pdf = client.get(links[0].replace("&amp;", "&"))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    org = client.get(reverse("report_org"), {"ar": YEAR_2}).content.decode()
+    for name in ("report_answers_export", "report_archives", "public_report_list"):
+        assert reverse(name) in org
