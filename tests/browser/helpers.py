@@ -59,3 +59,18 @@ def skip_to_content(page: Page) -> None:
     expect(skip).to_be_in_viewport()  # visible when focused
     page.keyboard.press("Enter")
     expect(page.locator("main#main")).to_be_focused()
+
+
+# --- Added for the yearly-cycle journey (test_yearly_cycle.py); small and shared ---------------
+
+
+def flash(page: Page) -> Locator:
+    """The page's success and info messages (the ``ul.messages`` under the breadcrumbs)."""
+    return page.locator("ul.messages").get_by_role("status")
+
+
+def sign_out(page: Page) -> None:
+    """Press "Logga ut" in the header and wait until the browser is signed out."""
+    page.get_by_role("button", name="Logga ut").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("button", name="Logga ut")).to_have_count(0)
