@@ -192,3 +192,22 @@ class ResultSnapshot(models.Model):
 
     class Meta:
         verbose_name = _("results snapshot")
+
+
+class ResultFigures(models.Model):
+    """The numbers behind one unit's shown figures in a closed campaign, written with the
+    snapshot by campaign_close, so that the results pages read them back instead of aggregating
+    every answer again. Only figures resting on at least k answers are kept, as
+    [code, group, n, "don't know", sum, mean, value, answers, value, answers, …]; nothing of a
+    suppressed one. A unit with no figure shown has an empty list. With them, the unit's number
+    of staff and pupil responses (which never change after closing either)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    figures = models.JSONField(default=list)
+    staff_responses = models.PositiveIntegerField(default=0)
+    pupil_responses = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "unit"],
+                                               name="unique_result_figures")]

@@ -1,7 +1,9 @@
 """Reads behind the results pages and their downloads.
 
-Every figure is aggregated in SQL, a fixed number of queries whatever the number of units.
-Suppression happens here, once, so that the pages and the downloads cannot disagree:
+Every figure is aggregated in SQL, a fixed number of queries whatever the number of units. A
+closed campaign's figures are aggregated once, when it closes, and read back from ResultFigures
+(see _stored); its answers can no longer change. Suppression happens here, once, so that the
+pages and the downloads cannot disagree:
 
 - a unit × indicator × group figure (n, "don't know", mean, distribution) rests on the answers
   that count (n); it is shown only when n ≥ campaign.k, otherwise every part of it is None;
@@ -23,6 +25,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models.signals import post_delete, post_save
 
 from digiplan.assessments.models import (
     Answer,
@@ -34,9 +37,18 @@ from digiplan.assessments.models import (
     Participation,
     RatingStatus,
     Response,
+    ResultFigures,
     ResultSnapshot,
 )
-from digiplan.frameworks.models import Item, ItemKind, RespondentGroup, ScaleLevel
+from digiplan.frameworks.models import (
+    FrameworkVersion,
+    Item,
+    ItemKind,
+    RespondentGroup,
+    Scale,
+    ScaleLevel,
+    VersionStatus,
+)
 from digiplan.organisations.models import Organisation, OrganisationType, UnitSchoolForm
 
 GROUPS = (Group.STAFF, Group.PUPIL)
@@ -66,13 +78,16 @@ class Figure:
     units: int | None = None  # organisation figures: the units it rests on
 
 
-@dataclass
 class _Raw:
-    n: int = 0
-    n_na: int = 0
-    total: int = 0
-    mean: float | None = None
-    counts: dict[int, int] = field(default_factory=dict)
+    """n, n "don't know", sum, mean and answers per value of one unit × indicator × group
+    (thousands of them on the organisation page: a plain class with slots)."""
+
+    __slots__ = ("n", "n_na", "total", "mean", "counts")
+
+    def __init__(self, n: int = 0, n_na: int = 0, total: int = 0, mean: float | None = None,
+                 counts: dict[int, int] | None = None):
+        self.n, self.n_na, self.total, self.mean = n, n_na, total, mean
+        self.counts = counts if counts is not None else {}
 
 
 def _figure(raw: _Raw | None, k: int, levels: list[ScaleLevel]) -> Figure:
@@ -88,21 +103,71 @@ def _mean(values) -> float | None:
     return sum(values) / len(values) if values else None
 
 
+# ---- A published framework version, loaded once per process --------------------------------
+
+# A published (or archived) version never changes: editing makes a new draft version, and its
+# scales are never edited either. So its statements, areas and scale levels are read once per
+# process, keyed by the version's id, instead of on every request. The objects are shared
+# between requests and must be read only. Drafts are never kept. Saving or deleting any
+# version, item, scale or level empties the store, so that a database reusing an id (a test
+# database rolled back) never finds an old entry.
+_FROZEN: dict[tuple, object] = {}
+FROZEN_KEPT = 200
+
+
+def frozen(version_id: int, kind: str, load):
+    """load() for this version, kept when the version is frozen."""
+    key = (version_id, kind)
+    if key in _FROZEN:
+        return _FROZEN[key]
+    frozen_version = FrameworkVersion.objects.filter(pk=version_id).exclude(
+        status=VersionStatus.DRAFT).exists()
+    value = load()
+    if frozen_version:
+        if len(_FROZEN) >= FROZEN_KEPT:
+            _FROZEN.clear()
+        _FROZEN[key] = value
+    return value
+
+
+def _forget_frozen(**_kwargs) -> None:
+    _FROZEN.clear()
+
+
+for _model in (FrameworkVersion, Item, Scale, ScaleLevel):
+    post_save.connect(_forget_frozen, sender=_model, dispatch_uid=f"frozen-{_model.__name__}")
+    post_delete.connect(_forget_frozen, sender=_model, dispatch_uid=f"frozen-{_model.__name__}-d")
+
+
+def questionnaire_items(version_id: int, group: str) -> list[Item]:
+    """A group's statements of a version in the order of the questionnaire, with their areas
+    and their scales' levels (answers that do not count included)."""
+    return frozen(version_id, f"questionnaire-{group}", lambda: list(
+        Item.objects.filter(version_id=version_id, kind=ItemKind.INDICATOR, respondent=group)
+        .select_related("parent", "scale").prefetch_related("scale__levels")
+        .order_by("parent__order", "order")))
+
+
 # ---- Queries ---------------------------------------------------------------------------------
 
 
 def _indicators(version) -> list[Item]:
-    return list(Item.objects.filter(version=version, kind=ItemKind.INDICATOR)
-                .select_related("parent", "scale")
-                .order_by("parent__order", "parent__code", "order", "code"))
+    return frozen(version.pk, "indicators", lambda: list(
+        Item.objects.filter(version=version, kind=ItemKind.INDICATOR)
+        .select_related("parent", "scale")
+        .order_by("parent__order", "parent__code", "order", "code")))
 
 
-def _levels_by_scale(items: list[Item]) -> dict[int, list[ScaleLevel]]:
-    levels: dict[int, list[ScaleLevel]] = {}
-    for level in ScaleLevel.objects.filter(scale_id__in={i.scale_id for i in items if i.scale_id},
-                                           not_applicable=False).order_by("order", "value"):
-        levels.setdefault(level.scale_id, []).append(level)
-    return levels
+def _levels_by_scale(version, items: list[Item]) -> dict[int, list[ScaleLevel]]:
+    def load():
+        levels: dict[int, list[ScaleLevel]] = {}
+        for level in ScaleLevel.objects.filter(
+                scale_id__in={i.scale_id for i in items if i.scale_id},
+                not_applicable=False).order_by("order", "value"):
+            levels.setdefault(level.scale_id, []).append(level)
+        return levels
+
+    return frozen(version.pk, "levels", load)
 
 
 def _answer_stats(campaign: Campaign, units: QuerySet, *, by_code: bool = False
@@ -162,6 +227,64 @@ def _response_counts(campaign: Campaign, units: QuerySet) -> dict[tuple[int, str
     return {(r["unit_id"], r["group"]): r["responses"] for r in rows}
 
 
+def _stored(campaign: Campaign, units: QuerySet, *, items: list[Item] | None = None
+            ) -> tuple[dict[tuple[int, object, str], _Raw], dict[tuple[int, str], int]] | None:
+    """The figures and response counts of a closed campaign as ResultFigures stores them,
+    keyed as _answer_stats and _response_counts key them (figures by item id when items are
+    given, else by code); None when the campaign has none stored (closed before they were),
+    and the answers must be aggregated. Closing stores a row for every unit of the campaign, so
+    a unit without one was not in it.
+
+    Only the shown figures (n ≥ k) are stored, exactly as _answer_stats computed them at
+    closing. That is all any page uses: a figure below k is suppressed, and the organisation's
+    figures, the changes and the previous area means rest on shown figures alone."""
+    rows = list(ResultFigures.objects.filter(campaign_id=campaign.pk, unit__in=units.values(
+        "pk")).values_list("unit_id", "figures", "staff_responses", "pupil_responses"))
+    if not rows and not ResultFigures.objects.filter(campaign_id=campaign.pk).exists():
+        return None
+    pk_by_code = {item.code: item.pk for item in items} if items is not None else None
+    stats: dict[tuple, _Raw] = {}
+    responses: dict[tuple[int, str], int] = {}
+    for unit_id, figures, staff, pupils in rows:
+        for group, count in ((Group.STAFF, staff), (Group.PUPIL, pupils)):
+            if count:
+                responses[(unit_id, group)] = count
+        for figure in figures:
+            code, group, n, n_na, total, mean = figure[:6]
+            if pk_by_code is None:
+                item_key = code
+            elif (item_key := pk_by_code.get(code)) is None:
+                continue  # an indicator of a group the campaign did not ask
+            counts = dict(zip(figure[6::2], figure[7::2], strict=True))
+            stats[(unit_id, item_key, group)] = _Raw(n, n_na, total, mean, counts)
+    return stats, responses
+
+
+def result_figures(campaign: Campaign) -> dict[int, dict]:
+    """For ResultFigures, when the campaign closes: unit id → the numbers of its shown figures
+    (n ≥ k) as [code, group, n, "don't know", sum, mean, value, answers, value, answers, …]
+    (flat: it is read back on every organisation page), aggregated from the answers, and its
+    numbers of responses. Nothing of a suppressed figure."""
+    if not results_available(campaign):
+        raise ValueError("Only a closed campaign's figures are stored.")
+    units = Organisation.objects.filter(pk__in=campaign.units.values("unit_id"))
+    codes = dict(Item.objects.filter(version=campaign.framework_version,
+                                     kind=ItemKind.INDICATOR).values_list("pk", "code"))
+    responses = _response_counts(campaign, units)
+    rows = {unit_id: {"figures": [],
+                      "staff_responses": responses.get((unit_id, Group.STAFF), 0),
+                      "pupil_responses": responses.get((unit_id, Group.PUPIL), 0)}
+            for unit_id in units.values_list("pk", flat=True)}
+    stats = _answer_stats(campaign, units)
+    for (unit_id, item_id, group), raw in sorted(stats.items(), key=lambda kv: (
+            kv[0][0], codes.get(kv[0][1], ""), kv[0][2])):
+        if raw.n >= campaign.k and item_id in codes and unit_id in rows:
+            rows[unit_id]["figures"].append(
+                [codes[item_id], group, raw.n, raw.n_na, raw.total, raw.mean,
+                 *(number for pair in sorted(raw.counts.items()) for number in pair)])
+    return rows
+
+
 # ---- Shared between unit and organisation ---------------------------------------------------
 
 
@@ -186,22 +309,33 @@ def _areas(items: list[Item]) -> list[Area]:
 class _Context:
     """Everything the figures of a set of units rest on, fetched in a fixed number of queries."""
 
-    def __init__(self, campaign: Campaign, units: QuerySet, *, with_previous: bool = True):
+    def __init__(self, campaign: Campaign, units: QuerySet, *, with_previous: bool = True,
+                 live: bool = False):
+        """live: aggregate the answers even when ResultFigures holds them (as the snapshot
+        itself is computed)."""
         self.campaign, self.k = campaign, campaign.k
         self.available = results_available(campaign)
         included = {RespondentGroup.LEADER: campaign.include_leader,
                     RespondentGroup.STAFF: campaign.include_staff,
                     RespondentGroup.PUPIL: campaign.include_pupils}
-        self.items = [i for i in _indicators(campaign.framework_version)
-                      if included.get(i.respondent)]
-        self.levels = _levels_by_scale(self.items)
+        indicators = _indicators(campaign.framework_version)
+        self.items = [i for i in indicators if included.get(i.respondent)]
+        # The levels of every indicator's scale (a key of the version, whatever is included).
+        self.levels = _levels_by_scale(campaign.framework_version, indicators)
         self.areas = _areas(self.items)
-        self.responses = _response_counts(campaign, units)
-        self.stats = _answer_stats(campaign, units) if self.available else {}
+        stored = _stored(campaign, units, items=self.items) if self.available and not live \
+            else None
+        if stored is not None:
+            self.stats, self.responses = stored
+        else:
+            self.responses = _response_counts(campaign, units)
+            self.stats = _answer_stats(campaign, units) if self.available else {}
         self.previous = previous_campaign(campaign) if with_previous and self.available else None
         self.previous_stats, self.previous_codes, self.previous_leader = {}, set(), {}
         if self.previous:
-            self.previous_stats = _answer_stats(self.previous, units, by_code=True)
+            stored = None if live else _stored(self.previous, units)
+            self.previous_stats = stored[0] if stored is not None else _answer_stats(
+                self.previous, units, by_code=True)
             self.previous_codes = set(Item.objects.filter(
                 version=self.previous.framework_version, kind=ItemKind.INDICATOR,
             ).values_list("code", flat=True))
@@ -385,8 +519,9 @@ def org_units(campaign: Campaign, managed: QuerySet, *, node: Organisation | Non
     return units
 
 
-def org_results(campaign: Campaign, units: QuerySet, *, area: Item | None = None) -> dict:
-    ctx = _Context(campaign, units, with_previous=False)
+def org_results(campaign: Campaign, units: QuerySet, *, area: Item | None = None,
+                live: bool = False) -> dict:
+    ctx = _Context(campaign, units, with_previous=False, live=live)
     campaign_units = list(CampaignUnit.objects.filter(campaign=campaign, unit__in=units.values(
         "pk")).select_related("unit").order_by("unit__name", "unit__pk"))
     participation = {r["unit_id"]: r for r in Participation.objects.filter(
@@ -417,18 +552,19 @@ def org_results(campaign: Campaign, units: QuerySet, *, area: Item | None = None
     result["areas"] = areas
     result["values"] = sorted({lv.value for item in ctx.items if item.respondent in GROUPS
                                for lv in ctx.levels.get(item.scale_id, [])})
-    # Unit × area: the mean of the shown staff indicator means, as on the unit page.
-    unit_figures = {(cu.unit_id, item.pk, g): ctx.figure(cu.unit_id, item, g)
-                    for cu in campaign_units for a in ctx.areas for g in GROUPS
-                    for item in a.indicators.get(g, [])}
+    # Unit × area: the mean of the shown staff indicator means, as on the unit page. A unit
+    # figure is shown when it rests on at least k answers (as ctx.figure decides); only the
+    # downloads need the figures themselves, with their distributions.
+    k = ctx.k
+    shown_stats = {key: raw for key, raw in ctx.stats.items() if raw.n >= k}
     # The colour band follows the scale of the area's first staff indicator.
     scales = {a.pk: ctx.levels.get(a.indicators[Group.STAFF][0].scale_id, []) for a in areas}
     heatmap = []
     for cu in campaign_units:
         cells = []
         for a in areas:
-            mean = _mean(unit_figures[(cu.unit_id, i.pk, Group.STAFF)].mean
-                         for i in a.indicators[Group.STAFF])
+            mean = _mean(raw.mean for i in a.indicators[Group.STAFF]
+                         if (raw := shown_stats.get((cu.unit_id, i.pk, Group.STAFF))) is not None)
             cells.append(HeatCell(area=a, mean=mean,
                                   band=_band(mean, scales[a.pk]) if mean is not None else None))
         heatmap.append((cu.unit, cells))
@@ -446,14 +582,14 @@ def org_results(campaign: Campaign, units: QuerySet, *, area: Item | None = None
             spread.behind = [(u, v) for v, u in shown[:FURTHEST_BEHIND]]
         result["spread"].append(spread)
     # Per indicator and group, pooled over the units whose own figure is shown.
+    result["unit_figures"] = _UnitFigures(ctx, campaign_units, area)
     for a in ctx.areas:
         if area is not None and a.pk != area.pk:
             continue
         for g in GROUPS:
             for item in a.indicators.get(g, []):
-                shown = [(cu.unit_id, ctx.stats[(cu.unit_id, item.pk, g)])
-                         for cu in campaign_units
-                         if not unit_figures[(cu.unit_id, item.pk, g)].suppressed]
+                shown = [(cu.unit_id, raw) for cu in campaign_units
+                         if (raw := shown_stats.get((cu.unit_id, item.pk, g))) is not None]
                 pooled = _Raw()
                 for _unit_id, raw in shown:
                     pooled.n += raw.n
@@ -467,10 +603,29 @@ def org_results(campaign: Campaign, units: QuerySet, *, area: Item | None = None
                                  ctx.levels.get(item.scale_id, []))
                 figure.units = len(shown)
                 result["indicators"].append((a, g, item, figure, len(campaign_units)))
-                result["unit_figures"].extend(
-                    (cu.unit, a, g, item, unit_figures[(cu.unit_id, item.pk, g)])
-                    for cu in campaign_units)
     return result
+
+
+class _UnitFigures:
+    """(unit, area, group, indicator, figure) for every unit of the organisation page, in the
+    order of its indicators, built when first read: the page shows none of them, only the
+    downloads list them."""
+
+    def __init__(self, ctx: _Context, campaign_units: list[CampaignUnit], area: Item | None):
+        self.ctx, self.campaign_units, self.area = ctx, campaign_units, area
+        self.rows: list | None = None
+
+    def __iter__(self):
+        if self.rows is None:
+            ctx = self.ctx
+            self.rows = [(cu.unit, a, g, item, ctx.figure(cu.unit_id, item, g))
+                         for a in ctx.areas if self.area is None or a.pk == self.area.pk
+                         for g in GROUPS for item in a.indicators.get(g, [])
+                         for cu in self.campaign_units]
+        return iter(self.rows)
+
+    def __len__(self):
+        return sum(1 for _row in self)
 
 
 # ---- The downloads ---------------------------------------------------------------------------
@@ -611,7 +766,7 @@ def snapshot_data(campaign: Campaign) -> dict:
     if not results_available(campaign):
         raise ValueError("Only a closed campaign's results are snapshotted.")
     units = Organisation.objects.filter(pk__in=campaign.units.values("unit_id"))
-    ctx = _Context(campaign, units)
+    ctx = _Context(campaign, units, live=True)
     leader = _leader_values(campaign, units)
     leader_means = _leader_area_means(campaign, units)
     unit_list = list(units.order_by("name", "pk"))
@@ -636,7 +791,7 @@ def snapshot_data(campaign: Campaign) -> dict:
             "scale": [{"value": lv.value, "label": lv.label}
                       for lv in ctx.levels.get(item.scale_id, [])],
         } for item in ctx.items],
-        "organisation": org_data(org_results(campaign, units)),
+        "organisation": org_data(org_results(campaign, units, live=True)),
         "units": [unit_data(unit, _unit_areas(ctx, unit.pk, leader, leader_means),
                             {g: ctx.responses.get((unit.pk, g), 0) for g in GROUPS})
                   for unit in unit_list],

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +27,7 @@ from digiplan.assessments.models import (
     PupilCode,
     RatingStatus,
     Response,
+    ResultFigures,
     ResultSnapshot,
 )
 from digiplan.audit.services import audit_record
@@ -154,20 +155,35 @@ def campaign_close(*, actor, campaign: Campaign) -> Campaign:
         # one-to-one field refuses a second snapshot.
         ResultSnapshot.objects.create(campaign=campaign,
                                       data=selectors.snapshot_data(campaign))
+        # The numbers behind the shown figures, for the results pages to read back.
+        ResultFigures.objects.bulk_create(
+            ResultFigures(campaign=campaign, unit_id=unit_id, **row)
+            for unit_id, row in selectors.result_figures(campaign).items())
         audit_record(actor=actor, huvudman=campaign.huvudman, action="campaign.close",
                      obj=campaign)
     return campaign
 
 
+def _answer_rules(campaign: Campaign, group: str) -> tuple[dict, dict]:
+    """The group's statements by pk, and for each the values that count and whether it has an
+    answer that does not; read once per process for a published version (which never
+    changes)."""
+    def load():
+        items = {item.pk: item for item in selectors.questionnaire_items(
+            campaign.framework_version_id, group)}
+        allowed = {}
+        for item in items.values():
+            levels = list(item.scale.levels.all())
+            allowed[item.pk] = ({lv.value for lv in levels if not lv.not_applicable},
+                                any(lv.not_applicable for lv in levels))
+        return items, allowed
+
+    return selectors.frozen(campaign.framework_version_id, f"rules-{group}", load)
+
+
 def _clean_answers(campaign: Campaign, group: str, answers: dict) -> dict[int, int | None]:
     """Item pk → scale value (None for an answer that does not count); refuses anything else."""
-    items = {item.pk: item for item in campaign_items(campaign, group).prefetch_related(
-        "scale__levels")}
-    allowed = {}
-    for item in items.values():
-        levels = list(item.scale.levels.all())
-        allowed[item.pk] = ({lv.value for lv in levels if not lv.not_applicable},
-                            any(lv.not_applicable for lv in levels))
+    items, allowed = _answer_rules(campaign, group)
     clean = {}
     for key, value in answers.items():
         try:
@@ -235,20 +251,36 @@ def response_submit(*, participation: Participation, answers: dict, comment: str
     clean = _clean_answers(campaign, Group.STAFF, answers)
     comment = _clean_comment(comment)
     with transaction.atomic():
-        locked = Participation.objects.select_for_update().get(pk=participation.pk)
-        if locked.answered:
+        # Exactly once: of concurrent submits of one token, only the first UPDATE finds the
+        # participation unanswered; the others wait for its row lock and then find it answered
+        # (and if the first rolls back, the next one takes its place).
+        if not Participation.objects.filter(pk=participation.pk, answered=False).update(
+                answered=True):
             return None, False
-        if Campaign.objects.get(pk=campaign.pk).status != CampaignStatus.OPEN:
-            raise ValidationError(ERROR_NOT_OPEN)
-        response = Response.objects.create(campaign=campaign, unit_id=locked.unit_id,
+        if _campaign_status_locked(campaign.pk) != CampaignStatus.OPEN:
+            raise ValidationError(ERROR_NOT_OPEN)  # and the UPDATE above is rolled back
+        response = Response.objects.create(campaign=campaign, unit_id=participation.unit_id,
                                            group=Group.STAFF, comment=comment,
                                            submitted_on=timezone.localdate())
         Answer.objects.bulk_create(Answer(response=response, item_id=pk, value=value)
                                    for pk, value in clean.items())
-        locked.answered = True
-        locked.save(update_fields=["answered"])
-        Draft.objects.filter(token_hash=locked.token_hash).delete()
+        Draft.objects.filter(token_hash=participation.token_hash).delete()
     return response, True
+
+
+def _campaign_status_locked(campaign_pk: int) -> str | None:
+    """The campaign's status, read so that closing cannot pass a submission in between: on
+    PostgreSQL a FOR KEY SHARE lock, which submissions share with each other but which waits
+    for a closing in progress (FOR UPDATE), and which campaign_close in turn waits for; so a
+    response is either in the results computed at closing or refused. (SQLite runs one
+    writing transaction at a time.)"""
+    if connection.vendor != "postgresql":
+        return Campaign.objects.filter(pk=campaign_pk).values_list("status", flat=True).first()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT status FROM {Campaign._meta.db_table} WHERE id = %s "
+                       "FOR KEY SHARE", [campaign_pk])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def pupil_code_for(code: str) -> PupilCode | None:

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from digiplan.assessments import services
+from digiplan.assessments import selectors, services
 from digiplan.assessments.models import (
     COMMENT_MAX,
     Answer,
@@ -41,6 +41,8 @@ from digiplan.assessments.models import (
     Response,
 )
 from digiplan.frameworks.templatetags.frameworks import localised
+from digiplan.organisations.models import UnitSchoolForm
+from digiplan.plans.competence import competence_suggestions
 
 SESSION_PROFILE = "answering.profile"
 # The profile posted back for its PDF: signed, so it cannot be altered or made up, and valid
@@ -85,8 +87,9 @@ class PageInput:
 
 
 def _items(campaign, group):
-    return list(services.campaign_items(campaign, group).select_related("parent")
-                .prefetch_related("scale__levels"))
+    """The group's statements with their areas and scale levels, read once per process for a
+    published version (selectors.questionnaire_items)."""
+    return list(selectors.questionnaire_items(campaign.framework_version_id, group))
 
 
 def _allowed(item) -> set[str]:
@@ -203,6 +206,20 @@ def _profile_rows(items, answers: dict, means: dict) -> list[dict]:
     return rows
 
 
+def _competence(campaign, unit_id: int, items, answers: dict) -> list:
+    """Competence development from the library for the person's lowest answers (see
+    plans.competence): worked out for this page only, never stored."""
+    values = {}
+    for pk, value in answers.items():
+        try:
+            values[int(pk)] = int(value)
+        except (TypeError, ValueError):
+            continue  # "vet ej" and empty answers say nothing about what the person needs
+    forms = list(UnitSchoolForm.objects.filter(organisation_id=unit_id)
+                 .values_list("school_form", flat=True))
+    return competence_suggestions(campaign.huvudman_id, values, items, school_forms=forms)
+
+
 def _profile(request, participation, items) -> dict | None:
     """The person's own answers beside the unit's, once: read from the session and removed."""
     stored = request.session.pop(SESSION_PROFILE, None)
@@ -219,6 +236,8 @@ def _profile(request, participation, items) -> dict | None:
          "m": {str(pk): round(mean, 4) for pk, mean in means.items()} if enough else None},
         salt=PROFILE_SALT, compress=True)
     return {"rows": _profile_rows(items, answers, means), "enough": enough,
+            "competence": _competence(participation.campaign, participation.unit_id, items,
+                                      answers),
             "k": participation.campaign.k, "signed": signed, "minutes": PROFILE_MAX_AGE // 60}
 
 
@@ -401,6 +420,7 @@ def survey_profile_pdf(request):
     html = render_to_string("assessments/answering/profile_pdf.html", {
         "campaign": campaign, "unit": unit, "rows": _profile_rows(items, data["a"], means),
         "enough": enough, "k": campaign.k, "today": timezone.localdate(),
+        "competence": _competence(campaign, unit.pk, items, data["a"]),
     }, request=request)
     response = HttpResponse(_pdf(html), content_type="application/pdf")
     name = _("my self-assessment")  # the file's name: "min-skattning-2026-27.pdf"
