@@ -208,3 +208,35 @@ def test_the_pdf_holds_no_person_data_and_nothing_is_stored(fx, world):
     assert (Response.objects.count(), Answer.objects.count(), Draft.objects.count(),
             AuditEvent.objects.count()) == counts
     assert answering.SESSION_PROFILE not in client.session
+
+
+# ---- Competence development from the library -----------------------------------------------
+
+
+def test_the_lowest_answers_bring_staff_courses_from_the_library_to_page_and_pdf(fx, world):
+    from digiplan.plans import services as plan_services
+
+    plan_services.library_create(
+        actor=world.strategist, huvudman=world.huvudman, title="Verktygsstuga för personal",
+        description="Korta pass om de gemensamma verktygen.", items=[fx.items["KOMP"]],
+        duration="Sex veckor", for_staff=True, publish=True)
+    plan_services.library_create(actor=world.strategist, huvudman=world.huvudman,
+                                 title="Ledningens workshop", items=[fx.items["KOMP"]],
+                                 publish=True)  # not for staff: never suggested to them
+    client = Client()
+    page = submit(fx, client, led="5", komp="1")
+    assert "Förslag på kompetensutveckling" in page
+    assert "Verktygsstuga för personal" in page and "Sex veckor" in page
+    assert "Ledningens workshop" not in page
+    text = flat(pdf_text(get_pdf(client, signed_field(page)).content))
+    assert "Verktygsstuga för personal" in text
+
+
+def test_high_answers_get_no_suggestions(fx, world):
+    from digiplan.plans import services as plan_services
+
+    plan_services.library_create(actor=world.strategist, huvudman=world.huvudman,
+                                 title="Verktygsstuga för personal", items=[fx.items["KOMP"]],
+                                 for_staff=True, publish=True)
+    page = submit(fx, Client(), led="5", komp="5")
+    assert "Förslag på kompetensutveckling" not in page
