@@ -255,7 +255,10 @@ def test_seed_demo_publishes_a_plan_and_runs_a_self_assessment(demo):
 
     plan = demo.frameworks.get(slug="sjoviks-digitaliseringsplan")
     assert plan.versions.get().status == VersionStatus.PUBLISHED
-    campaign = Campaign.objects.get(huvudman=demo)
+    closed, campaign = Campaign.objects.filter(huvudman=demo).order_by("school_year")
+    assert closed.status == "closed" and campaign.status == "open"
+    assert closed.snapshot is not None  # results, reports and suggested goals have data
+    assert closed.school_year < campaign.school_year
     answered = Participation.objects.filter(campaign=campaign, answered=True).count()
     assert answered == Response.objects.filter(campaign=campaign, group="staff").count() > 500
     assert Response.objects.filter(campaign=campaign, group="pupil").exists()

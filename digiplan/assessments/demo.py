@@ -18,11 +18,15 @@ from digiplan.assessments.models import (
 )
 from digiplan.frameworks.models import FrameworkVersion, VersionStatus
 from digiplan.organisations.models import Membership, OrganisationType, Role
+from digiplan.plans.selectors import school_year_of
 
 DEMO_CAMPAIGN = "Digital skattning"
 
 
 def seed_demo_campaign(huvudman, *, share_answered: float = 0.7) -> Campaign | None:
+    """Last school year's self-assessment, closed, so that results, reports and suggested goals
+    have something to show; and this year's, open, with answers coming in. Returns this year's
+    campaign, or None when the demo already has it."""
     if Campaign.objects.filter(huvudman=huvudman, name=DEMO_CAMPAIGN).exists():
         return None
     version = FrameworkVersion.objects.filter(
@@ -30,60 +34,83 @@ def seed_demo_campaign(huvudman, *, share_answered: float = 0.7) -> Campaign | N
         status=VersionStatus.PUBLISHED).first()
     if version is None:
         return None
+    today = timezone.localdate()
+    this_year = school_year_of(today)
+    start = int(this_year[:4])
+    last_year = f"{start - 1}/{start % 100:02d}"
+    rng = random.Random(2026)
+    # Each unit leans its own way, so the organisation's results show real differences; a
+    # unit's lean moves a little from one year to the next.
+    lean = {}
+    with transaction.atomic():
+        earlier = _campaign(huvudman, version, rng, lean, school_year=last_year,
+                            opens_on=datetime.date(start - 1, 10, 1),
+                            closes_on=datetime.date(start - 1, 10, 31),
+                            share_answered=share_answered, day=datetime.date(start - 1, 10, 14))
+        services.campaign_close(actor=_actor(huvudman), campaign=earlier)
+        for unit_pk in lean:
+            lean[unit_pk] += rng.uniform(0.0, 0.5)
+        return _campaign(huvudman, version, rng, lean, school_year=this_year,
+                         opens_on=today - datetime.timedelta(days=14),
+                         closes_on=today + datetime.timedelta(days=21),
+                         share_answered=share_answered, day=today - datetime.timedelta(days=3))
+
+
+def _actor(huvudman):
     strategist = Membership.objects.filter(huvudman=huvudman, role=Role.STRATEGIST).select_related(
         "person").first()
-    actor = strategist.person if strategist else None
-    today = timezone.localdate()
+    return strategist.person if strategist else None
+
+
+def _campaign(huvudman, version, rng: random.Random, lean: dict, *, school_year: str, opens_on,
+              closes_on, share_answered: float, day) -> Campaign:
+    actor = _actor(huvudman)
     units = list(huvudman.nodes.filter(type=OrganisationType.SKOLENHET, is_active=True)
                  .prefetch_related("pupil_counts", "school_forms"))
-    rng = random.Random(2026)
-    with transaction.atomic():
-        campaign = services.campaign_create(
-            actor=actor, huvudman=huvudman, name=DEMO_CAMPAIGN,
-            school_year=f"{today.year}/{(today.year + 1) % 100:02d}", framework_version=version,
-            opens_on=today - datetime.timedelta(days=14),
-            closes_on=today + datetime.timedelta(days=21), units=units, include_pupils=True)
-        services.campaign_open(actor=actor, campaign=campaign)
-        staff_items, leader_items, pupil_items = (
-            list(services.campaign_items(campaign, group).prefetch_related("scale__levels"))
-            for group in ("staff", "leader", "pupil"))
-        # Each unit leans its own way, so the organisation's results show real differences.
-        lean = {unit.pk: rng.uniform(-1.2, 0.8) for unit in units}
-        # Demo answers go in by bulk: the same rows response_submit writes, a thousand at once.
-        responses, answers, answered = [], [], []
-        day = today - datetime.timedelta(days=3)
-        for participation in Participation.objects.filter(campaign=campaign).order_by("pk"):
-            if rng.random() > share_answered:
-                continue
-            response = Response(campaign=campaign, unit_id=participation.unit_id,
-                                group=Group.STAFF, submitted_on=day)
-            responses.append(response)
-            answers.extend(Answer(response=response, item=item,
-                                  value=_value(rng, item, lean[participation.unit_id]))
-                           for item in staff_items)
-            answered.append(participation.pk)
-        for unit in units[: len(units) - 3]:  # a few units have not rated yet
-            rating = services.rating_for(campaign, unit)
-            leader = Membership.objects.filter(organisation=unit, role=Role.UNIT_LEADER).first()
-            services.rating_save(
-                actor=leader.person if leader else actor, rating=rating,
-                answers={str(item.pk): _answer(rng, item, lean[unit.pk]) for item in leader_items},
-                comments={}, participants="Rektor och IT-pedagog", submit=rng.random() < 0.8)
-            if any(f.school_form == "GR" for f in unit.school_forms.all()):
-                code = services.pupil_code_create(actor=actor, campaign=campaign, unit=unit,
-                                                  label="6A", capacity=25)
-                pupils = rng.randint(8, 22)
-                PupilCode.objects.filter(pk=code.pk).update(used=pupils)
-                for _pupil in range(pupils):
-                    response = Response(campaign=campaign, unit=unit, group=Group.PUPIL,
-                                        submitted_on=day)
-                    responses.append(response)
-                    answers.extend(Answer(response=response, item=item,
-                                          value=_value(rng, item, lean[unit.pk]))
-                                   for item in pupil_items)
-        Response.objects.bulk_create(responses, batch_size=2000)
-        Answer.objects.bulk_create(answers, batch_size=5000)
-        Participation.objects.filter(pk__in=answered).update(answered=True)
+    campaign = services.campaign_create(
+        actor=actor, huvudman=huvudman, name=DEMO_CAMPAIGN, school_year=school_year,
+        framework_version=version, opens_on=opens_on, closes_on=closes_on, units=units,
+        include_pupils=True)
+    services.campaign_open(actor=actor, campaign=campaign)
+    staff_items, leader_items, pupil_items = (
+        list(services.campaign_items(campaign, group).prefetch_related("scale__levels"))
+        for group in ("staff", "leader", "pupil"))
+    for unit in units:
+        lean.setdefault(unit.pk, rng.uniform(-1.2, 0.8))
+    # Demo answers go in by bulk: the same rows response_submit writes, a thousand at once.
+    responses, answers, answered = [], [], []
+    for participation in Participation.objects.filter(campaign=campaign).order_by("pk"):
+        if rng.random() > share_answered:
+            continue
+        response = Response(campaign=campaign, unit_id=participation.unit_id,
+                            group=Group.STAFF, submitted_on=day)
+        responses.append(response)
+        answers.extend(Answer(response=response, item=item,
+                              value=_value(rng, item, lean[participation.unit_id]))
+                       for item in staff_items)
+        answered.append(participation.pk)
+    for unit in units[: len(units) - 3]:  # a few units have not rated yet
+        rating = services.rating_for(campaign, unit)
+        leader = Membership.objects.filter(organisation=unit, role=Role.UNIT_LEADER).first()
+        services.rating_save(
+            actor=leader.person if leader else actor, rating=rating,
+            answers={str(item.pk): _answer(rng, item, lean[unit.pk]) for item in leader_items},
+            comments={}, participants="Rektor och IT-pedagog", submit=rng.random() < 0.8)
+        if any(f.school_form == "GR" for f in unit.school_forms.all()):
+            code = services.pupil_code_create(actor=actor, campaign=campaign, unit=unit,
+                                              label="6A", capacity=25)
+            pupils = rng.randint(8, 22)
+            PupilCode.objects.filter(pk=code.pk).update(used=pupils)
+            for _pupil in range(pupils):
+                response = Response(campaign=campaign, unit=unit, group=Group.PUPIL,
+                                    submitted_on=day)
+                responses.append(response)
+                answers.extend(Answer(response=response, item=item,
+                                      value=_value(rng, item, lean[unit.pk]))
+                               for item in pupil_items)
+    Response.objects.bulk_create(responses, batch_size=2000)
+    Answer.objects.bulk_create(answers, batch_size=5000)
+    Participation.objects.filter(pk__in=answered).update(answered=True)
     return campaign
 
 

@@ -527,8 +527,8 @@ class Command(BaseCommand):
         from digiplan.assessments.demo import seed_demo_campaign
 
         if seed_demo_campaign(demo):
-            self.stdout.write("Skattning: en öppen skattningsomgång med svar från personal, "
-                              "ledning och elever.")
+            self.stdout.write("Skattning: förra läsårets omgång stängd med resultat, årets "
+                              "öppen med svar från personal, ledning och elever.")
         from digiplan.plans.demo import seed as seed_demo_plans
 
         if seed_demo_plans(demo):
