@@ -1,17 +1,18 @@
 """Bulk builder for the self-assessment benchmarks: an organisation with campaigns and answers.
 
-Used by bench/assessment_pages.py and bench/submissions.py inside a configured Django process
-(django.setup() done, database migrated). The organisation comes from `manage.py seed_scale`;
-campaigns are created, opened, rated and closed through the services, as the application does;
-only the anonymous answers (hundreds of thousands of rows) go in by bulk, the same rows
-response_submit and pupil_submit write, through digiplan/organisations/imports/bulk.py
-(multi-row INSERTs on SQLite, COPY on PostgreSQL).
+Used by bench/assessment_pages.py, bench/report_exports.py and bench/submissions.py inside a
+configured Django process (django.setup() done, database migrated). The organisation comes from
+`manage.py seed_scale`; campaigns are created, opened, rated and closed through the services, as
+the application does; only the anonymous answers (hundreds of thousands of rows) go in by bulk,
+the same rows response_submit and pupil_submit write, through
+digiplan/organisations/imports/bulk.py (multi-row INSERTs on SQLite, COPY on PostgreSQL).
 """
 
 import datetime
 import io
 import math
 import random
+import time
 import uuid
 from dataclasses import dataclass, field
 
@@ -228,3 +229,21 @@ def prepare_drafts(participations: list[Participation], tokens: list[str], *,
         for token in tokens]
     Draft.objects.bulk_create(drafts, batch_size=2000)
     return len(drafts)
+
+
+def build_org_with_campaigns(*, vendor: str, orgnr: str, units: int, staff: int, pupils: int,
+                             seed: int) -> tuple[Org, dict]:
+    """build_org and three closed campaigns (2023/24, 2024/25, 2025/26), timed and described
+    in one line; the organisation and the counts of its last campaign."""
+    started = time.perf_counter()
+    org = build_org(orgnr=orgnr, units=units, staff=staff, pupils=pupils, seed=seed)
+    built = [run_campaign(org, school_year=year, seed=seed * 10 + n)
+             for n, year in enumerate(("2023/24", "2024/25", "2025/26"))]
+    last = built[-1]
+    print(f"{vendor:<10} build   {time.perf_counter() - started:6.1f} s  {units} units, "
+          f"{staff:,} staff, {pupils:,} pupils; 3 closed campaigns, each e.g. "
+          f"{last['asked']:,} staff asked, {last['staff_responses']:,} staff and "
+          f"{last['pupil_responses']:,} pupil responses ({last['pupil_codes']} group codes), "
+          f"{last['answers']:,} answers, {last['ratings_submitted']} leader ratings "
+          f"submitted")
+    return org, last

@@ -25,12 +25,10 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import analyze, fresh_database, set_up_django, use_project_settings
 
 
 def main() -> None:
@@ -41,78 +39,27 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=5)
     args = parser.parse_args()
-
-    base = os.environ.get("DATABASE_URL", "")
-    tmp = tempfile.TemporaryDirectory(prefix="digiplan-bench-")
-    admin = name = None
-    if base.startswith("postgres"):
-        import psycopg
-
-        server = base.rsplit("/", 1)[0]
-        admin, name = server + "/postgres", f"digiplan_pages_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = f"{server}/{name}"
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp.name}/pages.sqlite3"
-    # The test Client sends Host: testserver.
-    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digiplan.settings")
-    try:
+    use_project_settings()
+    with fresh_database("pages"):
         run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if admin:
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        tmp.cleanup()
 
 
 def run(args) -> None:
-    import django
-
-    django.setup()
-    from assessment_data import build_org, run_campaign
+    vendor = set_up_django()
+    from assessment_data import build_org_with_campaigns
     from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from digiplan.assessments.models import Answer, CampaignUnit
+    from digiplan.assessments.models import CampaignUnit
 
-    vendor = connection.vendor
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    print(f"{vendor:<10} migrate {time.perf_counter() - started:6.1f} s")
-
-    def build(orgnr, units, staff, pupils, seed):
-        started = time.perf_counter()
-        org = build_org(orgnr=orgnr, units=units, staff=staff, pupils=pupils, seed=seed)
-        built = [run_campaign(org, school_year=year, seed=seed * 10 + n)
-                 for n, year in enumerate(("2023/24", "2024/25", "2025/26"))]
-        last = built[-1]
-        print(f"{vendor:<10} build   {time.perf_counter() - started:6.1f} s  {units} units, "
-              f"{staff:,} staff, {pupils:,} pupils; 3 closed campaigns, each e.g. "
-              f"{last['asked']:,} staff asked, {last['staff_responses']:,} staff and "
-              f"{last['pupil_responses']:,} pupil responses ({last['pupil_codes']} group codes), "
-              f"{last['answers']:,} answers, {last['ratings_submitted']} leader ratings "
-              f"submitted")
-        return org
-
-    big = build("212999-0001", args.units, args.staff, args.pupils, 1)
-    small = build("212999-0002", 10, 1000, 5000, 2)
-    if vendor == "postgresql":
-        # As autovacuum would have done long before anyone reads the results: planner
-        # statistics for the tables just bulk-loaded.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    print(f"{vendor:<10} answers in the database: {Answer.objects.count():,}"
-          f"{' (ANALYZE run)' if vendor == 'postgresql' else ''}")
+    big, _last = build_org_with_campaigns(vendor=vendor, orgnr="212999-0001", units=args.units,
+                                          staff=args.staff, pupils=args.pupils, seed=1)
+    small, _last = build_org_with_campaigns(vendor=vendor, orgnr="212999-0002", units=10,
+                                            staff=1000, pupils=5000, seed=2)
+    analyze(vendor)
 
     settings.DEBUG = False  # no SQL log on the timed requests (as in production)
 

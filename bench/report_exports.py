@@ -23,13 +23,9 @@ import resource
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-import uuid
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-HERE = Path(__file__).resolve().parent
+from _common import analyze, fresh_database, set_up_django, use_project_settings
 
 
 def _answers_only(strategist_id: int) -> None:
@@ -65,70 +61,27 @@ def main() -> None:
     parser.add_argument("--org-requests", type=int, default=3)
     parser.add_argument("--answers-only", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
-    sys.path.insert(0, str(HERE))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digiplan.settings")
+    use_project_settings()
     if args.answers_only:
         _answers_only(args.answers_only)
         return
-
-    base = os.environ.get("DATABASE_URL", "")
-    tmp = tempfile.TemporaryDirectory(prefix="digiplan-bench-")
-    admin = name = None
-    if base.startswith("postgres"):
-        import psycopg
-
-        server = base.rsplit("/", 1)[0]
-        admin, name = server + "/postgres", f"digiplan_reports_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = f"{server}/{name}"
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp.name}/reports.sqlite3"
-    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-    try:
+    with fresh_database("reports"):
         run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if admin:
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        tmp.cleanup()
 
 
 def run(args) -> None:
-    import django
-
-    django.setup()
-    from assessment_data import build_org, run_campaign
+    vendor = set_up_django()
+    from assessment_data import build_org_with_campaigns
     from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.urls import reverse
 
-    from digiplan.assessments.models import Answer, CampaignUnit
+    from digiplan.assessments.models import CampaignUnit
 
-    vendor = connection.vendor
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    print(f"{vendor:<10} migrate {time.perf_counter() - started:6.1f} s")
-    started = time.perf_counter()
-    org = build_org(orgnr="212999-0001", units=args.units, staff=args.staff,
-                    pupils=args.pupils, seed=1)
-    built = [run_campaign(org, school_year=year, seed=10 + n)
-             for n, year in enumerate(("2023/24", "2024/25", "2025/26"))]
-    last = built[-1]
-    print(f"{vendor:<10} build   {time.perf_counter() - started:6.1f} s  {args.units} units, "
-          f"{args.staff:,} staff, {args.pupils:,} pupils; 3 closed campaigns, the last "
-          f"{last['staff_responses']:,} staff and {last['pupil_responses']:,} pupil responses, "
-          f"{last['answers']:,} answers")
-    if vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    print(f"{vendor:<10} answers in the database: {Answer.objects.count():,}")
+    org, last = build_org_with_campaigns(vendor=vendor, orgnr="212999-0001", units=args.units,
+                                         staff=args.staff, pupils=args.pupils, seed=1)
+    analyze(vendor)
     connection.close()  # the child process gets the database to itself
 
     settings.DEBUG = False

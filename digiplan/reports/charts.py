@@ -12,18 +12,44 @@ with "…"; the table always holds them in full.
 
 import hashlib
 import math
-import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-Value = float | int | None
+from digiplan.reports import svg
+from digiplan.reports.svg import (  # the palette and colour helpers are part of this module's API
+    DASHES,
+    FONT,
+    GRID,
+    INK,
+    LINE,
+    MARKERS,
+    MUTED,
+    SEQUENTIAL,
+    SERIES_COLOURS,
+    SMALL,
+    WHITE,
+    WIDTH,
+    LegendItem,
+    SeriesStyle,
+    Value,
+    contrast,
+    relative_luminance,
+    series_style,
+    text_colour_on,
+)
+
+__all__ = [
+    "DASHES", "FONT", "GRID", "INK", "LINE", "MARKERS", "MISSING_MARK", "MUTED", "SEQUENTIAL",
+    "SERIES_COLOURS", "SMALL", "WHITE", "WIDTH", "Chart", "SeriesStyle", "Table", "TableRow", "Value",
+    "band_of", "bars", "contrast", "format_percent", "format_value", "heatmap", "line", "radar",
+    "relative_luminance", "series_style", "stacked_distribution", "text_colour_on",
+]
 
 
 @dataclass(frozen=True)
@@ -48,53 +74,7 @@ class Chart:
     ident: str  # prefix of the ids in the SVG, from the content: two different charts never share one
 
 
-# Okabe & Ito's colour-blind-safe colours, ordered so that the first four lie far apart in
-# lightness (CIE L* 46, 71, 0, 89) and still separate when printed in grey. Lines and markers
-# also differ by dash and shape, so any number of series stays apart without colour.
-SERIES_COLOURS = ("#0072B2", "#E69F00", "#000000", "#F0E442", "#D55E00", "#009E73", "#56B4E9", "#CC79A7")
-MARKERS = ("circle", "square", "triangle", "diamond", "triangle-down")
-DASHES = ("", "8 4", "2 3", "10 3 2 3")
-# ColorBrewer "Blues": one hue whose lightness falls step by step, for ordered values
-# (heatmap bands, answer levels). Safe for colour blindness and monotonic in greyscale.
-SEQUENTIAL = ("#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b")
-INK, MUTED, GRID, WHITE = "#1b1f24", "#545b66", "#c9ced6", "#ffffff"
-
-WIDTH = 640  # viewBox width: about the width of an A4 text column in CSS pixels
-FONT = 14  # user units: ≥ 12 px wherever the chart is drawn at least 550 px wide
-SMALL = 13
-LINE = 17  # distance between wrapped lines
 MISSING_MARK = "–"
-
-
-@dataclass(frozen=True)
-class SeriesStyle:
-    colour: str
-    marker: str
-    dash: str  # stroke-dasharray, "" for a solid line
-
-
-def series_style(index: int) -> SeriesStyle:
-    # 8 colours, 5 markers and 4 dashes: the first 20 series differ in marker and dash together.
-    return SeriesStyle(SERIES_COLOURS[index % len(SERIES_COLOURS)], MARKERS[index % len(MARKERS)],
-                       DASHES[index % len(DASHES)])
-
-
-def relative_luminance(colour: str) -> float:
-    """WCAG 2 relative luminance of "#rrggbb"."""
-    def linear(channel: int) -> float:
-        c = channel / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
-    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
-
-
-def contrast(a: str, b: str) -> float:
-    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
-
-
-def text_colour_on(fill: str) -> str:
-    return INK if contrast(INK, fill) >= contrast(WHITE, fill) else WHITE
 
 
 def format_value(value: float) -> str:
@@ -116,150 +96,10 @@ def _not_shown() -> str:
     return _("not shown")
 
 
-# ---- SVG building blocks -------------------------------------------------------------------
-
-
-def _number(x: float) -> str:
-    """A coordinate, written the same way for the same number on every machine."""
-    text = f"{x:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def _el(tag: str, content=None, /, **attrs) -> SafeString:
-    """An SVG element; attribute names take "-" for "_" and `cls` for class; None leaves one out."""
-    parts = []
-    for key, value in attrs.items():
-        if value is None:
-            continue
-        name = "class" if key == "cls" else key.replace("_", "-")
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            value = _number(value)
-        parts.append(format_html(' {}="{}"', name, value))
-    attributes = mark_safe("".join(parts))  # each part came from format_html
-    if content is None:
-        return format_html("<{}{}/>", tag, attributes)
-    if isinstance(content, list | tuple):
-        content = mark_safe("".join(conditional_escape(part) for part in content))
-    return format_html("<{}{}>{}</{}>", tag, attributes, content, tag)
-
-
-def _text_width(text: str, size: float = FONT) -> float:
-    return len(text) * size * 0.6  # a little wider than most sans-serif text, to be safe
-
-
-def _wrap(text: str, width: float, max_lines: int, size: float = FONT) -> list[str]:
-    """The text in lines that fit `width` user units, words kept whole where they nearly fit and
-    clipped with "…" where they do not, or where there are more than max_lines lines."""
-    chars = max(4, int(width / (size * 0.55)))
-    lines = textwrap.wrap(text, chars, break_long_words=False) or [""]
-    lines = [line if len(line) <= chars + 1 else line[:chars - 1] + "…" for line in lines]
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1][:chars - 1].rstrip("… ") + "…"
-    return lines
-
-
-def _text(x: float, y: float, lines: str | list[str], *, anchor: str = "start", size: float = FONT,
-          fill: str = INK, cls: str | None = None, weight: str | None = None) -> SafeString:
-    """Text whose first baseline is at y; several lines go below it."""
-    if isinstance(lines, str):
-        lines = [lines]
-    content = lines[0] if len(lines) == 1 else [
-        _el("tspan", line, x=x, dy=0 if i == 0 else LINE) for i, line in enumerate(lines)]
-    return _el("text", content, x=x, y=y, text_anchor=None if anchor == "start" else anchor,
-               font_size=None if size == FONT else size, fill=fill, font_weight=weight, cls=cls)
-
-
-def _marker(shape: str, x: float, y: float, colour: str, cls: str | None = None) -> SafeString:
-    s = 5.5
-    common = {"fill": colour, "stroke": INK, "stroke_width": 1.5, "cls": cls}
-    if shape == "circle":
-        return _el("circle", cx=x, cy=y, r=s, **common)
-    if shape == "square":
-        return _el("rect", x=x - s + 0.5, y=y - s + 0.5, width=2 * s - 1, height=2 * s - 1, **common)
-    points = {
-        "triangle": ((0, -s - 1), (s + 0.5, s - 0.5), (-s - 0.5, s - 0.5)),
-        "triangle-down": ((0, s + 1), (s + 0.5, -s + 0.5), (-s - 0.5, -s + 0.5)),
-        "diamond": ((0, -s - 1), (s + 1, 0), (0, s + 1), (-s - 1, 0)),
-    }[shape]
-    return _el("polygon", points=" ".join(f"{_number(x + dx)},{_number(y + dy)}" for dx, dy in points),
-               **common)
-
-
-def _line(d: str, style: SeriesStyle, cls: str) -> list[SafeString]:
-    """A series' line; a light colour gets a dark casing so it stands out from white paper."""
-    dash = style.dash or None
-    casing = []
-    if contrast(style.colour, WHITE) < 3:
-        casing = [_el("path", d=d, fill="none", stroke=INK, stroke_width=4.5, stroke_dasharray=dash,
-                      stroke_linejoin="round")]
-    return casing + [_el("path", d=d, fill="none", stroke=style.colour, stroke_width=2.5,
-                         stroke_dasharray=dash, stroke_linejoin="round", cls=cls)]
-
-
-def _path(points: list[tuple[float, float]], closed: bool = False) -> str:
-    d = " ".join(f"{'M' if i == 0 else 'L'}{_number(x)} {_number(y)}" for i, (x, y) in enumerate(points))
-    return d + (" Z" if closed else "")
-
-
-def _runs(values: Sequence[Value], closed: bool) -> list[list[int]]:
-    """Indices of the values in unbroken runs, for drawing lines with gaps where values are None."""
-    n = len(values)
-    if all(v is not None for v in values):
-        return [list(range(n))] if n else []
-    start = next(i for i, v in enumerate(values) if v is None) + 1 if closed else 0
-    runs, current = [], []
-    for i in ((start + k) % n for k in range(n)):
-        if values[i] is None:
-            if current:
-                runs.append(current)
-            current = []
-        else:
-            current.append(i)
-    return runs + [current] if current else runs
-
-
-LegendItem = tuple[Callable[[float, float], list[SafeString]], str]
-
-
-def _series_swatch(index: int) -> Callable[[float, float], list[SafeString]]:
-    style = series_style(index)
-    return lambda x, y: [*_line(f"M{_number(x)} {_number(y)} L{_number(x + 28)} {_number(y)}", style,
-                                "chart-legend-line"),
-                         _marker(style.marker, x + 14, y, style.colour)]
-
-
-def _bar_swatch(fill: str) -> Callable[[float, float], list[SafeString]]:
-    return lambda x, y: [_el("rect", x=x + 4, y=y - 8, width=20, height=16, fill=fill, stroke=INK,
-                             stroke_width=1)]
-
-
-def _legend(items: list[LegendItem], x0: float, y0: float, width: float) -> tuple[list[SafeString], float]:
-    """Legend entries left to right, wrapping into rows; returns the elements and their height."""
-    out: list[SafeString] = []
-    x, y = x0, y0 + LINE / 2
-    for swatch, label in items:
-        label = _wrap(label, width - 40, 1)[0]
-        item_width = 36 + _text_width(label) + 20
-        if x > x0 and x + item_width > x0 + width:
-            x, y = x0, y + LINE + 8
-        out += swatch(x, y)
-        out.append(_text(x + 36, y + 5, label, cls="chart-legend"))
-        x += item_width
-    return out, (y - y0) + LINE / 2 + 4 if items else 0
-
-
-def _svg(ident: str, height: float, title: str, description: str, body: list[SafeString],
-         width: float = WIDTH) -> SafeString:
-    heading = [_el("title", title, id=f"{ident}-title"), _el("desc", description, id=f"{ident}-desc")]
-    return _el("svg", heading + body, xmlns="http://www.w3.org/2000/svg",
-               viewBox=f"0 0 {_number(width)} {_number(math.ceil(height))}", width="100%", role="img",
-               aria_labelledby=f"{ident}-title {ident}-desc", cls="chart-svg", font_size=FONT)
-
-
 def _chart(ident: str, title: str, description: str, table: Table, body: list[SafeString], height: float,
            width: float = WIDTH) -> Chart:
-    return Chart(title, description, _svg(ident, height, title, description, body, width), table, ident)
+    return Chart(title, description, svg.document(ident, height, title, description, body, width), table,
+                 ident)
 
 
 def _names(series: Sequence[tuple[str, Sequence[Value]]]) -> str:
@@ -336,37 +176,37 @@ def radar(title: str, axes: Sequence[str], series: Sequence[tuple[str, Sequence[
     body: list[SafeString] = []
     for tick in _ticks(scale_min, scale_max):
         if tick > scale_min and n >= 3:
-            body.append(_el("polygon", points=" ".join(f"{_number(x)},{_number(y)}" for x, y in
+            body.append(svg.el("polygon", points=" ".join(f"{svg.number(x)},{svg.number(y)}" for x, y in
                                                         (point(i, tick) for i in range(n))),
-                            fill="none", stroke=GRID, stroke_width=1, cls="chart-grid"))
+                               fill="none", stroke=GRID, stroke_width=1, cls="chart-grid"))
     for i, label in enumerate(axes):
         x, y = point(i, scale_max)
-        body.append(_el("line", x1=cx, y1=cy, x2=x, y2=y, stroke=GRID, stroke_width=1))
+        body.append(svg.el("line", x1=cx, y1=cy, x2=x, y2=y, stroke=GRID, stroke_width=1))
         angle = -math.pi / 2 + 2 * math.pi * i / n
         cos, sin = math.cos(angle), math.sin(angle)
         lx, ly = cx + (radius + 14) * cos, cy + (radius + 14) * sin
         anchor = "start" if cos > 0.3 else "end" if cos < -0.3 else "middle"
         room = WIDTH / 2 - radius - 24 if anchor != "middle" else 2 * radius
-        lines = _wrap(label, room, 3)
+        lines = svg.wrap(label, room, 3)
         first = (ly - (len(lines) - 1) * LINE - 4 if sin < -0.3 else ly + FONT if sin > 0.3
                  else ly + 5 - (len(lines) - 1) * LINE / 2)
-        body.append(_text(lx, first, lines, anchor=anchor, cls="chart-axis-label"))
+        body.append(svg.text(lx, first, lines, anchor=anchor, cls="chart-axis-label"))
     for tick in _ticks(scale_min, scale_max) if n else []:
         # Halfway along the grid line between the first and last axes, away from the points.
         (xa, ya), (xb, yb) = point(0, tick), point(n - 1, tick) if n > 2 else point(0, tick)
-        body.append(_text((xa + xb) / 2 - 3, (ya + yb) / 2 + 4, _tick_label(tick), anchor="end", size=SMALL,
-                          fill=MUTED, cls="chart-tick"))
+        body.append(svg.text((xa + xb) / 2 - 3, (ya + yb) / 2 + 4, _tick_label(tick), anchor="end",
+                             size=SMALL, fill=MUTED, cls="chart-tick"))
     for s, (_name, values) in enumerate(series):
         style = series_style(s)
-        for run in _runs(values, closed=True):
+        for run in svg.runs(values, closed=True):
             if len(run) > 1:
                 closed = len(run) == n
-                body += _line(_path([point(i, values[i]) for i in run], closed=closed), style,
-                              f"chart-line series-{s}")
-        body += [_marker(style.marker, *point(i, v), style.colour, cls=f"chart-point series-{s}")
+                body += svg.series_line(svg.path([point(i, values[i]) for i in run], closed=closed), style,
+                                        f"chart-line series-{s}")
+        body += [svg.marker(style.marker, *point(i, v), style.colour, cls=f"chart-point series-{s}")
                  for i, v in enumerate(values) if v is not None]
-    legend, legend_height = _legend([(_series_swatch(s), name) for s, (name, _v) in enumerate(series)],
-                                    16, cy + radius + 3 * LINE + 14, WIDTH - 32)
+    legend, legend_height = svg.legend([(svg.series_swatch(s), name) for s, (name, _v) in enumerate(series)],
+                                       16, cy + radius + 3 * LINE + 14, WIDTH - 32)
     has_missing = any(v is None for _n, values in series for v in values)
     description = description or _describe(
         _("Radar chart with %(count)s axes on a scale from %(min)s to %(max)s, comparing: %(series)s.") % {
@@ -399,33 +239,33 @@ def bars(title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequ
         y = top + 6
         rows = []
         for c, category in enumerate(categories):
-            lines = _wrap(category, x0 - 16, 2)
+            lines = svg.wrap(category, x0 - 16, 2)
             height = max(count * (bar + gap) - gap, len(lines) * LINE)
             rows.append((c, lines, y, height))
             y += height + 14
         bottom = y - 8
         for tick in ticks:
             x = x0 + length(tick)
-            body.append(_el("line", x1=x, y1=top, x2=x, y2=bottom, stroke=GRID, stroke_width=1))
-            body.append(_text(x, top - 8, _tick_label(tick), anchor="middle", size=SMALL, fill=MUTED,
-                              cls="chart-tick"))
+            body.append(svg.el("line", x1=x, y1=top, x2=x, y2=bottom, stroke=GRID, stroke_width=1))
+            body.append(svg.text(x, top - 8, _tick_label(tick), anchor="middle", size=SMALL, fill=MUTED,
+                                 cls="chart-tick"))
         for c, lines, y, height in rows:
             block = count * (bar + gap) - gap
-            body.append(_text(x0 - 10, y + height / 2 + 5 - (len(lines) - 1) * LINE / 2, lines, anchor="end",
-                              cls="chart-axis-label"))
+            body.append(svg.text(x0 - 10, y + height / 2 + 5 - (len(lines) - 1) * LINE / 2, lines,
+                                 anchor="end", cls="chart-axis-label"))
             for s, (_name, values) in enumerate(series):
                 by = y + (height - block) / 2 + s * (bar + gap)
                 value = values[c]
                 if value is None:
-                    body.append(_text(x0 + 6, by + bar - 3, _not_shown(), size=SMALL, fill=MUTED,
-                                      cls="chart-missing"))
+                    body.append(svg.text(x0 + 6, by + bar - 3, _not_shown(), size=SMALL, fill=MUTED,
+                                         cls="chart-missing"))
                     continue
                 w = length(value)
-                body.append(_el("rect", x=x0, y=by, width=w, height=bar, fill=series_style(s).colour,
-                                stroke=INK, stroke_width=1, cls=f"chart-bar series-{s}"))
-                body.append(_text(x0 + w + 6, by + bar - 3, format_value(value), size=SMALL,
-                                  cls="chart-value"))
-        body.append(_el("line", x1=x0, y1=top, x2=x0, y2=bottom, stroke=INK, stroke_width=1))
+                body.append(svg.el("rect", x=x0, y=by, width=w, height=bar, fill=series_style(s).colour,
+                                   stroke=INK, stroke_width=1, cls=f"chart-bar series-{s}"))
+                body.append(svg.text(x0 + w + 6, by + bar - 3, format_value(value), size=SMALL,
+                                     cls="chart-value"))
+        body.append(svg.el("line", x1=x0, y1=top, x2=x0, y2=bottom, stroke=INK, stroke_width=1))
         legend_top = bottom + 12
     else:
         x0, x1, y0, y1 = 56.0, WIDTH - 16.0, 24.0, 284.0
@@ -437,36 +277,37 @@ def bars(title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequ
 
         for tick in ticks:
             y = top_of(tick)
-            body.append(_el("line", x1=x0, y1=y, x2=x1, y2=y, stroke=GRID, stroke_width=1))
-            body.append(_text(x0 - 8, y + 5, _tick_label(tick), anchor="end", size=SMALL, fill=MUTED,
-                              cls="chart-tick"))
+            body.append(svg.el("line", x1=x0, y1=y, x2=x1, y2=y, stroke=GRID, stroke_width=1))
+            body.append(svg.text(x0 - 8, y + 5, _tick_label(tick), anchor="end", size=SMALL, fill=MUTED,
+                                 cls="chart-tick"))
         deepest = 0
         for c, category in enumerate(categories):
             left = x0 + c * band + (band - count * bar) / 2
-            lines = _wrap(category, band - 6, 3)
+            lines = svg.wrap(category, band - 6, 3)
             deepest = max(deepest, len(lines))
-            body.append(_text(x0 + (c + 0.5) * band, y1 + 20, lines, anchor="middle", cls="chart-axis-label"))
+            body.append(svg.text(x0 + (c + 0.5) * band, y1 + 20, lines, anchor="middle",
+                                 cls="chart-axis-label"))
             for s, (_name, values) in enumerate(series):
                 value, bx = values[c], left + s * bar
                 if value is None:
-                    body.append(_text(bx + bar / 2, y1 - 6, MISSING_MARK, anchor="middle", fill=MUTED,
-                                      cls="chart-missing"))
+                    body.append(svg.text(bx + bar / 2, y1 - 6, MISSING_MARK, anchor="middle", fill=MUTED,
+                                         cls="chart-missing"))
                     continue
                 y = top_of(value)
-                body.append(_el("rect", x=bx, y=y, width=bar, height=y1 - y, fill=series_style(s).colour,
-                                stroke=INK, stroke_width=1, cls=f"chart-bar series-{s}"))
-                if bar >= _text_width(format_value(value), SMALL):
-                    body.append(_text(bx + bar / 2, y - 5, format_value(value), anchor="middle", size=SMALL,
-                                      cls="chart-value"))
-        body.append(_el("line", x1=x0, y1=y1, x2=x1, y2=y1, stroke=INK, stroke_width=1))
+                body.append(svg.el("rect", x=bx, y=y, width=bar, height=y1 - y, fill=series_style(s).colour,
+                                   stroke=INK, stroke_width=1, cls=f"chart-bar series-{s}"))
+                if bar >= svg.text_width(format_value(value), SMALL):
+                    body.append(svg.text(bx + bar / 2, y - 5, format_value(value), anchor="middle",
+                                         size=SMALL, cls="chart-value"))
+        body.append(svg.el("line", x1=x0, y1=y1, x2=x1, y2=y1, stroke=INK, stroke_width=1))
         legend_top = y1 + 20 + deepest * LINE
     has_missing = any(v is None for _n, values in series for v in values)
-    items: list[LegendItem] = [(_bar_swatch(series_style(s).colour), name)
+    items: list[LegendItem] = [(svg.bar_swatch(series_style(s).colour), name)
                                for s, (name, _v) in enumerate(series)]
     if has_missing and not horizontal:
-        items.append((lambda x, y: [_text(x + 14, y + 5, MISSING_MARK, anchor="middle", fill=MUTED)],
+        items.append((lambda x, y: [svg.text(x + 14, y + 5, MISSING_MARK, anchor="middle", fill=MUTED)],
                       _not_shown()))
-    legend, legend_height = _legend(items if len(items) > 1 else [], 16, legend_top, WIDTH - 32)
+    legend, legend_height = svg.legend(items if len(items) > 1 else [], 16, legend_top, WIDTH - 32)
     description = description or _describe(
         _("Bar chart of %(count)s categories on a scale from %(min)s to %(max)s, comparing: %(series)s.") % {
             "count": len(categories), "series": _names(series),
@@ -495,26 +336,26 @@ def stacked_distribution(title: str, rows: Sequence[tuple[str, Sequence[tuple[st
     y = top + 6
     placed = []
     for label, counts in rows:
-        lines = _wrap(label, x0 - 16, 2)
+        lines = svg.wrap(label, x0 - 16, 2)
         height = max(bar, len(lines) * LINE)
         placed.append((label, counts, lines, y, height))
         y += height + 12
     bottom = y - 6
     for percent in (0, 25, 50, 75, 100):
         x = x0 + (x1 - x0) * percent / 100
-        body.append(_el("line", x1=x, y1=top, x2=x, y2=bottom, stroke=GRID, stroke_width=1))
-        body.append(_text(x, top - 8, f"{percent}\u00a0%", anchor="middle", size=SMALL, fill=MUTED,
-                          cls="chart-tick"))
+        body.append(svg.el("line", x1=x, y1=top, x2=x, y2=bottom, stroke=GRID, stroke_width=1))
+        body.append(svg.text(x, top - 8, f"{percent}\u00a0%", anchor="middle", size=SMALL, fill=MUTED,
+                             cls="chart-tick"))
     table_rows = []
     for label, counts, lines, y, height in placed:
         by = y + (height - bar) / 2
-        body.append(_text(x0 - 10, y + height / 2 + 5 - (len(lines) - 1) * LINE / 2, lines, anchor="end",
-                          cls="chart-axis-label"))
+        body.append(svg.text(x0 - 10, y + height / 2 + 5 - (len(lines) - 1) * LINE / 2, lines, anchor="end",
+                             cls="chart-axis-label"))
         by_level = dict(counts or ())
         total = sum(by_level.values())
         if counts is None or total == 0:
             text = _not_shown() if counts is None else _("no answers")
-            body.append(_text(x0 + 6, by + bar - 6, text, size=SMALL, fill=MUTED, cls="chart-missing"))
+            body.append(svg.text(x0 + 6, by + bar - 6, text, size=SMALL, fill=MUTED, cls="chart-missing"))
             table_rows.append(TableRow(label, tuple(text for _level in levels) + (
                 text if counts is None else "0",)))
             continue
@@ -526,21 +367,21 @@ def stacked_distribution(title: str, rows: Sequence[tuple[str, Sequence[tuple[st
             left = x0 + (x1 - x0) * running / total
             running += count
             width = x0 + (x1 - x0) * running / total - left
-            body.append(_el("rect", x=left, y=by, width=width, height=bar, fill=fill, stroke=WHITE,
-                            stroke_width=1, cls="chart-segment"))
+            body.append(svg.el("rect", x=left, y=by, width=width, height=bar, fill=fill, stroke=WHITE,
+                               stroke_width=1, cls="chart-segment"))
             percent = format_percent(count, total)
-            if width >= _text_width(percent, SMALL) + 6:
-                body.append(_text(left + width / 2, by + bar - 6, percent, anchor="middle", size=SMALL,
-                                  fill=text_colour_on(fill), cls="chart-value"))
-        body.append(_el("rect", x=x0, y=by, width=x1 - x0, height=bar, fill="none", stroke=INK,
-                        stroke_width=1))
-        body.append(_text(x1 + 8, by + bar - 6, ngettext("%(count)s answer", "%(count)s answers", total) % {
-            "count": number_format(total)}, size=SMALL, cls="chart-total"))
+            if width >= svg.text_width(percent, SMALL) + 6:
+                body.append(svg.text(left + width / 2, by + bar - 6, percent, anchor="middle", size=SMALL,
+                                     fill=text_colour_on(fill), cls="chart-value"))
+        body.append(svg.el("rect", x=x0, y=by, width=x1 - x0, height=bar, fill="none", stroke=INK,
+                           stroke_width=1))
+        answers = ngettext("%(count)s answer", "%(count)s answers", total) % {"count": number_format(total)}
+        body.append(svg.text(x1 + 8, by + bar - 6, answers, size=SMALL, cls="chart-total"))
         table_rows.append(TableRow(label, tuple(
             f"{number_format(by_level.get(level, 0))} ({format_percent(by_level.get(level, 0), total)})"
             for level in levels) + (number_format(total),)))
-    legend, legend_height = _legend(
-        [(_bar_swatch(fill), level) for level, fill in zip(levels, fills, strict=True)],
+    legend, legend_height = svg.legend(
+        [(svg.bar_swatch(fill), level) for level, fill in zip(levels, fills, strict=True)],
         16, bottom + 12, WIDTH - 32)
     has_missing = any(counts is None for _label, counts in rows)
     description = description or _describe(
@@ -581,46 +422,48 @@ def heatmap(title: str, rows: Sequence[str], columns: Sequence[str], values: Seq
     cell_width = _clamp((WIDTH - label_width - 10) / max(len(columns), 1), 76, 110)
     width = max(WIDTH, label_width + cell_width * len(columns) + 10)
     cell_height = 30.0
-    headers = [_wrap(column, cell_width - 6, 4, SMALL) for column in columns]
+    headers = [svg.wrap(column, cell_width - 6, 4, SMALL) for column in columns]
     header_height = max((len(lines) for lines in headers), default=1) * LINE + 10
     hatch = f"{ident}-hatch"
-    body: list[SafeString] = [_el("defs", [_el("pattern", [
-        _el("rect", x=0, y=0, width=6, height=6, fill=WHITE),
-        _el("path", d="M0 6 L6 0", stroke=MUTED, stroke_width=1.2)],
+    body: list[SafeString] = [svg.el("defs", [svg.el("pattern", [
+        svg.el("rect", x=0, y=0, width=6, height=6, fill=WHITE),
+        svg.el("path", d="M0 6 L6 0", stroke=MUTED, stroke_width=1.2)],
         id=hatch, width=6, height=6, patternUnits="userSpaceOnUse")])]
     for c, lines in enumerate(headers):
         x = label_width + (c + 0.5) * cell_width
-        body.append(_text(x, header_height - 8 - (len(lines) - 1) * LINE + 2, lines, anchor="middle",
-                          size=SMALL, cls="chart-axis-label"))
+        body.append(svg.text(x, header_height - 8 - (len(lines) - 1) * LINE + 2, lines, anchor="middle",
+                             size=SMALL, cls="chart-axis-label"))
     for r, label in enumerate(rows):
         y = header_height + r * cell_height
-        body.append(_text(label_width - 10, y + cell_height / 2 + 5, _wrap(label, label_width - 16, 1),
-                          anchor="end", cls="chart-axis-label"))
+        body.append(svg.text(label_width - 10, y + cell_height / 2 + 5, svg.wrap(label, label_width - 16, 1),
+                             anchor="end", cls="chart-axis-label"))
         for c, value in enumerate(values[r]):
             x = label_width + c * cell_width
             if value is None:
-                body.append(_el("rect", x=x, y=y, width=cell_width, height=cell_height, fill=f"url(#{hatch})",
-                                stroke=WHITE, stroke_width=2, cls="chart-cell suppressed"))
-                body.append(_el("rect", x=x + cell_width / 2 - 10, y=y + 7, width=20, height=16, fill=WHITE))
-                body.append(_text(x + cell_width / 2, y + cell_height / 2 + 5, MISSING_MARK, anchor="middle",
-                                  cls="chart-missing"))
+                body.append(svg.el("rect", x=x, y=y, width=cell_width, height=cell_height,
+                                   fill=f"url(#{hatch})", stroke=WHITE, stroke_width=2,
+                                   cls="chart-cell suppressed"))
+                body.append(svg.el("rect", x=x + cell_width / 2 - 10, y=y + 7, width=20, height=16,
+                                   fill=WHITE))
+                body.append(svg.text(x + cell_width / 2, y + cell_height / 2 + 5, MISSING_MARK,
+                                     anchor="middle", cls="chart-missing"))
                 continue
             fill = fills[band_of(value, scale_min, scale_max, bands)]
-            body.append(_el("rect", x=x, y=y, width=cell_width, height=cell_height, fill=fill, stroke=WHITE,
-                            stroke_width=2, cls="chart-cell"))
-            body.append(_text(x + cell_width / 2, y + cell_height / 2 + 5, format_value(value),
-                              anchor="middle", fill=text_colour_on(fill), cls="chart-value"))
+            body.append(svg.el("rect", x=x, y=y, width=cell_width, height=cell_height, fill=fill,
+                               stroke=WHITE, stroke_width=2, cls="chart-cell"))
+            body.append(svg.text(x + cell_width / 2, y + cell_height / 2 + 5, format_value(value),
+                                 anchor="middle", fill=text_colour_on(fill), cls="chart-value"))
     step = (scale_max - scale_min) / bands
     edges = [format_value(scale_min + i * step) for i in range(bands + 1)]
-    items: list[LegendItem] = [(_bar_swatch(fill), f"{low}–{high}")
+    items: list[LegendItem] = [(svg.bar_swatch(fill), f"{low}–{high}")
                                for fill, low, high in zip(fills, edges, edges[1:], strict=False)]
     has_missing = any(v is None for row in values for v in row)
     if has_missing:
-        items.append((lambda x, y: [_el("rect", x=x + 4, y=y - 8, width=20, height=16, fill=f"url(#{hatch})",
-                                        stroke=INK, stroke_width=1)],
+        items.append((lambda x, y: [svg.el("rect", x=x + 4, y=y - 8, width=20, height=16,
+                                           fill=f"url(#{hatch})", stroke=INK, stroke_width=1)],
                       f"{MISSING_MARK} {_not_shown()}"))
     legend_top = header_height + len(rows) * cell_height + 12
-    legend, legend_height = _legend(items, 16, legend_top, width - 32)
+    legend, legend_height = svg.legend(items, 16, legend_top, width - 32)
     description = description or _describe(
         _("Heat map of %(rows)s rows and %(columns)s columns on a scale from %(min)s to %(max)s, darker for "
           "higher values. Each cell shows its value.") % {
@@ -657,32 +500,33 @@ def line(title: str, x_labels: Sequence[str], series: Sequence[tuple[str, Sequen
     body: list[SafeString] = []
     for tick in _ticks(scale_min, scale_max):
         _x, y = at(0, tick)
-        body.append(_el("line", x1=x0, y1=y, x2=x1, y2=y, stroke=GRID, stroke_width=1))
-        body.append(_text(x0 - 8, y + 5, _tick_label(tick), anchor="end", size=SMALL, fill=MUTED,
-                          cls="chart-tick"))
-    body.append(_el("line", x1=x0, y1=y1, x2=x1, y2=y1, stroke=INK, stroke_width=1))
+        body.append(svg.el("line", x1=x0, y1=y, x2=x1, y2=y, stroke=GRID, stroke_width=1))
+        body.append(svg.text(x0 - 8, y + 5, _tick_label(tick), anchor="end", size=SMALL, fill=MUTED,
+                             cls="chart-tick"))
+    body.append(svg.el("line", x1=x0, y1=y1, x2=x1, y2=y1, stroke=INK, stroke_width=1))
     room = spacing if count > 1 else x1 - x0
     deepest = 1
     for i, label in enumerate(x_labels):
-        lines = _wrap(label, room - 6, 2)
+        lines = svg.wrap(label, room - 6, 2)
         deepest = max(deepest, len(lines))
-        body.append(_text(at(i, scale_min)[0], y1 + 20, lines, anchor="middle", cls="chart-axis-label"))
+        body.append(svg.text(at(i, scale_min)[0], y1 + 20, lines, anchor="middle", cls="chart-axis-label"))
     for s, (_name, values) in enumerate(series):
         style = series_style(s)
-        for run in _runs(values, closed=False):
+        for run in svg.runs(values, closed=False):
             if len(run) > 1:
-                body += _line(_path([at(i, values[i]) for i in run]), style, f"chart-line series-{s}")
+                body += svg.series_line(svg.path([at(i, values[i]) for i in run]), style,
+                                        f"chart-line series-{s}")
         for i, value in enumerate(values):
             if value is None:
                 continue
             x, y = at(i, value)
-            body.append(_marker(style.marker, x, y, style.colour, cls=f"chart-point series-{s}"))
+            body.append(svg.marker(style.marker, x, y, style.colour, cls=f"chart-point series-{s}"))
             if len(series) == 1:
-                body.append(_text(x, y - 12, format_value(value), anchor="middle", size=SMALL,
-                                  cls="chart-value"))
+                body.append(svg.text(x, y - 12, format_value(value), anchor="middle", size=SMALL,
+                                     cls="chart-value"))
     legend_top = y1 + 20 + deepest * LINE
-    legend, legend_height = _legend([(_series_swatch(s), name) for s, (name, _v) in enumerate(series)],
-                                    16, legend_top, WIDTH - 32)
+    legend, legend_height = svg.legend([(svg.series_swatch(s), name) for s, (name, _v) in enumerate(series)],
+                                       16, legend_top, WIDTH - 32)
     has_missing = any(v is None for _n, values in series for v in values)
     description = description or _describe(
         _("Line chart of %(series)s across %(count)s points, from %(first)s to %(last)s.") % {

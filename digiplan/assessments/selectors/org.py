@@ -1,0 +1,260 @@
+"""The organisation page and its downloads (CSV, XLSX).
+
+Every organisation figure is computed over the unit figures that are themselves shown, and the
+downloads are built from the very result the page shows, so they hide exactly what it hides.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+
+from digiplan.assessments.models import Campaign, CampaignUnit, Group, Participation
+from digiplan.assessments.selectors.common import GROUPS, _figure, _mean, _Raw
+from digiplan.assessments.selectors.context import Area, _Context
+from digiplan.frameworks.models import Item, ItemKind, ScaleLevel
+from digiplan.organisations.models import Organisation, OrganisationType, UnitSchoolForm
+
+FURTHEST_BEHIND = 3
+HEAT_BANDS = 5
+
+
+@dataclass
+class UnitRate:
+    unit: Organisation
+    asked: int
+    answered: int
+    rate: float | None  # percent
+    pupil_responses: int
+    pupils_expected: int
+
+
+@dataclass
+class HeatCell:
+    area: Area
+    mean: float | None
+    band: int | None
+
+
+@dataclass
+class AreaSpread:
+    area: Area
+    units_shown: int
+    units_total: int
+    median: float | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    q1: float | None = None
+    q3: float | None = None
+    behind: list[tuple[Organisation, float]] = field(default_factory=list)
+
+
+def quartiles(values: list[float]) -> tuple[float, float]:
+    """First and third quartile by linear interpolation between order statistics (Excel's
+    KVARTIL.INK, numpy's default)."""
+    if len(values) == 1:
+        return values[0], values[0]
+    q1, _median, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return q1, q3
+
+
+def _band(mean: float, levels: list[ScaleLevel]) -> int | None:
+    values = [lv.value for lv in levels]
+    if len(values) < 2 or max(values) == min(values):
+        return None
+    share = (mean - min(values)) / (max(values) - min(values))
+    return min(HEAT_BANDS, max(1, 1 + int(share * HEAT_BANDS)))
+
+
+def org_filter_choices(campaign: Campaign, managed: QuerySet) -> dict:
+    nodes = managed.filter(type__in=(OrganisationType.FORVALTNING, OrganisationType.OMRADE),
+                           is_active=True).order_by("path")
+    forms = UnitSchoolForm.objects.filter(
+        organisation__in=campaign.units.values("unit_id")).values_list(
+        "school_form", flat=True).distinct().order_by("school_form")
+    areas = Item.objects.filter(version=campaign.framework_version,
+                                children__kind=ItemKind.INDICATOR).distinct().order_by("order",
+                                                                                      "code")
+    return {"nodes": list(nodes), "school_forms": list(forms), "areas": list(areas)}
+
+
+def org_units(campaign: Campaign, managed: QuerySet, *, node: Organisation | None = None,
+              school_form: str = "") -> QuerySet[Organisation]:
+    units = Organisation.objects.filter(pk__in=campaign.units.values("unit_id")).filter(
+        pk__in=managed.values("pk"))
+    if node is not None:
+        units = units.filter(path__startswith=node.path)
+    if school_form:
+        units = units.filter(pk__in=UnitSchoolForm.objects.filter(
+            school_form=school_form).values("organisation_id"))
+    return units
+
+
+def org_results(campaign: Campaign, units: QuerySet, *, area: Item | None = None,
+                live: bool = False) -> dict:
+    ctx = _Context(campaign, units, with_previous=False, live=live)
+    campaign_units = list(CampaignUnit.objects.filter(campaign=campaign, unit__in=units.values(
+        "pk")).select_related("unit").order_by("unit__name", "unit__pk"))
+    participation = {r["unit_id"]: r for r in Participation.objects.filter(
+        campaign=campaign, unit__in=units.values("pk")).values("unit_id").annotate(
+        asked=Count("pk"), answered=Count("pk", filter=Q(answered=True))).order_by()}
+    rates = []
+    for cu in campaign_units:
+        p = participation.get(cu.unit_id, {"asked": 0, "answered": 0})
+        rates.append(UnitRate(
+            unit=cu.unit, asked=p["asked"], answered=p["answered"],
+            rate=100 * p["answered"] / p["asked"] if p["asked"] else None,
+            pupil_responses=ctx.responses.get((cu.unit_id, Group.PUPIL), 0),
+            pupils_expected=cu.pupils_expected))
+    asked = sum(r.asked for r in rates)
+    answered = sum(r.answered for r in rates)
+    totals = UnitRate(unit=None, asked=asked, answered=answered,
+                      rate=100 * answered / asked if asked else None,
+                      pupil_responses=sum(r.pupil_responses for r in rates),
+                      pupils_expected=sum(r.pupils_expected for r in rates))
+    result = {"k": ctx.k, "available": ctx.available, "rates": rates, "rate_totals": totals,
+              "areas": [], "heatmap": [], "spread": [], "indicators": [], "unit_figures": [],
+              "values": []}
+    if not ctx.available:
+        return result
+
+    areas = [a for a in ctx.areas if a.indicators.get(Group.STAFF)
+             and (area is None or a.pk == area.pk)]
+    result["areas"] = areas
+    result["values"] = sorted({lv.value for item in ctx.items if item.respondent in GROUPS
+                               for lv in ctx.levels.get(item.scale_id, [])})
+    # Unit × area: the mean of the shown staff indicator means, as on the unit page. A unit
+    # figure is shown when it rests on at least k answers (as ctx.figure decides); only the
+    # downloads need the figures themselves, with their distributions.
+    k = ctx.k
+    shown_stats = {key: raw for key, raw in ctx.stats.items() if raw.n >= k}
+    # The colour band follows the scale of the area's first staff indicator.
+    scales = {a.pk: ctx.levels.get(a.indicators[Group.STAFF][0].scale_id, []) for a in areas}
+    heatmap = []
+    for cu in campaign_units:
+        cells = []
+        for a in areas:
+            mean = _mean(raw.mean for i in a.indicators[Group.STAFF]
+                         if (raw := shown_stats.get((cu.unit_id, i.pk, Group.STAFF))) is not None)
+            cells.append(HeatCell(area=a, mean=mean,
+                                  band=_band(mean, scales[a.pk]) if mean is not None else None))
+        heatmap.append((cu.unit, cells))
+    result["heatmap"] = heatmap
+    for column, a in enumerate(areas):
+        shown = sorted(((row[1][column].mean, unit) for row in heatmap
+                        if (unit := row[0]) and row[1][column].mean is not None),
+                       key=lambda pair: (pair[0], pair[1].name))
+        spread = AreaSpread(area=a, units_shown=len(shown), units_total=len(heatmap))
+        if shown:
+            values = [v for v, _u in shown]
+            spread.median = statistics.median(values)
+            spread.minimum, spread.maximum = values[0], values[-1]
+            spread.q1, spread.q3 = quartiles(values)
+            spread.behind = [(u, v) for v, u in shown[:FURTHEST_BEHIND]]
+        result["spread"].append(spread)
+    # Per indicator and group, pooled over the units whose own figure is shown.
+    result["unit_figures"] = _UnitFigures(ctx, campaign_units, area)
+    for a in ctx.areas:
+        if area is not None and a.pk != area.pk:
+            continue
+        for g in GROUPS:
+            for item in a.indicators.get(g, []):
+                shown = [(cu.unit_id, raw) for cu in campaign_units
+                         if (raw := shown_stats.get((cu.unit_id, item.pk, g))) is not None]
+                pooled = _Raw()
+                for _unit_id, raw in shown:
+                    pooled.n += raw.n
+                    pooled.n_na += raw.n_na
+                    pooled.total += raw.total
+                    for value, count in raw.counts.items():
+                        pooled.counts[value] = pooled.counts.get(value, 0) + count
+                pooled.mean = pooled.total / pooled.n if pooled.n else None
+                # The pooled figure rests on shown units only, each with at least k answers.
+                figure = _figure(pooled if shown else None, 1,
+                                 ctx.levels.get(item.scale_id, []))
+                figure.units = len(shown)
+                result["indicators"].append((a, g, item, figure, len(campaign_units)))
+    return result
+
+
+class _UnitFigures:
+    """(unit, area, group, indicator, figure) for every unit of the organisation page, in the
+    order of its indicators, built when first read: the page shows none of them, only the
+    downloads list them."""
+
+    def __init__(self, ctx: _Context, campaign_units: list[CampaignUnit], area: Item | None):
+        self.ctx, self.campaign_units, self.area = ctx, campaign_units, area
+        self.rows: list | None = None
+
+    def __iter__(self):
+        if self.rows is None:
+            ctx = self.ctx
+            self.rows = [(cu.unit, a, g, item, ctx.figure(cu.unit_id, item, g))
+                         for a in ctx.areas if self.area is None or a.pk == self.area.pk
+                         for g in GROUPS for item in a.indicators.get(g, [])
+                         for cu in self.campaign_units]
+        return iter(self.rows)
+
+    def __len__(self):
+        return sum(1 for _row in self)
+
+
+# ---- The downloads ---------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    title: str
+    header: list[str]
+    rows: list[list[object]]  # None is a suppressed figure; str, int and float as they are
+
+
+def org_tables(result: dict, *, labels: dict) -> list[Table]:
+    """The organisation's results as plain tables for CSV and XLSX, suppressed exactly as on
+    the page: every figure the page hides is None here."""
+    L = labels
+    tables = [Table(L["rates"], [L["unit"], L["asked"], L["answered"], L["rate"],
+                                 L["pupil_responses"], L["pupils_expected"]],
+                    [[r.unit.name, r.asked, r.answered, r.rate, r.pupil_responses,
+                      r.pupils_expected] for r in result["rates"]])]
+    t = result["rate_totals"]
+    tables[0].rows.append([L["total"], t.asked, t.answered, t.rate, t.pupil_responses,
+                           t.pupils_expected])
+    if not result["available"]:
+        return tables
+
+    def area_name(a):
+        return f"{a.item.code} {a.item.title}" if a.item else L["no_area"]
+
+    tables.append(Table(L["heatmap"], [L["unit"], *(area_name(a) for a in result["areas"])],
+                        [[unit.name, *(c.mean for c in cells)]
+                         for unit, cells in result["heatmap"]]))
+    tables.append(Table(L["spread"], [L["area"], L["units_shown"], L["units_total"], L["median"],
+                                      L["min"], L["max"], L["q1"], L["q3"], L["behind"]],
+                        [[area_name(s.area), s.units_shown, s.units_total, s.median, s.minimum,
+                          s.maximum, s.q1, s.q3,
+                          ", ".join(f"{u.name}" for u, _v in s.behind)]
+                         for s in result["spread"]]))
+    # One column per scale value; a value an indicator's scale lacks stays empty.
+    values = result["values"]
+    level_header = [L["value"] % {"value": v} for v in values]
+
+    def dist(figure):
+        if figure.suppressed:
+            return [None] * len(values)
+        counts = {lv.value: count for lv, count, _share in figure.distribution}
+        return [counts.get(v, "") for v in values]
+
+    tables.append(Table(
+        L["indicators"], [L["area"], L["group"], L["code"], L["indicator"], L["units_shown"],
+                          L["n"], L["n_na"], L["mean"], *level_header],
+        [[area_name(a), L[g], item.code, item.title, f.units, f.n, f.n_na, f.mean,
+          *dist(f)] for a, g, item, f, _total in result["indicators"]]))
+    tables.append(Table(
+        L["units"], [L["unit"], L["area"], L["group"], L["code"], L["indicator"], L["n"],
+                     L["n_na"], L["mean"], *level_header],
+        [[unit.name, area_name(a), L[g], item.code, item.title, f.n, f.n_na, f.mean,
+          *dist(f)] for unit, a, g, item, f in result["unit_figures"]]))
+    return tables
