@@ -29,6 +29,9 @@ def _create(client, **data):
     return client.post(reverse("report_archive_create"), {"ar": YEAR_2, **data})
 
 
+# The worker closes the database connection when it is done, as it would in production: these
+# tests run outside the usual test transaction, which on PostgreSQL would die with it.
+@pytest.mark.django_db(transaction=True)
 @DATABASE_TASKS
 def test_the_worker_builds_one_pdf_per_unit_and_the_page_follows_it(
         world, years, client_for, django_capture_on_commit_callbacks):
@@ -66,6 +69,7 @@ def test_the_worker_builds_one_pdf_per_unit_and_the_page_follows_it(
         assert unit in text and YEAR_2 in text
 
 
+@pytest.mark.django_db(transaction=True)
 @DATABASE_TASKS
 def test_the_filters_choose_the_units(world, years, client_for, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
