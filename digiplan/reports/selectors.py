@@ -15,11 +15,18 @@ import statistics
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from digiplan.assessments import selectors as results
-from digiplan.assessments.models import Campaign, CampaignStatus, LeaderRating, RatingStatus
+from digiplan.assessments.models import (
+    Campaign,
+    CampaignStatus,
+    LeaderRating,
+    RatingStatus,
+    ResultSnapshot,
+)
 from digiplan.frameworks.models import Item, ItemKind, ScaleLevel
 from digiplan.organisations.models import Huvudman, Organisation, OrganisationType, UnitSchoolForm
 from digiplan.plans import selectors as plan_selectors
@@ -101,8 +108,39 @@ class _Shown:
         return {i["code"] for i in self.items}
 
 
+# A snapshot never changes once campaign_close has written it, so what it shows is worked out
+# once per process, keyed by the snapshot's id and time, and shared read-only between requests:
+# decoding its JSON was most of the time a unit report's figures took. Saving or deleting a
+# snapshot empties the store, so that a database reusing an id (a test database rolled back)
+# never finds an old entry; a campaign closed before snapshots existed is never kept.
+_SHOWN: dict[tuple, tuple] = {}
+SHOWN_KEPT = 12
+
+
 def _shown(campaign: Campaign) -> _Shown:
-    data = _snapshot(campaign)
+    key = ResultSnapshot.objects.filter(campaign_id=campaign.pk).values_list(
+        "pk", "created_at").first()
+    parts = _SHOWN.get(key) if key else None
+    if parts is None:
+        parts = _read_shown(_snapshot(campaign))
+        if key:
+            if len(_SHOWN) >= SHOWN_KEPT:
+                _SHOWN.clear()
+            _SHOWN[key] = parts
+    areas, items, means, figures, leader = parts
+    return _Shown(campaign=campaign, areas=areas, items=items, means=means, figures=figures,
+                  leader=leader, unit_ids=set(means))
+
+
+def _forget_shown(**_kwargs) -> None:
+    _SHOWN.clear()
+
+
+post_save.connect(_forget_shown, sender=ResultSnapshot, dispatch_uid="reports-shown")
+post_delete.connect(_forget_shown, sender=ResultSnapshot, dispatch_uid="reports-shown-d")
+
+
+def _read_shown(data: dict) -> tuple:
     means, figures, leader = {}, {}, {}
     for unit in data["units"]:
         unit_means = means.setdefault(unit["id"], {})
@@ -119,8 +157,7 @@ def _shown(campaign: Campaign) -> _Shown:
                 for entry in rows:
                     if not entry["suppressed"]:
                         unit_figures[(entry["code"], group)] = (entry["n"], entry["mean"])
-    return _Shown(campaign=campaign, areas=data["areas"], items=data["items"], means=means,
-                  figures=figures, leader=leader, unit_ids=set(means))
+    return data["areas"], data["items"], means, figures, leader
 
 
 def scale_bounds(item_ids) -> dict[int, tuple[int, int]]:

@@ -260,3 +260,40 @@ def test_the_first_year_has_no_previous_and_no_trend(world, years):
     org = selectors.org_report(_units(world), YEAR_1, world.huvudman)
     assert org["trend_campaigns"] == [years.year_1.campaign]
     assert all(e.change is None for e in org["equity"])
+
+
+# ---- Snapshots read once per process ---------------------------------------------------------
+
+
+def _reads_snapshot_data(queries) -> bool:
+    return any('"data"' in q["sql"] and "resultsnapshot" in q["sql"] for q in queries)
+
+
+def test_a_snapshot_is_decoded_once_and_forgotten_when_snapshots_change(world, years):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from digiplan.assessments.models import ResultSnapshot
+
+    selectors._SHOWN.clear()
+    first = selectors.unit_report(world.unit_a, YEAR_2)
+    with CaptureQueriesContext(connection) as queries:
+        again = selectors.unit_report(world.unit_a, YEAR_2)
+    assert not _reads_snapshot_data(queries.captured_queries)
+    assert [(a.code, a.this_year, a.last_year, a.median) for a in again["areas"]] == [
+        (a.code, a.this_year, a.last_year, a.median) for a in first["areas"]]
+    # A snapshot written again (as a test database rolled back may, under the same id) is read
+    # anew: its figures, not the ones kept, reach the report.
+    snapshot = ResultSnapshot.objects.get(campaign=years.year_1.campaign)
+    data = snapshot.data
+    for unit in data["units"]:
+        for area in unit["areas"]:
+            if "staff" in area["means"] and area["means"]["staff"] is not None:
+                area["means"]["staff"] = 4.75
+    snapshot.data = data
+    snapshot.save()
+    with CaptureQueriesContext(connection) as queries:
+        changed = selectors.unit_report(world.unit_a, YEAR_2)
+    assert _reads_snapshot_data(queries.captured_queries)
+    led = next(a for a in changed["areas"] if a.code == "LED")
+    assert led.last_year["staff"] == 4.75
