@@ -292,12 +292,14 @@ def pupil_submit(*, code: PupilCode, answers: dict) -> Response:
     campaign = code.campaign
     clean = _clean_answers(campaign, Group.PUPIL, answers)
     with transaction.atomic():
-        updated = PupilCode.objects.filter(pk=code.pk, used__lt=F("capacity"),
-                                           campaign__status=CampaignStatus.OPEN).update(
-            used=F("used") + 1)
-        if not updated:
-            if Campaign.objects.get(pk=campaign.pk).status != CampaignStatus.OPEN:
-                raise ValidationError(ERROR_NOT_OPEN)
+        if _campaign_status_locked(campaign.pk) != CampaignStatus.OPEN:
+            raise ValidationError(ERROR_NOT_OPEN)
+        # One seat, claimed by an UPDATE on the code's row alone: concurrent submits wait for
+        # its row lock, and PostgreSQL checks used < capacity again on the row they then find.
+        # (A condition through a join made Django write a subquery, which PostgreSQL checked
+        # against the row as it was before the wait: twelve pupils got in on a code for three.)
+        if not PupilCode.objects.filter(pk=code.pk, used__lt=F("capacity")).update(
+                used=F("used") + 1):
             raise ValidationError(ERROR_CODE_USED_UP)
         response = Response.objects.create(campaign=campaign, unit_id=code.unit_id,
                                            group=Group.PUPIL, submitted_on=timezone.localdate())

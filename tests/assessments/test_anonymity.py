@@ -150,6 +150,48 @@ def test_a_pupil_code_takes_as_many_answers_as_the_group_has_pupils(world):
     assert Response.objects.filter(group="pupil").count() == 2
 
 
+@pytest.mark.django_db(transaction=True)
+def test_parallel_pupils_on_one_code_never_exceed_its_capacity():
+    """Twelve pupils press "send" at the same moment on a code for three: three responses are
+    stored and the code counts three, on PostgreSQL (where the submits really run at once) as
+    on SQLite."""
+    from django.core.exceptions import ValidationError
+
+    from digiplan.assessments.models import PupilCode
+    from tests.conftest import build_world
+
+    world = build_world()
+    fx = build_campaign(world)
+    code = services.pupil_code_create(actor=world.leader_a, campaign=fx.campaign,
+                                      unit=world.unit_a, label="6B", capacity=3)
+    answers = {str(fx.items["KOMP.E1"].pk): 5}
+    barrier = threading.Barrier(12)
+    stored, refused, errors = [], [], []
+
+    def submit():
+        close_old_connections()
+        try:
+            barrier.wait()
+            stored.append(services.pupil_submit(code=code, answers=answers))
+        except ValidationError as error:
+            refused.append(error)
+        except Exception as error:  # noqa: BLE001 - a lock timeout on SQLite; reported below
+            errors.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Response.objects.filter(group="pupil").count() == len(stored) <= 3
+    assert PupilCode.objects.get(pk=code.pk).used == len(stored)
+    if connection.vendor == "postgresql":
+        assert len(stored) == 3 and len(refused) == 9 and not errors
+    assert all("lika många elever" in str(e) for e in refused)
+
+
 def test_tokens_are_stored_only_as_hashes(world):
     fx = build_campaign(world)
     token = next(iter(fx.tokens.values()))
