@@ -169,6 +169,10 @@ TASKS = {
     }
 }
 
+# ZIPs of every unit's report are deleted this many days after they were asked for
+# (manage.py purge_report_archives, daily).
+REPORT_ARCHIVE_DAYS = envint("REPORT_ARCHIVE_DAYS", "30")
+
 # Uploads larger than this are refused before they are read (imports of organisation data).
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", str(20 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

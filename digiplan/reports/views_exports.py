@@ -7,6 +7,7 @@ shows is decided in reports.exports from the same report data the pages draw.
 
 import io
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
@@ -141,6 +142,7 @@ def report_archives(request):
         "year": scope["year"], "years": selectors.org_years(request.user.huvudman_id),
         "choices": selectors.filter_choices(managed),
         "chosen": {"node": scope["node"], "school_form": scope["school_form"]},
+        "keep_days": settings.REPORT_ARCHIVE_DAYS,
         "breadcrumbs": _breadcrumbs(last=_("All units' reports"), archives=False)})
 
 
