@@ -132,7 +132,7 @@ def archives_prune(*, days: int | None = None, dry_run: bool = False,
         old.delete()
         for huvudman in Huvudman.objects.filter(pk__in=result.per_huvudman):
             audit_record(actor=None, huvudman=huvudman, action="report_archive.purge",
-                         object_type="report_archive",
+                         object_type="reportarchive",
                          extra={"deleted": result.per_huvudman[huvudman.pk], "days": days,
                                 "created_before": cutoff.isoformat()})
     return result
