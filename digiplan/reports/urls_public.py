@@ -10,4 +10,6 @@ urlpatterns = [
     path("rapporter/offentlig/<int:pk>/dra-tillbaka/", views_public.public_report_withdraw,
          name="public_report_withdraw"),
     path("offentlig/<str:token>/", views_public.public_report, name="public_report"),
+    path("offentlig/<str:token>/rapport.pdf", views_public.public_report_pdf,
+         name="public_report_pdf"),
 ]

@@ -1,23 +1,24 @@
-"""The public version of the organisation report: the page anyone with the address reads, and
-the strategists' pages that publish and withdraw it. Also the reports' start page (report_list),
-which lists what the signed-in person can read."""
+"""The public version of the organisation report: the page anyone with the address reads and its
+PDF, and the strategists' pages that publish and withdraw it. Also the reports' start page
+(report_list), which lists what the signed-in person can read."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from digiplan.organisations import access
 from digiplan.organisations.models import OrganisationType
-from digiplan.reports import charts, public, selectors
+from digiplan.reports import public, public_pdf, selectors
 from digiplan.reports.models import PublicReport
-from digiplan.reports.report_charts import group_label
 
 # The archive of every unit's report is built in another part of the reports; the start page
 # links to it once its URL exists.
@@ -124,45 +125,42 @@ def public_report_withdraw(request, pk: int):
 # ---- The public page ---------------------------------------------------------------------------
 
 
-def _label(entry: dict) -> str:
-    title = selectors._localised(entry)
-    return f"{entry['code']} {title}".strip() if entry.get("code") else (
-        title or _("Without area"))
-
-
-def _page(data: dict) -> dict:
-    """Labels in the reader's language, and the charts, drawn from the frozen figures."""
-    for entry in [*data["areas"], *data["trend"]["areas"], *data["plans"]["priorities"],
-                  *data["plans"]["national"]]:
-        entry["label"] = _label(entry)
-    for area in data["trend"]["areas"]:
-        for line in area["lines"]:
-            line["group_label"] = group_label(line["group"])
-            line["cells"] = list(zip(line["values"], line["units"], strict=True))
-    found = {"medians": None}
-    staff = data["scales"].get("staff")
-    if data["areas"] and staff and any(a["median"] is not None for a in data["areas"]):
-        found["medians"] = charts.bars(
-            _("Staff: the organisation's median per area"), [a["label"] for a in data["areas"]],
-            [(_("Median"), [a["median"] for a in data["areas"]])], *staff)
-    years = data["trend"]["years"]
-    for area in data["trend"]["areas"]:
-        area["chart"] = charts.line(
-            _("%(area)s: the organisation's median over the years") % {"area": area["label"]},
-            years, [(line["group_label"], line["values"]) for line in area["lines"]]
-        ) if len(years) >= 2 and area["lines"] else None
-    return found
-
-
-def public_report(request, token: str):
+def _published(token: str) -> PublicReport:
     """No sign-in: the address is the key. A withdrawn or unknown address is 404."""
     report = PublicReport.objects.filter(token=token, withdrawn_at__isnull=True).first()
     if report is None:
         raise Http404
-    data = report.data
-    chart_set = _page(data)
-    response = render(request, "reports/public_report.html", {
-        "report": report, "data": data, "charts": chart_set})
-    # Shareable but not for search engines: the meta tag says so too, for saved copies.
+    return report
+
+
+def _not_indexed(response: HttpResponse) -> HttpResponse:
+    # Shareable but not for search engines: the page's meta tag says so too, for saved copies.
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def public_report(request, token: str):
+    report = _published(token)
+    data = report.data
+    chart_set = public_pdf.labels_and_charts(data)
+    return _not_indexed(render(request, "reports/public_report.html", {
+        "report": report, "data": data, "charts": chart_set, "facts": public_pdf.facts(data)}))
+
+
+# Anyone with the address may ask for the PDF, as often as they like, and a render takes a
+# processor for a good part of a second: since the figures are frozen, it is made once a day per
+# language (its cover carries the day) and then served from the cache.
+PUBLIC_PDF_CACHE_SECONDS = 24 * 60 * 60
+
+
+def public_report_pdf(request, token: str):
+    """The same report as a PDF to print and attach, from the same frozen figures."""
+    report = _published(token)
+    key = f"public-report-pdf:{report.token}:{get_language()}:{timezone.localdate().isoformat()}"
+    content = cache.get(key)
+    if content is None:
+        content = public_pdf.public_pdf(report)
+        cache.set(key, content, PUBLIC_PDF_CACHE_SECONDS)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{public_pdf.filename(report)}"'
+    return _not_indexed(response)

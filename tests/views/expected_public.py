@@ -30,4 +30,5 @@ EXPECTED = {
     "public_report_create": (None, POST_ONLY),
     "public_report_withdraw": (lambda w: {"pk": _published(w).pk}, POST_ONLY),
     "public_report": (lambda w: {"token": _published(w).token}, ALL_200),
+    "public_report_pdf": (lambda w: {"token": _published(w).token}, ALL_200),
 }
