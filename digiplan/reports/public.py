@@ -127,8 +127,10 @@ def _plans(units: QuerySet[Organisation], school_year: str) -> dict:
     return found
 
 
-def public_data(units: QuerySet[Organisation], school_year: str, huvudman: Huvudman) -> dict:
-    """The organisation-level figures of the year, as plain data for PublicReport.data."""
+def public_data(units: QuerySet[Organisation], school_year: str, huvudman: Huvudman,
+                scope: str = "") -> dict:
+    """The organisation-level figures of the year, as plain data for PublicReport.data: of the
+    given units, a part of the organisation that scope names ("" for all of it)."""
     report = selectors.org_report(units, school_year, huvudman)
     campaign, result = report["campaign"], report["results"]
     titles = {row.code: _area_titles(row.item, row.code) for row in report["equity"]}
@@ -137,6 +139,7 @@ def public_data(units: QuerySet[Organisation], school_year: str, huvudman: Huvud
         "format": DATA_FORMAT,
         "school_year": school_year,
         "organisation": huvudman.name,
+        "scope": scope,
         "min_units": MIN_UNITS,
         "quartile_min_units": QUARTILE_MIN_UNITS,
         "k": report["k"],
@@ -157,11 +160,12 @@ def public_data(units: QuerySet[Organisation], school_year: str, huvudman: Huvud
 
 def _snapshot(report: PublicReport) -> dict:
     return {"title": report.title, "school_year": report.school_year,
+            "scope": report.data.get("scope", ""),
             "withdrawn_at": report.withdrawn_at.isoformat() if report.withdrawn_at else None}
 
 
 def public_report_publish(*, actor, huvudman: Huvudman, units: QuerySet[Organisation],
-                          school_year: str, title: str) -> PublicReport:
+                          school_year: str, title: str, scope: str = "") -> PublicReport:
     """Freeze the year's organisation-level figures at a new address with a random token."""
     title = (title or "").strip()
     errors = {}
@@ -171,7 +175,7 @@ def public_report_publish(*, actor, huvudman: Huvudman, units: QuerySet[Organisa
         errors["school_year"] = YEAR_INVALID
     if errors:
         raise ValidationError(errors)
-    data = public_data(units, school_year, huvudman)
+    data = public_data(units, school_year, huvudman, scope)
     with transaction.atomic():
         report = PublicReport(huvudman=huvudman, school_year=school_year, title=title,
                               token=secrets.token_urlsafe(32), data=data, published_by=actor)

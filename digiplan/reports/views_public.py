@@ -50,10 +50,25 @@ class PublishForm(forms.Form):
     school_year = forms.ChoiceField(label=gettext_lazy("School year"))
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200,
                             help_text=gettext_lazy("Shown as the heading of the public page."))
+    # A part of the organisation, as the organisation report filters it: an administration's
+    # committee gets the follow-up of its own units.
+    node = forms.TypedChoiceField(label=gettext_lazy("Administration or area of the organisation"),
+                                  required=False, coerce=int, empty_value=None)
+    school_form = forms.ChoiceField(label=gettext_lazy("School form"), required=False)
 
-    def __init__(self, *args, years: list[str], **kwargs):
+    def __init__(self, *args, years: list[str], choices: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school_year"].choices = [(y, y) for y in years]
+        self.nodes = {n.pk: n for n in choices["nodes"]}
+        self.fields["node"].choices = [("", _("All"))] + [(n.pk, n.name) for n in choices["nodes"]]
+        self.fields["school_form"].choices = [("", _("All"))] + [
+            (f, f) for f in choices["school_forms"]]
+
+    def scope(self) -> tuple[object, str, str]:
+        """The chosen node (or None), school form, and the two as the reader sees them."""
+        node = self.nodes.get(self.cleaned_data["node"])
+        form = self.cleaned_data["school_form"]
+        return node, form, ", ".join(x for x in (node.name if node else "", form) if x)
 
 
 def _strategist(request):
@@ -83,7 +98,8 @@ def _list_page(request, huvudman, form, status=200):
 def public_report_list(request):
     huvudman = _strategist(request)
     years, year = _years(huvudman)
-    form = PublishForm(years=years, initial={"school_year": year})
+    form = PublishForm(years=years, initial={"school_year": year},
+                       choices=selectors.filter_choices(access.managed_nodes(request.user)))
     return _list_page(request, huvudman, form)
 
 
@@ -92,13 +108,16 @@ def public_report_list(request):
 def public_report_create(request):
     huvudman = _strategist(request)
     years, _year = _years(huvudman)
-    form = PublishForm(request.POST, years=years)
+    managed = access.managed_nodes(request.user)
+    form = PublishForm(request.POST, years=years, choices=selectors.filter_choices(managed))
     if form.is_valid():
+        node, school_form, scope = form.scope()
         try:
             report = public.public_report_publish(
                 actor=request.user, huvudman=huvudman,
-                units=selectors.report_units(access.managed_nodes(request.user)),
-                school_year=form.cleaned_data["school_year"], title=form.cleaned_data["title"])
+                units=selectors.report_units(managed, node=node, school_form=school_form),
+                school_year=form.cleaned_data["school_year"], title=form.cleaned_data["title"],
+                scope=scope)
         except ValidationError as error:
             for field, messages_ in error.message_dict.items():
                 for message in messages_:

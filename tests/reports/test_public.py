@@ -330,3 +330,40 @@ def test_the_menu_links_to_the_reports_for_everyone(world, client_for):
     for persona in ("strategist", "leader_a", "staff"):
         page = client_for(persona).get(reverse("report_list")).content.decode()
         assert f'href="{reverse("report_list")}" aria-current="page"' in page
+
+
+def test_a_part_of_the_organisation_is_published_with_its_own_figures(world, client_for):
+    from digiplan.organisations import services as org_services
+
+    org = build_org(world)
+    soder = org_services.organisation_create(actor=None, parent=world.forvaltning,
+                                             type=OrganisationType.OMRADE, name="Område Söder")
+    moved = ("Tulpanskolan", "Vitsippeskolan", "Blåklockeskolan")
+    for name in moved:
+        org_services.organisation_move(actor=None, node=org.units[name], new_parent=soder)
+    client = client_for("strategist")
+    form = client.get(reverse("public_report_list")).content.decode()
+    assert f'<option value="{soder.pk}">Område Söder</option>' in form
+    response = client.post(reverse("public_report_create"), {
+        "school_year": YEAR, "title": "Uppföljning för Söder", "node": soder.pk})
+    assert response.status_code == 302
+    report = PublicReport.objects.get()
+    assert report.data["scope"] == "Område Söder"
+    assert report.data["participation"]["units"] == len(moved)
+    led = next(a for a in report.data["areas"] if a["code"] == "LED")
+    assert led["median"] == pytest.approx(statistics.median(org.led[n] for n in moved))
+    page = _without_svg(_page(client_for("anonymous"), report).content.decode())
+    assert "Den omfattar bara enheterna i den här delen av organisationen: Område Söder." in page
+    assert _swedish(statistics.median(org.led[n] for n in moved)) in page
+    assert _swedish(statistics.median(org.led.values())) not in page  # the whole organisation's
+    listing = client.get(reverse("public_report_list")).content.decode()
+    assert "<td>Område Söder</td>" in listing
+    event = AuditEvent.objects.get(action="public_report_publish")
+    assert event.changes["after"]["scope"] == "Område Söder"
+
+
+def test_a_node_of_another_huvudman_is_refused_and_nothing_is_published(world, org, client_for):
+    response = client_for("strategist").post(reverse("public_report_create"), {
+        "school_year": YEAR, "title": "Uppföljning", "node": world.other_root.pk})
+    assert response.status_code == 400 and not PublicReport.objects.exists()
+    assert "id_node_error" in response.content.decode()

@@ -253,3 +253,13 @@ def test_the_dash_means_too_few_units_in_the_public_pdf(world, org, client_for):
     text = _text(_download(client_for("anonymous"), _publish(world)))
     assert "Ett streck (–) betyder att värdet skulle bygga på färre än 3 enheter" in text
     assert "färre än 5 svar" not in text
+
+
+def test_a_published_part_of_the_organisation_is_named_on_the_cover(world, org, client_for):
+    report = public.public_report_publish(
+        actor=world.strategist, huvudman=world.huvudman, school_year=YEAR_2,
+        units=Organisation.objects.filter(huvudman=world.huvudman, type=OrganisationType.SKOLENHET),
+        title="Uppföljning för Norr", scope="Område Norr")
+    text = _text(_download(client_for("anonymous"), report))
+    assert "Urval: Område Norr" in text
+    assert "Den omfattar bara enheterna i den här delen av organisationen: Område Norr." in text
