@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 # a leading apostrophe (reused, so that every export of Digiplan neutralises alike).
 from digiplan.assessments.views.results import _safe_text
 from digiplan.frameworks.templatetags.frameworks import localised
+from digiplan.lib.pdf import render_pdf
 from digiplan.plans.models import Activity, Goal, Plan
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -98,16 +99,13 @@ def export_filename(plan: Plan, fmt: str) -> str:
 
 
 def plan_pdf(plan: Plan, request=None) -> bytes:
-    from weasyprint import HTML  # loaded on first use: it is large and most pages never need it
-
     today = timezone.localdate()
     html = render_to_string("plans/export_plan.html", {
         "plan": plan, "unit": plan.organisation, "rows": plan_rows(plan, today), "today": today,
         "followed_up": bool(plan.followed_up_at or plan.summary
                             or plan.goals.exclude(outcome="").exists()),
     }, request=request)
-    # PDF/UA-1: tagged, with its title and language, for screen readers.
-    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+    return render_pdf(html)
 
 
 # ---- XLSX ------------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import datetime
-import gc
 import io
 import re
 import tempfile
@@ -30,6 +29,7 @@ from django.utils.translation import pgettext
 from digiplan.assessments.models import Answer, Group, Response
 from digiplan.assessments.selectors import Table as PlainTable
 from digiplan.assessments.views.results import SUPPRESSED, _csv_cell, _safe_text, _sheet_name
+from digiplan.lib.pdf import render_pdf
 from digiplan.organisations.models import Organisation
 from digiplan.plans.access import can_read_plan
 from digiplan.reports import selectors
@@ -376,41 +376,6 @@ def _sections(tables: list[Table], charts: dict[str, list], leads: dict[str, str
                     tables=[] if t.ident in charts_say_it else printed_tables(t)) for t in tables]
 
 
-_FETCHER = None
-
-
-def _pdf(html: str) -> bytes:
-    from weasyprint import HTML  # loaded on first use: it is large and most pages never need it
-
-    global _FETCHER
-    if _FETCHER is None:
-        _FETCHER = _no_fetcher()
-    # WeasyPrint makes hundreds of thousands of short-lived objects; the cyclic collector,
-    # sweeping the whole process at each threshold, costs a report about a tenth of its time.
-    # It waits until the PDF is written (if no one else had switched it off).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        # PDF/UA-1: tagged, with its title and language, for screen readers.
-        return HTML(string=html, url_fetcher=_FETCHER).write_pdf(pdf_variant="pdf/ua-1")
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _no_fetcher():
-    """A report loads nothing: its charts are inline SVG and its styles in the page. One
-    fetcher that refuses every address, made once (WeasyPrint's own builds an SSL context
-    for each document)."""
-    from weasyprint.urls import URLFetcher
-
-    class NoFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            raise ValueError(f"A report loads no resources: {url[:80]}")
-
-    return NoFetcher(allowed_protocols=())
-
-
 def unit_pdf(report: dict, *, huvudman_name: str, made: datetime.date | None = None) -> bytes:
     made = made or timezone.localdate()
     unit = report["unit"]
@@ -428,7 +393,7 @@ def unit_pdf(report: dict, *, huvudman_name: str, made: datetime.date | None = N
         "about": printed(_about(_about_rows(report, unit.name, made))),
         "title": _("Report for %(unit)s, %(year)s") % {"unit": unit.name,
                                                        "year": report["school_year"]}})
-    return _pdf(html)
+    return render_pdf(html)
 
 
 def org_pdf(report: dict, *, huvudman_name: str, filter_text: str = "",
@@ -447,7 +412,7 @@ def org_pdf(report: dict, *, huvudman_name: str, filter_text: str = "",
         "k": report["k"],
         "about": printed(_about(_about_rows(report, huvudman_name, made))),
         "title": _("Organisation report %(year)s") % {"year": report["school_year"]}})
-    return _pdf(html)
+    return render_pdf(html)
 
 
 # ---- XLSX and CSV ----------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The public version of the organisation report as a PDF, for politicians to print and attach
 to their papers: the sections, figures and charts of the public page on the frame of the report
-PDFs (reports/pdf_base.html, exports._pdf: a cover, contents, page numbers, tagged PDF/UA).
+PDFs (reports/pdf_base.html, lib.pdf.render_pdf: a cover, contents, page numbers, tagged PDF/UA).
 
 Everything comes from PublicReport.data, frozen at publishing, never from the live figures: the
 PDF shows what the page shows, however the units' answers and plans change later. The page
@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from digiplan.lib.pdf import render_pdf
 from digiplan.reports import charts, exports, selectors
 from digiplan.reports.exports import PrintedTable, Section
 from digiplan.reports.models import PublicReport
@@ -181,7 +182,7 @@ def public_pdf(report: PublicReport, *, made: datetime.date | None = None) -> by
         "k": data["k"], "sections": _sections(data, chart_set), "about": _about(data, published),
         "facts": facts(data),
         "changed_areas": [a for a in data["trend"]["areas"] if a["is_new"] or a["gone"]]})
-    return exports._pdf(html)
+    return render_pdf(html)
 
 
 def filename(report: PublicReport) -> str:

@@ -41,6 +41,7 @@ from digiplan.assessments.models import (
     Response,
 )
 from digiplan.frameworks.templatetags.frameworks import localised
+from digiplan.lib.pdf import render_pdf
 from digiplan.organisations.models import UnitSchoolForm
 from digiplan.plans.competence import competence_suggestions
 
@@ -392,13 +393,6 @@ def _read_signed_profile(value: str) -> dict | None:
     return data
 
 
-def _pdf(html: str) -> bytes:
-    from weasyprint import HTML  # loaded on first use: it is large and most pages never need it
-
-    # PDF/UA-1: tagged, with its title and language, for screen readers.
-    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
-
-
 @never_cache
 @require_POST
 def survey_profile_pdf(request):
@@ -422,7 +416,7 @@ def survey_profile_pdf(request):
         "enough": enough, "k": campaign.k, "today": timezone.localdate(),
         "competence": _competence(campaign, unit.pk, items, data["a"]),
     }, request=request)
-    response = HttpResponse(_pdf(html), content_type="application/pdf")
+    response = HttpResponse(render_pdf(html), content_type="application/pdf")
     name = _("my self-assessment")  # the file's name: "min-skattning-2026-27.pdf"
     filename = slugify(f"{name} {campaign.school_year.replace('/', '-')}") + ".pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
