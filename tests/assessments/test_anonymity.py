@@ -58,6 +58,30 @@ def test_a_token_answers_once_and_the_first_answer_stays(world):
     assert Answer.objects.get(item=fx.items["KOMP.P1"]).value is None  # "vet ej"
 
 
+def _at_once(count: int, action) -> tuple[list, list]:
+    """Runs action in count threads, each with its own database connection, released together;
+    what they returned and what they raised."""
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+
+    def run():
+        close_old_connections()
+        try:
+            barrier.wait()
+            results.append(action())
+        except Exception as error:  # noqa: BLE001 - the caller looks at them
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
 @pytest.mark.django_db(transaction=True)
 def test_twenty_parallel_submits_of_one_token_leave_exactly_one_response():
     from tests.conftest import build_world
@@ -65,25 +89,9 @@ def test_twenty_parallel_submits_of_one_token_leave_exactly_one_response():
     world = build_world()
     fx = build_campaign(world)
     participation = Participation.objects.get(person=world.staff)
-    barrier = threading.Barrier(20)
-    outcomes, errors = [], []
-
-    def submit():
-        close_old_connections()
-        try:
-            barrier.wait()
-            outcomes.append(services.response_submit(participation=participation,
-                                                     answers=_answers(fx))[1])
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = _at_once(20, lambda: services.response_submit(
+        participation=participation, answers=_answers(fx)))
+    outcomes = [created for _response, created in results]
     assert Response.objects.count() == 1
     assert outcomes.count(True) == 1
     # Every other request either saw "already answered" or lost a lock race; none stored more.
@@ -165,26 +173,9 @@ def test_parallel_pupils_on_one_code_never_exceed_its_capacity():
     code = services.pupil_code_create(actor=world.leader_a, campaign=fx.campaign,
                                       unit=world.unit_a, label="6B", capacity=3)
     answers = {str(fx.items["KOMP.E1"].pk): 5}
-    barrier = threading.Barrier(12)
-    stored, refused, errors = [], [], []
-
-    def submit():
-        close_old_connections()
-        try:
-            barrier.wait()
-            stored.append(services.pupil_submit(code=code, answers=answers))
-        except ValidationError as error:
-            refused.append(error)
-        except Exception as error:  # noqa: BLE001 - a lock timeout on SQLite; reported below
-            errors.append(repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit) for _ in range(12)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    stored, errors = _at_once(12, lambda: services.pupil_submit(code=code, answers=answers))
+    refused = [e for e in errors if isinstance(e, ValidationError)]
+    errors = [e for e in errors if not isinstance(e, ValidationError)]  # lock timeouts on SQLite
     assert Response.objects.filter(group="pupil").count() == len(stored) <= 3
     assert PupilCode.objects.get(pk=code.pk).used == len(stored)
     if connection.vendor == "postgresql":
