@@ -74,3 +74,17 @@ def sign_out(page: Page) -> None:
     page.get_by_role("button", name="Logga ut").click()
     page.wait_for_load_state()
     expect(page.get_by_role("button", name="Logga ut")).to_have_count(0)
+
+
+def follow_up_plan(page: Page, goals, done_activity: str, summary: str) -> None:
+    """On the plan's follow-up page: an outcome per goal (in order: achieved, partly, not), one
+    activity marked done, the unit's summary, and the follow-up closed."""
+    for goal, outcome in zip(goals, ("Uppnått", "Delvis uppnått", "Ej uppnått"), strict=True):
+        page.get_by_role("group", name=f"Resultat för ”{goal.title}”").get_by_label(
+            outcome, exact=True).check()
+    page.get_by_role("group", name=f"Blev ”{done_activity}” genomförd?").get_by_label(
+        "Klar", exact=True).check()
+    page.get_by_role("textbox", name="Sammanfattning för enheten").fill(summary)
+    page.get_by_role("button", name="Avsluta uppföljningen").click()
+    page.wait_for_load_state()
+    expect(page.locator(".plan-status")).to_have_text("Uppföljd")

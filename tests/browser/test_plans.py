@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from digiplan.plans import services as plan_services
 from digiplan.plans.models import Activity, ActivityStatus, Goal, GoalOrigin, Plan, PlanStatus
 from tests.assessments.test_results import framework, run_campaign
-from tests.browser.helpers import main_menu, url
+from tests.browser.helpers import follow_up_plan, main_menu, url
 from tests.conftest import PASSWORD
 
 LIBRARY_TITLE = "Kollegialt lärande om lärplattformen"
@@ -118,17 +118,8 @@ def test_from_results_to_plan_to_done_to_follow_up(page: Page, live_server, logi
     login(world.leader_a.email, PASSWORD)
     page.goto(url(live_server, "plan_detail", plan.pk))
     page.get_by_role("link", name="Följ upp planen").click()
-    for goal, outcome in zip(goals.order_by("order"), ("Uppnått", "Delvis uppnått", "Ej uppnått"),
-                             strict=True):
-        page.get_by_role("group", name=f"Resultat för ”{goal.title}”").get_by_label(
-            outcome, exact=True).check()
-    page.get_by_role("group", name=f"Blev ”{LIBRARY_TITLE}” genomförd?").get_by_label(
-        "Klar", exact=True).check()
-    page.get_by_role("textbox", name="Sammanfattning för enheten").fill(
-        "Tre mål, ett uppnått. Arbetet fortsätter.")
-    page.get_by_role("button", name="Avsluta uppföljningen").click()
-    page.wait_for_load_state()
-    expect(page.locator(".plan-status")).to_have_text("Uppföljd")
+    follow_up_plan(page, goals.order_by("order"), LIBRARY_TITLE,
+                   "Tre mål, ett uppnått. Arbetet fortsätter.")
     expect(page.get_by_role("table", name="Resultat per mål")).to_contain_text("Delvis uppnått")
 
     plan.refresh_from_db()

@@ -47,7 +47,7 @@ from digiplan.frameworks.models import FrameworkVersion, VersionStatus
 from digiplan.organisations.models import Membership, Organisation, Person
 from digiplan.plans.models import Activity, ActivityStatus, Goal, LibraryActivity, Plan, PlanStatus
 from tests.assessment_helpers import INDICATORS
-from tests.browser.helpers import flash, main_menu, sign_out, url, url_re
+from tests.browser.helpers import flash, follow_up_plan, main_menu, sign_out, url, url_re
 from tests.conftest import PASSWORD
 from tests.pdf_helpers import flat, pdf_text
 
@@ -405,18 +405,8 @@ def leader_follows_the_plan_up(page: Page, plan: Plan) -> None:
     page.wait_for_url(url_re("plan_detail", plan.pk))
     page.get_by_role("link", name="Följ upp planen").click()
     page.wait_for_url(url_re("plan_follow_up", plan.pk))
-    outcomes = ("Uppnått", "Delvis uppnått", "Ej uppnått")
-    for goal, outcome in zip(Goal.objects.filter(plan=plan).order_by("order"), outcomes,
-                             strict=True):
-        page.get_by_role("group", name=f"Resultat för ”{goal.title}”").get_by_label(
-            outcome, exact=True).check()
-    page.get_by_role("group", name=f"Blev ”{LIBRARY_TITLE}” genomförd?").get_by_label(
-        "Klar", exact=True).check()
-    page.get_by_role("textbox", name="Sammanfattning för enheten").fill(
-        "Verktygsstugan blev av; planen för ledningen återstår.")
-    page.get_by_role("button", name="Avsluta uppföljningen").click()
-    page.wait_for_load_state()
-    expect(page.locator(".plan-status")).to_have_text("Uppföljd")
+    follow_up_plan(page, Goal.objects.filter(plan=plan).order_by("order"), LIBRARY_TITLE,
+                   "Verktygsstugan blev av; planen för ledningen återstår.")
     plan.refresh_from_db()
     assert plan.status == PlanStatus.FOLLOWED_UP
 

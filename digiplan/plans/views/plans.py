@@ -426,16 +426,26 @@ def _suggestion(plan: Plan, item_pk: int):
     return next((s for s in selectors.suggestions(plan) if s.item.pk == item_pk), None)
 
 
-@login_required
-@require_POST
-def suggestion_accept(request, pk: int, item_pk: int):
+def _plan_and_suggestion(request, pk: int, item_pk: int):
+    """The plan for an editor, whether they may edit it, the suggestion as computed now, and the
+    response that refuses the request (a followed-up plan, a suggestion no longer made) or
+    None."""
     plan, can_edit = plan_for_user(request, pk, edit=True)
     if not plan.editable:
-        return _refuse_followed_up(request, plan)
+        return plan, can_edit, None, _refuse_followed_up(request, plan)
     suggestion = _suggestion(plan, item_pk)
     if suggestion is None:
         messages.error(request, ERROR_SUGGESTION_GONE)
-        return redirect("plan_detail", pk=plan.pk)
+        return plan, can_edit, None, redirect("plan_detail", pk=plan.pk)
+    return plan, can_edit, suggestion, None
+
+
+@login_required
+@require_POST
+def suggestion_accept(request, pk: int, item_pk: int):
+    plan, can_edit, suggestion, refused = _plan_and_suggestion(request, pk, item_pk)
+    if refused:
+        return refused
     form = SuggestionAcceptForm(request.POST, prefix=f"s{item_pk}",
                                 library=suggestion.activities)
     if not form.is_valid():
@@ -468,13 +478,9 @@ def suggestion_accept(request, pk: int, item_pk: int):
 @login_required
 @require_POST
 def suggestion_dismiss(request, pk: int, item_pk: int):
-    plan, _can_edit = plan_for_user(request, pk, edit=True)
-    if not plan.editable:
-        return _refuse_followed_up(request, plan)
-    suggestion = _suggestion(plan, item_pk)
-    if suggestion is None:
-        messages.error(request, ERROR_SUGGESTION_GONE)
-        return redirect("plan_detail", pk=plan.pk)
+    plan, _can_edit, suggestion, refused = _plan_and_suggestion(request, pk, item_pk)
+    if refused:
+        return refused
     services.suggestion_dismiss(actor=request.user, plan=plan, item=suggestion.item)
     messages.success(request, _("The suggestion “%(item)s” was dismissed. It is not proposed "
                                 "again for this plan.") % {"item": suggestion.item})
