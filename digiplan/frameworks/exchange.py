@@ -1,6 +1,7 @@
 """The framework file format (docs/framework-format.md): a whole framework version as YAML.
 export_framework → import_framework → export_framework gives the same text."""
 
+import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -24,6 +25,7 @@ from digiplan.frameworks.models import (
     Target,
     VersionStatus,
 )
+from digiplan.lib.uploads import ERROR_EMPTY, UploadRejected
 from digiplan.organisations.models import Role
 
 FORMAT = "digiplan-framework/1"
@@ -42,7 +44,9 @@ TARGET_KEYS = {"metric", "item", "school_form", "grade_band", "value", "descript
 TRANSLATION_KEYS = {"title", "description", "name", "label", "text", "levels"}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 CODE = re.compile(r"^[\w.\-]{1,40}$")
-LINK = re.compile(r"^(?:(?P<slug>[a-z0-9][a-z0-9-]*)(?:@(?P<number>\d+))?:)?(?P<code>[\w.\-]{1,40})$")
+LINK = re.compile(r"^(?:(?P<slug>[a-z0-9][a-z0-9-]{0,99})(?:@(?P<number>\d{1,9}))?:)?"
+                  r"(?P<code>[\w.\-]{1,40})$")
+LEVEL_MAX = 1_000_000  # a level's value, well inside the database's integer
 
 
 class FrameworkFileError(Exception):
@@ -74,7 +78,8 @@ class _Checker:
         value = node.get(key, "") if isinstance(node, dict) else ""
         if value is None:
             value = ""
-        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool) or (
+                isinstance(value, float) and not math.isfinite(value)):
             self.add(node, _("“%(key)s” must be text.") % {"key": key})
             return ""
         value = str(value).strip()
@@ -85,6 +90,14 @@ class _Checker:
                 "key": key, "max": max_length})
             return value[:max_length]
         return value
+
+    def list(self, node, key: str) -> list:
+        """The list under key, or [] with an error when something else is there."""
+        value = node.get(key) if isinstance(node, dict) else None
+        if value is None or isinstance(value, list):
+            return value or []
+        self.add(node, _("“%(key)s” must be a list.") % {"key": key})
+        return []
 
     def translations(self, node) -> dict:
         value = node.get("translations") if isinstance(node, dict) else None
@@ -114,9 +127,10 @@ class _Checker:
 
 
 def _items_flat(items):
-    for item in items:
-        yield item
-        yield from _items_flat(item.get("children") or [])
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict):
+            yield item
+            yield from _items_flat(item.get("children") or [])
 
 
 def parse(text: str) -> dict:
@@ -124,8 +138,12 @@ def parse(text: str) -> dict:
     if len(text.encode("utf-8", errors="replace")) > MAX_FILE_BYTES:
         raise FrameworkFileError([(0, _("The file is larger than %(mb)s MB.") % {
             "mb": MAX_FILE_BYTES // 2**20})])
+    if not text.strip():
+        raise FrameworkFileError([(0, str(ERROR_EMPTY))])
     try:
         data = yamlfile.load(text)
+    except UploadRejected as rejected:
+        raise FrameworkFileError([(0, rejected.message)]) from None
     except Exception as error:  # yaml's errors carry the position
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + 1 if mark else 0
@@ -150,23 +168,23 @@ def parse(text: str) -> dict:
     check.text(data, "note")
 
     scales = {}
-    for scale in data.get("scales") or []:
+    for scale in check.list(data, "scales"):
         if not check.keys(scale, SCALE_KEYS, _("a scale")):
             continue
-        scale_slug = check.text(scale, "slug", required=True, max_length=80)
+        scale_slug = check.text(scale, "slug", required=True, max_length=76)  # room for "-2"
         if scale_slug in scales:
             check.add(scale, _("The scale “%(slug)s” is defined twice.") % {"slug": scale_slug})
         scales[scale_slug] = scale
         check.text(scale, "name", required=True, max_length=TITLE_MAX)
         check.text(scale, "description")
         check.translations(scale)
-        levels = scale.get("levels") or []
+        levels = check.list(scale, "levels")
         values = set()
         for level in levels:
             if not check.keys(level, LEVEL_KEYS, _("a scale level")):
                 continue
             value = level.get("value")
-            if not isinstance(value, int) or isinstance(value, bool):
+            if not isinstance(value, int) or isinstance(value, bool) or abs(value) > LEVEL_MAX:
                 check.add(level, _("A level's “value” must be a whole number."))
             elif value in values:
                 check.add(level, _("The value %(value)s appears twice in the scale.") % {
@@ -219,6 +237,8 @@ def parse(text: str) -> dict:
                 scale_slug = node.get("scale")
                 if not scale_slug:
                     check.add(node, _("The indicator %(code)s has no scale.") % {"code": code})
+                elif not isinstance(scale_slug, str):
+                    check.add(node, _("“%(key)s” must be text.") % {"key": "scale"})
                 elif scale_slug not in scales and not Scale.objects.filter(
                         slug=scale_slug, huvudman__isnull=True).exists():
                     check.add(node, _("The scale “%(slug)s” is not defined.") % {
@@ -244,7 +264,7 @@ def parse(text: str) -> dict:
     # Links inside the file must exist and must not go round in a circle.
     inner: dict[str, list[str]] = {}
     for node in flat:
-        for link in node.get("links") or []:
+        for link in node.get("links") if isinstance(node.get("links"), list) else []:
             match = LINK.match(link) if isinstance(link, str) else None
             if match and (not match.group("slug") or match.group("slug") == slug):
                 if match.group("code") not in codes:
@@ -265,32 +285,47 @@ def parse(text: str) -> dict:
                     seen.add(target)
                     stack.append(target)
 
-    for node in data.get("responsibilities") or []:
+    for node in check.list(data, "responsibilities"):
         if not check.keys(node, RESPONSIBILITY_KEYS, _("a responsibility")):
             continue
         if node.get("role") not in Role.values:
             check.add(node, _("“role” must be one of: %(roles)s.") % {"roles": ", ".join(Role.values)})
         check.text(node, "title", max_length=120)
         check.text(node, "text", required=True)
-        if node.get("area") and node.get("area") not in codes:
+        if node.get("area") and (not isinstance(node.get("area"), str)
+                                 or node.get("area") not in codes):
             check.add(node, _("The area “%(code)s” is not an item in the file.") % {
                 "code": str(node.get("area"))[:40]})
         check.translations(node)
-    for node in data.get("targets") or []:
+    for node in check.list(data, "targets"):
         if not check.keys(node, TARGET_KEYS, _("a target")):
             continue
         check.text(node, "metric", required=True, max_length=60)
         check.text(node, "description", max_length=TITLE_MAX)
-        try:
-            Decimal(str(node.get("value")))
-        except InvalidOperation:
+        check.text(node, "school_form", max_length=10)
+        check.text(node, "grade_band", max_length=20)
+        if _target_value(node.get("value")) is None:
             check.add(node, _("A target's “value” must be a number."))
-        if node.get("item") and node.get("item") not in codes:
+        if node.get("item") and (not isinstance(node.get("item"), str)
+                                 or node.get("item") not in codes):
             check.add(node, _("The item “%(code)s” is not in the file.") % {
                 "code": str(node.get("item"))[:40]})
     if check.errors:
         raise FrameworkFileError(check.errors)
     return data
+
+
+def _target_value(value) -> Decimal | None:
+    """The value as the database keeps it (10 digits, 3 decimals), or None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    if not number.is_finite() or abs(number) >= 10**7 or number != round(number, 3):
+        return None
+    return number
 
 
 def _resolve_link(link: str, own_slug: str, huvudman, new_items: dict[str, Item], node, errors):
@@ -331,14 +366,15 @@ def _existing_signature(scale: Scale) -> tuple:
 
 
 def _get_or_create_scale(data, huvudman) -> Scale:
-    candidates = Scale.objects.filter(slug=data["slug"]).prefetch_related("levels")
+    wanted = str(data["slug"]).strip()
+    candidates = Scale.objects.filter(slug=wanted).prefetch_related("levels")
     for scale in [*candidates.filter(huvudman=huvudman)] + (
             [*candidates.filter(huvudman__isnull=True)] if huvudman else []):
         if _existing_signature(scale) == _scale_signature(data):
             return scale
-    slug, n = data["slug"], 2
+    slug, n = wanted, 2
     while Scale.objects.filter(slug=slug, huvudman=huvudman).exists():
-        slug, n = f"{data['slug']}-{n}", n + 1
+        slug, n = f"{wanted}-{n}", n + 1
     scale = Scale.objects.create(huvudman=huvudman, slug=slug, name=str(data["name"]).strip(),
                                  description=str(data.get("description") or "").strip(),
                                  translations=data.get("translations") or {})
@@ -356,17 +392,18 @@ def import_framework(text: str, *, huvudman, actor, publish: bool = False) -> Fr
     a draft, or published at once with publish=True. Refused whole on any error."""
     data = parse(text)
     framework, created = Framework.objects.get_or_create(
-        huvudman=huvudman, slug=data["slug"],
-        defaults={"name": data["name"].strip(), "kind": data["kind"],
+        huvudman=huvudman, slug=str(data["slug"]).strip(),
+        defaults={"name": str(data["name"]).strip(), "kind": data["kind"],
                   "source": str(data.get("source") or "").strip()})
     if not created:
-        framework.name, framework.kind = data["name"].strip(), data["kind"]
+        framework.name, framework.kind = str(data["name"]).strip(), data["kind"]
         framework.source = str(data.get("source") or "").strip()
         framework.save()
         FrameworkVersion.objects.filter(framework=framework, status=VersionStatus.DRAFT).delete()
     version = FrameworkVersion.objects.create(framework=framework, created_by=actor,
                                               note=str(data.get("note") or "").strip())
-    scales = {s["slug"]: _get_or_create_scale(s, huvudman) for s in data.get("scales") or []}
+    scales = {str(s["slug"]).strip(): _get_or_create_scale(s, huvudman)
+              for s in data.get("scales") or []}
 
     def scale_for(slug):
         return scales.get(slug) or Scale.objects.get(slug=slug, huvudman__isnull=True)
@@ -404,7 +441,7 @@ def import_framework(text: str, *, huvudman, actor, publish: bool = False) -> Fr
     Target.objects.bulk_create(Target(
         version=version, item=new_items.get(t.get("item")) if t.get("item") else None,
         metric=str(t["metric"]).strip(), school_form=str(t.get("school_form") or "").strip(),
-        grade_band=str(t.get("grade_band") or "").strip(), value=Decimal(str(t["value"])),
+        grade_band=str(t.get("grade_band") or "").strip(), value=_target_value(t["value"]),
         description=str(t.get("description") or "").strip(), order=i)
         for i, t in enumerate(data.get("targets") or []))
     audit_record(actor=actor, huvudman=huvudman, action="framework.import", obj=framework,

@@ -3,6 +3,8 @@ file can say where each problem is."""
 
 import yaml
 
+from digiplan.lib.uploads import LimitedYamlComposer
+
 
 class Mapping(dict):
     line: int = 0
@@ -16,8 +18,8 @@ class Sequence(list):
     line: int = 0
 
 
-class _Loader(yaml.SafeLoader):
-    pass
+class _Loader(LimitedYamlComposer, yaml.SafeLoader):
+    """Safe types only; nesting and alias expansion limited while the document is composed."""
 
 
 def _mapping(loader, node):
@@ -57,7 +59,8 @@ def load(text: str):
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data) -> bool:
+        return True  # an export never uses the aliases an import limits
 
 
 def _str(dumper, value: str):

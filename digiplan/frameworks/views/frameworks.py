@@ -10,9 +10,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from digiplan.frameworks import access, selectors, services
-from digiplan.frameworks.exchange import FrameworkFileError, export_framework, import_framework
+from digiplan.frameworks.exchange import (
+    MAX_FILE_BYTES,
+    FrameworkFileError,
+    export_framework,
+    import_framework,
+)
 from digiplan.frameworks.forms import FrameworkForm, FrameworkImportForm
 from digiplan.frameworks.models import FrameworkVersion, VersionStatus
+from digiplan.lib.uploads import UploadRejected, check_request_size, decode_utf8, read_upload
 from digiplan.organisations.access import is_strategist
 
 
@@ -151,15 +157,20 @@ def version_export(request, pk: int):
 @login_required
 def framework_import(request):
     huvudman = _require_strategist(request)
-    form = FrameworkImportForm(request.POST or None, request.FILES or None)
     errors = []
+    if request.method == "POST":
+        try:  # by the request's declared length, before Django reads the body
+            check_request_size(request, MAX_FILE_BYTES)
+        except UploadRejected as rejected:
+            return render(request, "frameworks/import.html", {
+                "form": FrameworkImportForm(), "errors": [(0, rejected.message)]}, status=413)
+    form = FrameworkImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            text = upload.read(2 * 1024 * 1024 + 1).decode("utf-8")
+            text = decode_utf8(read_upload(form.cleaned_data["file"], MAX_FILE_BYTES))
             version = import_framework(text, huvudman=huvudman, actor=request.user)
-        except UnicodeDecodeError:
-            errors = [(0, _("The file must be saved as UTF-8 text."))]
+        except UploadRejected as rejected:
+            errors = [(0, rejected.message)]
         except FrameworkFileError as error:
             errors = error.errors
         else:

@@ -2,15 +2,13 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from digiplan.lib.uploads import UploadRejected
+
 MAX_REPORTED = 100
 
-
-class FileRejected(Exception):
-    """The file as a whole cannot be read (encoding, size, format, columns)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+# The file as a whole cannot be read (encoding, size, format, columns): one exception for the
+# shared upload checks and the importers' own, so that every caller catches both.
+FileRejected = UploadRejected
 
 
 @dataclass

@@ -2,39 +2,27 @@
 
 import csv
 import io
-import zipfile
 from collections.abc import Iterator
 
-from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from digiplan.lib import uploads
 from digiplan.organisations.imports.errors import FileRejected
 
 Row = tuple[int, dict[str, str]]
 
-
-def check_size(size: int) -> None:
-    if size > settings.IMPORT_MAX_BYTES:
-        raise FileRejected(
-            _("The file is %(size)s MB; at most %(max)s MB can be imported at once.")
-            % {"size": round(size / 1024 / 1024, 1),
-               "max": round(settings.IMPORT_MAX_BYTES / 1024 / 1024)}
-        )
+ERROR_CSV_MALFORMED = gettext_lazy("The CSV file is malformed near line %(line)s: a quotation "
+                                   "mark is not closed, a cell is far too long, or the file "
+                                   "holds characters a CSV file cannot.")
+ERROR_NOT_TEXT = gettext_lazy("This is not a text file. Import CSV or Excel (.xlsx) files.")
+# Column names quoted back in a message: enough to recognise, never a whole line of the file.
+QUOTED_MAX = 60
 
 
 def decode(data: bytes) -> str:
     """UTF-8 (with or without Excel's BOM), else Windows-1252 as Swedish Excel saves CSV."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-        if "\ufffd" in text:
-            raise FileRejected(
-                _("The file's characters could not be read. Save it as CSV UTF-8 and try again.")
-            ) from None
-        return text
+    return uploads.decode_table_text(data)
 
 
 def _normalise_header(name: str) -> str:
@@ -51,9 +39,10 @@ def _map_header(raw: list[str], columns: dict[str, tuple[str, ...]], required: s
             continue
         key = aliases.get(name)
         if key is None:
-            unknown.append(cell.strip())
+            unknown.append(cell.strip()[:QUOTED_MAX])
         elif key in seen:
-            raise FileRejected(_("The column “%(name)s” appears twice.") % {"name": cell.strip()})
+            raise FileRejected(_("The column “%(name)s” appears twice.")
+                               % {"name": cell.strip()[:QUOTED_MAX]})
         seen.add(key)
         keys.append(key or "")
     if unknown:
@@ -90,51 +79,53 @@ def _csv_records(text: str) -> Iterator[tuple[int, list[str]]]:
     try:
         for cells in reader:
             yield reader.line_num, cells
-    except csv.Error as exc:
-        raise FileRejected(
-            _("The CSV file is malformed near line %(line)s: %(error)s")
-            % {"line": reader.line_num, "error": exc}
-        ) from None
+    except csv.Error:
+        raise FileRejected(ERROR_CSV_MALFORMED % {"line": reader.line_num}) from None
 
 
 def _xlsx_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    # What the zip would inflate to is checked before openpyxl sees a byte of it.
+    uploads.check_zip(data)
     import openpyxl
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception:  # openpyxl raises many kinds for a damaged file
-        raise FileRejected(_("The Excel file could not be opened. Is it an .xlsx file?")) from None
-    sheet = workbook.worksheets[0]
-    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        yield number, ["" if v is None else _xlsx_text(v) for v in row]
-    workbook.close()
+        try:
+            rows = workbook.worksheets[0].iter_rows(values_only=True)
+            for number, row in enumerate(rows, start=1):
+                yield number, ["" if v is None else _xlsx_text(v) for v in row]
+        finally:
+            workbook.close()
+    except FileRejected:
+        raise
+    except Exception:  # a damaged file fails in many ways, at opening or in the middle of rows
+        raise FileRejected(uploads.ERROR_NOT_XLSX) from None
 
 
 def _xlsx_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    text = str(value)
+    uploads.check_storable(text)  # a cell may escape any character as _xHHHH_
+    return text
 
 
 def read_table(
     data: bytes, filename: str, columns: dict[str, tuple[str, ...]], required: set[str]
 ) -> list[Row]:
     """The file's rows as {column key: text}, numbered by their line (CSV) or row (XLSX)."""
-    check_size(len(data))
-    if not data.strip():
-        raise FileRejected(_("The file is empty."))
+    uploads.check_size(len(data))
+    uploads.check_not_empty(data)
     if data[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm")):
-        if not zipfile.is_zipfile(io.BytesIO(data)):
-            raise FileRejected(_("The Excel file could not be opened. Is it an .xlsx file?"))
         records = _xlsx_records(data)
     else:
-        if b"\x00" in data[:4096]:
-            raise FileRejected(_("This is not a text file. Import CSV or Excel (.xlsx) files."))
+        if b"\x00" in data:
+            raise FileRejected(ERROR_NOT_TEXT)
         records = _csv_records(decode(data))
     try:
         _line, header = next(records)
     except StopIteration:
-        raise FileRejected(_("The file is empty.")) from None
+        raise FileRejected(uploads.ERROR_EMPTY) from None
     keys = _map_header(header, columns, required)
     rows = list(_rows(keys, records))
     if not rows:

@@ -295,12 +295,20 @@ def plan_ss12000(files: list[tuple[str, bytes | Path]], huvudman_key: str | None
     raises FileRejected; bad records are collected in plan.errors ("Post 17 i …").
     files: (name, content) pairs; content may be a Path, read when its turn comes."""
     with _no_cyclic_gc():
-        return _plan_ss12000(files, huvudman_key, deactivate_missing, actor)
+        errors = ErrorList()
+        return _plan_ss12000(read_pages(files, errors), errors, huvudman_key, deactivate_missing,
+                             actor)
 
 
-def _plan_ss12000(files, huvudman_key, deactivate_missing, actor) -> Ss12000Plan:
-    errors = ErrorList()
-    parsed = read_pages(files, errors)
+def plan_parsed_pages(parsed: _Parsed, errors: ErrorList, huvudman_key: str | None = None,
+                      deactivate_missing: bool = False, *, actor=None) -> Ss12000Plan:
+    """plan_ss12000 for pages read before (a preview keeps them minimised between requests);
+    errors: those reading them found."""
+    with _no_cyclic_gc():
+        return _plan_ss12000(parsed, errors, huvudman_key, deactivate_missing, actor)
+
+
+def _plan_ss12000(parsed, errors, huvudman_key, deactivate_missing, actor) -> Ss12000Plan:
     if PERSONS in parsed.kinds and DUTIES not in parsed.kinds:
         raise FileRejected(str(ERROR_PERSONS_WITHOUT_DUTIES))
     if DUTIES in parsed.kinds and ORGANISATIONS not in parsed.kinds:

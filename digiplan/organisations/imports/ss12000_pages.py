@@ -13,12 +13,11 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from digiplan.lib import uploads
 from digiplan.organisations.imports import fields
 from digiplan.organisations.imports.errors import ErrorList, FileRejected, RowError
-from digiplan.organisations.imports.readers import check_size
 from digiplan.organisations.models import (
     Huvudman,
     Organisation,
@@ -89,6 +88,8 @@ DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ERROR_RECORD = gettext_lazy("Record %(number)s in %(file)s: %(message)s")
 ERROR_NOT_JSON = gettext_lazy("%(file)s is not valid JSON: %(reason)s (line %(line)s, "
                               "column %(column)s). Nothing was imported.")
+ERROR_IN_FILE = "%(file)s: %(message)s"
+ERROR_NOT_JSON_AT_ALL = gettext_lazy("%(file)s is not valid JSON. Nothing was imported.")
 ERROR_CUT_OFF = gettext_lazy("the file ends in the middle of the data; it may have been cut off")
 ERROR_BAD_JSON = gettext_lazy("unexpected content")
 ERROR_NOT_PAGE = gettext_lazy("%(file)s is not an SS 12000 page from /organisations, /persons or "
@@ -238,20 +239,27 @@ def _kind(record: dict) -> str | None:
 
 
 def _load(name: str, data: bytes | Path) -> list:
-    if isinstance(data, Path):  # read only now, so that one page at a time is in memory
-        check_size(data.stat().st_size)
-        data = data.read_bytes()
-    check_size(len(data))
     try:
-        page = json.loads(data)
-    except UnicodeDecodeError:
-        raise FileRejected(ERROR_NOT_PAGE % {"file": name, "reason": _("it is not UTF-8 text")}
+        if isinstance(data, Path):  # read only now, so that one page at a time is in memory
+            data = uploads.read_path(data)
+        uploads.check_size(len(data))
+        uploads.check_not_empty(data)
+        text = uploads.decode_utf8(data)
+        uploads.check_json_text(text)
+    except uploads.UploadRejected as rejected:
+        raise FileRejected(ERROR_IN_FILE % {"file": name, "message": rejected.message}) from None
+    except OSError as exc:
+        raise FileRejected(ERROR_IN_FILE % {"file": name, "message": exc.strerror or exc}
                            ) from None
+    try:
+        page = json.loads(text)
     except json.JSONDecodeError as exc:
         cut_off = exc.msg.startswith("Unterminated string") or not exc.doc[exc.pos:].strip()
         raise FileRejected(ERROR_NOT_JSON % {
             "file": name, "reason": ERROR_CUT_OFF if cut_off else ERROR_BAD_JSON,
             "line": exc.lineno, "column": exc.colno}) from None
+    except (ValueError, RecursionError):  # numbers too long to convert, and the like
+        raise FileRejected(ERROR_NOT_JSON_AT_ALL % {"file": name}) from None
     if not isinstance(page, dict) or not isinstance(page.get("data"), list):
         raise FileRejected(ERROR_NOT_PAGE % {"file": name, "reason": ERROR_NO_DATA})
     return page["data"]
@@ -283,8 +291,9 @@ def _date(record: dict, key: str, errors: list[str]) -> datetime.date | None:
 
 
 def _pick_email(record: dict) -> str:
-    emails = [e for e in record.get("emails") or [] if isinstance(e, dict)
-              and isinstance(e.get("value"), str) and e["value"].strip()]
+    listed = record.get("emails")
+    emails = [e for e in listed if isinstance(e, dict) and isinstance(e.get("value"), str)
+              and e["value"].strip()] if isinstance(listed, list) else []
     for wanted in EMAIL_PREFERENCE:
         for entry in emails:
             if entry.get("type") == wanted:
@@ -370,7 +379,8 @@ def _read_duty(line: int, record: dict, today: datetime.date, parsed: _Parsed,
         errors.add(line, " ".join(str(p) for p in problems))
         return None
     # /duties?expand=person embeds the person: read it as a person record, and only so.
-    person = (record.get("_embedded") or {}).get("person")
+    embedded_records = record.get("_embedded")
+    person = embedded_records.get("person") if isinstance(embedded_records, dict) else None
     if isinstance(person, dict) and person_id not in embedded:
         found = _read_person(line, person, ErrorList())
         if found is not None:
@@ -434,3 +444,42 @@ def _duplicate(parsed: _Parsed, errors: ErrorList, line: int, id_: str, first: i
     errors.add(line, ERROR_DUPLICATE_ID % {"id": id_[:80], "number": number, "file": file})
 
 
+
+
+# --- Keeping read pages between requests -----------------------------------------------------
+
+def parsed_minimised(parsed: _Parsed, *, known_person_ids: set[str],
+                     descriptions: set[str]) -> dict:
+    """What a preview keeps of read pages, as JSON: the fields the import writes or matches
+    on, for the records it can use. Left out: persons no duty in the files names and Digiplan
+    does not know (a /persons page lists every pupil too), and duty descriptions that give
+    no role (they are free text). descriptions: the lower-cased ones that do."""
+    wanted = {d.person_id for d in parsed.duties} | known_person_ids
+    return {
+        "files": [list(f) for f in parsed.files],
+        "kinds": sorted(parsed.kinds),
+        "orgs": [[o.line, o.id, o.ss_type, o.name, o.parent_id, o.code, o.school_types,
+                  o.end_date.isoformat() if o.end_date else None, o.organisation_number]
+                 for o in parsed.orgs],
+        "persons": [[p.line, p.id, p.name, p.email, p.email_error]
+                    for p in parsed.persons.values() if p.id in wanted],
+        "duties": [[d.line, d.id, d.person_id, d.org_id, d.role,
+                    d.description.lower() if d.description.lower() in descriptions else ""]
+                   for d in parsed.duties],
+        "ended_duties": parsed.ended_duties,
+        "bad_org_ids": sorted(parsed.bad_org_ids),
+    }
+
+
+def parsed_from_stored(data: dict) -> _Parsed:
+    return _Parsed(
+        files=[(line, name) for line, name in data["files"]],
+        kinds=set(data["kinds"]),
+        orgs=[_Org(line, id_, ss_type, name, parent, code, forms,
+                   datetime.date.fromisoformat(end) if end else None, number)
+              for line, id_, ss_type, name, parent, code, forms, end, number in data["orgs"]],
+        persons={p[1]: _Person(*p) for p in data["persons"]},
+        duties=[_Duty(*d) for d in data["duties"]],
+        ended_duties=data["ended_duties"],
+        bad_org_ids=set(data["bad_org_ids"]),
+    )

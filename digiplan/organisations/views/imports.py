@@ -1,29 +1,26 @@
-"""Import through the UI: upload → preview of what would change → confirm. Nothing is written
-before the confirmation, and the confirmation writes all of it or nothing."""
+"""Import through the UI: upload → preview of what would change → confirm or cancel. Nothing
+is written before the confirmation, and the confirmation writes all of it or nothing
+(imports/previews.py keeps the rows in between, never the files)."""
 
-import base64
 import csv
 import io
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from digiplan.lib.uploads import UploadRejected, check_request_size, read_upload
 from digiplan.organisations.forms import ImportForm
 from digiplan.organisations.imports import people as people_import
+from digiplan.organisations.imports import previews
 from digiplan.organisations.imports import units as units_import
-from digiplan.organisations.imports.errors import ErrorList, FileRejected
-from digiplan.organisations.imports.readers import check_size
+from digiplan.organisations.imports.ss12000 import PlanOutdated
 from digiplan.organisations.models import PendingImport
 from digiplan.organisations.views.people import _require_strategist
-
-PENDING_LIFETIME = timedelta(days=1)
 
 TEMPLATES = {
     "enheter": (
@@ -41,85 +38,18 @@ TEMPLATES = {
 }
 
 
-def _plan(pending: PendingImport, actor):
-    """The plan for a stored upload: (summary rows, errors, apply function)."""
-    files = [(name, base64.b64decode(content)) for name, content in pending.files]
-    errors = ErrorList()
-    if pending.kind == ImportForm.KIND_SS12000:
-        from digiplan.organisations.imports import ss12000
-
-        plan = ss12000.plan_ss12000(files, pending.huvudman.organisation_number,
-                                    pending.deactivate_missing)
-        return plan, plan.errors, lambda: ss12000.apply_ss12000(plan, actor=actor,
-                                                                source=_source(files))
-    name, data = files[0]
-    if pending.kind == ImportForm.KIND_UNITS:
-        rows = units_import.rows_from_table(data, name, errors)
-        plan = units_import.plan_units(pending.huvudman, rows, errors=errors,
-                                       deactivate_missing=pending.deactivate_missing)
-        return plan, plan.errors, lambda: units_import.apply_units(plan, actor=actor, source=name)
-    rows = people_import.rows_from_table(data, name, pending.huvudman, errors)
-    plan = people_import.plan_people(pending.huvudman, rows, actor=actor, errors=errors,
-                                     deactivate_missing=pending.deactivate_missing)
-    return plan, plan.errors, lambda: people_import.apply_people(plan, actor=actor, source=name)
-
-
-PREVIEW_ITEMS = 50
-
-
-def _change_text(before: dict, after: dict) -> str:
-    return "; ".join(f"{key}: {before.get(key, '')} → {after.get(key, '')}"
-                     for key in after if before.get(key) != after.get(key))
-
-
-def _sections(plan) -> list[dict]:
-    """What the preview lists: one section per kind of change, the first items of each."""
-    sections = []
-
-    def add(title, items):
-        items = list(items)
-        if items:
-            sections.append({"title": title, "count": len(items), "items": items[:PREVIEW_ITEMS],
-                             "more": max(0, len(items) - PREVIEW_ITEMS)})
-
-    units = getattr(plan, "units", plan if isinstance(plan, units_import.UnitPlan) else None)
-    people = getattr(plan, "people", plan if isinstance(plan, people_import.PeoplePlan) else None)
-    if units is not None:
-        add(_("Units to add"), (" ".join(filter(None, [r.name, r.school_unit_code]))
-                                for r in units.adds))
-        add(_("Units to change"), (f"{c.node.name}: {_change_text(c.before, c.after)}"
-                                   for c in units.changes))
-        add(_("Units to deactivate"), (n.name for n in units.deactivations))
-    if people is not None:
-        add(_("People to add"), (f"{r.name} <{r.email}>" for r in people.adds))
-        add(_("People to change"), (f"{p.name}: {_change_text(b, a)}"
-                                    for _r, p, b, a in people.changes))
-        add(_("People to deactivate"), (p.name for p in people.deactivations))
-        add(_("Roles to give"), (f"{row.name}: {node.name} – {title.name if title else role}"
-                                 for row, _m, node, role, title in people.memberships_add))
-        add(_("Roles to remove"), (f"{m.person.name}: {m.organisation.name} – {m.get_role_display()}"
-                                   for m in people.memberships_remove))
-    return sections
-
-
-def _source(files) -> str:
-    return ", ".join(name for name, _data in files)[:200]
-
-
 @login_required
 def import_start(request):
     huvudman = _require_strategist(request)
-    # Refuse an oversized upload by its declared length, before Django reads the body.
-    length = int(request.META.get("CONTENT_LENGTH") or 0)
-    if request.method == "POST" and length > settings.IMPORT_MAX_BYTES:
-        try:
-            check_size(length)
-        except FileRejected as rejected:
-            form = ImportForm()
+    context = {"max_mb": settings.IMPORT_MAX_BYTES // 2**20}
+    if request.method == "POST":
+        try:  # by the request's declared length, before Django reads the body
+            check_request_size(request)
+        except UploadRejected as rejected:
             return render(request, "organisations/import_start.html",
-                          {"form": form, "rejected": rejected.message}, status=413)
+                          {**context, "form": ImportForm(), "rejected": rejected.message},
+                          status=413)
     form = ImportForm(request.POST or None, request.FILES or None)
-    rejected = None
     if request.method == "POST" and form.is_valid():
         uploads = request.FILES.getlist("files")
         kind = form.cleaned_data["kind"]
@@ -127,24 +57,22 @@ def import_start(request):
             form.add_error("files", _("Choose one file for this kind of import."))
         else:
             try:
-                for upload in uploads:
-                    check_size(upload.size)
-            except FileRejected as error:
-                rejected = error.message
-            else:
-                PendingImport.objects.filter(created_at__lt=timezone.now() - PENDING_LIFETIME).delete()
-                pending = PendingImport.objects.create(
+                pending = previews.pending_import_create(
                     huvudman=huvudman, actor=request.user, kind=kind,
                     deactivate_missing=form.cleaned_data["deactivate_missing"],
-                    files=[[u.name[:200], base64.b64encode(u.read()).decode()] for u in uploads])
-                return redirect("import_preview", pk=pending.pk)
-    return render(request, "organisations/import_start.html",
-                  {"form": form, "rejected": rejected, "max_mb": settings.IMPORT_MAX_BYTES // 2**20})
+                    files=[(u.name[:200], read_upload(u)) for u in uploads])
+            except UploadRejected as rejected:
+                return render(request, "organisations/import_start.html",
+                              {**context, "form": form, "rejected": rejected.message},
+                              status=400)
+            return redirect("import_preview", pk=pending.pk)
+    return render(request, "organisations/import_start.html", {**context, "form": form},
+                  status=400 if form.errors else 200)
 
 
 def _pending_for(request, pk: int) -> PendingImport:
     huvudman = _require_strategist(request)
-    pending = PendingImport.objects.filter(pk=pk, huvudman=huvudman, actor=request.user).first()
+    pending = previews.pending_import_get(pk=pk, huvudman=huvudman, actor=request.user)
     if pending is None:
         raise Http404
     return pending
@@ -153,15 +81,11 @@ def _pending_for(request, pk: int) -> PendingImport:
 @login_required
 def import_preview(request, pk: int):
     pending = _pending_for(request, pk)
-    try:
-        plan, errors, _apply = _plan(pending, request.user)
-    except FileRejected as rejected:
-        return render(request, "organisations/import_preview.html", {
-            "pending": pending, "rejected": rejected.message}, status=400)
+    preview = previews.pending_import_preview(pending=pending, actor=request.user)
     return render(request, "organisations/import_preview.html", {
-        "pending": pending, "sections": [] if errors else _sections(plan), "errors": errors,
-        "file_names": _source(pending.files)},
-        status=400 if errors else 200)
+        "pending": pending, "file_names": pending.file_names, "rejected": preview.rejected,
+        "sections": preview.sections, "errors": preview.errors},
+        status=400 if preview.rejected or preview.errors else 200)
 
 
 @login_required
@@ -169,14 +93,17 @@ def import_preview(request, pk: int):
 def import_confirm(request, pk: int):
     pending = _pending_for(request, pk)
     try:
-        _plan_obj, errors, apply = _plan(pending, request.user)
-    except FileRejected as rejected:
-        messages.error(request, rejected.message)
+        previews.pending_import_confirm(pending=pending, actor=request.user,
+                                        digest=request.POST.get("digest", ""))
+    except previews.PreviewGone:
+        messages.error(request, previews.ERROR_PREVIEW_GONE)
         return redirect("import_start")
-    if errors:
+    except (previews.PreviewOutdated, PlanOutdated):
+        messages.error(request, previews.ERROR_PREVIEW_OUTDATED)
         return redirect("import_preview", pk=pending.pk)
-    apply()
-    pending.delete()
+    except UploadRejected as rejected:
+        messages.error(request, rejected.message)
+        return redirect("import_preview", pk=pending.pk)
     messages.success(request, _("The import is done."))
     return redirect("people_list" if pending.kind == ImportForm.KIND_PEOPLE else "organisation_tree")
 
@@ -184,7 +111,7 @@ def import_confirm(request, pk: int):
 @login_required
 @require_POST
 def import_cancel(request, pk: int):
-    _pending_for(request, pk).delete()
+    previews.pending_import_cancel(pending=_pending_for(request, pk))
     messages.info(request, _("The import was cancelled. Nothing was changed."))
     return redirect("import_start")
 

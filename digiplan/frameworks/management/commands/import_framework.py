@@ -1,8 +1,7 @@
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
-from digiplan.frameworks.exchange import FrameworkFileError, import_framework
+from digiplan.frameworks.exchange import MAX_FILE_BYTES, FrameworkFileError, import_framework
+from digiplan.lib.uploads import UploadRejected, decode_utf8, read_path
 from digiplan.organisations.models import Huvudman
 
 
@@ -21,15 +20,17 @@ class Command(BaseCommand):
             if huvudman is None:
                 raise CommandError(f"Ingen huvudman med organisationsnummer {options['huvudman']}.")
         try:
-            text = Path(options["file"]).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise CommandError(f"Filen kunde inte läsas: {error}") from None
+            text = decode_utf8(read_path(options["file"], MAX_FILE_BYTES))
+        except OSError as error:
+            raise CommandError(f"Filen kunde inte läsas: {error.strerror or error}") from None
+        except UploadRejected as rejected:
+            raise CommandError(f"{options['file']}: {rejected.message}") from None
         try:
             version = import_framework(text, huvudman=huvudman, actor=None,
                                        publish=options["publish"])
         except FrameworkFileError as error:
             for line, message in error.errors:
-                self.stderr.write(f"Rad {line}: {message}")
+                self.stderr.write(f"Rad {line}: {message}" if line else message)
             raise CommandError("Filen importerades inte; inget har ändrats.") from None
         self.stdout.write(f"{version.framework.name}: {version.items.count()} punkter, "
                           f"{version.label}.")

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from digiplan.lib import uploads
 from digiplan.organisations.imports.errors import ErrorList, FileRejected
 from digiplan.organisations.imports.ss12000 import (
     ERROR_NO_SUCH_HUVUDMAN,
@@ -45,10 +46,12 @@ def read_file(path: str, *, lazily: bool = False) -> tuple[str, bytes | Path]:
             if not Path(path).is_file():
                 raise FileNotFoundError(2, "No such file", path)
             return Path(path).name, Path(path)
-        return Path(path).name, Path(path).read_bytes()
+        return Path(path).name, uploads.read_path(path)  # its size checked before it is read
     except OSError as exc:
         raise CommandError(_("Could not read %(file)s: %(error)s")
                            % {"file": path, "error": exc.strerror or exc}) from None
+    except uploads.UploadRejected as rejected:
+        raise CommandError(f"{Path(path).name}: {rejected.message}") from None
 
 
 def reject(command, errors: ErrorList) -> None:
