@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-# The same rule the results exports follow: a text a spreadsheet could take for a formula gets
-# a leading apostrophe (reused, so that every export of Digiplan neutralises alike).
-from digiplan.assessments.views.results import _safe_text
 from digiplan.frameworks.templatetags.frameworks import localised
 from digiplan.lib.pdf import render_pdf
+
+# The rule every export of Digiplan follows: a text a spreadsheet could take for a formula gets
+# a leading apostrophe.
+from digiplan.lib.spreadsheet import neutralise
 from digiplan.plans.models import Activity, Goal, Plan
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -112,7 +113,7 @@ def plan_pdf(plan: Plan, request=None) -> bytes:
 
 
 def _text(value) -> str:
-    return _safe_text(str(value or ""))
+    return neutralise(str(value or ""))
 
 
 def plan_xlsx(plan: Plan) -> bytes:

@@ -47,7 +47,7 @@ from digiplan.reports.svg import (  # the palette and colour helpers are part of
 __all__ = [
     "DASHES", "FONT", "GRID", "INK", "LINE", "MARKERS", "MISSING_MARK", "MUTED", "SEQUENTIAL",
     "SERIES_COLOURS", "SMALL", "WHITE", "WIDTH", "Chart", "SeriesStyle", "Table", "TableRow", "Value",
-    "band_of", "bars", "contrast", "format_percent", "format_value", "heatmap", "line", "radar",
+    "band_of", "bars", "contrast", "format_percent", "format_value", "heatmap", "line", "printed", "radar",
     "relative_luminance", "series_style", "stacked_distribution", "text_colour_on",
 ]
 
@@ -77,10 +77,26 @@ class Chart:
 MISSING_MARK = "–"
 
 
+def _rounded(value: float) -> Decimal:
+    return Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
 def format_value(value: float) -> str:
     """One decimal, Swedish style in Swedish ("3,5"), rounded half up (number_format truncates)."""
-    rounded = Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return number_format(rounded, decimal_pos=1)
+    return number_format(_rounded(value), decimal_pos=1)
+
+
+def printed(value: Value) -> Value:
+    """The value as a chart prints it (one decimal, rounded half up). Every chart draws from
+    this and nothing finer: a bar's width, a point's place, a cell's colour band or the chart's
+    id computed from the exact mean would carry its hidden decimals (3.0449 and 2.9551 both
+    print "3,0" but would not draw alike), and in a median of four units those decimals are
+    what differencing needs."""
+    return None if value is None else float(_rounded(value))
+
+
+def _printed_series(series: Sequence[tuple[str, Sequence[Value]]]) -> list[tuple[str, list[Value]]]:
+    return [(name, [printed(v) for v in values]) for name, values in series]
 
 
 def format_percent(part: int, whole: int) -> str:
@@ -163,6 +179,7 @@ def radar(title: str, axes: Sequence[str], series: Sequence[tuple[str, Sequence[
     """A radar chart: one axis per area, one closed line per series; None leaves a gap."""
     _check_scale(scale_min, scale_max)
     _check_series(series, len(axes))
+    series = _printed_series(series)
     ident = _ident("radar", title, tuple(axes), tuple((n, tuple(v)) for n, v in series), scale_min, scale_max)
     n = len(axes)
     radius, cx, top = 150, WIDTH / 2, 3 * LINE + 18
@@ -225,6 +242,7 @@ def bars(title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequ
     """Grouped bars measured from scale_min, each with its value as text; None draws no bar."""
     _check_scale(scale_min, scale_max)
     _check_series(series, len(categories))
+    series = _printed_series(series)
     ident = _ident("bars", title, tuple(categories), tuple((n, tuple(v)) for n, v in series),
                    scale_min, scale_max, horizontal)
     ticks, span = _ticks(scale_min, scale_max), scale_max - scale_min
@@ -415,6 +433,7 @@ def heatmap(title: str, rows: Sequence[str], columns: Sequence[str], values: Seq
     _check_scale(scale_min, scale_max)
     if len(values) != len(rows) or any(len(row) != len(columns) for row in values):
         raise ValueError("values must have one row per row label and one value per column")
+    values = [[printed(v) for v in row] for row in values]
     fills = _sequential(bands)
     ident = _ident("heatmap", title, tuple(rows), tuple(columns), tuple(tuple(r) for r in values),
                    scale_min, scale_max, bands)
@@ -479,6 +498,7 @@ def line(title: str, x_labels: Sequence[str], series: Sequence[tuple[str, Sequen
          label_header: str | None = None) -> Chart:
     """One line per series across x_labels (e.g. an area across campaigns); None breaks the line."""
     _check_series(series, len(x_labels))
+    series = _printed_series(series)
     present = [v for _n, values in series for v in values if v is not None]
     if scale_min is None:
         scale_min = math.floor(min(present)) if present else 0

@@ -24,12 +24,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-# The rules every export of Digiplan follows: a text a spreadsheet could take for a formula
-# gets a leading apostrophe, a suppressed figure is a dash, sheet names are made valid.
 from digiplan.assessments.models import Answer, Group, Response
 from digiplan.assessments.selectors import Table as PlainTable
-from digiplan.assessments.views.results import SUPPRESSED, _csv_cell, _safe_text, _sheet_name
+
+# The rules every export of Digiplan follows: a suppressed figure is a dash, sheet names are
+# made valid, and a text a spreadsheet could take for a formula gets a leading apostrophe.
+from digiplan.assessments.views.results import SUPPRESSED, _csv_cell, _sheet_name
 from digiplan.lib.pdf import render_pdf
+from digiplan.lib.spreadsheet import neutralise
 from digiplan.organisations.models import Organisation
 from digiplan.plans.access import can_read_plan
 from digiplan.reports import selectors
@@ -448,7 +450,7 @@ def _write_cell(sheet, row: int, column: int, value, formats: dict) -> None:
         sheet.write_blank(row, column, None)
     else:
         # Written as a string, and neutralised for any program that would re-read it as typed.
-        sheet.write_string(row, column, _safe_text(str(value)))
+        sheet.write_string(row, column, neutralise(str(value)))
 
 
 def _formats(workbook) -> dict:
@@ -462,13 +464,13 @@ def tables_xlsx(tables: list[Table], *, title: str) -> bytes:
     """One sheet per table: the header row frozen and filtered, every cell typed."""
     output = io.BytesIO()
     workbook = _workbook(output)
-    workbook.set_properties({"title": _safe_text(title)})
+    workbook.set_properties({"title": neutralise(title)})
     formats = _formats(workbook)
     used: set[str] = set()
     for table in tables:
         sheet = workbook.add_worksheet(_sheet_name(table.title, used))
         for column, header in enumerate(table.header):
-            sheet.write_string(0, column, _safe_text(str(header)), formats["bold"])
+            sheet.write_string(0, column, neutralise(str(header)), formats["bold"])
         for number, row in enumerate(table.rows, start=1):
             for column, value in enumerate(row):
                 _write_cell(sheet, number, column, value, formats)
@@ -525,7 +527,7 @@ def answers_xlsx(campaign, units, target) -> int:
     sheet = workbook.add_worksheet(_sheet_name(_("Answers"), set()))
     headers = [_("Unit"), _("Group"), _("Code"), _("Value")]
     for column, header in enumerate(headers):
-        sheet.write_string(0, column, header, formats["bold"])
+        sheet.write_string(0, column, neutralise(header), formats["bold"])
     sheet.freeze_panes(1, 0)
     sheet.set_column(0, 0, 32)
     group_names = {Group.STAFF: group_label("staff"), Group.PUPIL: group_label("pupil")}
@@ -540,11 +542,11 @@ def answers_xlsx(campaign, units, target) -> int:
         if (unit_id, group, item_id) not in keep:
             continue
         line += 1
-        sheet.write_string(line, 0, _safe_text(names[unit_id]))
-        sheet.write_string(line, 1, group_names.get(group, group))
-        sheet.write_string(line, 2, _safe_text(code))
+        sheet.write_string(line, 0, neutralise(names[unit_id]))
+        sheet.write_string(line, 1, neutralise(group_names.get(group, group)))
+        sheet.write_string(line, 2, neutralise(code))
         if value is None:
-            sheet.write_string(line, 3, dont_know)
+            sheet.write_string(line, 3, neutralise(dont_know))
         else:
             sheet.write_number(line, 3, value)
     sheet.autofilter(0, 0, max(line, 1), len(headers) - 1)

@@ -58,6 +58,10 @@ class PublicReport(models.Model):
                                      on_delete=models.SET_NULL, related_name="+")
     published_at = models.DateTimeField(auto_now_add=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Never shown: per kind of figure released, the ids of the units it is a total over, so
+    # that a later report can be checked against this one (reports.public_overlap). Kept after
+    # withdrawing: what was published may have been copied.
+    disclosure = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["-published_at"]

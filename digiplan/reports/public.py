@@ -6,7 +6,9 @@ organisation only. It is built from org_report, but nothing below the organisati
 no unit, no unit's figure, no comment, no person. A figure that rests on fewer than
 MIN_UNITS units is left out (None) and the page says why, because with one or two units an
 "organisation figure" is a unit's figure. Quartiles need one unit more than the median: with
-three units the median and the two quartiles together give every unit's value.
+three units the median and the two quartiles together give every unit's value. Publishing
+also withholds what this report, beside the huvudman's earlier ones, would give away by
+subtraction (public_overlap).
 """
 
 from __future__ import annotations
@@ -21,10 +23,10 @@ from django.utils.translation import gettext_lazy as _
 
 from digiplan.assessments.selectors import _titles
 from digiplan.audit.services import audit_record
-from digiplan.organisations.models import Huvudman, Organisation
+from digiplan.organisations.models import Huvudman, Organisation, OrganisationType
 from digiplan.plans import selectors as plan_selectors
 from digiplan.plans.models import Activity, ActivityStatus, Goal, Plan, PlanStatus
-from digiplan.reports import selectors
+from digiplan.reports import public_overlap, selectors
 from digiplan.reports.models import PublicReport
 
 DATA_FORMAT = 1
@@ -130,7 +132,13 @@ def _plans(units: QuerySet[Organisation], school_year: str) -> dict:
 def public_data(units: QuerySet[Organisation], school_year: str, huvudman: Huvudman,
                 scope: str = "") -> dict:
     """The organisation-level figures of the year, as plain data for PublicReport.data: of the
-    given units, a part of the organisation that scope names ("" for all of it)."""
+    given units, a part of the organisation that scope names ("" for all of it). Each figure on
+    its own; public_report_publish also withholds what earlier reports would expose."""
+    return _public_data(units, school_year, huvudman, scope)[0]
+
+
+def _public_data(units: QuerySet[Organisation], school_year: str, huvudman: Huvudman,
+                 scope: str) -> tuple[dict, dict]:
     report = selectors.org_report(units, school_year, huvudman)
     campaign, result = report["campaign"], report["results"]
     titles = {row.code: _area_titles(row.item, row.code) for row in report["equity"]}
@@ -152,7 +160,7 @@ def public_data(units: QuerySet[Organisation], school_year: str, huvudman: Huvud
         "areas": _areas(report) if available else [],
         "trend": _trend(report, titles) if available else {"years": [], "areas": []},
         "plans": _plans(units.filter(is_active=True), school_year),
-    }
+    }, report
 
 
 # ---- Writes ------------------------------------------------------------------------------------
@@ -175,10 +183,18 @@ def public_report_publish(*, actor, huvudman: Huvudman, units: QuerySet[Organisa
         errors["school_year"] = YEAR_INVALID
     if errors:
         raise ValidationError(errors)
-    data = public_data(units, school_year, huvudman, scope)
+    data, org_report = _public_data(units, school_year, huvudman, scope)
     with transaction.atomic():
+        # One publication of the huvudman at a time: two at once would each be checked
+        # against the earlier reports without the other.
+        Huvudman.objects.select_for_update().filter(pk=huvudman.pk).first()
+        kept = public_overlap.withhold_overlaps(
+            data, report=org_report, huvudman=huvudman, units=units,
+            all_units=Organisation.objects.filter(huvudman=huvudman,
+                                                  type=OrganisationType.SKOLENHET))
         report = PublicReport(huvudman=huvudman, school_year=school_year, title=title,
-                              token=secrets.token_urlsafe(32), data=data, published_by=actor)
+                              token=secrets.token_urlsafe(32), data=data, published_by=actor,
+                              disclosure=kept)
         report.full_clean()
         report.save()
         audit_record(actor=actor, huvudman=huvudman, action="public_report_publish", obj=report,

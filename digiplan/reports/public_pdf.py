@@ -42,7 +42,10 @@ def labels_and_charts(data: dict) -> dict:
     for area in data["trend"]["areas"]:
         for line in area["lines"]:
             line["group_label"] = group_label(line["group"])
-            line["cells"] = list(zip(line["values"], line["units"], strict=True))
+            # A report published before overlaps were withheld has no "overlap".
+            line["cells"] = list(zip(line["values"], line["units"],
+                                     line.get("overlap") or [False] * len(line["values"]),
+                                     strict=True))
     found = {"medians": None}
     staff = data["scales"].get("staff")
     if data["areas"] and staff and any(a["median"] is not None for a in data["areas"]):
@@ -104,9 +107,11 @@ def _printed(ident: str, caption: str, header: list[str], rows: list[list]) -> P
 
 
 def _areas_table(data: dict) -> PrintedTable:
-    rows = [[a["label"], _of(a["units_shown"], a["units_total"]), _value(a["median"]),
+    rows = [[a["label"], None if a["units_shown"] is None else _of(a["units_shown"],
+                                                                     a["units_total"]),
+             _value(a["median"]),
              None if a["q1"] is None else f"{_value(a['q1'])}–{_value(a['q3'])}",
-             _change(a["change"])] for a in data["areas"]]
+             None if a.get("change_overlap") else _change(a["change"])] for a in data["areas"]]
     return _printed("areas", _("Median and middle half of the units, per area"), [
         _("Area"), _("Units with figures"), _("Median"), _("Middle half (quartiles)"),
         _("Change of the median")], rows)

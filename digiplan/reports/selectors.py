@@ -5,7 +5,9 @@ assessments.selectors.unit_results and the organisation's from org_results; ever
 reaches across units or years (the organisation's medians, last year's figures, trends and the
 spread over the years) is read from the campaigns' results snapshots, which hold the shown
 figures only. Every median, quartile and pooled mean is therefore a function of shown figures,
-exactly as in org_results, and no figure below k can be worked out from a report.
+exactly as in org_results, and no figure below k can be worked out from a report. An
+organisation figure in a unit's report is also withheld where its readers, subtracting the units
+they know, would be left with a single other unit (reports.reach).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from digiplan.frameworks.models import Item, ItemKind, ScaleLevel
 from digiplan.organisations.models import Huvudman, Organisation, OrganisationType, UnitSchoolForm
 from digiplan.plans import selectors as plan_selectors
 from digiplan.plans.models import Activity, ActivityStatus, Plan
+from digiplan.reports import reach
 
 GROUPS = ("leader", "staff", "pupil")
 ANSWER_GROUPS = ("staff", "pupil")
@@ -309,6 +312,11 @@ def unit_report(unit: Organisation, school_year: str) -> dict:
     this = _shown(campaign)
     others = this.unit_ids  # the organisation: every unit of the campaign
     before = _shown(r["previous"]) if r["previous"] else None
+    paths = dict(Organisation.objects.filter(pk__in=others).values_list("pk", "path"))
+    parts = reach.parts_above(unit)
+
+    def org_shown(rest: list[int]) -> bool:
+        return reach.org_figure_shown(rest, parts, paths, minimum=MEDIAN_MIN_UNITS)
 
     missing = report["missing"]
     if campaign.include_leader and not any(row.answered for a in r["areas"] for row in a.leader):
@@ -337,25 +345,28 @@ def unit_report(unit: Organisation, school_year: str) -> dict:
                      for g in groups}
         median, median_units = {}, {}
         for g in groups:
-            values = _area_values(this, others, code, g)
+            rest = [u for u in others
+                    if this.means.get(u, {}).get(code, {}).get(g) is not None]
+            values = _area_values(this, rest, code, g)
             median_units[g] = len(values)
-            median[g] = _median(values) if len(values) >= MEDIAN_MIN_UNITS else None
+            median[g] = _median(values) if org_shown(rest) else None
         report["areas"].append(UnitAreaRow(
             code=code, item=area.item, groups=groups, this_year=this_year, last_year=last_year,
             median=median, median_units=median_units, gap=area.gap,
             is_new=before is not None and code not in before.area_codes))
         for row in area.leader:
-            values = sorted(v for u in others
-                            if (v := this.leader.get(u, {}).get(row.item.code)) is not None)
-            org = _median(values) if len(values) >= MEDIAN_MIN_UNITS else None
+            rest = [u for u in others if this.leader.get(u, {}).get(row.item.code) is not None]
+            values = sorted(this.leader[u][row.item.code] for u in rest)
+            org = _median(values) if org_shown(rest) else None
             report["indicators"].append(IndicatorRow(code, "leader", row.item, row, org,
                                                      len(values)))
         for group, figures in area.groups.items():
             for item, figure in figures:
-                mean, _n, units = _pooled(this, others, item.code, group)
+                rest = [u for u in others if (item.code, group) in this.figures.get(u, {})]
+                mean, _n, units = _pooled(this, rest, item.code, group)
                 report["indicators"].append(IndicatorRow(
-                    code, group, item, figure, mean if units >= MEDIAN_MIN_UNITS else None,
-                    units))
+                    code, group, item, figure,
+                    mean if org_shown(rest) else None, units))
     report["scales"] = _group_bounds([row.item for row in report["indicators"]])
     return report
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from digiplan.organisations import access
 from digiplan.organisations.models import OrganisationType
-from digiplan.reports import public, public_pdf, selectors
+from digiplan.reports import public, public_overlap, public_pdf, selectors
 from digiplan.reports.models import PublicReport
 
 # The archive of every unit's report is built in another part of the reports; the start page
@@ -103,6 +103,30 @@ def public_report_list(request):
     return _list_page(request, huvudman, form)
 
 
+def _overlap_message(report: PublicReport) -> str | None:
+    """What the new report withholds because of earlier ones, naming them."""
+    earlier, unit_reports, kinds = public_overlap.conflicts(report)
+    if not kinds:
+        return None
+    labels = {public_overlap.COUNTS: _("participation and the number of units with figures"),
+              public_overlap.MEDIAN: _("medians and quartiles"),
+              public_overlap.PLANS: _("plan progress")}
+    others = [_("“%(title)s” (%(scope)s, %(year)s)") % {
+        "title": r.title, "scope": r.data.get("scope") or _("the whole organisation"),
+        "year": r.school_year} for r in earlier]
+    if unit_reports:
+        others.append(_("the organisation's medians in every unit's own report"))
+    values = {"title": report.title, "what": ", ".join(labels[k] for k in kinds),
+              "others": ", ".join(others), "n": public.MIN_UNITS}
+    if others:
+        return _("Some figures of “%(title)s” are not shown (%(what)s): together with "
+                 "%(others)s they would let the figures of fewer than %(n)s units be worked "
+                 "out.") % values
+    return _("Some figures of “%(title)s” are not shown (%(what)s): they would be the figures "
+             "of fewer than %(n)s units, or of a single unit to those who see the rest of them.") \
+        % values
+
+
 @login_required
 @require_POST
 def public_report_create(request):
@@ -126,6 +150,9 @@ def public_report_create(request):
             messages.success(request, _("“%(title)s” is published at %(url)s") % {
                 "title": report.title,
                 "url": request.build_absolute_uri(reverse("public_report", args=[report.token]))})
+            overlap = _overlap_message(report)
+            if overlap:
+                messages.warning(request, overlap)
             return redirect("public_report_list")
     return _list_page(request, huvudman, form, status=400)
 

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 
 from digiplan.assessments.views.results import _csv_cell
+from digiplan.lib.spreadsheet import neutralise
 from digiplan.organisations.access import managed_nodes
 from digiplan.organisations.models import Organisation
 from digiplan.reports import exports, selectors
@@ -72,7 +73,7 @@ def _same_cell(got, want) -> bool:
             want)
     if isinstance(want, datetime.date):
         return got == datetime.datetime.combine(want, datetime.time())
-    return got == exports._safe_text(str(want))
+    return got == neutralise(str(want))
 
 
 def _assert_workbook_is_the_tables(book, tables):

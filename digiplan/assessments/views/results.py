@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 
 from digiplan.assessments import selectors
 from digiplan.assessments.models import Campaign, CampaignUnit
+from digiplan.lib.spreadsheet import neutralise
 from digiplan.organisations import access
 from digiplan.organisations.models import Organisation
 
 SUPPRESSED = "–"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _own_campaign(request, pk: int) -> Campaign:
@@ -124,11 +124,6 @@ def _about(campaign: Campaign) -> list[list[str]]:
     ]
 
 
-def _safe_text(value: str) -> str:
-    """A text a spreadsheet would take for a formula gets a leading apostrophe."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-
-
 def _csv_cell(value) -> str:
     if value is None:
         return SUPPRESSED
@@ -138,7 +133,7 @@ def _csv_cell(value) -> str:
         return f"{value:.2f}".replace(".", ",")
     if isinstance(value, int):
         return str(value)
-    return _safe_text(str(value))
+    return neutralise(str(value))
 
 
 def _csv(campaign: Campaign, tables: list[selectors.Table]) -> bytes:
@@ -177,14 +172,14 @@ def _xlsx(campaign: Campaign, tables: list[selectors.Table]) -> bytes:
     used: set[str] = set()
     about = workbook.add_worksheet(_sheet_name(_("About the figures"), used))
     for number, (label, text) in enumerate(_about(campaign)):
-        about.write_string(number, 0, label, bold)
-        about.write_string(number, 1, text)
+        about.write_string(number, 0, neutralise(label), bold)
+        about.write_string(number, 1, neutralise(text))
     about.set_column(0, 0, 24)
     about.set_column(1, 1, 70)
     for table in tables:
         sheet = workbook.add_worksheet(_sheet_name(table.title, used))
         for column, title in enumerate(table.header):
-            sheet.write_string(0, column, title, bold)
+            sheet.write_string(0, column, neutralise(str(title)), bold)
         for number, row in enumerate(table.rows, start=1):
             for column, value in enumerate(row):
                 if value is None:
@@ -194,8 +189,8 @@ def _xlsx(campaign: Campaign, tables: list[selectors.Table]) -> bytes:
                 elif isinstance(value, int) and not isinstance(value, bool):
                     sheet.write_number(number, column, value)
                 else:
-                    # Written as a string: Excel never evaluates it, whatever it starts with.
-                    sheet.write_string(number, column, str(value))
+                    # A string cell is no formula as written, but becomes one when edited.
+                    sheet.write_string(number, column, neutralise(str(value)))
         sheet.freeze_panes(1, 0)
         sheet.set_column(0, max(len(table.header) - 1, 0), 18)
     workbook.close()
