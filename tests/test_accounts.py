@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core import mail
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import resolve, reverse
 from django.utils import timezone, translation
 
@@ -130,6 +130,37 @@ def test_sign_out_needs_a_post(client, strategist):
     assert response.status_code == 302
     assert response["Location"] == reverse("login")
     assert not signed_in(client)
+
+
+# ---- Behind a reverse proxy -----------------------------------------------------------------
+# Every connection then comes from the proxy; the client is the address the proxy forwards, and
+# only from proxies named in TRUSTED_PROXIES (digiplan/lib/client_ip.py).
+
+
+def _sign_in_through(client, email, password=PASSWORD, forwarded_for=""):
+    return client.post(reverse("login"), {"username": email, "password": password},
+                       headers={"x_forwarded_for": forwarded_for} if forwarded_for else {})
+
+
+def test_behind_a_trusted_proxy_two_clients_are_locked_out_separately(strategist, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    proxy = Client(REMOTE_ADDR="10.0.0.5")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _sign_in_through(proxy, "strateg@sjovik.test", "fel-lösenord", "203.0.113.66")
+    assert _sign_in_through(proxy, "strateg@sjovik.test", PASSWORD,
+                            "203.0.113.66").status_code == 429
+    # The person, through the same proxy from elsewhere, still signs in.
+    assert _sign_in_through(Client(REMOTE_ADDR="10.0.0.5"), "strateg@sjovik.test", PASSWORD,
+                            "198.51.100.10").status_code == 302
+
+
+def test_a_forged_forwarded_header_does_not_escape_the_lockout(strategist, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    guesser = Client(REMOTE_ADDR="203.0.113.66")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _sign_in_through(guesser, "strateg@sjovik.test", "fel-lösenord", f"192.0.2.{n}")
+    assert _sign_in_through(guesser, "strateg@sjovik.test", PASSWORD,
+                            "192.0.2.200").status_code == 429
 
 
 # ---- Passwords ----------------------------------------------------------------------------

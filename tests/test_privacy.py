@@ -3,13 +3,16 @@
 import json
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from digiplan.assessments.models import Participation
 from digiplan.audit.models import AuditEvent
 from digiplan.organisations.models import Membership, Person
+from digiplan.organisations.services import person_update
 from digiplan.plans import services as plan_services
 from digiplan.plans.models import Activity, ProgressNote
+from tests.conftest import PASSWORD
 from tests.plan_helpers import build_plan
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +92,37 @@ def test_erasure_is_for_the_own_huvudmans_strategists_and_never_oneself(world, c
                                         {"confirm_email": "strateg@sjovik.test"})
     assert own.status_code == 200 and "dig själv" in own.content.decode()
     assert Person.objects.get(pk=world.staff.pk).is_active
+
+
+def test_the_export_holds_sign_ins_lockouts_sessions_and_the_audit_events_about_them(
+        world, client_for, settings):
+    settings.AXES_ENABLE_ACCESS_FAILURE_LOG = True
+    fx = build_plan(world)
+    login = reverse("login")
+    assert Client(REMOTE_ADDR="198.51.100.10").post(login, {
+        "username": "personal@sjovik.test", "password": PASSWORD}).status_code == 302
+    guesser = Client(REMOTE_ADDR="203.0.113.66")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        guesser.post(login, {"username": "Personal@sjovik.test", "password": "fel"})
+    plan_services.activity_progress(actor=world.staff, activity=fx.activity, note="Halvvägs")
+    person_update(actor=world.strategist, person=world.staff, name="Per Personal",
+                  email="personal@sjovik.test", external_id="ext-1")
+
+    data = json.loads(client_for("strategist").get(
+        reverse("person_data_export", args=[world.staff.pk])).content)
+    assert [s["address"] for s in data["sign_ins"]] == ["198.51.100.10"]
+    assert len(data["failed_sign_ins"]) == settings.AXES_FAILURE_LIMIT
+    assert data["failed_sign_ins"][-1]["locked_out"]
+    (lockout,) = data["sign_in_lockouts"]
+    assert lockout["address"] == "203.0.113.66" and lockout["locked"]
+    assert len(data["sessions"]) == 1
+    actions = {(e["action"], e["by_the_person"]) for e in data["audit_trail"]}
+    assert {("activity.progress", True), ("person.update", False),
+            ("membership.create", False), ("person.create", False)} <= actions
+
+
+def test_the_export_lists_every_other_record_linked_to_the_person(world, client_for):
+    fx = build_plan(world)
+    data = json.loads(client_for("leader_a").get(reverse("my_data_export")).content)
+    assert {"type": "plan", "id": fx.plan.pk, "link": "created by",
+            "record": str(fx.plan)} in data["other_records"]

@@ -5,33 +5,62 @@ while removing the person from it.
 Answers are not part of either: they were never linked to a person (see assessments.models)."""
 
 import json
+from collections.abc import Callable, Iterator
+from importlib import import_module
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q, TextField
-from django.db.models.functions import Cast
+from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from digiplan.assessments.models import Draft, LeaderRating, Participation
 from digiplan.audit.models import AuditEvent
 from digiplan.audit.services import audit_record
-from digiplan.organisations.models import Person
+from digiplan.organisations import mentions
+from digiplan.organisations.models import PendingImport, Person
 from digiplan.plans.models import Activity, CalendarFeed, ProgressNote
 
 ERASED_NAME = "Raderad person"
+REPLACEMENT = mentions.REPLACEMENT
 ERROR_ERASE_SELF = _("You cannot erase yourself. Ask another strategist.")
 ERROR_CONFIRM = _("Write the person's e-mail address to confirm.")
+
+# Links to a person that the file shows in their own section; any other (a campaign or plan
+# they created, an archive they asked for…) is listed under "other_records".
+_OWN_SECTIONS = {("organisations.membership", "person"), ("assessments.participation", "person"),
+                 ("assessments.leaderrating", "submitted_by"), ("plans.activity", "owner"),
+                 ("plans.activity", "participants"), ("plans.progressnote", "author"),
+                 ("plans.calendarfeed", "person"), ("audit.auditevent", "actor")}
+
+
+# Parts of erasure kept by apps above this one, which this app does not import: each registers
+# its step from its AppConfig.ready(). A step runs inside the erasure's transaction, after the
+# person's name has been replaced everywhere the database can read (rewritten: rows changed per
+# model; identity: what to look for, mentions.Identity), and returns counts for the audit event.
+ErasureStep = Callable[..., dict]
+_ERASURE_STEPS: list[ErasureStep] = []
+
+
+def erasure_step(step: ErasureStep) -> ErasureStep:
+    if step not in _ERASURE_STEPS:
+        _ERASURE_STEPS.append(step)
+    return step
 
 
 def _when(value) -> str | None:
     return value.isoformat() if value else None
 
 
+def identity_of(person: Person) -> mentions.Identity:
+    return mentions.Identity(name=person.name, email=person.email, external_id=person.external_id)
+
+
 def person_data(person: Person) -> dict:
     """Everything stored about the person, as plain data for a JSON download."""
     return {
-        "format": "digiplan-person-data/1",
+        "format": "digiplan-person-data/2",
         "exported_at": timezone.now().isoformat(),
         "person": {"name": person.name, "email": person.email, "external_id": person.external_id,
                    "active": person.is_active, "created_at": _when(person.created_at),
@@ -62,39 +91,115 @@ def person_data(person: Person) -> dict:
             {"activity": n.activity.title, "text": n.text, "written_at": _when(n.created_at)}
             for n in ProgressNote.objects.filter(author=person).select_related("activity")],
         "calendar_address": CalendarFeed.objects.filter(person=person).exists(),
+        **_sign_in_data(person.email),
+        "sessions": [{"expires_at": _when(s.expire_date)} for s in _sessions(person)
+                     if s.expire_date > timezone.now()],
         "audit_trail": [
             {"time": _when(e.created_at), "action": e.action, "object": e.object_label,
              "by_the_person": e.actor_id == person.pk}
-            for e in AuditEvent.objects.filter(Q(actor=person) | Q(object_type="person",
-                                                                   object_id=str(person.pk)))
-            .order_by("created_at", "pk")],
+            for e in _audit_about(person).order_by("created_at", "pk")],
+        "other_records": _other_records(person),
     }
 
 
-def _scrub(value, secrets: list[str], replacement: str):
-    if isinstance(value, str):
-        for secret in secrets:
-            value = value.replace(secret, replacement)
-        return value
-    if isinstance(value, list):
-        return [_scrub(v, secrets, replacement) for v in value]
-    if isinstance(value, dict):
-        return {k: _scrub(v, secrets, replacement) for k, v in value.items()}
-    return value
+def _sign_in_data(email: str) -> dict:
+    """django-axes' rows about the account name: sign-ins, failed attempts and lockouts."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    def rows(model):
+        return model.objects.filter(username__iexact=email).order_by("attempt_time", "pk")
+
+    return {
+        "sign_ins": [{"time": _when(r.attempt_time), "signed_out": _when(r.logout_time),
+                      "address": r.ip_address, "browser": r.user_agent}
+                     for r in rows(AccessLog)],
+        "failed_sign_ins": [{"time": _when(r.attempt_time), "address": r.ip_address,
+                             "browser": r.user_agent, "locked_out": r.locked_out}
+                            for r in rows(AccessFailureLog)],
+        "sign_in_lockouts": [{"time": _when(r.attempt_time), "address": r.ip_address,
+                              "browser": r.user_agent, "failures": r.failures_since_start,
+                              "locked": r.failures_since_start >= settings.AXES_FAILURE_LIMIT,
+                              "page": r.path_info}
+                             for r in rows(AccessAttempt)],
+    }
+
+
+def _audit_about(person: Person) -> models.QuerySet[AuditEvent]:
+    """Events the person did, events on the person or their roles, and events whose label names
+    them (a role they no longer have)."""
+    labels = Q(pk__in=[])
+    for needle in identity_of(person).needles():
+        labels |= Q(object_label__icontains=needle)
+    memberships = [str(pk) for pk in person.memberships.values_list("pk", flat=True)]
+    return AuditEvent.objects.filter(
+        Q(actor=person) | Q(object_type="person", object_id=str(person.pk))
+        | Q(object_type="membership", object_id__in=memberships)
+        | (Q(huvudman_id=person.huvudman_id) & labels))
+
+
+def _other_records(person: Person) -> list[dict]:
+    from django.apps import apps
+
+    found = []
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if not (field.many_to_one or field.many_to_many or field.one_to_one) or \
+                    field.auto_created or field.related_model is not Person:
+                continue
+            if (model._meta.label_lower, field.name) in _OWN_SECTIONS:
+                continue
+            for row in model._default_manager.filter(**{field.name: person}).order_by("pk"):
+                found.append({"type": str(model._meta.verbose_name), "id": row.pk,
+                              "link": str(field.verbose_name), "record": str(row)})
+    return found
+
+
+# ---- Sessions ---------------------------------------------------------------------------------
+
+
+def _sessions(person: Person, also_mentioning=None) -> Iterator:
+    """The person's sessions and, given a pattern, any that mention them. The table keys a
+    session by a random key only, so each is decoded; it holds the sessions of the last
+    SESSION_IDLE_MINUTES, a small table."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if not hasattr(store, "get_model_class"):  # sessions kept outside the database
+        return
+    for session in store.get_model_class().objects.iterator():
+        data = store().decode(session.session_data)
+        if str(data.get("_auth_user_id")) == str(person.pk) or (
+                also_mentioning is not None and also_mentioning.search(
+                    json.dumps(data, ensure_ascii=False, default=str))):
+            yield session
+
+
+def _sessions_end(person: Person, identity: mentions.Identity) -> int:
+    """Signs the person out everywhere, and ends any session whose data names them (a message
+    waiting to be shown)."""
+    ended = [s.pk for s in _sessions(person, also_mentioning=identity.pattern())]
+    if not ended:
+        return 0
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    return store.get_model_class().objects.filter(pk__in=ended).delete()[0]
+
+
+# ---- Erasure ----------------------------------------------------------------------------------
 
 
 def person_erase(*, actor, person: Person, confirm_email: str) -> Person:
-    """Removes the person's identity and roles. Kept, without them: the fact that someone was
-    asked (response rates stay true), activities (without their name), and the audit trail
-    (their name and e-mail replaced)."""
+    """Removes the person's identity and roles, and their name from everything written about
+    them. Kept, without them: the fact that someone was asked (response rates stay true),
+    activities (without their name), what they wrote (under the erased label) and the audit
+    trail (their name replaced). Import previews of the huvudman are cancelled, since the people
+    they would write may include the person; the registered steps do the rest (the reports'
+    stored ZIPs)."""
     if actor is not None and getattr(actor, "pk", None) == person.pk:
         raise ValidationError(ERROR_ERASE_SELF)
     if (confirm_email or "").strip().lower() != person.email.lower():
         raise ValidationError({"confirm_email": ERROR_CONFIRM})
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
-        secrets = [s for s in {person.name, person.email, person.external_id} if s]
-        secrets.sort(key=len, reverse=True)  # the e-mail may contain the name: longest first
+        identity = identity_of(person)
+        huvudman_id = person.huvudman_id
         label = f"{ERASED_NAME} #{person.pk}"
 
         Draft.objects.filter(token_hash__in=Participation.objects.filter(person=person)
@@ -106,34 +211,25 @@ def person_erase(*, actor, person: Person, confirm_email: str) -> Person:
         CalendarFeed.objects.filter(person=person).delete()
         memberships = person.memberships.count()
         person.memberships.all().delete()
-
-        mentions = AuditEvent.objects.annotate(text=Cast("changes", TextField())).filter(
-            Q(actor=person) | Q(object_type="person", object_id=str(person.pk))
-            | Q(actor_label__in=secrets) | Q(object_label__in=secrets)
-            | _any_contains("text", secrets) | _any_contains("object_label", secrets))
-        for event in mentions:
-            event.actor_label = _scrub(event.actor_label, secrets, label)
-            event.object_label = _scrub(event.object_label, secrets, label)
-            event.changes = _scrub(event.changes, secrets, label)
-            event.save(update_fields=["actor_label", "object_label", "changes"])
-
+        AuditEvent.objects.filter(actor=person).update(actor_label=label)
+        AuditEvent.objects.filter(object_type="person", object_id=str(person.pk)).update(
+            object_label=label)
+        previews = PendingImport.objects.filter(huvudman_id=huvudman_id).delete()[0]
+        sessions = _sessions_end(person, identity)
         _forget_sign_in_attempts(person.email)
+
         person.name, person.email = label, f"raderad-{person.pk}@raderad.invalid"
         person.external_id, person.is_active, person.last_login = "", False, None
         person.set_unusable_password()
         person.save()
+        rewritten = mentions.mentions_replace(identity=identity, huvudman_id=huvudman_id)
+        counts = {"memberships_removed": memberships, "import_previews_cancelled": previews,
+                  "sessions_ended": sessions, "texts_rewritten": sum(rewritten.values())}
+        for step in _ERASURE_STEPS:
+            counts.update(step(huvudman_id=huvudman_id, rewritten=rewritten, identity=identity))
         audit_record(actor=actor, huvudman=person.huvudman, action="person.erase", obj=person,
-                     object_label=label, extra={"memberships_removed": memberships})
+                     object_label=label, extra=counts)
     return person
-
-
-def _any_contains(field: str, secrets: list[str]) -> Q:
-    query = Q(pk__in=[])
-    for secret in secrets:
-        # JSON text escapes non-ASCII characters: look for the escaped form as well.
-        for form in {secret, json.dumps(secret)[1:-1]}:
-            query |= Q(**{f"{field}__contains": form})
-    return query
 
 
 def _forget_sign_in_attempts(email: str) -> None:
@@ -141,3 +237,4 @@ def _forget_sign_in_attempts(email: str) -> None:
 
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
         model.objects.filter(username__iexact=email).delete()
+

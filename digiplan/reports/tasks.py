@@ -21,10 +21,12 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from digiplan.audit.models import AuditEvent
 from digiplan.audit.services import audit_record
 from digiplan.organisations import access
 from digiplan.organisations.models import Huvudman, Organisation
 from digiplan.reports import exports, selectors
+from digiplan.reports.erasure import ARCHIVES_DELETED
 from digiplan.reports.models import ArchiveStatus, ReportArchive
 
 log = logging.getLogger(__name__)
@@ -136,3 +138,13 @@ def archives_prune(*, days: int | None = None, dry_run: bool = False,
                          extra={"deleted": result.per_huvudman[huvudman.pk], "days": days,
                                 "created_before": cutoff.isoformat()})
     return result
+
+
+def archives_deleted_by_erasure(huvudman_id: int) -> AuditEvent | None:
+    """The latest erasure of a person that deleted stored archives (reports.erasure), while an
+    archive built before it could still have been kept: the archive page says why they are
+    gone."""
+    since = timezone.now() - datetime.timedelta(days=settings.REPORT_ARCHIVE_DAYS)
+    return AuditEvent.objects.filter(
+        huvudman_id=huvudman_id, action="person.erase", created_at__gte=since,
+        **{f"changes__{ARCHIVES_DELETED}__gt": 0}).order_by("-created_at", "-pk").first()

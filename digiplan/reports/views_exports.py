@@ -143,6 +143,7 @@ def report_archives(request):
         "choices": selectors.filter_choices(managed),
         "chosen": {"node": scope["node"], "school_form": scope["school_form"]},
         "keep_days": settings.REPORT_ARCHIVE_DAYS,
+        "erasure": tasks.archives_deleted_by_erasure(request.user.huvudman_id),
         "breadcrumbs": _breadcrumbs(last=_("All units' reports"), archives=False)})
 
 
