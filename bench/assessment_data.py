@@ -3,9 +3,9 @@
 Used by bench/assessment_pages.py, bench/report_exports.py and bench/submissions.py inside a
 configured Django process (django.setup() done, database migrated). The organisation comes from
 `manage.py seed_scale`; campaigns are created, opened, rated and closed through the services, as
-the application does; only the anonymous answers (hundreds of thousands of rows) go in by bulk,
-the same rows response_submit and pupil_submit write, through
-digiplan/organisations/imports/bulk.py (multi-row INSERTs on SQLite, COPY on PostgreSQL).
+the application does; only the anonymous answers go in by bulk: the same sealed ballots
+response_submit and pupil_submit put in the box, which closing then opens and writes as
+responses, as it does in production.
 """
 
 import datetime
@@ -17,21 +17,19 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 
-from digiplan.assessments import services
+from digiplan.assessments import ballots, services
 from digiplan.assessments.models import (
-    Answer,
+    Ballot,
     Campaign,
     CampaignUnit,
     Draft,
     Group,
     Participation,
     PupilCode,
-    Response,
 )
 from digiplan.frameworks.models import FrameworkVersion, VersionStatus
-from digiplan.organisations.imports.bulk import bulk_insert
 from digiplan.organisations.management.commands.seed_demo import unusable_password
 from digiplan.organisations.models import (
     Huvudman,
@@ -120,10 +118,6 @@ class _Answers:
         return None if value == "na" else value
 
 
-def _uuid_db(value: uuid.UUID):
-    return Response._meta.pk.get_db_prep_value(value, connection, prepared=False)
-
-
 def open_campaign(org: Org, *, school_year: str, name: str = "Digital skattning") -> tuple[
         Campaign, dict[int, str]]:
     start = int(school_year[:4])
@@ -166,19 +160,25 @@ def run_campaign(org: Org, *, school_year: str, staff_rate: float = 0.7,
                 participants="Rektor, IT-pedagog och två förstelärare",
                 submit=share < rated_share)
             rated += share < rated_share
-        day = datetime.date(int(school_year[:4]) + 1, 3, 20)
-        responses, answers, answered = [], [], []
+        boxes, answers, answered = [], 0, []
+        sizes = {g: services.box_size(campaign, g) for g in (Group.STAFF, Group.PUPIL)}
+
+        def ballot(unit_id: int, group: str, item_pks: list[int], lean: float,
+                   comment: str = "") -> None:
+            boxes.append(Ballot(id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                                campaign=campaign, sealed=ballots.seal_ballot(
+                campaign.pk, sizes[group], ballots.Contents(
+                    unit_id=unit_id, group=group, comment=comment,
+                    answers={pk: draw.stored_value(pk, lean) for pk in item_pks}))))
+
         staff_pks = [i.pk for i in items["staff"]]
         for pk, unit_id in Participation.objects.filter(campaign=campaign).order_by(
                 "pk").values_list("pk", "unit_id"):
             if rng.random() >= staff_rate:
                 continue
-            rid = _uuid_db(uuid.UUID(int=rng.getrandbits(128), version=4))
             comment = rng.choice(COMMENTS) if rng.random() < 0.15 else ""
-            responses.append((rid, campaign.pk, unit_id, Group.STAFF, day, comment))
-            lean = org.lean[unit_id]
-            answers.extend((rid, item_pk, draw.stored_value(item_pk, lean))
-                           for item_pk in staff_pks)
+            ballot(unit_id, Group.STAFF, staff_pks, org.lean[unit_id], comment)
+            answers += len(staff_pks)
             answered.append(pk)
         # Pupils: one code per group of 25, used by about pupil_rate of the group.
         codes, pupil_responses = [], 0
@@ -193,16 +193,11 @@ def run_campaign(org: Org, *, school_year: str, staff_rate: float = 0.7,
                     code=f"B{campaign.pk:03d}{len(codes):07d}"[:12], capacity=capacity,
                     used=used))
                 for _pupil in range(used):
-                    rid = _uuid_db(uuid.UUID(int=rng.getrandbits(128), version=4))
-                    responses.append((rid, campaign.pk, cu.unit_id, Group.PUPIL, day, ""))
-                    lean = org.lean[cu.unit_id] + 0.3
-                    answers.extend((rid, item_pk, draw.stored_value(item_pk, lean))
-                                   for item_pk in pupil_pks)
+                    ballot(cu.unit_id, Group.PUPIL, pupil_pks, org.lean[cu.unit_id] + 0.3)
+                    answers += len(pupil_pks)
                     pupil_responses += 1
         PupilCode.objects.bulk_create(codes, batch_size=2000)
-        bulk_insert(Response, ["id", "campaign_id", "unit_id", "group", "submitted_on",
-                               "comment"], responses)
-        bulk_insert(Answer, ["response_id", "item_id", "value"], answers)
+        Ballot.objects.bulk_create(boxes, batch_size=500)
         for start in range(0, len(answered), 2000):
             Participation.objects.filter(pk__in=answered[start:start + 2000]).update(
                 answered=True)
@@ -211,7 +206,7 @@ def run_campaign(org: Org, *, school_year: str, staff_rate: float = 0.7,
     org.campaigns.append(campaign)
     return {"campaign": campaign, "asked": Participation.objects.filter(campaign=campaign).count(),
             "staff_responses": len(answered), "pupil_responses": pupil_responses,
-            "pupil_codes": len(codes), "answers": len(answers), "ratings_submitted": rated}
+            "pupil_codes": len(codes), "answers": answers, "ratings_submitted": rated}
 
 
 def prepare_drafts(participations: list[Participation], tokens: list[str], *,
@@ -224,9 +219,13 @@ def prepare_drafts(participations: list[Participation], tokens: list[str], *,
     items = list(services.campaign_items(campaign, Group.STAFF).prefetch_related(
         "scale__levels"))
     draw = _Answers(items, random.Random(seed))
-    drafts = [Draft(token_hash=services.token_hash(token), answers={
-        str(i.pk): draw.stored_value(i.pk, 0.0) for i in items if i.pk not in last_area_items})
-        for token in tokens]
+    size = services.box_size(campaign)
+    drafts = [Draft(token_hash=services.token_hash(_token), sealed=ballots.seal_draft(
+        campaign.pk, p.pk, size, ballots.Contents(
+            unit_id=p.unit_id, group=Group.STAFF,
+            answers={i.pk: draw.stored_value(i.pk, 0.0) for i in items
+                     if i.pk not in last_area_items})))
+        for p, _token in zip(participations, tokens, strict=True)]
     Draft.objects.bulk_create(drafts, batch_size=2000)
     return len(drafts)
 

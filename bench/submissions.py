@@ -94,8 +94,6 @@ def main() -> None:
     parser.add_argument("--time", default="60s", help="locust's --run-time, at most")
     parser.add_argument("--no-drafts", action="store_true",
                         help="every user answers all parts (one POST a part)")
-    parser.add_argument("--no-thanks", action="store_true",
-                        help="do not follow the redirect to the thank-you page")
     args = parser.parse_args()
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith("postgres"):
@@ -134,7 +132,7 @@ def run(args, tmp: Path, dbname: str):
     from django.db.models import Count, Max, Min
 
     from digiplan.assessments import services
-    from digiplan.assessments.models import Group, Participation, Response
+    from digiplan.assessments.models import Ballot, Group, Participation, Response
     from digiplan.assessments.views.answering import _areas, _items
 
     started = time.perf_counter()
@@ -159,8 +157,12 @@ def run(args, tmp: Path, dbname: str):
     settings_module = tmp / "bench_gunicorn_settings.py"
     settings_module.write_text("from digiplan.settings import *  # noqa: F403\n"
                                f"STATIC_ROOT = {str(tmp / 'static')!r}\n")
+    from django.conf import settings
+
+    # The drafts above were sealed with this process's key: the server must open them.
     env = dict(os.environ, PYTHONPATH=f"{tmp}:{ROOT}", DJANGO_SETTINGS_MODULE="bench_gunicorn_settings",
                DEBUG="False", SECRET_KEY="bench-" + uuid.uuid4().hex * 2,
+               SEALING_KEY=settings.SEALING_KEY or settings.SECRET_KEY,
                ALLOWED_HOSTS="127.0.0.1,localhost", SECURE_SSL_REDIRECT="False",
                TASK_BACKEND="immediate", DB_CONN_MAX_AGE="60", LOG_LEVEL="ERROR")
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
@@ -183,8 +185,7 @@ def run(args, tmp: Path, dbname: str):
         ["pgrep", "-P", str(gunicorn.pid)], capture_output=True, text=True).stdout.split()]
 
     prefix = tmp / "locust"
-    locust_env = dict(os.environ, BENCH_TOKENS=str(token_file), BENCH_RESULTS=str(results_file),
-                      BENCH_THANKS="0" if args.no_thanks else "1")
+    locust_env = dict(os.environ, BENCH_TOKENS=str(token_file), BENCH_RESULTS=str(results_file))
     command = [str(venv_bin / "locust"), "-f", str(BENCH / "submissions_locustfile.py"),
                "--headless", "--users", str(args.users), "--spawn-rate", str(args.users),
                "--run-time", args.time, "--stop-timeout", "30", "--host",
@@ -236,6 +237,11 @@ def run(args, tmp: Path, dbname: str):
           f"{os.cpu_count()} cores x {wall:.0f} s; load average "
           f"{load_before[0]:.2f} before, {load_after[0]:.2f} after")
 
+    boxed = Ballot.objects.filter(campaign=campaign).count()
+    closing = time.perf_counter()
+    services.campaign_close(actor=org.strategist, campaign=campaign)
+    print(f"closed the campaign, releasing {boxed:,} ballots, in "
+          f"{time.perf_counter() - closing:.1f} s")
     responses = Response.objects.filter(campaign=campaign, group=Group.STAFF)
     answered = Participation.objects.filter(campaign=campaign, answered=True)
     by_token = {services.token_hash(t): t for t in tokens}

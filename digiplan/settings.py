@@ -1,12 +1,15 @@
 """One environment-driven settings module: SQLite and DEBUG by default, production by env vars."""
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+
+from digiplan.lib.client_ip import parse_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -21,6 +24,11 @@ def envint(name: str, default: str) -> int:
 
 DEBUG = envbool("DEBUG", "True")
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret-" + "x" * 40)
+# Seals the ballots of open campaigns and the drafts (digiplan/lib/sealing.py). Never in the
+# database; SECRET_KEY when unset. Keep the old value in SEALING_KEY_FALLBACKS when changing it
+# while a campaign is open, or its ballots cannot be opened at closing.
+SEALING_KEY = os.environ.get("SEALING_KEY", "")
+SEALING_KEY_FALLBACKS = [k for k in os.environ.get("SEALING_KEY_FALLBACKS", "").split(",") if k]
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
@@ -84,11 +92,18 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets readers run beside the one writer; the timeout waits out short write locks.
+    # secure_delete overwrites what is deleted (drafts, ballots at closing), so that the file
+    # keeps no trace of it in its free pages.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                        "PRAGMA secure_delete=ON;",
         "transaction_mode": "IMMEDIATE",
     }
+    # Tests run on a file, as production does: an in-memory database shared between threads
+    # refuses a second writer at once ("table is locked") where a file waits for the lock.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"digiplan-test-{os.getpid()}.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organisations.Person"
@@ -120,6 +135,20 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Reverse proxies and load balancers (addresses or networks, comma-separated) whose
+# X-Forwarded-For is believed: the client is the rightmost address in it that is not one of them.
+# Empty: the header is ignored and the connection's address is the client's. The sign-in lockout
+# and the limit on guessing codes both key on that address (digiplan/lib/client_ip.py).
+TRUSTED_PROXIES = parse_networks(os.environ.get("TRUSTED_PROXIES", ""))
+AXES_CLIENT_IP_CALLABLE = "digiplan.lib.client_ip.client_ip"
+# Pupil codes and staff links that do not exist, tried from one address: after GUESS_LIMIT in
+# GUESS_WINDOW_MINUTES the address waits out the window (HTTP 429). Each code or link that worked
+# from the address raises its limit by GUESS_LIMIT_PER_CODE, so a school behind one address,
+# typos included, is not stopped; a code that worked there keeps working while it waits.
+GUESS_LIMIT = envint("GUESS_LIMIT", "30")
+GUESS_LIMIT_PER_CODE = envint("GUESS_LIMIT_PER_CODE", "10")
+GUESS_WINDOW_MINUTES = envint("GUESS_WINDOW_MINUTES", "15")
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
@@ -175,6 +204,10 @@ REPORT_ARCHIVE_DAYS = envint("REPORT_ARCHIVE_DAYS", "30")
 
 # Uploads larger than this are refused before they are read (imports of organisation data).
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", str(20 * 1024 * 1024))
+# An Excel file (a zip) is refused before it is opened if its parts would inflate to more than
+# this, or any large part more than this many times its packed size (digiplan/lib/uploads.py).
+IMPORT_MAX_UNCOMPRESSED_BYTES = envint("IMPORT_MAX_UNCOMPRESSED_BYTES", str(100 * 1024 * 1024))
+IMPORT_MAX_COMPRESSION_RATIO = envint("IMPORT_MAX_COMPRESSION_RATIO", "100")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -70,8 +70,9 @@ items:
 """
 
 
-def build_campaign(world, *, open_it=True, include_pupils=True) -> SimpleNamespace:
-    version = import_framework(INDICATORS, huvudman=world.huvudman, actor=None, publish=True)
+def build_campaign(world, *, open_it=True, include_pupils=True, version=None) -> SimpleNamespace:
+    if version is None:
+        version = import_framework(INDICATORS, huvudman=world.huvudman, actor=None, publish=True)
     today = timezone.localdate()
     campaign = services.campaign_create(
         actor=world.strategist, huvudman=world.huvudman, name="Skattning", school_year="2026/27",
@@ -80,3 +81,46 @@ def build_campaign(world, *, open_it=True, include_pupils=True) -> SimpleNamespa
     tokens = services.campaign_open(actor=world.strategist, campaign=campaign) if open_it else {}
     items = {i.code: i for i in version.items.all()}
     return SimpleNamespace(campaign=campaign, version=version, tokens=tokens, items=items)
+
+
+def open_ballots(campaign) -> list:
+    """The campaign's sealed ballots, opened as closing would open them (ballots.Contents)."""
+    from digiplan.assessments import ballots
+    from digiplan.assessments.models import Ballot
+
+    return [ballots.open_ballot(campaign.pk, sealed) for sealed in
+            Ballot.objects.filter(campaign=campaign).values_list("sealed", flat=True)]
+
+
+def draft_contents(participation):
+    """The participation's sealed draft, opened (ballots.Contents), or None."""
+    return services.draft_read(participation)
+
+
+def closed_campaign(world, staff_answers: dict, *, version=None, school_year="2025/26",
+                    k=5) -> SimpleNamespace:
+    """A campaign of last year over the world's two units, closed, whose staff answered as
+    given: {unit: [{"LED.P1": 4, "KOMP.P1": None}, ...]}. The ballots go straight into the box,
+    as if that many people had answered."""
+    from digiplan.assessments import ballots
+    from digiplan.assessments.models import Ballot, Group
+
+    if version is None:
+        version = import_framework(INDICATORS, huvudman=world.huvudman, actor=None, publish=True)
+    today = timezone.localdate()
+    campaign = services.campaign_create(
+        actor=world.strategist, huvudman=world.huvudman, name="Skattning", k=k,
+        school_year=school_year, framework_version=version,
+        opens_on=today - datetime.timedelta(days=400), closes_on=today - datetime.timedelta(days=370),
+        units=[world.unit_a, world.unit_b])
+    services.campaign_open(actor=world.strategist, campaign=campaign)
+    items = {i.code: i for i in version.items.all()}
+    size = services.box_size(campaign)
+    for unit, rows in staff_answers.items():
+        for row in rows:
+            Ballot.objects.create(campaign=campaign, sealed=ballots.seal_ballot(
+                campaign.pk, size, ballots.Contents(
+                    unit_id=unit.pk, group=Group.STAFF,
+                    answers={items[code].pk: value for code, value in row.items()})))
+    services.campaign_close(actor=world.strategist, campaign=campaign)
+    return SimpleNamespace(campaign=campaign, version=version, items=items)

@@ -9,11 +9,11 @@ from django.urls import reverse
 
 from digiplan.assessments import selectors, services
 from digiplan.assessments.models import (
+    Ballot,
     Campaign,
     CampaignStatus,
     Group,
     Participation,
-    Response,
     ResultFigures,
 )
 from digiplan.frameworks.models import Item
@@ -150,4 +150,4 @@ def test_a_submit_refused_as_closed_leaves_the_participation_unanswered(world):
     assert services.ERROR_NOT_OPEN in raised.value.messages
     participation.refresh_from_db()
     assert not participation.answered
-    assert Response.objects.filter(campaign=run.campaign).count() == 1
+    assert Ballot.objects.filter(campaign=run.campaign).count() == 1

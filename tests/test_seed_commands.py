@@ -26,6 +26,7 @@ from digiplan.organisations.models import (
     RoleTitle,
     UnitSchoolForm,
 )
+from tests.assessment_helpers import open_ballots
 
 PERSONAS = {
     "strateg@sjovik.example": (Role.STRATEGIST, "root"),
@@ -260,5 +261,9 @@ def test_seed_demo_publishes_a_plan_and_runs_a_self_assessment(demo):
     assert closed.snapshot is not None  # results, reports and suggested goals have data
     assert closed.school_year < campaign.school_year
     answered = Participation.objects.filter(campaign=campaign, answered=True).count()
-    assert answered == Response.objects.filter(campaign=campaign, group="staff").count() > 500
-    assert Response.objects.filter(campaign=campaign, group="pupil").exists()
+    # Open: the answers are sealed in the box, as they would be in production.
+    boxed = [b.group for b in open_ballots(campaign)]
+    assert answered == boxed.count("staff") > 500 and "pupil" in boxed
+    assert not Response.objects.filter(campaign=campaign).exists()
+    answered = Participation.objects.filter(campaign=closed, answered=True).count()
+    assert answered == Response.objects.filter(campaign=closed, group="staff").count() > 500

@@ -7,14 +7,13 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from digiplan.assessments import services
+from digiplan.assessments import ballots, services
 from digiplan.assessments.models import (
-    Answer,
+    Ballot,
     Campaign,
     Group,
     Participation,
     PupilCode,
-    Response,
 )
 from digiplan.frameworks.models import FrameworkVersion, VersionStatus
 from digiplan.organisations.models import Membership, OrganisationType, Role
@@ -46,14 +45,14 @@ def seed_demo_campaign(huvudman, *, share_answered: float = 0.7) -> Campaign | N
         earlier = _campaign(huvudman, version, rng, lean, school_year=last_year,
                             opens_on=datetime.date(start - 1, 10, 1),
                             closes_on=datetime.date(start - 1, 10, 31),
-                            share_answered=share_answered, day=datetime.date(start - 1, 10, 14))
+                            share_answered=share_answered)
         services.campaign_close(actor=_actor(huvudman), campaign=earlier)
         for unit_pk in lean:
             lean[unit_pk] += rng.uniform(0.0, 0.5)
         return _campaign(huvudman, version, rng, lean, school_year=this_year,
                          opens_on=today - datetime.timedelta(days=14),
                          closes_on=today + datetime.timedelta(days=21),
-                         share_answered=share_answered, day=today - datetime.timedelta(days=3))
+                         share_answered=share_answered)
 
 
 def _actor(huvudman):
@@ -63,7 +62,7 @@ def _actor(huvudman):
 
 
 def _campaign(huvudman, version, rng: random.Random, lean: dict, *, school_year: str, opens_on,
-              closes_on, share_answered: float, day) -> Campaign:
+              closes_on, share_answered: float) -> Campaign:
     actor = _actor(huvudman)
     units = list(huvudman.nodes.filter(type=OrganisationType.SKOLENHET, is_active=True)
                  .prefetch_related("pupil_counts", "school_forms"))
@@ -77,17 +76,19 @@ def _campaign(huvudman, version, rng: random.Random, lean: dict, *, school_year:
         for group in ("staff", "leader", "pupil"))
     for unit in units:
         lean.setdefault(unit.pk, rng.uniform(-1.2, 0.8))
-    # Demo answers go in by bulk: the same rows response_submit writes, a thousand at once.
-    responses, answers, answered = [], [], []
+    # Demo answers go in by bulk: the same sealed ballots response_submit writes, many at once.
+    sealed, answered = [], []
+
+    def ballot(unit_id: int, group: str, items) -> None:
+        answers = {item.pk: _value(rng, item, lean[unit_id]) for item in items}
+        sealed.append(Ballot(campaign=campaign, sealed=ballots.seal_ballot(
+            campaign.pk, services.box_size(campaign, group), ballots.Contents(
+                unit_id=unit_id, group=group, answers=answers))))
+
     for participation in Participation.objects.filter(campaign=campaign).order_by("pk"):
         if rng.random() > share_answered:
             continue
-        response = Response(campaign=campaign, unit_id=participation.unit_id,
-                            group=Group.STAFF, submitted_on=day)
-        responses.append(response)
-        answers.extend(Answer(response=response, item=item,
-                              value=_value(rng, item, lean[participation.unit_id]))
-                       for item in staff_items)
+        ballot(participation.unit_id, Group.STAFF, staff_items)
         answered.append(participation.pk)
     for unit in units[: len(units) - 3]:  # a few units have not rated yet
         rating = services.rating_for(campaign, unit)
@@ -102,14 +103,8 @@ def _campaign(huvudman, version, rng: random.Random, lean: dict, *, school_year:
             pupils = rng.randint(8, 22)
             PupilCode.objects.filter(pk=code.pk).update(used=pupils)
             for _pupil in range(pupils):
-                response = Response(campaign=campaign, unit=unit, group=Group.PUPIL,
-                                    submitted_on=day)
-                responses.append(response)
-                answers.extend(Answer(response=response, item=item,
-                                      value=_value(rng, item, lean[unit.pk]))
-                               for item in pupil_items)
-    Response.objects.bulk_create(responses, batch_size=2000)
-    Answer.objects.bulk_create(answers, batch_size=5000)
+                ballot(unit.pk, Group.PUPIL, pupil_items)
+    Ballot.objects.bulk_create(sealed, batch_size=500)
     Participation.objects.filter(pk__in=answered).update(answered=True)
     return campaign
 

@@ -1,9 +1,12 @@
 """The yearly self-assessment: campaigns, leader ratings, and anonymous staff and pupil answers.
 
-Anonymity is built into the tables. A Response holds its unit, its respondent group, the day
-it arrived and its answers: no person, no time of day, and a random id instead of a sequence.
-Who has answered is a Participation (person, campaign, unit, answered yes/no) with no link to
-any response and no time of answering, so nothing joins an answer to a person.
+Anonymity is built into the tables (docs/privacy.md has the whole argument). Who has answered is
+a Participation (person, campaign, unit, answered yes/no) with no time of answering. What was
+answered is, while the campaign is open, a sealed Ballot that the database cannot read; at
+closing the ballots are shuffled and written as Responses, which hold their unit, their
+respondent group and their answers: no person, no time, and a random id instead of a sequence.
+Nothing joins an answer to a person, and no answers exist in the clear while anyone could still
+watch them arrive.
 """
 
 import uuid
@@ -98,13 +101,22 @@ class Participation(models.Model):
 
 
 class Draft(models.Model):
-    """Answers saved as a staff member goes, before submitting. Deleted on submit and purged
-    when the campaign closes: the only place answers and a token meet, and only until then."""
+    """Answers saved as a staff member goes, before submitting: sealed and bound to the
+    participation (assessments.ballots), so that only the application, for the person holding
+    the link, can read them. Deleted on submit and purged when the campaign closes."""
 
     token_hash = models.CharField(max_length=64, unique=True)
-    answers = models.JSONField(default=dict)  # {"item pk": value or null for "vet ej"}
-    comment = models.TextField(blank=True)
+    sealed = models.BinaryField()
     updated_on = models.DateField(auto_now=True)
+
+
+class Ballot(models.Model):
+    """A submitted questionnaire of an open campaign, sealed (assessments.ballots). Only a
+    random id and the campaign are in the clear; closing opens the box."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    sealed = models.BinaryField()
 
 
 class PupilCode(models.Model):
@@ -128,7 +140,6 @@ class Response(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="responses")
     unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     group = models.CharField(max_length=10, choices=Group.choices)
-    submitted_on = models.DateField()  # the day only
     comment = models.TextField(blank=True, max_length=COMMENT_MAX)
 
     class Meta:

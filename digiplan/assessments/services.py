@@ -4,6 +4,7 @@ the anonymous answers themselves, which are never audited with a person."""
 import datetime
 import hashlib
 import secrets
+import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -12,10 +13,11 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from digiplan.assessments import selectors
+from digiplan.assessments import ballots, selectors
 from digiplan.assessments.models import (
     COMMENT_MAX,
     Answer,
+    Ballot,
     Campaign,
     CampaignStatus,
     CampaignUnit,
@@ -32,6 +34,8 @@ from digiplan.assessments.models import (
 )
 from digiplan.audit.services import audit_record
 from digiplan.frameworks.models import Item, ItemKind, RespondentGroup, VersionStatus
+from digiplan.lib import sealing
+from digiplan.organisations.imports.bulk import bulk_insert
 from digiplan.organisations.models import Membership, OrganisationType, Role
 
 ERROR_NOT_OPEN = _("The self-assessment is not open.")
@@ -141,12 +145,18 @@ def participation_new_token(participation: Participation) -> str:
 
 
 def campaign_close(*, actor, campaign: Campaign) -> Campaign:
+    """Closes the campaign in one transaction: no more answers; the ballot box opened, its
+    ballots shuffled and written as responses, and emptied; the participations written again
+    in a random order; the drafts deleted; and the results computed and stored as they will be
+    shown. A failure anywhere leaves the campaign open with every ballot in its box."""
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if campaign.status != CampaignStatus.OPEN:
             raise ValidationError(ERROR_NOT_OPEN)
         campaign.status, campaign.closed_at = CampaignStatus.CLOSED, timezone.now()
         campaign.save(update_fields=["status", "closed_at"])
+        released = _ballots_release(campaign)
+        _participations_reshuffle(campaign)
         # Unsent drafts are the only place answers meet a token: they go when answering ends.
         hashes = Participation.objects.filter(campaign=campaign).values_list("token_hash",
                                                                              flat=True)
@@ -160,8 +170,63 @@ def campaign_close(*, actor, campaign: Campaign) -> Campaign:
             ResultFigures(campaign=campaign, unit_id=unit_id, **row)
             for unit_id, row in selectors.result_figures(campaign).items())
         audit_record(actor=actor, huvudman=campaign.huvudman, action="campaign.close",
-                     obj=campaign)
+                     obj=campaign, extra={"responses": released})
+        transaction.on_commit(storage_forget_order)
     return campaign
+
+
+RELEASE_BATCH = 2000
+
+
+def _ballots_release(campaign: Campaign) -> int:
+    """Opens every ballot of the campaign and writes them as responses in a random order, with
+    random ids; then empties the box. Inside campaign_close's transaction: all or nothing.
+    Written in bulk (COPY on PostgreSQL): a national campaign has millions of answers."""
+    opened = [ballots.open_ballot(campaign.pk, sealed) for sealed in
+              Ballot.objects.filter(campaign=campaign).values_list("sealed", flat=True)
+              .iterator(chunk_size=RELEASE_BATCH)]
+    # The order ballots arrived in is the order people answered in: it must not survive.
+    secrets.SystemRandom().shuffle(opened)
+    items = {group: _answer_rules(campaign, group)[0] for group in (Group.STAFF, Group.PUPIL)}
+    prepare_id = Response._meta.pk.get_db_prep_value
+    ids = [prepare_id(uuid.uuid4(), connection, prepared=False) for _ in opened]
+    bulk_insert(Response, ["id", "campaign_id", "unit_id", "group", "comment"],
+                ((rid, campaign.pk, c.unit_id, c.group, c.comment)
+                 for rid, c in zip(ids, opened, strict=True)))
+    bulk_insert(Answer, ["response_id", "item_id", "value"],
+                ((rid, pk, value) for rid, c in zip(ids, opened, strict=True)
+                 for pk, value in c.answers.items() if pk in items[c.group]))
+    Ballot.objects.filter(campaign=campaign).delete()
+    return len(opened)
+
+
+def _participations_reshuffle(campaign: Campaign) -> None:
+    """Writes the campaign's participations again, in a random order. While the campaign was
+    open, each one marked answered was written anew when its person answered, so where its row
+    lay (PostgreSQL's ctid) and which transaction wrote it followed the order of answering: the
+    same order the ballots arrived in. Now every row is written by this transaction, at a place
+    that says nothing."""
+    fields = [f.attname for f in Participation._meta.concrete_fields]
+    rows = list(Participation.objects.filter(campaign=campaign).values_list(*fields))
+    secrets.SystemRandom().shuffle(rows)
+    Participation.objects.filter(campaign=campaign).delete()
+    bulk_insert(Participation, fields, rows)
+
+
+def storage_forget_order() -> None:
+    """After closing: lets the database drop the old versions of rows that closing replaced or
+    deleted (ballots, participations, drafts), which still carry the order of answering until
+    the space is reclaimed. PostgreSQL: VACUUM the tables (which cannot run in a transaction; a
+    test inside one skips it). SQLite: deleted content is already overwritten (secure_delete)
+    and the write-ahead log is folded into the database file and truncated."""
+    if connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for model in (Ballot, Participation, Draft):
+                cursor.execute(f"VACUUM {connection.ops.quote_name(model._meta.db_table)}")
+        elif connection.vendor == "sqlite":
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _answer_rules(campaign: Campaign, group: str) -> tuple[dict, dict]:
@@ -222,7 +287,32 @@ def participation_for_token(token: str) -> Participation | None:
         token_hash=token_hash(token)).first()
 
 
-def draft_save(*, participation: Participation, answers: dict, comment: str = "") -> Draft:
+def box_size(campaign: Campaign, group: str = Group.STAFF) -> int:
+    """The size of every sealed ballot and draft of the campaign's group (ballots.box_size)."""
+    return selectors.frozen(campaign.framework_version_id, f"box-size-{group}",
+                            lambda: ballots.box_size(
+                                Item.objects.filter(version_id=campaign.framework_version_id,
+                                                    kind=ItemKind.INDICATOR,
+                                                    respondent=group).count(),
+                                comment=group == Group.STAFF))
+
+
+def draft_read(participation: Participation) -> ballots.Contents | None:
+    """The person's saved answers, or None. A draft that no longer opens (the installation's
+    secret changed) is treated as none: the person answers again rather than getting an error."""
+    sealed = Draft.objects.filter(token_hash=participation.token_hash).values_list(
+        "sealed", flat=True).first()
+    if sealed is None:
+        return None
+    try:
+        return ballots.open_draft(participation.campaign_id, participation.pk, sealed)
+    except sealing.SealError:
+        return None
+
+
+def draft_save(*, participation: Participation, answers: dict, comment: str = "",
+               ) -> ballots.Contents:
+    """Adds this page's answers to the person's draft; an empty value takes an answer back."""
     campaign = participation.campaign
     if campaign.status != CampaignStatus.OPEN:
         raise ValidationError(ERROR_NOT_OPEN)
@@ -232,40 +322,47 @@ def draft_save(*, participation: Participation, answers: dict, comment: str = ""
     comment = _clean_comment(comment)
     with transaction.atomic():
         draft, _created = Draft.objects.select_for_update().get_or_create(
-            token_hash=participation.token_hash)
-        draft.answers = {**draft.answers, **{str(k): v for k, v in clean.items()}}
-        for key in answers:
-            if answers[key] in (None, "") and str(key) in draft.answers:
-                del draft.answers[str(key)]
-        draft.comment = comment or draft.comment
+            token_hash=participation.token_hash, defaults={"sealed": b""})
+        contents = None
+        if _created is False:
+            try:
+                contents = ballots.open_draft(campaign.pk, participation.pk, draft.sealed)
+            except sealing.SealError:
+                contents = None
+        contents = contents or ballots.Contents(unit_id=participation.unit_id, group=Group.STAFF,
+                                                answers={})
+        contents.answers.update(clean)
+        for key, value in answers.items():
+            if value in (None, ""):
+                contents.answers.pop(int(key), None)
+        contents.comment = comment or contents.comment
+        draft.sealed = ballots.seal_draft(campaign.pk, participation.pk, box_size(campaign),
+                                          contents)
         draft.save()
-    return draft
+    return contents
 
 
-def response_submit(*, participation: Participation, answers: dict, comment: str = ""
-                    ) -> tuple[Response | None, bool]:
-    """Stores the answers as an anonymous response, once. A second submit of the same token (a
-    double click, a retry after a dropped connection) stores nothing and returns (None, False);
-    the first response stays as it was."""
+def response_submit(*, participation: Participation, answers: dict, comment: str = "") -> bool:
+    """Puts the answers in the campaign's ballot box, once, and marks the person as answered.
+    A second submit of the same token (a double click, a retry after a dropped connection)
+    stores nothing and returns False; the first ballot stays as it was."""
     campaign = participation.campaign
     clean = _clean_answers(campaign, Group.STAFF, answers)
     comment = _clean_comment(comment)
+    sealed = ballots.seal_ballot(campaign.pk, box_size(campaign), ballots.Contents(
+        unit_id=participation.unit_id, group=Group.STAFF, answers=clean, comment=comment))
     with transaction.atomic():
         # Exactly once: of concurrent submits of one token, only the first UPDATE finds the
         # participation unanswered; the others wait for its row lock and then find it answered
         # (and if the first rolls back, the next one takes its place).
         if not Participation.objects.filter(pk=participation.pk, answered=False).update(
                 answered=True):
-            return None, False
+            return False
         if _campaign_status_locked(campaign.pk) != CampaignStatus.OPEN:
             raise ValidationError(ERROR_NOT_OPEN)  # and the UPDATE above is rolled back
-        response = Response.objects.create(campaign=campaign, unit_id=participation.unit_id,
-                                           group=Group.STAFF, comment=comment,
-                                           submitted_on=timezone.localdate())
-        Answer.objects.bulk_create(Answer(response=response, item_id=pk, value=value)
-                                   for pk, value in clean.items())
+        Ballot.objects.create(campaign=campaign, sealed=sealed)
         Draft.objects.filter(token_hash=participation.token_hash).delete()
-    return response, True
+    return True
 
 
 def _campaign_status_locked(campaign_pk: int) -> str | None:
@@ -288,9 +385,12 @@ def pupil_code_for(code: str) -> PupilCode | None:
         code=(code or "").strip().upper().replace(" ", "").replace("-", "")).first()
 
 
-def pupil_submit(*, code: PupilCode, answers: dict) -> Response:
+def pupil_submit(*, code: PupilCode, answers: dict) -> None:
+    """Puts a pupil's answers in the ballot box, on one seat of the group's code."""
     campaign = code.campaign
     clean = _clean_answers(campaign, Group.PUPIL, answers)
+    sealed = ballots.seal_ballot(campaign.pk, box_size(campaign, Group.PUPIL), ballots.Contents(
+        unit_id=code.unit_id, group=Group.PUPIL, answers=clean))
     with transaction.atomic():
         if _campaign_status_locked(campaign.pk) != CampaignStatus.OPEN:
             raise ValidationError(ERROR_NOT_OPEN)
@@ -301,11 +401,7 @@ def pupil_submit(*, code: PupilCode, answers: dict) -> Response:
         if not PupilCode.objects.filter(pk=code.pk, used__lt=F("capacity")).update(
                 used=F("used") + 1):
             raise ValidationError(ERROR_CODE_USED_UP)
-        response = Response.objects.create(campaign=campaign, unit_id=code.unit_id,
-                                           group=Group.PUPIL, submitted_on=timezone.localdate())
-        Answer.objects.bulk_create(Answer(response=response, item_id=pk, value=value)
-                                   for pk, value in clean.items())
-    return response
+        Ballot.objects.create(campaign=campaign, sealed=sealed)
 
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread

@@ -105,6 +105,7 @@ ACTION_LABELS = {
     "calendar.renew": _("Calendar address renewed"),
     "report_archive.request": _("ZIP of unit reports asked for"),
     "report_archive.purge": _("Old ZIPs of unit reports deleted"),
+    "pending_import.purge": _("Unfinished import previews deleted"),
     "public_report_publish": _("Public report published"),
     "public_report_withdraw": _("Public report withdrawn"),
 }

@@ -1,19 +1,22 @@
-"""The own profile as a PDF: offered once, on the thank-you page; posted back signed; made on the
-spot and never stored; without the person."""
+"""The own profile as a PDF: offered once, on the thank-you page; posted back sealed; made on the
+spot and never stored; without the person. Beside the own answers stand the unit's figures of
+the last closed self-assessment."""
 
+import json
 import re
 import time
 
 import pytest
-from django.core import signing
 from django.test import Client
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
-from digiplan.assessments.models import Answer, Draft, Group, Participation, Response
+from digiplan.assessments import ballots
+from digiplan.assessments.models import Answer, Ballot, Draft, Participation, Response
 from digiplan.assessments.views import answering
 from digiplan.audit.models import AuditEvent
-from tests.assessment_helpers import build_campaign
+from digiplan.lib import sealing
+from tests.assessment_helpers import build_campaign, closed_campaign
 from tests.pdf_helpers import _objects, flat, pdf_text
 
 PDF_URL = "/svar/profil.pdf"
@@ -22,6 +25,16 @@ PDF_URL = "/svar/profil.pdf"
 def sv(message: str) -> str:
     with translation.override("sv"):
         return translation.gettext(message)
+
+
+# Last year, unit A's staff answered (LED.P1, KOMP.P1) so: LED.P1 20 / 6 = 3,3 over six answers;
+# KOMP.P1 only four on the scale, fewer than k = 5, so it was suppressed.
+LAST_YEAR = [(1, 5), (2, 5), (3, 4), (5, 4), (5, None), (4, None)]
+
+
+def last_year(world, rows=LAST_YEAR):
+    return closed_campaign(world, {world.unit_a: [{"LED.P1": led, "KOMP.P1": komp}
+                                                   for led, komp in rows]})
 
 
 @pytest.fixture
@@ -34,20 +47,45 @@ def fx(world):
     return fx
 
 
+@pytest.fixture
+def fx_last_year(world):
+    """Last year's closed campaign first, then this year's open one on the same framework."""
+    before = last_year(world)
+    fx = build_campaign(world, version=before.version)
+    fx.before = before.campaign
+    fx.participation = Participation.objects.get(person=world.staff, campaign=fx.campaign)
+    fx.token = fx.tokens[fx.participation.pk]
+    fx.url = reverse("survey_token", args=[fx.token])
+    fx.led, fx.komp = fx.items["LED.P1"], fx.items["KOMP.P1"]
+    return fx
+
+
 def others_answer(fx, world, values):
+    """Colleagues in unit A answer this year: ballots in the box."""
+    size = answering.services.box_size(fx.campaign)
     for led, komp in values:
-        response = Response.objects.create(campaign=fx.campaign, unit=world.unit_a,
-                                           group=Group.STAFF, submitted_on="2026-09-01")
-        Answer.objects.create(response=response, item=fx.led, value=led)
-        Answer.objects.create(response=response, item=fx.komp, value=komp)
+        Ballot.objects.create(campaign=fx.campaign, sealed=ballots.seal_ballot(
+            fx.campaign.pk, size, ballots.Contents(unit_id=world.unit_a.pk, group="staff",
+                                                   answers={fx.led.pk: led, fx.komp.pk: komp})))
 
 
 def submit(fx, client, led="4", komp="2") -> str:
     """Answers, submits and returns the thank-you page."""
     client.post(fx.url, {"del": "1", "go": "next", f"item-{fx.led.pk}": led})
     response = client.post(f"{fx.url}?del=2", {"del": "2", "go": "submit",
-                                               f"item-{fx.komp.pk}": komp}, follow=True)
+                                               f"item-{fx.komp.pk}": komp})
     return response.content.decode()
+
+
+def seal(data) -> str:
+    raw = json.dumps(data).encode()
+    return sealing.seal(raw, purpose=ballots.PROFILE_PURPOSE, context=answering.PROFILE_CONTEXT,
+                        size=4096).hex()
+
+
+def opened(value: str) -> dict:
+    return json.loads(sealing.unseal(bytes.fromhex(value), purpose=ballots.PROFILE_PURPOSE,
+                                     context=answering.PROFILE_CONTEXT))
 
 
 def signed_field(page: str) -> str:
@@ -78,21 +116,27 @@ def test_the_thank_you_page_offers_the_pdf_only_in_that_page_view(fx):
     assert 'name="profil"' not in again and PDF_URL not in again
 
 
-def test_the_signed_profile_holds_campaign_unit_answers_and_the_shown_means_only(fx, world):
+def test_the_sealed_profile_holds_campaign_unit_and_own_answers_only(fx_last_year, world):
+    fx = fx_last_year
     others_answer(fx, world, [(1, 5), (2, 5), (3, 4), (5, 4), (5, None)])
-    data = signing.loads(signed_field(submit(fx, Client())), salt=answering.PROFILE_SALT)
-    assert set(data) == {"c", "u", "a", "m"}
+    value = signed_field(submit(fx, Client()))
+    data = opened(value)
+    assert set(data) == {"c", "u", "a", "e"}  # no figure of anyone else travels with it
     assert (data["c"], data["u"]) == (fx.campaign.pk, world.unit_a.pk)
     assert data["a"] == {str(fx.led.pk): "4", str(fx.komp.pk): "2"}
-    # KOMP.P1: four others on the scale and the own 2 make five.
-    assert data["m"] == {str(fx.led.pk): round(20 / 6, 4), str(fx.komp.pk): 4.0}
+    assert 0 < data["e"] - time.time() <= answering.PROFILE_MAX_AGE
+    # Sealed, not only signed: the page's field cannot be read.
+    assert f'"{fx.led.pk}":"4"'.encode() not in bytes.fromhex(value)
+    assert b'"a":' not in bytes.fromhex(value)
 
 
 # ---- The PDF ---------------------------------------------------------------------------------
 
 
-def test_the_pdf_has_the_statements_the_own_answers_and_the_unit_means(fx, world):
-    others_answer(fx, world, [(1, 5), (2, 5), (3, 4), (5, 4), (5, None)])
+def test_the_pdf_has_the_statements_the_own_answers_and_last_years_unit_means(fx_last_year,
+                                                                               world):
+    fx = fx_last_year
+    others_answer(fx, world, [(1, 1)] * 8)  # this year's answers are never shown
     client = Client()
     response = get_pdf(client, signed_field(submit(fx, client, komp="na")))
     assert response.status_code == 200
@@ -105,7 +149,7 @@ def test_the_pdf_has_the_statements_the_own_answers_and_the_unit_means(fx, world
     for expected in ("Min skattning", "Skattning 2026/27 · Almskolan",
                      "Ledning Jag vet vad planen säger", "Stämmer ganska bra (4)",
                      "Kompetens", "Jag är trygg med verktygen", "Vet ej",
-                     sv("Unit average"), "3,3", sv("Too few answers")):
+                     sv("Unit average last time"), "3,3", sv("Too few answers")):
         assert expected in text, expected
     with translation.override("sv"):
         today = formats.date_format(timezone.localdate(), "j F Y")
@@ -124,24 +168,25 @@ def test_the_pdf_is_tagged_for_screen_readers_with_title_and_language(fx):
     assert "Min skattning – Skattning 2026/27" in metadata.decode()
 
 
-def test_below_k_the_pdf_has_only_the_own_answers(fx, world):
-    others_answer(fx, world, [(1, 5), (2, 5)])
+def test_without_a_closed_campaign_the_pdf_has_only_the_own_answers(fx, world):
+    others_answer(fx, world, [(1, 5), (2, 5), (3, 4), (5, 4), (5, None), (2, 2)])
     client = Client()
     text = flat(pdf_text(get_pdf(client, signed_field(submit(fx, client))).content))
     assert "Stämmer ganska bra (4)" in text
-    assert sv("Unit average") not in text
-    assert "minst 5" in text  # why no averages are shown
+    assert sv("Unit average last time") not in text
+    assert "ingen tidigare skattning" in text  # why no averages are shown
 
 
-def test_the_pdf_shows_the_means_as_the_page_did_not_as_they_are_now(fx, world):
-    """Posting the same profile again later must not show the means moving as more people
+def test_the_pdf_shows_the_same_means_however_many_answer_after(fx_last_year, world):
+    """Posting the same profile again later must not show anything moving as more people
     answer: that would tell what each new answer was."""
-    others_answer(fx, world, [(1, 5), (2, 5), (3, 4), (5, 4), (5, None)])
+    fx = fx_last_year
     client = Client()
     signed = signed_field(submit(fx, client))
+    first = flat(pdf_text(get_pdf(client, signed).content))
     others_answer(fx, world, [(1, 1)] * 10)
-    text = flat(pdf_text(get_pdf(client, signed).content))
-    assert "3,3" in text
+    assert flat(pdf_text(get_pdf(client, signed).content)) == first
+    assert "3,3" in first
 
 
 # ---- Refused ---------------------------------------------------------------------------------
@@ -151,19 +196,22 @@ def _message_page(response) -> str:
     return response.content.decode()
 
 
-@pytest.mark.parametrize("change", ["one character", "another salt", "no signature", "empty",
-                                    "wrong shape"])
+@pytest.mark.parametrize("change", ["one character", "another purpose", "not hex", "empty",
+                                    "wrong shape", "expired", "huge"])
 def test_a_tampered_or_made_up_profile_is_refused(fx, world, change):
     client = Client()
     signed = signed_field(submit(fx, client))
-    payload = {"c": fx.campaign.pk, "u": world.unit_a.pk, "a": {str(fx.led.pk): "1"}, "m": {}}
+    later = int(time.time()) + 60
+    payload = {"c": fx.campaign.pk, "u": world.unit_a.pk, "a": {str(fx.led.pk): "1"}, "e": later}
     value = {
-        "one character": signed[:-3] + ("A" if signed[-3] != "A" else "B") + signed[-2:],
-        "another salt": signing.dumps(payload, salt="something else", compress=True),
-        "no signature": signed.split(":")[0],
+        "one character": signed[:-3] + ("a" if signed[-3] != "a" else "b") + signed[-2:],
+        "another purpose": sealing.seal(json.dumps(payload).encode(), purpose="other",
+                                        context=answering.PROFILE_CONTEXT, size=4096).hex(),
+        "not hex": "zz" + signed[2:],
         "empty": "",
-        "wrong shape": signing.dumps({"c": fx.campaign.pk, "u": world.unit_a.pk, "a": "x",
-                                      "m": None}, salt=answering.PROFILE_SALT),
+        "wrong shape": seal({"c": fx.campaign.pk, "u": world.unit_a.pk, "a": "x", "e": later}),
+        "expired": seal({**payload, "e": int(time.time()) - 1}),
+        "huge": "ab" * 500_000,
     }[change]
     response = get_pdf(client, value)
     assert response.status_code == 400
@@ -172,8 +220,9 @@ def test_a_tampered_or_made_up_profile_is_refused(fx, world, change):
 
 
 def test_a_profile_of_a_unit_outside_the_campaign_is_refused(fx, world):
-    payload = {"c": fx.campaign.pk, "u": world.other_unit.pk, "a": {}, "m": None}
-    response = get_pdf(Client(), signing.dumps(payload, salt=answering.PROFILE_SALT))
+    payload = {"c": fx.campaign.pk, "u": world.other_unit.pk, "a": {},
+               "e": int(time.time()) + 60}
+    response = get_pdf(Client(), seal(payload))
     assert response.status_code == 400
 
 
@@ -181,7 +230,7 @@ def test_an_old_profile_is_refused(fx, monkeypatch):
     client = Client()
     signed = signed_field(submit(fx, client))
     now = time.time()
-    monkeypatch.setattr(signing.time, "time", lambda: now + answering.PROFILE_MAX_AGE + 5)
+    monkeypatch.setattr(answering.time, "time", lambda: now + answering.PROFILE_MAX_AGE + 5)
     assert get_pdf(client, signed).status_code == 400
 
 
@@ -201,13 +250,13 @@ def test_the_pdf_holds_no_person_data_and_nothing_is_stored(fx, world):
     pdf = response.content
     text = pdf_text(pdf)
     for secret in (world.staff.name, world.staff.email, "personal@", fx.token,
-                   fx.participation.token_hash, str(Response.objects.get().pk)):
+                   fx.participation.token_hash, str(Ballot.objects.get().pk)):
         assert secret not in text
         assert secret.encode() not in pdf
     assert str(response.headers).find(world.staff.email) == -1
     assert (Response.objects.count(), Answer.objects.count(), Draft.objects.count(),
             AuditEvent.objects.count()) == counts
-    assert answering.SESSION_PROFILE not in client.session
+    assert not client.session.keys()
 
 
 # ---- Competence development from the library -----------------------------------------------

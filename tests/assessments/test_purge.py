@@ -60,7 +60,7 @@ def test_closed_campaigns_lose_their_drafts_and_their_links(fx, world):
     close(fx, world)
     assert not Draft.objects.exists()  # closing already deleted them
     # One left behind anyway (say, written in a race with the close).
-    Draft.objects.create(token_hash=fx.participations[1].token_hash, answers={"1": 3})
+    Draft.objects.create(token_hash=fx.participations[1].token_hash, sealed=b"x")
     snapshot = selectors.snapshot_for(fx.campaign).data
     old_tokens = [fx.tokens[p.pk] for p in fx.participations]
 
@@ -98,7 +98,7 @@ def test_a_second_run_changes_nothing(fx, world):
 
 def test_each_campaign_purged_is_audited_as_done_by_the_system(fx, world):
     close(fx, world)
-    Draft.objects.create(token_hash=fx.participations[2].token_hash)
+    Draft.objects.create(token_hash=fx.participations[2].token_hash, sealed=b"x")
     purge()
     event = AuditEvent.objects.get(action="campaign.purge")
     assert event.actor is None and event.actor_label == "system"
@@ -133,8 +133,8 @@ def test_drafts_of_a_campaign_left_open_go_days_after_its_closing_date(
 
 
 def test_drafts_nobody_can_reach_go_once_old(fx, world):
-    old = Draft.objects.create(token_hash="a" * 64, answers={"1": 2})
-    recent = Draft.objects.create(token_hash="b" * 64, answers={"1": 2})
+    old = Draft.objects.create(token_hash="a" * 64, sealed=b"x")
+    recent = Draft.objects.create(token_hash="b" * 64, sealed=b"x")
     Draft.objects.filter(pk=old.pk).update(
         updated_on=timezone.localdate() - datetime.timedelta(days=31))
     output = purge()

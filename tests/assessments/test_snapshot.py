@@ -12,9 +12,11 @@ from django.urls import reverse
 from digiplan.assessments import selectors, services
 from digiplan.assessments.models import (
     Answer,
+    Ballot,
     CampaignStatus,
     Draft,
     Participation,
+    Response,
     ResultSnapshot,
 )
 from digiplan.organisations import access
@@ -195,7 +197,7 @@ def test_the_snapshot_is_written_exactly_once(world, closed):
 def test_the_snapshot_is_written_in_the_closing_transaction(world, monkeypatch):
     run = run_campaign(world, framework(world), {world.unit_a: STAFF_A[:2]}, close=False)
     participation = Participation.objects.get(campaign=run.campaign, person=world.staff)
-    Draft.objects.create(token_hash=participation.token_hash, answers={})
+    Draft.objects.create(token_hash=participation.token_hash, sealed=b"x")
 
     def broken(campaign):
         raise RuntimeError("the snapshot could not be computed")
@@ -204,10 +206,12 @@ def test_the_snapshot_is_written_in_the_closing_transaction(world, monkeypatch):
     with pytest.raises(RuntimeError):
         services.campaign_close(actor=world.strategist, campaign=run.campaign)
     run.campaign.refresh_from_db()
-    # Nothing of the close happened: still open, drafts kept, no snapshot.
+    # Nothing of the close happened: still open, drafts and ballots kept, no snapshot.
     assert run.campaign.status == CampaignStatus.OPEN and run.campaign.closed_at is None
     assert Draft.objects.filter(token_hash=participation.token_hash).exists()
     assert selectors.snapshot_for(run.campaign) is None
+    assert Ballot.objects.filter(campaign=run.campaign).count() == 2
+    assert not Response.objects.filter(campaign=run.campaign).exists()
 
 
 def test_closing_through_the_page_writes_the_snapshot(world, client_for):

@@ -68,15 +68,16 @@ from digiplan.assessments.selectors.snapshot import (
     snapshot_for,
     unit_data,
 )
-from digiplan.assessments.selectors.stored import _stored, result_figures
+from digiplan.assessments.selectors.stored import _stored, last_closed_staff_means, result_figures
 from digiplan.assessments.selectors.unit import LeaderRow, UnitArea, _unit_areas, unit_results
 
 __all__ = [
     "FROZEN_KEPT", "FURTHEST_BEHIND", "GROUPS", "HEAT_BANDS", "SNAPSHOT_FORMAT",
     "Area", "AreaSpread", "Figure", "HeatCell", "LeaderRow", "Table", "UnitArea", "UnitRate",
-    "figure_data", "frozen", "org_data", "org_filter_choices", "org_results", "org_tables",
-    "org_units", "previous_campaign", "quartiles", "questionnaire_items", "result_figures",
-    "results_available", "snapshot_data", "snapshot_for", "unit_data", "unit_results",
+    "figure_data", "frozen", "last_closed_staff_means", "org_data", "org_filter_choices",
+    "org_results", "org_tables", "org_units", "previous_campaign", "quartiles",
+    "questionnaire_items", "result_figures", "results_available", "snapshot_data",
+    "snapshot_for", "unit_data", "unit_results",
     # Private, but imported by tests or other apps:
     "_Context", "_Raw", "_UnitFigures", "_answer_stats", "_area_code", "_areas", "_band",
     "_figure", "_indicators", "_leader_area_means", "_leader_values", "_levels_by_scale",

@@ -18,6 +18,8 @@ from digiplan.assessments.models import (
     CampaignStatus,
     Group,
     LeaderAnswer,
+    Participation,
+    PupilCode,
     RatingStatus,
     Response,
 )
@@ -192,6 +194,20 @@ def previous_campaign(campaign: Campaign) -> Campaign | None:
 
 
 def _response_counts(campaign: Campaign, units: QuerySet) -> dict[tuple[int, str], int]:
+    """Responses per unit and group. Until the campaign closes its answers are sealed ballots
+    with no unit in the clear, so the counts come from who has answered: the participations
+    marked answered, and the seats taken on the pupil codes."""
+    if campaign.status != CampaignStatus.CLOSED:
+        counts = {}
+        for row in Participation.objects.filter(
+                campaign=campaign, answered=True, unit__in=units.values("pk")).values(
+                "unit_id").annotate(n=Count("pk")).order_by():
+            counts[(row["unit_id"], Group.STAFF)] = row["n"]
+        for row in PupilCode.objects.filter(campaign=campaign, unit__in=units.values("pk")).values(
+                "unit_id").annotate(n=Sum("used")).order_by():
+            if row["n"]:
+                counts[(row["unit_id"], Group.PUPIL)] = row["n"]
+        return counts
     rows = Response.objects.filter(campaign=campaign, unit__in=units.values("pk")).values(
         "unit_id", "group").annotate(responses=Count("pk")).order_by()
     return {(r["unit_id"], r["group"]): r["responses"] for r in rows}

@@ -9,7 +9,13 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from digiplan.assessments.models import Campaign, Group, ResultFigures
-from digiplan.assessments.selectors.common import _answer_stats, _Raw, _response_counts, results_available
+from digiplan.assessments.selectors.common import (
+    _answer_stats,
+    _Raw,
+    _response_counts,
+    previous_campaign,
+    results_available,
+)
 from digiplan.frameworks.models import Item, ItemKind
 from digiplan.organisations.models import Organisation
 
@@ -70,3 +76,19 @@ def result_figures(campaign: Campaign) -> dict[int, dict]:
                 [codes[item_id], group, raw.n, raw.n_na, raw.total, raw.mean,
                  *(number for pair in sorted(raw.counts.items()) for number in pair)])
     return rows
+
+
+def last_closed_staff_means(campaign: Campaign, unit_id: int) -> tuple[Campaign | None, dict]:
+    """For the thank-you page of an open campaign: the last closed campaign of the same
+    framework and the unit's shown staff means in it, by indicator code. Figures that were
+    suppressed then are absent. Nothing of the open campaign is read: what it shows cannot move
+    while colleagues answer."""
+    previous = previous_campaign(campaign)
+    if previous is None:
+        return None, {}
+    units = Organisation.objects.filter(pk=unit_id)
+    stored = _stored(previous, units)
+    stats = stored[0] if stored is not None else _answer_stats(previous, units, by_code=True)
+    return previous, {code: raw.mean for (unit, code, group), raw in stats.items()
+                      if unit == unit_id and group == Group.STAFF and raw.n >= previous.k
+                      and raw.mean is not None}

@@ -2,21 +2,23 @@
 questionnaire (by group code).
 
 The URL carries the token or the participation, never a session: a person can close the
-browser and come back with the same link. Answers live in the Draft of the token until they
-are submitted; then they become an anonymous Response and the draft is deleted. The person's
-own profile is shown once after submitting, from the session, and then forgotten. That one
-page can post the profile back, signed and for a short while, to get it as a PDF: the server
-keeps nothing of it.
+browser and come back with the same link. Answers live in the sealed Draft of the participation
+until they are submitted; then they go into the campaign's sealed ballot box and the draft is
+deleted. The person's own profile is shown once, in the answer to the submitting request, from
+the answers of that request: no session, cookie, URL or cache ever holds them. That page can
+post the profile back, sealed and for a short while, to get it as a PDF that is never stored.
+Beside it stand the unit's figures of the last closed campaign, never the open one's, so the
+page is the same whatever colleagues answer meanwhile.
 """
 
+import json
 import secrets
+import time
 from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db.models import Avg, Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -28,27 +30,26 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from digiplan.assessments import selectors, services
+from digiplan.assessments import ballots, selectors, services
 from digiplan.assessments.models import (
     COMMENT_MAX,
-    Answer,
     CampaignStatus,
     CampaignUnit,
     Draft,
     Group,
     Participation,
     PupilCode,
-    Response,
 )
 from digiplan.frameworks.templatetags.frameworks import localised
+from digiplan.lib import sealing
 from digiplan.lib.pdf import render_pdf
 from digiplan.organisations.models import UnitSchoolForm
 from digiplan.plans.competence import competence_suggestions
 
-SESSION_PROFILE = "answering.profile"
-# The profile posted back for its PDF: signed, so it cannot be altered or made up, and valid
-# only while someone could still be reading the page it was shown on.
-PROFILE_SALT = "digiplan.assessments.profile-pdf"
+# The profile posted back for its PDF: sealed, so that it can be neither read on its way nor
+# altered or made up, and valid only while someone could still be reading the page it was
+# shown on.
+PROFILE_CONTEXT = "profile-pdf"
 PROFILE_MAX_AGE = 30 * 60
 PROFILE_FIELD = "profil"
 SESSION_NONCES = "answering.pupil_nonces"
@@ -143,11 +144,11 @@ def _statements(items, chosen: dict, errors: dict, first_number: int = 1) -> lis
 # ---- Staff questionnaire ------------------------------------------------------------------------
 
 
-def _saved_answers(draft) -> dict[int, str]:
+def _saved_answers(draft: ballots.Contents | None) -> dict[int, str]:
     """The draft as the form's values: a saved None is a "vet ej" answer."""
     if draft is None:
         return {}
-    return {int(k): "na" if v is None else str(v) for k, v in draft.answers.items()}
+    return {pk: "na" if v is None else str(v) for pk, v in draft.answers.items()}
 
 
 def _areas(items, saved: dict) -> list[Area]:
@@ -181,19 +182,14 @@ def _closed(request, campaign, posted=False):
     return _message(request, campaign.name, services.ERROR_NOT_OPEN, detail=detail)
 
 
-def _unit_means(campaign, unit_id, items) -> tuple[bool, dict]:
-    """The unit's staff means per statement, only when enough have answered that no one can be
-    singled out: the unit as a whole and each statement must reach k."""
-    responses = Response.objects.filter(campaign=campaign, unit_id=unit_id, group=Group.STAFF)
-    if responses.count() < campaign.k:
-        return False, {}
-    rows = (Answer.objects.filter(response__in=responses, value__isnull=False,
-                                  item__in=[i.pk for i in items])
-            .values("item").annotate(n=Count("id"), mean=Avg("value")))
-    return True, {row["item"]: float(row["mean"]) for row in rows if row["n"] >= campaign.k}
+def _unit_means(campaign, unit_id) -> tuple[object, dict]:
+    """The last closed campaign and the unit's staff means in it by indicator code, as its
+    results showed them: never a figure of the campaign still open."""
+    return selectors.last_closed_staff_means(campaign, unit_id)
 
 
 def _profile_rows(items, answers: dict, means: dict) -> list[dict]:
+    """answers: item pk (str) → "3" or "na"; means: indicator code → the unit's mean."""
     rows = []
     for item in items:
         value = answers.get(str(item.pk))
@@ -203,7 +199,7 @@ def _profile_rows(items, answers: dict, means: dict) -> list[dict]:
                      "area_title": localised(item.parent, "title") if item.parent else "",
                      "own": levels.get(value, "") if value is not None else "",
                      "own_value": value if value not in (None, "na") else None,
-                     "mean": means.get(item.pk)})
+                     "mean": means.get(item.code)})
     return rows
 
 
@@ -221,50 +217,42 @@ def _competence(campaign, unit_id: int, items, answers: dict) -> list:
     return competence_suggestions(campaign.huvudman_id, values, items, school_forms=forms)
 
 
-def _profile(request, participation, items) -> dict | None:
-    """The person's own answers beside the unit's, once: read from the session and removed."""
-    stored = request.session.pop(SESSION_PROFILE, None)
-    if not stored or stored.get("campaign") != participation.campaign_id or \
-            stored.get("unit") != participation.unit_id:
-        return None
-    answers = stored["answers"]
-    enough, means = _unit_means(participation.campaign, participation.unit_id, items)
-    # For the PDF: the campaign, the unit, the answers and the means exactly as shown now (so
-    # that posting it again later cannot show the means moving as others answer). No person,
-    # no token, no response.
-    signed = signing.dumps(
-        {"c": participation.campaign_id, "u": participation.unit_id, "a": answers,
-         "m": {str(pk): round(mean, 4) for pk, mean in means.items()} if enough else None},
-        salt=PROFILE_SALT, compress=True)
-    return {"rows": _profile_rows(items, answers, means), "enough": enough,
-            "competence": _competence(participation.campaign, participation.unit_id, items,
-                                      answers),
-            "k": participation.campaign.k, "signed": signed, "minutes": PROFILE_MAX_AGE // 60}
+def _profile(participation, items, answers: dict[str, str]) -> dict:
+    """The person's own answers, just submitted, beside the unit's figures of the last closed
+    campaign; and the same, sealed, for the PDF button. No person, no token, no response."""
+    campaign = participation.campaign
+    previous, means = _unit_means(campaign, participation.unit_id)
+    sealed = _seal_profile({"c": participation.campaign_id, "u": participation.unit_id,
+                            "a": answers, "e": int(time.time()) + PROFILE_MAX_AGE})
+    return {"rows": _profile_rows(items, answers, means), "previous": previous,
+            "enough": bool(means), "k": previous.k if previous else campaign.k,
+            "competence": _competence(campaign, participation.unit_id, items, answers),
+            "sealed": sealed, "minutes": PROFILE_MAX_AGE // 60}
 
 
-def _thanks(request, participation, items, start_url, *, again=False):
-    profile = _profile(request, participation, items)
+def _seal_profile(data: dict) -> str:
+    raw = json.dumps(data, separators=(",", ":")).encode()
+    size = 1024 * (1 + (len(raw) + sealing.LENGTH.size) // 1024)
+    return sealing.seal(raw, purpose=ballots.PROFILE_PURPOSE, context=PROFILE_CONTEXT,
+                        size=size).hex()
+
+
+def _thanks(request, participation, items, start_url, *, profile=None):
     return render(request, "assessments/answering/survey_done.html", {
         "participation": participation, "campaign": participation.campaign,
-        "profile": profile, "fresh": profile is not None and not again,
+        "profile": profile, "fresh": profile is not None,
         "start_url": start_url, "already": services.ERROR_ALREADY_ANSWERED})
 
 
-def _submit(request, participation, page, saved) -> list:
-    """Sends the draft and this page as the response. No errors back: it is (or already was) in.
-    Raises the services' ValidationError."""
-    answers = {**saved, **page.answers}
+def _submit(participation, page, saved) -> tuple[list, dict | None]:
+    """Sends the draft and this page as the response: (errors, the answers sent). Raises the
+    services' ValidationError. No error when it was already in: the answers are then None."""
+    answers = {str(k): v for k, v in {**saved, **page.answers}.items()}
     if not answers:
-        return [ERROR_NO_ANSWERS]
-    _response, created = services.response_submit(
-        participation=participation, answers={str(k): v for k, v in answers.items()},
-        comment=page.comment)
-    if created:
-        # Held for the one page view that follows, without the person or the token.
-        request.session[SESSION_PROFILE] = {
-            "campaign": participation.campaign_id, "unit": participation.unit_id,
-            "answers": {str(k): v for k, v in answers.items()}}
-    return []
+        return [ERROR_NO_ANSWERS], None
+    accepted = services.response_submit(participation=participation, answers=answers,
+                                        comment=page.comment)
+    return [], answers if accepted else None
 
 
 def _questionnaire(request, participation: Participation, base_url: str, start_url: str = ""):
@@ -273,11 +261,10 @@ def _questionnaire(request, participation: Participation, base_url: str, start_u
     items = _items(campaign, Group.STAFF)
     if participation.answered:
         # A second submit, a double click or a retry gets the thank-you page, never an error.
-        return _thanks(request, participation, items, start_url,
-                       again=request.method == "POST")
+        return _thanks(request, participation, items, start_url)
     if campaign.status != CampaignStatus.OPEN:
         return _closed(request, campaign, posted=request.method == "POST")
-    draft = Draft.objects.filter(token_hash=participation.token_hash).first()
+    draft = services.draft_read(participation)
     saved = _saved_answers(draft)
     areas = _areas(items, saved)
     if not areas:
@@ -299,9 +286,12 @@ def _questionnaire(request, participation: Participation, base_url: str, start_u
         if not page.errors and not page.general:
             try:
                 if go == "submit" and not page.comment_error:
-                    page.general = _submit(request, participation, page, saved)
+                    page.general, sent = _submit(participation, page, saved)
                     if not page.general:
-                        return redirect(base_url)
+                        # The answer to this request is the only place the answers are shown.
+                        profile = _profile(participation, items, sent) if sent else None
+                        return _thanks(request, participation, items, start_url,
+                                       profile=profile)
                 elif page.answers or page.comment:
                     # A too long comment is refused, but the answers are kept.
                     services.draft_save(
@@ -310,7 +300,7 @@ def _questionnaire(request, participation: Participation, base_url: str, start_u
                         comment="" if page.comment_error else page.comment)
             except ValidationError as error:
                 if services.ERROR_ALREADY_ANSWERED in error.messages:
-                    return _thanks(request, participation, items, start_url, again=True)
+                    return _thanks(request, participation, items, start_url)
                 if services.ERROR_NOT_OPEN in error.messages:
                     return _closed(request, campaign, posted=True)
                 page.general = error.messages
@@ -372,23 +362,20 @@ def survey_participation(request, pk: int):
                           reverse("survey_participation", args=[pk]), reverse("survey_start"))
 
 
-def _read_signed_profile(value: str) -> dict | None:
-    """The posted profile when its signature holds, it is recent and it has the expected
-    shape; None otherwise."""
+def _read_sealed_profile(value: str) -> dict | None:
+    """The posted profile when its seal holds, it is recent and it has the expected shape;
+    None otherwise."""
     try:
-        data = signing.loads(value, salt=PROFILE_SALT, max_age=PROFILE_MAX_AGE)
-    except signing.BadSignature:  # also an expired one
+        data = json.loads(sealing.unseal(bytes.fromhex(value), purpose=ballots.PROFILE_PURPOSE,
+                                         context=PROFILE_CONTEXT))
+    except (ValueError, sealing.SealError):
         return None
-    if not isinstance(data, dict) or set(data) != {"c", "u", "a", "m"}:
+    if not isinstance(data, dict) or set(data) != {"c", "u", "a", "e"}:
         return None
-    answers, means = data["a"], data["m"]
-    if not isinstance(data["c"], int) or not isinstance(data["u"], int) or \
-            not isinstance(answers, dict) or not (means is None or isinstance(means, dict)):
+    if not all(isinstance(data[key], int) for key in ("c", "u", "e")) or \
+            data["e"] < time.time() or not isinstance(data["a"], dict):
         return None
-    if not all(isinstance(k, str) and (v is None or isinstance(v, str))
-               for k, v in answers.items()):
-        return None
-    if means is not None and not all(isinstance(v, int | float) for v in means.values()):
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in data["a"].items()):
         return None
     return data
 
@@ -398,7 +385,7 @@ def _read_signed_profile(value: str) -> dict | None:
 def survey_profile_pdf(request):
     """The own profile, as posted back from the thank-you page, as a PDF to download. Nothing
     of it is stored or logged; it needs no sign-in, as the questionnaire by link does not."""
-    data = _read_signed_profile(request.POST.get(PROFILE_FIELD, ""))
+    data = _read_sealed_profile(request.POST.get(PROFILE_FIELD, "")[:65536])
     link = CampaignUnit.objects.select_related("campaign", "unit").filter(
         campaign_id=data["c"], unit_id=data["u"]).first() if data else None
     if link is None:
@@ -409,11 +396,11 @@ def survey_profile_pdf(request):
                         status=400, kind="error")
     campaign, unit = link.campaign, link.unit
     items = _items(campaign, Group.STAFF)
-    enough = data["m"] is not None
-    means = {int(pk): mean for pk, mean in (data["m"] or {}).items() if pk.isdigit()}
+    previous, means = _unit_means(campaign, unit.pk)
     html = render_to_string("assessments/answering/profile_pdf.html", {
         "campaign": campaign, "unit": unit, "rows": _profile_rows(items, data["a"], means),
-        "enough": enough, "k": campaign.k, "today": timezone.localdate(),
+        "enough": bool(means), "previous": previous,
+        "k": previous.k if previous else campaign.k, "today": timezone.localdate(),
         "competence": _competence(campaign, unit.pk, items, data["a"]),
     }, request=request)
     response = HttpResponse(render_pdf(html), content_type="application/pdf")

@@ -25,11 +25,9 @@ from digiplan.assessments.models import (
     Campaign,
     CampaignStatus,
     CampaignUnit,
-    Group,
     LeaderRating,
     Participation,
     PupilCode,
-    Response,
 )
 from digiplan.assessments.tasks import batches, send_invitations, send_reminders
 from digiplan.audit.services import audit_record
@@ -182,8 +180,9 @@ def campaign_progress(campaign: Campaign) -> tuple[list[dict], dict]:
     opened = campaign.status != CampaignStatus.DRAFT
     staff = {row["unit"]: row for row in Participation.objects.filter(campaign=campaign).values(
         "unit").annotate(asked=Count("pk"), answered=Count("pk", filter=Q(answered=True)))}
-    pupils = {row["unit"]: row["n"] for row in Response.objects.filter(
-        campaign=campaign, group=Group.PUPIL).values("unit").annotate(n=Count("pk"))}
+    # Pupils' answers are sealed until closing: the seats taken on the codes count them.
+    pupils = {row["unit"]: row["n"] or 0 for row in PupilCode.objects.filter(
+        campaign=campaign).values("unit").annotate(n=Sum("used"))}
     places = {row["unit"]: row["n"] for row in PupilCode.objects.filter(
         campaign=campaign).values("unit").annotate(n=Sum("capacity"))}
     ratings = {r.unit_id: r for r in LeaderRating.objects.filter(campaign=campaign)}

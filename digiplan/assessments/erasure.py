@@ -1,0 +1,73 @@
+"""The self-assessment's part of erasing a person (organisations.privacy.person_erase),
+registered in AssessmentsConfig.ready().
+
+A colleague's comment may name the person. Once a campaign has closed, the comment is a
+response's text and the general search of privacy finds it; while the campaign is open it is
+inside a sealed ballot or draft, which only the application can open. So the ballots and drafts
+of the huvudman's open campaigns are opened here, the person's name replaced, and every one of
+them sealed again, changed or not: which ones named the person must not show in the database
+either.
+"""
+
+from collections import Counter
+
+from digiplan.assessments import ballots, services
+from digiplan.assessments.models import Ballot, Campaign, CampaignStatus, Draft, Participation
+from digiplan.organisations import mentions
+
+RESEAL_BATCH = 500
+
+
+def ballots_erase(*, huvudman_id: int | None, identity: mentions.Identity, **_context) -> dict:
+    pattern = identity.pattern()
+    changed = Counter()
+    if pattern is None or huvudman_id is None:
+        return {}
+    for campaign in Campaign.objects.filter(huvudman_id=huvudman_id,
+                                            status=CampaignStatus.OPEN):
+        changed["ballots"] += _reseal_ballots(campaign, pattern)
+        changed["drafts"] += _reseal_drafts(campaign, pattern)
+    return {"sealed_comments_rewritten": changed["ballots"] + changed["drafts"]}
+
+
+def _clean(contents: ballots.Contents, pattern) -> bool:
+    new = mentions.replace_in(contents.comment, pattern)
+    if new == contents.comment:
+        return False
+    contents.comment = new
+    return True
+
+
+def _reseal_ballots(campaign: Campaign, pattern) -> int:
+    changed, batch = 0, []
+    for ballot in Ballot.objects.filter(campaign=campaign).select_for_update().only(
+            "pk", "sealed", "campaign_id").iterator(chunk_size=RESEAL_BATCH):
+        contents = ballots.open_ballot(campaign.pk, ballot.sealed)
+        changed += _clean(contents, pattern)
+        group_size = services.box_size(campaign, contents.group)
+        ballot.sealed = ballots.seal_ballot(campaign.pk, group_size, contents)
+        batch.append(ballot)
+        if len(batch) == RESEAL_BATCH:
+            Ballot.objects.bulk_update(batch, ["sealed"])
+            batch = []
+    if batch:
+        Ballot.objects.bulk_update(batch, ["sealed"])
+    return changed
+
+
+def _reseal_drafts(campaign: Campaign, pattern) -> int:
+    participations = dict(Participation.objects.filter(campaign=campaign).values_list(
+        "token_hash", "pk"))
+    size = services.box_size(campaign)
+    changed, batch = 0, []
+    for draft in Draft.objects.filter(token_hash__in=participations).select_for_update():
+        participation_id = participations[draft.token_hash]
+        try:
+            contents = ballots.open_draft(campaign.pk, participation_id, draft.sealed)
+        except ballots.sealing.SealError:
+            continue  # a draft that no longer opens is no draft: the person starts again
+        changed += _clean(contents, pattern)
+        draft.sealed = ballots.seal_draft(campaign.pk, participation_id, size, contents)
+        batch.append(draft)
+    Draft.objects.bulk_update(batch, ["sealed"], batch_size=RESEAL_BATCH)
+    return changed
