@@ -34,6 +34,7 @@ test: install system-deps lint
 
 lint:
 	@.venv/bin/ruff check --quiet digiplan tests bench
+	@.venv/bin/ruff format --check --quiet digiplan tests bench
 
 messages:
 	@$(PY) manage.py makemessages -l sv --ignore=.venv --ignore=tests --ignore=bench

@@ -77,5 +77,7 @@ def analyze(vendor: str) -> None:
     if vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    print(f"{vendor:<10} answers in the database: {Answer.objects.count():,}"
-          f"{' (ANALYZE run)' if vendor == 'postgresql' else ''}")
+    print(
+        f"{vendor:<10} answers in the database: {Answer.objects.count():,}"
+        f"{' (ANALYZE run)' if vendor == 'postgresql' else ''}"
+    )

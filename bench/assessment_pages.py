@@ -55,20 +55,27 @@ def run(args) -> None:
 
     from digiplan.assessments.models import CampaignUnit
 
-    big, _last = build_org_with_campaigns(vendor=vendor, orgnr="212999-0001", units=args.units,
-                                          staff=args.staff, pupils=args.pupils, seed=1)
-    small, _last = build_org_with_campaigns(vendor=vendor, orgnr="212999-0002", units=10,
-                                            staff=1000, pupils=5000, seed=2)
+    big, _last = build_org_with_campaigns(
+        vendor=vendor, orgnr="212999-0001", units=args.units, staff=args.staff, pupils=args.pupils, seed=1
+    )
+    small, _last = build_org_with_campaigns(
+        vendor=vendor, orgnr="212999-0002", units=10, staff=1000, pupils=5000, seed=2
+    )
     analyze(vendor)
 
     settings.DEBUG = False  # no SQL log on the timed requests (as in production)
 
     def pages(org):
         campaign = org.campaigns[-1]
-        unit_id = CampaignUnit.objects.filter(campaign=campaign).order_by(
-            "-staff_expected", "unit_id").values_list("unit_id", flat=True)[0]
-        return {"org": reverse("results_org", args=[campaign.pk]),
-                "unit": reverse("results_unit", args=[campaign.pk, unit_id])}
+        unit_id = (
+            CampaignUnit.objects.filter(campaign=campaign)
+            .order_by("-staff_expected", "unit_id")
+            .values_list("unit_id", flat=True)[0]
+        )
+        return {
+            "org": reverse("results_org", args=[campaign.pk]),
+            "unit": reverse("results_unit", args=[campaign.pk, unit_id]),
+        }
 
     def queries(client, url):
         client.get(url)
@@ -93,19 +100,25 @@ def run(args) -> None:
             assert response.status_code == 200
         counts[page], sql = queries(client, url)
         median = statistics.median(times)
-        print(f"{vendor:<10} {page:<4} page  median {median:6.1f} ms  min {min(times):6.1f}  "
-              f"max {max(times):6.1f}  ({args.requests} requests, {len(response.content):,} "
-              f"bytes, {counts[page]} queries)  target <= {targets[page]} ms: "
-              f"{'met' if median <= targets[page] else 'MISSED'}")
-        print(f"{vendor:<10} {page:<4} page  of one request: SQL {sum(sql):6.1f} ms in all, "
-              f"slowest queries {', '.join(f'{t:.1f}' for t in sql[::-1][:3])} ms; CPU of this "
-              f"process median {statistics.median(cpu):.1f} ms")
+        print(
+            f"{vendor:<10} {page:<4} page  median {median:6.1f} ms  min {min(times):6.1f}  "
+            f"max {max(times):6.1f}  ({args.requests} requests, {len(response.content):,} "
+            f"bytes, {counts[page]} queries)  target <= {targets[page]} ms: "
+            f"{'met' if median <= targets[page] else 'MISSED'}"
+        )
+        print(
+            f"{vendor:<10} {page:<4} page  of one request: SQL {sum(sql):6.1f} ms in all, "
+            f"slowest queries {', '.join(f'{t:.1f}' for t in sql[::-1][:3])} ms; CPU of this "
+            f"process median {statistics.median(cpu):.1f} ms"
+        )
     client = Client()
     client.force_login(small.strategist)
     for page, url in pages(small).items():
         n, _sql = queries(client, url)
-        print(f"{vendor:<10} {page:<4} page  queries with 10 units: {n}, with {args.units} units: "
-              f"{counts[page]}  {'same' if n == counts[page] else 'DIFFERENT'}")
+        print(
+            f"{vendor:<10} {page:<4} page  queries with 10 units: {n}, with {args.units} units: "
+            f"{counts[page]}  {'same' if n == counts[page] else 'DIFFERENT'}"
+        )
     load = os.getloadavg()
     print(f"{vendor:<10} load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 

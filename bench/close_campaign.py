@@ -37,27 +37,36 @@ def main() -> None:
         from digiplan.assessments.models import Answer, Ballot, Response
         from digiplan.assessments.services import campaign_close
 
-        org = build_org(orgnr="212999-0003", units=args.units, staff=args.staff,
-                        pupils=args.pupils)
+        org = build_org(orgnr="212999-0003", units=args.units, staff=args.staff, pupils=args.pupils)
         seconds = []
         for number in range(args.campaigns):
             year = f"{2020 + number}/{(21 + number) % 100:02d}"
-            built = run_campaign(org, school_year=year, staff_rate=1.0,
-                                 pupil_rate=args.pupil_rate, close=False, seed=number + 1)
+            built = run_campaign(
+                org,
+                school_year=year,
+                staff_rate=1.0,
+                pupil_rate=args.pupil_rate,
+                close=False,
+                seed=number + 1,
+            )
             campaign = built["campaign"]
             boxed = Ballot.objects.filter(campaign=campaign).count()
             started = time.perf_counter()
             campaign_close(actor=org.strategist, campaign=campaign)
             seconds.append(time.perf_counter() - started)
-            print(f"{vendor:<10} close   {seconds[-1]:6.2f} s  campaign {year}: "
-                  f"{boxed:,} ballots ({built['staff_responses']:,} staff, "
-                  f"{built['pupil_responses']:,} pupils) -> "
-                  f"{Response.objects.filter(campaign=campaign).count():,} responses, "
-                  f"{Answer.objects.filter(response__campaign=campaign).count():,} answers; "
-                  f"{Ballot.objects.count()} ballots left")
-        print(f"{vendor:<10} close   median {statistics.median(seconds):.2f} s, "
-              f"min {min(seconds):.2f} s, max {max(seconds):.2f} s over {len(seconds)} "
-              f"campaigns (target <= 10 s)")
+            print(
+                f"{vendor:<10} close   {seconds[-1]:6.2f} s  campaign {year}: "
+                f"{boxed:,} ballots ({built['staff_responses']:,} staff, "
+                f"{built['pupil_responses']:,} pupils) -> "
+                f"{Response.objects.filter(campaign=campaign).count():,} responses, "
+                f"{Answer.objects.filter(response__campaign=campaign).count():,} answers; "
+                f"{Ballot.objects.count()} ballots left"
+            )
+        print(
+            f"{vendor:<10} close   median {statistics.median(seconds):.2f} s, "
+            f"min {min(seconds):.2f} s, max {max(seconds):.2f} s over {len(seconds)} "
+            f"campaigns (target <= 10 s)"
+        )
 
 
 if __name__ == "__main__":

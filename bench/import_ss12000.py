@@ -25,13 +25,58 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-GIVEN = ["Anna", "Erik", "Maria", "Lars", "Karin", "Anders", "Eva", "Johan", "Sara", "Per",
-         "Lena", "Nils", "Emma", "Olof", "Ingrid", "Ali", "Fatima", "Mohammed", "Elin", "Oskar"]
-FAMILY = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson",
-          "Persson", "Svensson", "Gustafsson", "Pettersson", "Jonsson", "Jansson", "Hansson"]
-ROLES = ["Lärare"] * 10 + ["Förskollärare"] * 4 + ["Barnskötare"] * 3 + [
-    "Fritidspedagog", "Speciallärare/specialpedagog", "Skoladministratör", "Kurator",
-    "Annan personal", "Förstelärare", "Lärarassistent"]
+GIVEN = [
+    "Anna",
+    "Erik",
+    "Maria",
+    "Lars",
+    "Karin",
+    "Anders",
+    "Eva",
+    "Johan",
+    "Sara",
+    "Per",
+    "Lena",
+    "Nils",
+    "Emma",
+    "Olof",
+    "Ingrid",
+    "Ali",
+    "Fatima",
+    "Mohammed",
+    "Elin",
+    "Oskar",
+]
+FAMILY = [
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Pettersson",
+    "Jonsson",
+    "Jansson",
+    "Hansson",
+]
+ROLES = (
+    ["Lärare"] * 10
+    + ["Förskollärare"] * 4
+    + ["Barnskötare"] * 3
+    + [
+        "Fritidspedagog",
+        "Speciallärare/specialpedagog",
+        "Skoladministratör",
+        "Kurator",
+        "Annan personal",
+        "Förstelärare",
+        "Lärarassistent",
+    ]
+)
 FORMS = [["FS"], ["FKLASS", "FTH", "GR"], ["GR"], ["GY"], ["GR", "GRS"], ["VUX", "SFI"]]
 META = {"created": "2025-08-01T08:00:00Z", "modified": "2026-08-15T08:00:00Z"}
 ORGNR = "2120005000"
@@ -48,8 +93,9 @@ def write_pages(directory: Path, name: str, records, page_size: int) -> list[str
         nonlocal page, number
         path = directory / f"{name}-{number}.json"
         with path.open("w", encoding="utf-8") as out:
-            json.dump({"data": page, "pageToken": None if last else f"{name}{number + 1}"},
-                      out, ensure_ascii=False)
+            json.dump(
+                {"data": page, "pageToken": None if last else f"{name}{number + 1}"}, out, ensure_ascii=False
+            )
         files.append(str(path))
         page, number = [], number + 1
 
@@ -64,39 +110,80 @@ def write_pages(directory: Path, name: str, records, page_size: int) -> list[str
 def generate(directory: Path, units: int, persons: int, page_size: int) -> list[str]:
     rng = random.Random(12000)
     forvaltningar, omraden = 10, 200
-    orgs = [{"id": ident(1, 0), "meta": META, "displayName": "Benchkommun",
-             "organisationType": "Huvudman", "organisationNumber": ORGNR}]
+    orgs = [
+        {
+            "id": ident(1, 0),
+            "meta": META,
+            "displayName": "Benchkommun",
+            "organisationType": "Huvudman",
+            "organisationNumber": ORGNR,
+        }
+    ]
     for f in range(forvaltningar):
-        orgs.append({"id": ident(1, 1 + f), "meta": META, "displayName": f"Förvaltning {f + 1}",
-                     "organisationType": "Förvaltning",
-                     "parentOrganisation": {"id": ident(1, 0)}})
+        orgs.append(
+            {
+                "id": ident(1, 1 + f),
+                "meta": META,
+                "displayName": f"Förvaltning {f + 1}",
+                "organisationType": "Förvaltning",
+                "parentOrganisation": {"id": ident(1, 0)},
+            }
+        )
     for o in range(omraden):
-        orgs.append({"id": ident(2, o), "meta": META, "displayName": f"Rektorsområde {o + 1}",
-                     "organisationType": "Rektorsområde",
-                     "parentOrganisation": {"id": ident(1, 1 + o % forvaltningar)}})
+        orgs.append(
+            {
+                "id": ident(2, o),
+                "meta": META,
+                "displayName": f"Rektorsområde {o + 1}",
+                "organisationType": "Rektorsområde",
+                "parentOrganisation": {"id": ident(1, 1 + o % forvaltningar)},
+            }
+        )
     for u in range(units):
-        orgs.append({
-            "id": ident(3, u), "meta": META, "displayName": f"Skolenhet {u + 1}",
-            "organisationType": "Skolenhet", "schoolUnitCode": f"{30000000 + u}",
-            "schoolTypes": FORMS[u % len(FORMS)], "municipalityCode": "0180",
-            "parentOrganisation": {"id": ident(2, u % omraden)},
-            "address": {"type": "Besöksadress", "streetAddress": f"Skolgatan {u}",
-                        "locality": "Benchstad", "postalCode": "111 11", "country": "Sverige"}})
+        orgs.append(
+            {
+                "id": ident(3, u),
+                "meta": META,
+                "displayName": f"Skolenhet {u + 1}",
+                "organisationType": "Skolenhet",
+                "schoolUnitCode": f"{30000000 + u}",
+                "schoolTypes": FORMS[u % len(FORMS)],
+                "municipalityCode": "0180",
+                "parentOrganisation": {"id": ident(2, u % omraden)},
+                "address": {
+                    "type": "Besöksadress",
+                    "streetAddress": f"Skolgatan {u}",
+                    "locality": "Benchstad",
+                    "postalCode": "111 11",
+                    "country": "Sverige",
+                },
+            }
+        )
     rng.shuffle(orgs)  # an API has no duty to send parents first
 
     def people():
         for p in range(persons):
             given, family = rng.choice(GIVEN), rng.choice(FAMILY)
             yield {
-                "id": ident(4, p), "meta": META, "givenName": given, "familyName": family,
+                "id": ident(4, p),
+                "meta": META,
+                "givenName": given,
+                "familyName": family,
                 "civicNo": {"value": f"19{rng.randint(50, 99)}0101{p % 10000:04d}"},
-                "emails": [{"type": "Privat", "value": f"p{p}@privat.example"},
-                           {"type": "Skola personal",
-                            "value": f"{given}.{family}.{p}@bench.example".lower()}],
+                "emails": [
+                    {"type": "Privat", "value": f"p{p}@privat.example"},
+                    {"type": "Skola personal", "value": f"{given}.{family}.{p}@bench.example".lower()},
+                ],
                 "phoneNumbers": [{"value": f"070-{p:07d}", "type": "Hem", "mobile": True}],
-                "addresses": [{"type": "Folkbokföring", "streetAddress": f"Hemgatan {p}",
-                               "locality": "Benchstad", "postalCode": "111 22",
-                               "country": "Sverige"}],
+                "addresses": [
+                    {
+                        "type": "Folkbokföring",
+                        "streetAddress": f"Hemgatan {p}",
+                        "locality": "Benchstad",
+                        "postalCode": "111 22",
+                        "country": "Sverige",
+                    }
+                ],
             }
 
     def duties():
@@ -105,14 +192,22 @@ def generate(directory: Path, units: int, persons: int, page_size: int) -> list[
             for extra in range(2 if p % 10 == 0 else 1):
                 role = "Rektor" if p < units and not extra else rng.choice(ROLES)
                 unit = p % units if not extra else rng.randrange(units)
-                yield {"id": ident(5, n), "meta": META, "person": {"id": ident(4, p)},
-                       "dutyAt": {"id": ident(3, unit)}, "dutyRole": role,
-                       "startDate": "2020-08-01", "dutyPercent": 100}
+                yield {
+                    "id": ident(5, n),
+                    "meta": META,
+                    "person": {"id": ident(4, p)},
+                    "dutyAt": {"id": ident(3, unit)},
+                    "dutyRole": role,
+                    "startDate": "2020-08-01",
+                    "dutyPercent": 100,
+                }
                 n += 1
 
-    return (write_pages(directory, "organisations", orgs, page_size)
-            + write_pages(directory, "persons", people(), page_size)
-            + write_pages(directory, "duties", duties(), page_size))
+    return (
+        write_pages(directory, "organisations", orgs, page_size)
+        + write_pages(directory, "persons", people(), page_size)
+        + write_pages(directory, "duties", duties(), page_size)
+    )
 
 
 def child(step: str, files: list[str]) -> dict:
@@ -135,16 +230,33 @@ def child(step: str, files: list[str]) -> dict:
         call_command("import_ss12000", *files, stdout=sys.stderr)
     seconds = time.perf_counter() - started
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    counts = {} if step == "migrate" else {
-        "organisations": Organisation.objects.count(), "people": Person.objects.count(),
-        "memberships": Membership.objects.count(), "audit_events": AuditEvent.objects.count()}
-    return {"step": step, "seconds": round(seconds, 1), "peak_mib": round(peak_kib / 1024),
-            "database": connection.vendor, "counts": counts}
+    counts = (
+        {}
+        if step == "migrate"
+        else {
+            "organisations": Organisation.objects.count(),
+            "people": Person.objects.count(),
+            "memberships": Membership.objects.count(),
+            "audit_events": AuditEvent.objects.count(),
+        }
+    )
+    return {
+        "step": step,
+        "seconds": round(seconds, 1),
+        "peak_mib": round(peak_kib / 1024),
+        "database": connection.vendor,
+        "counts": counts,
+    }
 
 
 def run_child(step: str, files: list[str], env: dict) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", step, *files], env=env,
-                         check=True, stdout=subprocess.PIPE, text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", step, *files],
+        env=env,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -165,9 +277,11 @@ def main() -> None:
         started = time.perf_counter()
         files = generate(directory, args.units, args.persons, args.page_size)
         size = sum(Path(f).stat().st_size for f in files)
-        print(f"Generated {len(files)} page files, {size / 1e6:.0f} MB, "
-              f"in {time.perf_counter() - started:.0f} s: {args.units:,} school units, "
-              f"{args.persons:,} persons with duties.")
+        print(
+            f"Generated {len(files)} page files, {size / 1e6:.0f} MB, "
+            f"in {time.perf_counter() - started:.0f} s: {args.units:,} school units, "
+            f"{args.persons:,} persons with duties."
+        )
         env = dict(os.environ)
         drop = None
         if env.get("DATABASE_URL"):
@@ -189,8 +303,10 @@ def main() -> None:
             for step in ("migrate", "import", "reimport"):
                 result = run_child(step, files, env)
                 counts = ", ".join(f"{k} {v:,}" for k, v in result["counts"].items())
-                print(f"{result['database']:<10} {step:<9} {result['seconds']:>6.1f} s  "
-                      f"peak {result['peak_mib']:>5} MiB  {counts}")
+                print(
+                    f"{result['database']:<10} {step:<9} {result['seconds']:>6.1f} s  "
+                    f"peak {result['peak_mib']:>5} MiB  {counts}"
+                )
         finally:
             if drop:
                 drop()

@@ -79,8 +79,9 @@ def run(args) -> None:
 
     from digiplan.assessments.models import CampaignUnit
 
-    org, last = build_org_with_campaigns(vendor=vendor, orgnr="212999-0001", units=args.units,
-                                         staff=args.staff, pupils=args.pupils, seed=1)
+    org, last = build_org_with_campaigns(
+        vendor=vendor, orgnr="212999-0001", units=args.units, staff=args.staff, pupils=args.pupils, seed=1
+    )
     analyze(vendor)
     connection.close()  # the child process gets the database to itself
 
@@ -88,11 +89,15 @@ def run(args) -> None:
     client = Client()
     client.force_login(org.strategist)
     campaign = org.campaigns[-1]
-    unit_id = CampaignUnit.objects.filter(campaign=campaign).order_by(
-        "-staff_expected", "unit_id").values_list("unit_id", flat=True)[0]
-    targets = {"unit": (reverse("report_export", args=[unit_id, "pdf"]),
-                        args.unit_requests, 1.5),
-               "org": (reverse("report_org_export", args=["pdf"]), args.org_requests, 10.0)}
+    unit_id = (
+        CampaignUnit.objects.filter(campaign=campaign)
+        .order_by("-staff_expected", "unit_id")
+        .values_list("unit_id", flat=True)[0]
+    )
+    targets = {
+        "unit": (reverse("report_export", args=[unit_id, "pdf"]), args.unit_requests, 1.5),
+        "org": (reverse("report_org_export", args=["pdf"]), args.org_requests, 10.0),
+    }
     for page, (url, requests, target) in targets.items():
         response = client.get(url)  # warm-up: WeasyPrint's fonts, the frozen framework
         assert response.status_code == 200, (url, response.status_code)
@@ -103,17 +108,25 @@ def run(args) -> None:
             times.append(time.perf_counter() - started)
             assert response.status_code == 200
         median = statistics.median(times)
-        print(f"{vendor:<10} {page:<4} PDF  median {median:6.2f} s  min {min(times):6.2f}  "
-              f"max {max(times):6.2f}  ({requests} requests, {len(response.content):,} bytes)  "
-              f"target <= {target} s: {'met' if median <= target else 'MISSED'}")
+        print(
+            f"{vendor:<10} {page:<4} PDF  median {median:6.2f} s  min {min(times):6.2f}  "
+            f"max {max(times):6.2f}  ({requests} requests, {len(response.content):,} bytes)  "
+            f"target <= {target} s: {'met' if median <= target else 'MISSED'}"
+        )
 
     child = subprocess.run(
         [sys.executable, __file__, "--answers-only", str(org.strategist.pk)],
-        capture_output=True, text=True, check=True, env=os.environ.copy())
+        capture_output=True,
+        text=True,
+        check=True,
+        env=os.environ.copy(),
+    )
     seconds, size, peak = child.stdout.split()
-    print(f"{vendor:<10} answers XLSX  {float(seconds):6.2f} s  {int(size):,} bytes  "
-          f"({last['answers']:,} answers in the campaign)  peak memory of the process "
-          f"{peak} MiB  target <= 300 MB: {'met' if int(peak) * 1.048576 <= 300 else 'MISSED'}")
+    print(
+        f"{vendor:<10} answers XLSX  {float(seconds):6.2f} s  {int(size):,} bytes  "
+        f"({last['answers']:,} answers in the campaign)  peak memory of the process "
+        f"{peak} MiB  target <= 300 MB: {'met' if int(peak) * 1.048576 <= 300 else 'MISSED'}"
+    )
     load = os.getloadavg()
     print(f"{vendor:<10} load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
 

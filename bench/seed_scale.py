@@ -1,7 +1,7 @@
 """Times `manage.py seed_scale --units 5000 --staff 150000` into a fresh database.
 
-    .venv/bin/python bench/seed_scale.py                      # SQLite in a temp dir
-    source scripts/start-postgres && .venv/bin/python bench/seed_scale.py   # PostgreSQL
+.venv/bin/python bench/seed_scale.py                      # SQLite in a temp dir
+source scripts/start-postgres && .venv/bin/python bench/seed_scale.py   # PostgreSQL
 """
 
 import argparse
@@ -19,11 +19,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run(step: str, env: dict, *args: str) -> None:
     started = time.monotonic()
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+    )
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"{env['BENCH_ENGINE']:<10} {step:<10} {time.monotonic() - started:6.1f} s  "
-          f"peak (largest child so far) {peak:5.0f} MiB")
+    print(
+        f"{env['BENCH_ENGINE']:<10} {step:<10} {time.monotonic() - started:6.1f} s  "
+        f"peak (largest child so far) {peak:5.0f} MiB"
+    )
 
 
 def main() -> None:
@@ -46,8 +49,7 @@ def main() -> None:
             env["DATABASE_URL"], env["BENCH_ENGINE"] = f"sqlite:///{tmp}/seed.sqlite3", "sqlite"
         try:
             run("migrate", env, "migrate", "-v", "0")
-            run("seed_scale", env, "seed_scale", "--units", str(options.units),
-                "--staff", str(options.staff))
+            run("seed_scale", env, "seed_scale", "--units", str(options.units), "--staff", str(options.staff))
         finally:
             if base.startswith("postgres"):
                 with psycopg.connect(admin, autocommit=True) as conn:

@@ -92,8 +92,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--users", type=int, default=12)
     parser.add_argument("--time", default="60s", help="locust's --run-time, at most")
-    parser.add_argument("--no-drafts", action="store_true",
-                        help="every user answers all parts (one POST a part)")
+    parser.add_argument(
+        "--no-drafts", action="store_true", help="every user answers all parts (one POST a part)"
+    )
     args = parser.parse_args()
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith("postgres"):
@@ -139,40 +140,68 @@ def run(args, tmp: Path, dbname: str):
     call_command("migrate", verbosity=0)
     org = build_org(orgnr="212999-0001", units=60, staff=6000, pupils=30_000)
     campaign, _tokens = open_campaign(org, school_year="2025/26")
-    participations = list(Participation.objects.filter(campaign=campaign).select_related(
-        "campaign").order_by("?")[:args.participations])
+    participations = list(
+        Participation.objects.filter(campaign=campaign)
+        .select_related("campaign")
+        .order_by("?")[: args.participations]
+    )
     with transaction.atomic():
         tokens = [services.participation_new_token(p) for p in participations]
     items = _items(campaign, Group.STAFF)
     areas = _areas(items, {})
-    drafts = 0 if args.no_drafts else prepare_drafts(
-        participations, tokens, last_area_items={i.pk for i in areas[-1].items})
+    drafts = (
+        0
+        if args.no_drafts
+        else prepare_drafts(participations, tokens, last_area_items={i.pk for i in areas[-1].items})
+    )
     token_file, results_file = tmp / "tokens.txt", tmp / "results.txt"
     token_file.write_text("".join(f"{t}\n" for t in tokens))
-    print(f"prepared in {time.perf_counter() - started:.0f} s: 60 units, 6,000 staff, one open "
-          f"campaign, {len(tokens):,} fresh links, {drafts:,} drafts; the questionnaire has "
-          f"{len(items)} staff statements in {len(areas)} parts "
-          f"({len(areas[-1].items)} on the last)")
+    print(
+        f"prepared in {time.perf_counter() - started:.0f} s: 60 units, 6,000 staff, one open "
+        f"campaign, {len(tokens):,} fresh links, {drafts:,} drafts; the questionnaire has "
+        f"{len(items)} staff statements in {len(areas)} parts "
+        f"({len(areas[-1].items)} on the last)"
+    )
 
     settings_module = tmp / "bench_gunicorn_settings.py"
-    settings_module.write_text("from digiplan.settings import *  # noqa: F403\n"
-                               f"STATIC_ROOT = {str(tmp / 'static')!r}\n")
+    settings_module.write_text(
+        f"from digiplan.settings import *  # noqa: F403\nSTATIC_ROOT = {str(tmp / 'static')!r}\n"
+    )
     from django.conf import settings
 
     # The drafts above were sealed with this process's key: the server must open them.
-    env = dict(os.environ, PYTHONPATH=f"{tmp}:{ROOT}", DJANGO_SETTINGS_MODULE="bench_gunicorn_settings",
-               DEBUG="False", SECRET_KEY="bench-" + uuid.uuid4().hex * 2,
-               SEALING_KEY=settings.SEALING_KEY or settings.SECRET_KEY,
-               ALLOWED_HOSTS="127.0.0.1,localhost", SECURE_SSL_REDIRECT="False",
-               TASK_BACKEND="immediate", DB_CONN_MAX_AGE="60", LOG_LEVEL="ERROR")
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
-                   cwd=ROOT, env=env, check=True)
+    env = dict(
+        os.environ,
+        PYTHONPATH=f"{tmp}:{ROOT}",
+        DJANGO_SETTINGS_MODULE="bench_gunicorn_settings",
+        DEBUG="False",
+        SECRET_KEY="bench-" + uuid.uuid4().hex * 2,
+        SEALING_KEY=settings.SEALING_KEY or settings.SECRET_KEY,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="False",
+        TASK_BACKEND="immediate",
+        DB_CONN_MAX_AGE="60",
+        LOG_LEVEL="ERROR",
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
     port = free_port()
     venv_bin = Path(sys.executable).parent
     gunicorn = subprocess.Popen(
-        [str(venv_bin / "gunicorn"), "digiplan.wsgi:application", "--workers",
-         str(args.workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env=env)
+        [
+            str(venv_bin / "gunicorn"),
+            "digiplan.wsgi:application",
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     SERVERS.append(gunicorn)
     for _ in range(100):
         try:
@@ -181,18 +210,43 @@ def run(args, tmp: Path, dbname: str):
         except OSError:
             time.sleep(0.2)
     time.sleep(1)
-    workers = [int(p) for p in subprocess.run(
-        ["pgrep", "-P", str(gunicorn.pid)], capture_output=True, text=True).stdout.split()]
+    workers = [
+        int(p)
+        for p in subprocess.run(
+            ["pgrep", "-P", str(gunicorn.pid)], capture_output=True, text=True
+        ).stdout.split()
+    ]
 
     prefix = tmp / "locust"
     locust_env = dict(os.environ, BENCH_TOKENS=str(token_file), BENCH_RESULTS=str(results_file))
-    command = [str(venv_bin / "locust"), "-f", str(BENCH / "submissions_locustfile.py"),
-               "--headless", "--users", str(args.users), "--spawn-rate", str(args.users),
-               "--run-time", args.time, "--stop-timeout", "30", "--host",
-               f"http://127.0.0.1:{port}", "--json-file", str(prefix), "--only-summary",
-               "--loglevel", "WARNING"]
-    print("locust:", " ".join(command[1:]).replace(str(BENCH), "bench").replace(
-        str(prefix), "<tmp>/locust").replace(str(port), "<port>"))
+    command = [
+        str(venv_bin / "locust"),
+        "-f",
+        str(BENCH / "submissions_locustfile.py"),
+        "--headless",
+        "--users",
+        str(args.users),
+        "--spawn-rate",
+        str(args.users),
+        "--run-time",
+        args.time,
+        "--stop-timeout",
+        "30",
+        "--host",
+        f"http://127.0.0.1:{port}",
+        "--json-file",
+        str(prefix),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+    ]
+    print(
+        "locust:",
+        " ".join(command[1:])
+        .replace(str(BENCH), "bench")
+        .replace(str(prefix), "<tmp>/locust")
+        .replace(str(port), "<port>"),
+    )
     load_before = os.getloadavg()
     busy0, total0 = system_busy()
     children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -202,46 +256,54 @@ def run(args, tmp: Path, dbname: str):
     busy1, total1 = system_busy()
     children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     load_after = os.getloadavg()
-    locust_cpu = (children1.ru_utime + children1.ru_stime) - (children0.ru_utime
-                                                               + children0.ru_stime)
+    locust_cpu = (children1.ru_utime + children1.ru_stime) - (children0.ru_utime + children0.ru_stime)
     gunicorn_cpu = sum(cpu_seconds(p) for p in workers)
     postgres_cpu = sum(cpu_seconds(p) for p in processes(f"postgres: digiplan {dbname}"))
 
     stats_file = Path(f"{prefix}.json") if Path(f"{prefix}.json").exists() else prefix
     stats = json.loads(stats_file.read_text())
     rows = {}
-    print(f"{'request':<24} {'count':>6} {'fail':>5} {'per s':>6} {'median':>7} {'p95':>6} "
-          f"{'p99':>6} {'max':>6}  (ms; per s = count / its first to last request)")
+    print(
+        f"{'request':<24} {'count':>6} {'fail':>5} {'per s':>6} {'median':>7} {'p95':>6} "
+        f"{'p99':>6} {'max':>6}  (ms; per s = count / its first to last request)"
+    )
     for entry in stats:
         rows[entry["name"]] = row = {
-            "count": entry["num_requests"], "failures": entry["num_failures"],
-            "rate": entry["num_requests"] / max(
-                entry["last_request_timestamp"] - entry["start_time"], 1e-9),
+            "count": entry["num_requests"],
+            "failures": entry["num_failures"],
+            "rate": entry["num_requests"] / max(entry["last_request_timestamp"] - entry["start_time"], 1e-9),
             "p50": percentile(entry["response_times"], 0.50),
             "p95": percentile(entry["response_times"], 0.95),
-            "p99": percentile(entry["response_times"], 0.99), "max": entry["max_response_time"]}
-        print(f"{entry['name']:<24} {row['count']:>6} {row['failures']:>5} {row['rate']:>6.1f} "
-              f"{row['p50']:>7.0f} {row['p95']:>6.0f} {row['p99']:>6.0f} {row['max']:>6.0f}")
+            "p99": percentile(entry["response_times"], 0.99),
+            "max": entry["max_response_time"],
+        }
+        print(
+            f"{entry['name']:<24} {row['count']:>6} {row['failures']:>5} {row['rate']:>6.1f} "
+            f"{row['p50']:>7.0f} {row['p95']:>6.0f} {row['p99']:>6.0f} {row['max']:>6.0f}"
+        )
 
     outcomes = dict(line.split(" ", 1) for line in results_file.read_text().splitlines())
     accepted = {t for t, o in outcomes.items() if o == "accepted"}
     submit = rows.get("POST submit", {})
     errors = sorted({o for o in outcomes.values() if o != "accepted"})
-    print(f"submissions accepted: {len(accepted):,} of {len(outcomes):,} attempted "
-          f"(errors: {', '.join(errors) or 'none'}) in {wall:.1f} s of locust (with its start "
-          f"and stop): {submit.get('rate', 0):.1f} submissions/s, p95 of the submit "
-          f"{submit.get('p95', 0):.0f} ms")
-    print(f"CPU seconds during the run: locust {locust_cpu:.1f}, gunicorn workers "
-          f"{gunicorn_cpu:.1f}, PostgreSQL backends {postgres_cpu:.1f}; all cores busy "
-          f"{100 * (busy1 - busy0) / (total1 - total0):.0f} % of "
-          f"{os.cpu_count()} cores x {wall:.0f} s; load average "
-          f"{load_before[0]:.2f} before, {load_after[0]:.2f} after")
+    print(
+        f"submissions accepted: {len(accepted):,} of {len(outcomes):,} attempted "
+        f"(errors: {', '.join(errors) or 'none'}) in {wall:.1f} s of locust (with its start "
+        f"and stop): {submit.get('rate', 0):.1f} submissions/s, p95 of the submit "
+        f"{submit.get('p95', 0):.0f} ms"
+    )
+    print(
+        f"CPU seconds during the run: locust {locust_cpu:.1f}, gunicorn workers "
+        f"{gunicorn_cpu:.1f}, PostgreSQL backends {postgres_cpu:.1f}; all cores busy "
+        f"{100 * (busy1 - busy0) / (total1 - total0):.0f} % of "
+        f"{os.cpu_count()} cores x {wall:.0f} s; load average "
+        f"{load_before[0]:.2f} before, {load_after[0]:.2f} after"
+    )
 
     boxed = Ballot.objects.filter(campaign=campaign).count()
     closing = time.perf_counter()
     services.campaign_close(actor=org.strategist, campaign=campaign)
-    print(f"closed the campaign, releasing {boxed:,} ballots, in "
-          f"{time.perf_counter() - closing:.1f} s")
+    print(f"closed the campaign, releasing {boxed:,} ballots, in {time.perf_counter() - closing:.1f} s")
     responses = Response.objects.filter(campaign=campaign, group=Group.STAFF)
     answered = Participation.objects.filter(campaign=campaign, answered=True)
     by_token = {services.token_hash(t): t for t in tokens}
@@ -249,10 +311,12 @@ def run(args, tmp: Path, dbname: str):
     spread = responses.annotate(n=Count("answers")).aggregate(low=Min("n"), high=Max("n"))
     n_responses, n_answered = responses.count(), answered.count()
     same = n_responses == n_answered == len(accepted) and answered_tokens == accepted
-    print(f"database: {n_responses:,} staff responses, {n_answered:,} answered participations, "
-          f"{len(accepted):,} accepted submits; answered tokens == accepted tokens: "
-          f"{answered_tokens == accepted}; answers per response {spread['low']}-"
-          f"{spread['high']} -> {'every accepted submission exactly once' if same else 'MISMATCH'}")
+    print(
+        f"database: {n_responses:,} staff responses, {n_answered:,} answered participations, "
+        f"{len(accepted):,} accepted submits; answered tokens == accepted tokens: "
+        f"{answered_tokens == accepted}; answers per response {spread['low']}-"
+        f"{spread['high']} -> {'every accepted submission exactly once' if same else 'MISMATCH'}"
+    )
 
 
 if __name__ == "__main__":

@@ -37,8 +37,11 @@ WAIT = float(os.environ.get("BENCH_WAIT", "0"))
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 PART = re.compile(r'<input type="hidden" name="del" value="(\d+)">')
 RADIO = re.compile(r'name="item-(\d+)" value="([^"]+)"')
-COMMENTS = ["Bra att vi följer upp det här.", "Mer tid för kompetensutveckling, tack.",
-            "Wifi:t i B-huset behöver ses över."]
+COMMENTS = [
+    "Bra att vi följer upp det här.",
+    "Mer tid för kompetensutveckling, tack.",
+    "Wifi:t i B-huset behöver ses över.",
+]
 _stopped = 0
 
 
@@ -74,9 +77,13 @@ class StaffMember(FastHttpUser):
         finally:
             OUTCOMES.append((token, outcome))
             self.environment.events.request.fire(
-                request_type="FLOW", name="whole submission", response_length=0,
-                response_time=(time.perf_counter() - started) * 1000, context={},
-                exception=None if outcome == "accepted" else RuntimeError(outcome))
+                request_type="FLOW",
+                name="whole submission",
+                response_length=0,
+                response_time=(time.perf_counter() - started) * 1000,
+                context={},
+                exception=None if outcome == "accepted" else RuntimeError(outcome),
+            )
 
     def _cookies(self) -> dict:
         """Django's cookies are Secure (DEBUG off) and this is plain HTTP on loopback: the jar
@@ -99,26 +106,36 @@ class StaffMember(FastHttpUser):
                 options.setdefault(f"item-{pk}", []).append(value)
             for name, values in options.items():
                 counting = [v for v in values if v != "na"]
-                data[name] = "na" if random.random() < 0.05 or not counting else \
-                    random.choice(counting)
+                data[name] = "na" if random.random() < 0.05 or not counting else random.choice(counting)
             last = 'name="go" value="submit"' in html
             if not last:
                 data["go"] = "next"
-                with self.client.post(f"{url}?del={part.group(1)}", data=data,
-                                      name="POST part (next)", allow_redirects=False,
-                                      headers=self._cookies(), catch_response=True) as response:
+                with self.client.post(
+                    f"{url}?del={part.group(1)}",
+                    data=data,
+                    name="POST part (next)",
+                    allow_redirects=False,
+                    headers=self._cookies(),
+                    catch_response=True,
+                ) as response:
                     if response.status_code != 302:
                         response.failure(f"status {response.status_code}")
                         return "next-failed"
-                page = self.client.get(response.headers["Location"], headers=self._cookies(),
-                                       name="GET questionnaire page")
+                page = self.client.get(
+                    response.headers["Location"], headers=self._cookies(), name="GET questionnaire page"
+                )
                 continue
             data["go"] = "submit"
             if random.random() < 0.15:
                 data["comment"] = random.choice(COMMENTS)
-            with self.client.post(f"{url}?del={part.group(1)}", data=data, name="POST submit",
-                                  allow_redirects=False, headers=self._cookies(),
-                                  catch_response=True) as response:
+            with self.client.post(
+                f"{url}?del={part.group(1)}",
+                data=data,
+                name="POST submit",
+                allow_redirects=False,
+                headers=self._cookies(),
+                catch_response=True,
+            ) as response:
                 if response.status_code != 200 or ACCEPTED not in (response.text or ""):
                     response.failure(f"status {response.status_code}")
                     return f"submit-{response.status_code}"

@@ -75,9 +75,16 @@ def build_campaign(world, *, open_it=True, include_pupils=True, version=None) ->
         version = import_framework(INDICATORS, huvudman=world.huvudman, actor=None, publish=True)
     today = timezone.localdate()
     campaign = services.campaign_create(
-        actor=world.strategist, huvudman=world.huvudman, name="Skattning", school_year="2026/27",
-        framework_version=version, opens_on=today, closes_on=today + datetime.timedelta(days=30),
-        units=[world.unit_a, world.unit_b], include_pupils=include_pupils)
+        actor=world.strategist,
+        huvudman=world.huvudman,
+        name="Skattning",
+        school_year="2026/27",
+        framework_version=version,
+        opens_on=today,
+        closes_on=today + datetime.timedelta(days=30),
+        units=[world.unit_a, world.unit_b],
+        include_pupils=include_pupils,
+    )
     tokens = services.campaign_open(actor=world.strategist, campaign=campaign) if open_it else {}
     items = {i.code: i for i in version.items.all()}
     return SimpleNamespace(campaign=campaign, version=version, tokens=tokens, items=items)
@@ -88,8 +95,10 @@ def open_ballots(campaign) -> list:
     from digiplan.assessments import ballots
     from digiplan.assessments.models import Ballot
 
-    return [ballots.open_ballot(campaign.pk, sealed) for sealed in
-            Ballot.objects.filter(campaign=campaign).values_list("sealed", flat=True)]
+    return [
+        ballots.open_ballot(campaign.pk, sealed)
+        for sealed in Ballot.objects.filter(campaign=campaign).values_list("sealed", flat=True)
+    ]
 
 
 def draft_contents(participation):
@@ -97,8 +106,9 @@ def draft_contents(participation):
     return services.draft_read(participation)
 
 
-def closed_campaign(world, staff_answers: dict, *, version=None, school_year="2025/26",
-                    k=5) -> SimpleNamespace:
+def closed_campaign(
+    world, staff_answers: dict, *, version=None, school_year="2025/26", k=5
+) -> SimpleNamespace:
     """A campaign of last year over the world's two units, closed, whose staff answered as
     given: {unit: [{"LED.P1": 4, "KOMP.P1": None}, ...]}. The ballots go straight into the box,
     as if that many people had answered."""
@@ -109,18 +119,32 @@ def closed_campaign(world, staff_answers: dict, *, version=None, school_year="20
         version = import_framework(INDICATORS, huvudman=world.huvudman, actor=None, publish=True)
     today = timezone.localdate()
     campaign = services.campaign_create(
-        actor=world.strategist, huvudman=world.huvudman, name="Skattning", k=k,
-        school_year=school_year, framework_version=version,
-        opens_on=today - datetime.timedelta(days=400), closes_on=today - datetime.timedelta(days=370),
-        units=[world.unit_a, world.unit_b])
+        actor=world.strategist,
+        huvudman=world.huvudman,
+        name="Skattning",
+        k=k,
+        school_year=school_year,
+        framework_version=version,
+        opens_on=today - datetime.timedelta(days=400),
+        closes_on=today - datetime.timedelta(days=370),
+        units=[world.unit_a, world.unit_b],
+    )
     services.campaign_open(actor=world.strategist, campaign=campaign)
     items = {i.code: i for i in version.items.all()}
     size = services.box_size(campaign)
     for unit, rows in staff_answers.items():
         for row in rows:
-            Ballot.objects.create(campaign=campaign, sealed=ballots.seal_ballot(
-                campaign.pk, size, ballots.Contents(
-                    unit_id=unit.pk, group=Group.STAFF,
-                    answers={items[code].pk: value for code, value in row.items()})))
+            Ballot.objects.create(
+                campaign=campaign,
+                sealed=ballots.seal_ballot(
+                    campaign.pk,
+                    size,
+                    ballots.Contents(
+                        unit_id=unit.pk,
+                        group=Group.STAFF,
+                        answers={items[code].pk: value for code, value in row.items()},
+                    ),
+                ),
+            )
     services.campaign_close(actor=world.strategist, campaign=campaign)
     return SimpleNamespace(campaign=campaign, version=version, items=items)

@@ -42,33 +42,53 @@ def build_world() -> World:
     huvudman = services.huvudman_create(name="Sjöviks kommun", organisation_number="212000-1234")
     root = services.huvudman_root(huvudman)
     forvaltning = services.organisation_create(
-        actor=None, parent=root, type=OrganisationType.FORVALTNING, name="Utbildningsförvaltningen")
+        actor=None, parent=root, type=OrganisationType.FORVALTNING, name="Utbildningsförvaltningen"
+    )
     omrade = services.organisation_create(
-        actor=None, parent=forvaltning, type=OrganisationType.OMRADE, name="Område Norr")
+        actor=None, parent=forvaltning, type=OrganisationType.OMRADE, name="Område Norr"
+    )
     unit_a = services.organisation_create(
-        actor=None, parent=omrade, type=OrganisationType.SKOLENHET, name="Almskolan",
-        school_unit_code="11111111", school_forms=["GR"], pupil_counts={("GR", "F-3"): 120},
-        staff_count=30)
+        actor=None,
+        parent=omrade,
+        type=OrganisationType.SKOLENHET,
+        name="Almskolan",
+        school_unit_code="11111111",
+        school_forms=["GR"],
+        pupil_counts={("GR", "F-3"): 120},
+        staff_count=30,
+    )
     unit_b = services.organisation_create(
-        actor=None, parent=omrade, type=OrganisationType.SKOLENHET, name="Björkskolan",
-        school_unit_code="22222222", school_forms=["GR", "FTH"])
+        actor=None,
+        parent=omrade,
+        type=OrganisationType.SKOLENHET,
+        name="Björkskolan",
+        school_unit_code="22222222",
+        school_forms=["GR", "FTH"],
+    )
     other = services.huvudman_create(name="Friskolan Exempel AB", organisation_number="556000-0002")
     other_root = services.huvudman_root(other)
     other_unit = services.organisation_create(
-        actor=None, parent=other_root, type=OrganisationType.SKOLENHET, name="Ekskolan",
-        school_unit_code="33333333")
+        actor=None,
+        parent=other_root,
+        type=OrganisationType.SKOLENHET,
+        name="Ekskolan",
+        school_unit_code="33333333",
+    )
     return World(
-        huvudman=huvudman, root=root, forvaltning=forvaltning, omrade=omrade, unit_a=unit_a,
+        huvudman=huvudman,
+        root=root,
+        forvaltning=forvaltning,
+        omrade=omrade,
+        unit_a=unit_a,
         unit_b=unit_b,
         strategist=_person(huvudman, "Sara Strateg", "strateg@sjovik.test", root, Role.STRATEGIST),
-        leader_a=_person(huvudman, "Anna Rektor", "rektor.a@sjovik.test", unit_a,
-                         Role.UNIT_LEADER),
+        leader_a=_person(huvudman, "Anna Rektor", "rektor.a@sjovik.test", unit_a, Role.UNIT_LEADER),
         leader_b=_person(huvudman, "Bo Rektor", "rektor.b@sjovik.test", unit_b, Role.UNIT_LEADER),
-        staff=_person(huvudman, "Per Personal", "personal@sjovik.test", unit_a, Role.STAFF,
-                      is_teaching=True),
-        other_huvudman=other, other_root=other_root, other_unit=other_unit,
-        other_strategist=_person(other, "Olle Annan", "strateg@friskolan.test", other_root,
-                                 Role.STRATEGIST),
+        staff=_person(huvudman, "Per Personal", "personal@sjovik.test", unit_a, Role.STAFF, is_teaching=True),
+        other_huvudman=other,
+        other_root=other_root,
+        other_unit=other_unit,
+        other_strategist=_person(other, "Olle Annan", "strateg@friskolan.test", other_root, Role.STRATEGIST),
     )
 
 

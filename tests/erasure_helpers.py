@@ -23,8 +23,7 @@ def _bytes_texts(data: bytes) -> list[str]:
         except zipfile.BadZipFile:
             pass
         else:
-            return [text for name in zipped.namelist() for text in
-                    [name, *_bytes_texts(zipped.read(name))]]
+            return [text for name in zipped.namelist() for text in [name, *_bytes_texts(zipped.read(name))]]
     if data.startswith(b"%PDF"):
         return [flat(pdf_text(data))]
     return [data.decode("utf-8", errors="ignore")]
@@ -59,14 +58,12 @@ def stored_texts() -> list[tuple[str, str, str]]:
         # The walk covers the models' tables, django_session and axes' tables among them.
         assert model_tables <= set(tables), model_tables - set(tables)
         for table in tables:
-            columns = [c.name for c in connection.introspection.get_table_description(cursor,
-                                                                                     table)]
+            columns = [c.name for c in connection.introspection.get_table_description(cursor, table)]
             quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
             cursor.execute(f"SELECT {quoted} FROM {connection.ops.quote_name(table)}")
             for row in cursor.fetchall():
                 for column, value in zip(columns, row, strict=True):
-                    found.extend((table, column, text)
-                                 for text in _texts(table, column, value))
+                    found.extend((table, column, text) for text in _texts(table, column, value))
     return found
 
 
@@ -78,8 +75,7 @@ def stored_files() -> list[tuple[str, str, str]]:
     for folder, _dirs, files in os.walk(root):
         for name in files:
             path = Path(folder) / name
-            found.extend(("file", str(path), text)
-                         for text in [name, *_bytes_texts(path.read_bytes())])
+            found.extend(("file", str(path), text) for text in [name, *_bytes_texts(path.read_bytes())])
     return found
 
 
@@ -87,5 +83,8 @@ def places_holding(*needles: str) -> set[tuple[str, str]]:
     """The (table, column) pairs, and files, where any of the needles is written, in any case
     and with any spacing."""
     wanted = [" ".join(n.lower().split()) for n in needles]
-    return {(table, column) for table, column, text in [*stored_texts(), *stored_files()]
-            if any(w in " ".join(text.lower().split()) for w in wanted)}
+    return {
+        (table, column)
+        for table, column, text in [*stored_texts(), *stored_files()]
+        if any(w in " ".join(text.lower().split()) for w in wanted)
+    }

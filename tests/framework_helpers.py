@@ -77,14 +77,19 @@ def build_frameworks(world) -> SimpleNamespace:
     if cached:
         return cached
     national = import_framework(NATIONAL, huvudman=None, actor=None, publish=True)
-    published = import_framework(MUNICIPAL, huvudman=world.huvudman, actor=world.strategist,
-                                 publish=True)
+    published = import_framework(MUNICIPAL, huvudman=world.huvudman, actor=world.strategist, publish=True)
     draft = services.version_new_draft(actor=world.strategist, version=published)
-    other = import_framework(MUNICIPAL.replace("Sjöviks", "Friskolans"),
-                             huvudman=world.other_huvudman, actor=world.other_strategist,
-                             publish=True)
+    other = import_framework(
+        MUNICIPAL.replace("Sjöviks", "Friskolans"),
+        huvudman=world.other_huvudman,
+        actor=world.other_strategist,
+        publish=True,
+    )
     result = SimpleNamespace(
-        national=national, published=published, draft=draft, other=other,
+        national=national,
+        published=published,
+        draft=draft,
+        other=other,
         framework=published.framework,
         published_item=published.items.get(code="DK.1"),
         draft_item=draft.items.get(code="DK.1"),

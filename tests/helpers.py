@@ -11,8 +11,7 @@ from digiplan.organisations.models import (
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
-DOMAIN_MODELS = (Organisation, UnitSchoolForm, PupilCount, Person, Membership, RoleTitle,
-                 AuditEvent)
+DOMAIN_MODELS = (Organisation, UnitSchoolForm, PupilCount, Person, Membership, RoleTitle, AuditEvent)
 
 
 def fixture_bytes(name: str) -> bytes:

@@ -26,7 +26,7 @@ def _objects(pdf: bytes) -> dict[int, tuple[bytes, bytes | None]]:
         # The stream's own /Length, when given: compressed data may itself end in a line break.
         length = re.search(rb"/Length (\d+)(?! \d+ R)", head)
         if length:
-            data = body[stream.start(2):stream.start(2) + int(length.group(1))]
+            data = body[stream.start(2) : stream.start(2) + int(length.group(1))]
         if b"/FlateDecode" in head:
             data = zlib.decompress(data)
         objects[number] = (head, data)
@@ -36,7 +36,7 @@ def _objects(pdf: bytes) -> dict[int, tuple[bytes, bytes | None]]:
             pairs = list(zip(numbers[::2], numbers[1::2], strict=True))
             for i, (inner, offset) in enumerate(pairs):
                 end = first + pairs[i + 1][1] if i + 1 < len(pairs) else len(data)
-                objects[inner] = (data[first + offset:end], None)
+                objects[inner] = (data[first + offset : end], None)
     return objects
 
 
@@ -52,7 +52,8 @@ def _cmap(data: bytes) -> dict[str, str]:
             mapping[source.decode().lower()] = text(target)
     for block in re.findall(rb"beginbfrange(.*?)endbfrange", data, re.S):
         for low, high, target in re.findall(
-                rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
+            rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block
+        ):
             start, width = int(target, 16), len(low)
             for offset, code in enumerate(range(int(low, 16), int(high, 16) + 1)):
                 mapping[f"{code:0{width}x}"] = chr(start + offset)
@@ -78,18 +79,17 @@ def pdf_text(pdf: bytes) -> str:
         if not data or b"BT" not in data or b"Tf" not in data:
             continue
         current: dict[str, str] = {}
-        for token in re.finditer(rb"/([^\s/]+) [\d.]+ Tf|\[([^\]]*)\]\s*TJ|<([0-9a-fA-F]*)>\s*Tj",
-                                 data, re.S):
+        for token in re.finditer(
+            rb"/([^\s/]+) [\d.]+ Tf|\[([^\]]*)\]\s*TJ|<([0-9a-fA-F]*)>\s*Tj", data, re.S
+        ):
             if token.group(1):
                 current = names.get(token.group(1).decode(), {})
                 continue
-            hexes = re.findall(rb"<([0-9a-fA-F]*)>", token.group(2)) if token.group(2) \
-                else [token.group(3)]
+            hexes = re.findall(rb"<([0-9a-fA-F]*)>", token.group(2)) if token.group(2) else [token.group(3)]
             run = ""
             for chunk in hexes:
                 chunk = chunk.decode().lower()
-                run += "".join(current.get(chunk[i:i + 4], "\ufffd")
-                               for i in range(0, len(chunk), 4))
+                run += "".join(current.get(chunk[i : i + 4], "\ufffd") for i in range(0, len(chunk), 4))
             lines.append(run)
     return "\n".join(lines)
 

@@ -34,8 +34,7 @@ def staff(world):
 
 
 def _new_person_without_password(world):
-    return person_create(actor=None, huvudman=world.huvudman, name="Ny Nilsson",
-                         email="ny@sjovik.test")
+    return person_create(actor=None, huvudman=world.huvudman, name="Ny Nilsson", email="ny@sjovik.test")
 
 
 def sign_in(client, email, password=PASSWORD):
@@ -72,8 +71,7 @@ def test_login_page_turns_english_after_choosing_english(client, db):
 def test_login_fields_are_email_and_current_password(client, db):
     html = client.get(reverse("login")).content.decode()
     assert re.search(r'<input type="email" name="username"[^>]*autocomplete="email"', html)
-    assert re.search(r'<input type="password" name="password"[^>]*autocomplete="current-password"',
-                     html)
+    assert re.search(r'<input type="password" name="password"[^>]*autocomplete="current-password"', html)
     assert ">E-postadress</label>" in html  # no colon after labels
 
 
@@ -138,8 +136,11 @@ def test_sign_out_needs_a_post(client, strategist):
 
 
 def _sign_in_through(client, email, password=PASSWORD, forwarded_for=""):
-    return client.post(reverse("login"), {"username": email, "password": password},
-                       headers={"x_forwarded_for": forwarded_for} if forwarded_for else {})
+    return client.post(
+        reverse("login"),
+        {"username": email, "password": password},
+        headers={"x_forwarded_for": forwarded_for} if forwarded_for else {},
+    )
 
 
 def test_behind_a_trusted_proxy_two_clients_are_locked_out_separately(strategist, settings):
@@ -147,11 +148,14 @@ def test_behind_a_trusted_proxy_two_clients_are_locked_out_separately(strategist
     proxy = Client(REMOTE_ADDR="10.0.0.5")
     for _ in range(settings.AXES_FAILURE_LIMIT):
         _sign_in_through(proxy, "strateg@sjovik.test", "fel-lösenord", "203.0.113.66")
-    assert _sign_in_through(proxy, "strateg@sjovik.test", PASSWORD,
-                            "203.0.113.66").status_code == 429
+    assert _sign_in_through(proxy, "strateg@sjovik.test", PASSWORD, "203.0.113.66").status_code == 429
     # The person, through the same proxy from elsewhere, still signs in.
-    assert _sign_in_through(Client(REMOTE_ADDR="10.0.0.5"), "strateg@sjovik.test", PASSWORD,
-                            "198.51.100.10").status_code == 302
+    assert (
+        _sign_in_through(
+            Client(REMOTE_ADDR="10.0.0.5"), "strateg@sjovik.test", PASSWORD, "198.51.100.10"
+        ).status_code
+        == 302
+    )
 
 
 def test_a_forged_forwarded_header_does_not_escape_the_lockout(strategist, settings):
@@ -159,8 +163,7 @@ def test_a_forged_forwarded_header_does_not_escape_the_lockout(strategist, setti
     guesser = Client(REMOTE_ADDR="203.0.113.66")
     for n in range(settings.AXES_FAILURE_LIMIT):
         _sign_in_through(guesser, "strateg@sjovik.test", "fel-lösenord", f"192.0.2.{n}")
-    assert _sign_in_through(guesser, "strateg@sjovik.test", PASSWORD,
-                            "192.0.2.200").status_code == 429
+    assert _sign_in_through(guesser, "strateg@sjovik.test", PASSWORD, "192.0.2.200").status_code == 429
 
 
 # ---- Passwords ----------------------------------------------------------------------------
@@ -239,9 +242,14 @@ def test_password_change_needs_sign_in(client, db):
 
 def test_a_signed_in_person_changes_the_password(client, strategist):
     sign_in(client, "strateg@sjovik.test")
-    response = client.post(reverse("password_change"), {
-        "old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD,
-    })
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
     assert response["Location"] == reverse("password_change_done")
     assert signed_in(client)
     strategist.refresh_from_db()
@@ -300,16 +308,36 @@ def test_anonymous_visitors_get_no_navigation(db):
 
 def test_staff_see_the_sections_everyone_has(staff):
     labels = [item["label"] for item in _nav_for(staff, "home")]
-    assert labels == ["Home", "Organisation", "Frameworks", "My responsibilities",
-                      "Self-assessment", "Plans", "My activities", "Example activities",
-                      "Reports"]
+    assert labels == [
+        "Home",
+        "Organisation",
+        "Frameworks",
+        "My responsibilities",
+        "Self-assessment",
+        "Plans",
+        "My activities",
+        "Example activities",
+        "Reports",
+    ]
 
 
 def test_strategists_also_see_people_roles_import_and_audit(strategist):
     labels = [item["label"] for item in _nav_for(strategist, "home")]
-    assert labels == ["Home", "Organisation", "Frameworks", "My responsibilities",
-                      "Self-assessment", "Plans", "My activities", "Example activities",
-                      "Reports", "People", "Role titles", "Import", "Audit trail"]
+    assert labels == [
+        "Home",
+        "Organisation",
+        "Frameworks",
+        "My responsibilities",
+        "Self-assessment",
+        "Plans",
+        "My activities",
+        "Example activities",
+        "Reports",
+        "People",
+        "Role titles",
+        "Import",
+        "Audit trail",
+    ]
 
 
 def test_the_current_section_is_marked_active(strategist):
@@ -338,8 +366,7 @@ def test_messages_errors_are_alerts_and_others_status(client, strategist):
     storage = FallbackStorage(request)
     storage.add(constants.SUCCESS, "Sparat")
     storage.add(constants.ERROR, "Något gick fel")
-    html = render_to_string("registration/password_change_done.html", {"messages": storage},
-                            request=request)
+    html = render_to_string("registration/password_change_done.html", {"messages": storage}, request=request)
     assert re.search(r'role="status">Sparat<', html)
     assert re.search(r'role="alert">Något gick fel<', html)
 
@@ -371,12 +398,19 @@ INLINE_HANDLER = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
 
 
 def _pages(client, strategist):
-    anonymous = ["login", "password_reset", "password_reset_done", "password_reset_complete",
-                 "accessibility", "privacy"]
+    anonymous = [
+        "login",
+        "password_reset",
+        "password_reset_done",
+        "password_reset_complete",
+        "accessibility",
+        "privacy",
+    ]
     for name in anonymous:
         yield name, client.get(reverse(name))
-    yield "bad reset link", client.get(
-        reverse("password_reset_confirm", args=["MQ", "fel-token"]), follow=True
+    yield (
+        "bad reset link",
+        client.get(reverse("password_reset_confirm", args=["MQ", "fel-token"]), follow=True),
     )
     yield "failed login", sign_in(client, "strateg@sjovik.test", "fel")
     for _ in range(settings.AXES_FAILURE_LIMIT):

@@ -53,36 +53,62 @@ YEARS = ("2025/26", "2026/27")
 # name: (area, school forms, {year: (LED.P1 answers, KOMP.P1 answers)}, {year: pupil answers},
 #        {year: (LED.L1, KOMP.L1) leader levels}, plan (goals, activities) or None)
 UNITS = {
-    "Nordskolan": ("norr", ("GR",),
-                   {0: ((3, 4, 3, 4, 4, 3), (2, 3, 3, 2, 3, 3)),
-                    1: ((4, 4, 3, 5, 4, 4), (3, 3, 4, 2, 3, 4))},
-                   {0: (4, 4, 5, 3, 4), 1: (4, 5, 5, 3, 4, 4)}, {0: (3, 2), 1: (4, 3)}, (1, 3)),
-    "Norrbyskolan": ("norr", ("GR",),
-                     {0: ((2, 2, 2, 3, 2), (1, 2, 2, 2, 1)),
-                      1: ((2, 3, 2, 3, 2), (2, 2, 3, 2, 3))},
-                     {1: (3, 3, 2, 3, 3)}, {}, (2, 1)),
-    "Norrgläntan": ("norr", ("FS",),
-                    {0: ((5, 1, 4), (2, 5, 1)), 1: ((5, 1, 4), (2, 5, 1))}, {}, {}, None),
-    "Södra skolan": ("soder", ("GR",),
-                     {0: ((3, 3, 3, 4, 3), (4, 3, 4, 4, 4)),
-                      1: ((3, 3, 4, 3, 3, 4, 3), (4, 4, 3, 4, 5, 4, 4))},
-                     {0: (2, 3, 3, 3, 2), 1: (3, 2, 3, 3, 2, 3)}, {0: (4, 4), 1: (5, 4)}, (1, 2)),
-    "Sjöskolan": ("soder", ("GR",),
-                  {0: ((1, 2, 5, 5), (3, 1, 4, 2)), 1: ((1, 2, 5, 5), (3, 1, 4, 2))},
-                  {1: (5, 1)}, {}, (1, 4)),
-    "Solgläntan": ("soder", ("FS", "GR"),
-                   {1: ((4, 5, 5, 4, 5), (1, 2, 2, 1, 2))},
-                   {1: (2, 2, 3, 2, 2)}, {1: (3, 1)}, (1, 1)),
-    "Förskolan Ekorren": ("forskola", ("FS",),
-                          {0: ((3, 3, 2, 3, 3), (4, 5, 4, 4, 5)),
-                           1: ((3, 2, 3, 3, 2, 3), (5, "na", "na", "na", 4, 5))},
-                          {}, {1: (2, 2)}, (1, 2)),
-    "Förskolan Igelkotten": ("forskola", ("FS",),
-                             {1: ((2, 2, 1, 2, 2), (3, 4, 4, 3, 3))}, {}, {}, (1, 5)),
+    "Nordskolan": (
+        "norr",
+        ("GR",),
+        {0: ((3, 4, 3, 4, 4, 3), (2, 3, 3, 2, 3, 3)), 1: ((4, 4, 3, 5, 4, 4), (3, 3, 4, 2, 3, 4))},
+        {0: (4, 4, 5, 3, 4), 1: (4, 5, 5, 3, 4, 4)},
+        {0: (3, 2), 1: (4, 3)},
+        (1, 3),
+    ),
+    "Norrbyskolan": (
+        "norr",
+        ("GR",),
+        {0: ((2, 2, 2, 3, 2), (1, 2, 2, 2, 1)), 1: ((2, 3, 2, 3, 2), (2, 2, 3, 2, 3))},
+        {1: (3, 3, 2, 3, 3)},
+        {},
+        (2, 1),
+    ),
+    "Norrgläntan": ("norr", ("FS",), {0: ((5, 1, 4), (2, 5, 1)), 1: ((5, 1, 4), (2, 5, 1))}, {}, {}, None),
+    "Södra skolan": (
+        "soder",
+        ("GR",),
+        {0: ((3, 3, 3, 4, 3), (4, 3, 4, 4, 4)), 1: ((3, 3, 4, 3, 3, 4, 3), (4, 4, 3, 4, 5, 4, 4))},
+        {0: (2, 3, 3, 3, 2), 1: (3, 2, 3, 3, 2, 3)},
+        {0: (4, 4), 1: (5, 4)},
+        (1, 2),
+    ),
+    "Sjöskolan": (
+        "soder",
+        ("GR",),
+        {0: ((1, 2, 5, 5), (3, 1, 4, 2)), 1: ((1, 2, 5, 5), (3, 1, 4, 2))},
+        {1: (5, 1)},
+        {},
+        (1, 4),
+    ),
+    "Solgläntan": (
+        "soder",
+        ("FS", "GR"),
+        {1: ((4, 5, 5, 4, 5), (1, 2, 2, 1, 2))},
+        {1: (2, 2, 3, 2, 2)},
+        {1: (3, 1)},
+        (1, 1),
+    ),
+    "Förskolan Ekorren": (
+        "forskola",
+        ("FS",),
+        {0: ((3, 3, 2, 3, 3), (4, 5, 4, 4, 5)), 1: ((3, 2, 3, 3, 2, 3), (5, "na", "na", "na", 4, 5))},
+        {},
+        {1: (2, 2)},
+        (1, 2),
+    ),
+    "Förskolan Igelkotten": ("forskola", ("FS",), {1: ((2, 2, 1, 2, 2), (3, 4, 4, 3, 3))}, {}, {}, (1, 5)),
 }
 BELOW_K = ("Norrgläntan", "Sjöskolan")  # every staff figure; Ekorren's KOMP.P1 in year 2
-AREAS = {"LED": {"staff": "LED.P1", "leader": "LED.L1"},
-         "KOMP": {"staff": "KOMP.P1", "pupil": "KOMP.E1", "leader": "KOMP.L1"}}
+AREAS = {
+    "LED": {"staff": "LED.P1", "leader": "LED.L1"},
+    "KOMP": {"staff": "KOMP.P1", "pupil": "KOMP.E1", "leader": "KOMP.L1"},
+}
 
 
 # ---- The organisation ------------------------------------------------------------------------
@@ -90,13 +116,16 @@ AREAS = {"LED": {"staff": "LED.P1", "leader": "LED.L1"},
 
 def build(world):
     forskola = org_services.organisation_create(
-        actor=None, parent=world.root, type=OrganisationType.FORVALTNING,
-        name="Förskoleförvaltningen")
-    soder = org_services.organisation_create(actor=None, parent=world.forvaltning,
-                                             type=OrganisationType.OMRADE, name="Område Söder")
+        actor=None, parent=world.root, type=OrganisationType.FORVALTNING, name="Förskoleförvaltningen"
+    )
+    soder = org_services.organisation_create(
+        actor=None, parent=world.forvaltning, type=OrganisationType.OMRADE, name="Område Söder"
+    )
     parents = {"norr": world.omrade, "soder": soder, "forskola": forskola}
-    units = {name: new_unit(world, name, parent=parents[area], school_forms=forms)
-             for name, (area, forms, *_rest) in UNITS.items()}
+    units = {
+        name: new_unit(world, name, parent=parents[area], school_forms=forms)
+        for name, (area, forms, *_rest) in UNITS.items()
+    }
     version = framework(world)
     campaigns = []
     for year, school_year in enumerate(YEARS):
@@ -104,32 +133,48 @@ def build(world):
         for name, (_area, _forms, answers, pupil, levels, _plan) in UNITS.items():
             if year in answers:
                 led, komp = answers[year]
-                staff[units[name]] = [{"LED.P1": a, "KOMP.P1": b}
-                                      for a, b in zip(led, komp, strict=True)]
+                staff[units[name]] = [{"LED.P1": a, "KOMP.P1": b} for a, b in zip(led, komp, strict=True)]
             if pupil.get(year):
                 pupils[units[name]] = [{"KOMP.E1": v} for v in pupil[year]]
             if year in levels:
-                leader[units[name]] = ({"LED.L1": levels[year][0],
-                                        "KOMP.L1": levels[year][1]}, {})
-        run = run_campaign(world, version, staff, pupils=pupils, leader=leader,
-                           units=list(staff), school_year=school_year, name=f"Skattning {year}")
+                leader[units[name]] = ({"LED.L1": levels[year][0], "KOMP.L1": levels[year][1]}, {})
+        run = run_campaign(
+            world,
+            version,
+            staff,
+            pupils=pupils,
+            leader=leader,
+            units=list(staff),
+            school_year=school_year,
+            name=f"Skattning {year}",
+        )
         campaigns.append(run.campaign)
     for name, (*_rest, plan) in UNITS.items():
         if plan is None:
             continue
         goals, activities = plan
-        created = plan_services.plan_create(actor=world.strategist, organisation=units[name],
-                                            school_year=YEARS[1], title=f"Plan {name}")
-        made = [plan_services.goal_create(actor=world.strategist, plan=created, title=f"Mål {n}")
-                for n in range(goals)]
+        created = plan_services.plan_create(
+            actor=world.strategist, organisation=units[name], school_year=YEARS[1], title=f"Plan {name}"
+        )
+        made = [
+            plan_services.goal_create(actor=world.strategist, plan=created, title=f"Mål {n}")
+            for n in range(goals)
+        ]
         for number in range(activities):
             plan_services.activity_create(
-                actor=world.strategist, plan=created, goal=made[number % goals],
+                actor=world.strategist,
+                plan=created,
+                goal=made[number % goals],
                 title=f"Aktivitet {number}",
-                status=(ActivityStatus.DONE, ActivityStatus.PLANNED)[number % 2])
+                status=(ActivityStatus.DONE, ActivityStatus.PLANNED)[number % 2],
+            )
         plan_services.plan_publish(actor=world.strategist, plan=created)
-    nodes = {"Utbildningsförvaltningen": world.forvaltning, "Område Norr": world.omrade,
-             "Område Söder": soder, "Förskoleförvaltningen": forskola}
+    nodes = {
+        "Utbildningsförvaltningen": world.forvaltning,
+        "Område Norr": world.omrade,
+        "Område Söder": soder,
+        "Förskoleförvaltningen": forskola,
+    }
     return units, campaigns, nodes
 
 
@@ -166,9 +211,13 @@ def scope_names(world, org, node, form) -> set[str]:
     lie in Område Norr, both GR, B also FTH)."""
     extra = {world.unit_a.name: ("norr", ("GR",)), world.unit_b.name: ("norr", ("GR", "FTH"))}
     every = {**{n: (a, f) for n, (a, f, *_r) in UNITS.items()}, **extra}
-    areas = {None: {"norr", "soder", "forskola"}, "Utbildningsförvaltningen": {"norr", "soder"},
-             "Område Norr": {"norr"}, "Område Söder": {"soder"},
-             "Förskoleförvaltningen": {"forskola"}}[node]
+    areas = {
+        None: {"norr", "soder", "forskola"},
+        "Utbildningsförvaltningen": {"norr", "soder"},
+        "Område Norr": {"norr"},
+        "Område Söder": {"soder"},
+        "Förskoleförvaltningen": {"forskola"},
+    }[node]
     return {n for n, (area, forms) in every.items() if area in areas and (not form or form in forms)}
 
 
@@ -243,12 +292,12 @@ def released(report, world, org, scope) -> dict[tuple, set[str]]:
             add(("counts", year), in_year(names, year))
         if row["median"] is not None:
             units = shown_in(names, year, row["code"], "staff")
-            assert row["median"] == pytest.approx(statistics.median(
-                unit_means(n, year)[(row["code"], "staff")] for n in units))
+            assert row["median"] == pytest.approx(
+                statistics.median(unit_means(n, year)[(row["code"], "staff")] for n in units)
+            )
             add(("median", year, row["code"], "staff"), units)
         if row["change"] is not None:
-            add(("median", year - 1, row["code"], "staff"),
-                shown_in(names, year - 1, row["code"], "staff"))
+            add(("median", year - 1, row["code"], "staff"), shown_in(names, year - 1, row["code"], "staff"))
     years = [YEARS.index(y) for y in data["trend"]["years"]]
     for area in data["trend"]["areas"]:
         for line in area["lines"]:
@@ -258,8 +307,9 @@ def released(report, world, org, scope) -> dict[tuple, set[str]]:
                     assert count == len(units)
                     add(("counts", y), in_year(names, y))
                 if value is not None:
-                    assert value == pytest.approx(statistics.median(
-                        unit_means(n, y)[(area["code"], line["group"])] for n in units))
+                    assert value == pytest.approx(
+                        statistics.median(unit_means(n, y)[(area["code"], line["group"])] for n in units)
+                    )
                     add(("median", y, area["code"], line["group"]), units)
     plans = data["plans"]
     if not plans["withheld"]:
@@ -284,33 +334,48 @@ def every_units_report(kind) -> set[str] | None:
 def scopes_offered(client, org) -> list[tuple[str | None, str]]:
     """The scopes of the publish form: nothing, every node, every school form, node × form."""
     page = client.get(reverse("public_report_list")).content.decode()
-    nodes = {name: pk for pk, name in re.findall(r'<option value="(\d+)">([^<]+)</option>',
-                                                 page.split('name="node"')[1].split("</select>")[0])}
-    forms = re.findall(r'<option value="([A-Z]+)">', page.split('name="school_form"')[1]
-                       .split("</select>")[0])
+    nodes = {
+        name: pk
+        for pk, name in re.findall(
+            r'<option value="(\d+)">([^<]+)</option>', page.split('name="node"')[1].split("</select>")[0]
+        )
+    }
+    forms = re.findall(
+        r'<option value="([A-Z]+)">', page.split('name="school_form"')[1].split("</select>")[0]
+    )
     assert set(nodes) == set(org["nodes"]) and set(forms) == {"FS", "FTH", "GR"}
-    return [(None, ""), *((n, "") for n in nodes), *((None, f) for f in forms),
-            *itertools.product(nodes, forms)]
+    return [
+        (None, ""),
+        *((n, "") for n in nodes),
+        *((None, f) for f in forms),
+        *itertools.product(nodes, forms),
+    ]
 
 
 def publish(client, org, scope, year):
     node, form = scope
-    response = client.post(reverse("public_report_create"), {
-        "school_year": year, "title": f"{year} {node or 'Alla'} {form}",
-        "node": org["nodes"][node].pk if node else "", "school_form": form})
+    response = client.post(
+        reverse("public_report_create"),
+        {
+            "school_year": year,
+            "title": f"{year} {node or 'Alla'} {form}",
+            "node": org["nodes"][node].pk if node else "",
+            "school_form": form,
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
 
 
 @pytest.mark.parametrize("order", ["as offered", "reversed"])
-def test_no_family_of_published_reports_isolates_fewer_than_three_units(
-        world, org, client_for, order):
+def test_no_family_of_published_reports_isolates_fewer_than_three_units(world, org, client_for, order):
     from digiplan.reports.models import PublicReport
 
     client = client_for("strategist")
     scopes = scopes_offered(client, org)
     assert len(scopes) == 20
-    plan = [((None, ""), YEARS[0])] + [(s, YEARS[1]) for s in
-                                       (scopes if order == "as offered" else scopes[::-1])]
+    plan = [((None, ""), YEARS[0])] + [
+        (s, YEARS[1]) for s in (scopes if order == "as offered" else scopes[::-1])
+    ]
     families: dict[tuple, list[set[str]]] = {}
     shown_somewhere = set()
     for scope, year in plan:
@@ -361,54 +426,64 @@ def everything(client, world, org) -> dict[str, object]:
     """Every page and file a strategist can open about the two years, under every filter."""
     shown: dict[str, object] = {}
     nodes = [None, *org["nodes"].values()]
-    filters = [{**({"nod": n.pk} if n else {}), **({"skolform": f} if f else {})}
-               for n in nodes for f in ("", "GR", "FS", "FTH")]
+    filters = [
+        {**({"nod": n.pk} if n else {}), **({"skolform": f} if f else {})}
+        for n in nodes
+        for f in ("", "GR", "FS", "FTH")
+    ]
     for year in YEARS:
         for params in filters:
             query = {"ar": year, **params}
             key = json.dumps(query, sort_keys=True)
             shown[f"org {key}"] = _visible(_get(client, reverse("report_org"), query).decode())
-            shown[f"org csv {key}"] = _get(client, reverse("report_org_export", args=["csv"]),
-                                           query)
-            shown[f"org xlsx {key}"] = _cells(_get(
-                client, reverse("report_org_export", args=["xlsx"]), query))
-            shown[f"answers {key}"] = _cells(_get(client, reverse("report_answers_export"),
-                                                  query))
+            shown[f"org csv {key}"] = _get(client, reverse("report_org_export", args=["csv"]), query)
+            shown[f"org xlsx {key}"] = _cells(
+                _get(client, reverse("report_org_export", args=["xlsx"]), query)
+            )
+            shown[f"answers {key}"] = _cells(_get(client, reverse("report_answers_export"), query))
         for unit in org["units"].values():
             query = {"ar": year}
-            shown[f"unit {unit.name} {year}"] = _visible(_get(
-                client, reverse("report_unit", args=[unit.pk]), query).decode())
+            shown[f"unit {unit.name} {year}"] = _visible(
+                _get(client, reverse("report_unit", args=[unit.pk]), query).decode()
+            )
             for fmt in ("csv", "xlsx"):
                 content = _get(client, reverse("report_export", args=[unit.pk, fmt]), query)
-                shown[f"unit {fmt} {unit.name} {year}"] = _cells(content) \
-                    if fmt == "xlsx" else content
+                shown[f"unit {fmt} {unit.name} {year}"] = _cells(content) if fmt == "xlsx" else content
     for campaign in org["campaigns"]:
-        for params in [{}, *({"nod": n.pk} for n in org["nodes"].values()),
-                       {"skolform": "GR"}, {"skolform": "FS"}]:
+        for params in [
+            {},
+            *({"nod": n.pk} for n in org["nodes"].values()),
+            {"skolform": "GR"},
+            {"skolform": "FS"},
+        ]:
             key = f"{campaign.pk} {json.dumps(params, sort_keys=True)}"
-            shown[f"results {key}"] = _visible(_get(
-                client, reverse("results_org", args=[campaign.pk]), params).decode())
+            shown[f"results {key}"] = _visible(
+                _get(client, reverse("results_org", args=[campaign.pk]), params).decode()
+            )
             shown[f"results csv {key}"] = _get(
-                client, reverse("results_export", args=[campaign.pk, "csv"]), params)
-            shown[f"results xlsx {key}"] = _cells(_get(
-                client, reverse("results_export", args=[campaign.pk, "xlsx"]), params))
+                client, reverse("results_export", args=[campaign.pk, "csv"]), params
+            )
+            shown[f"results xlsx {key}"] = _cells(
+                _get(client, reverse("results_export", args=[campaign.pk, "xlsx"]), params)
+            )
         for unit in org["units"].values():
             if campaign.units.filter(unit=unit).exists():
-                shown[f"results unit {campaign.pk} {unit.name}"] = _visible(_get(
-                    client, reverse("results_unit", args=[campaign.pk, unit.pk])).decode())
-    shown["org pdf"] = pdf_text(_get(client, reverse("report_org_export", args=["pdf"]),
-                                     {"ar": YEARS[1]}))
-    shown["unit pdf"] = pdf_text(_get(client, reverse(
-        "report_export", args=[org["units"]["Nordskolan"].pk, "pdf"]), {"ar": YEARS[1]}))
+                shown[f"results unit {campaign.pk} {unit.name}"] = _visible(
+                    _get(client, reverse("results_unit", args=[campaign.pk, unit.pk])).decode()
+                )
+    shown["org pdf"] = pdf_text(_get(client, reverse("report_org_export", args=["pdf"]), {"ar": YEARS[1]}))
+    shown["unit pdf"] = pdf_text(
+        _get(client, reverse("report_export", args=[org["units"]["Nordskolan"].pk, "pdf"]), {"ar": YEARS[1]})
+    )
     managed = access.managed_nodes(world.strategist)
     for node in nodes:
         for form in ("", "GR", "FS", "FTH"):
-            data = public.public_data(selectors.report_units(managed, node=node, school_form=form),
-                                      YEARS[1], world.huvudman)
+            data = public.public_data(
+                selectors.report_units(managed, node=node, school_form=form), YEARS[1], world.huvudman
+            )
             charts = public_pdf.labels_and_charts(copy.deepcopy(data))
             shown[f"public {node} {form}"] = json.dumps(data, sort_keys=True, default=str)
-            shown[f"public svg {node} {form}"] = str(charts["medians"].svg) \
-                if charts["medians"] else None
+            shown[f"public svg {node} {form}"] = str(charts["medians"].svg) if charts["medians"] else None
     return shown
 
 
@@ -420,16 +495,20 @@ def close_again(campaigns) -> None:
         ResultSnapshot.objects.create(campaign=campaign, data=results.snapshot_data(campaign))
         ResultFigures.objects.bulk_create(
             ResultFigures(campaign=campaign, unit_id=unit_id, **row)
-            for unit_id, row in results.result_figures(campaign).items())
+            for unit_id, row in results.result_figures(campaign).items()
+        )
 
 
 def test_no_page_or_file_changes_with_what_the_units_below_k_answered(world, org, client_for):
     client = client_for("strategist")
     before = everything(client, world, org)
     hidden = Answer.objects.filter(value__isnull=False, response__unit__name__in=BELOW_K)
-    ekorren = Answer.objects.filter(value__isnull=False, item__code="KOMP.P1",
-                                    response__unit__name="Förskolan Ekorren",
-                                    response__campaign=org["campaigns"][1])
+    ekorren = Answer.objects.filter(
+        value__isnull=False,
+        item__code="KOMP.P1",
+        response__unit__name="Förskolan Ekorren",
+        response__campaign=org["campaigns"][1],
+    )
     assert hidden.count() == 2 * (2 * 3 + 2 * 4) + 2 and ekorren.count() == 3
     hidden.update(value=6 - F("value"))
     ekorren.update(value=6 - F("value"))
@@ -439,8 +518,7 @@ def test_no_page_or_file_changes_with_what_the_units_below_k_answered(world, org
     changed = [key for key in before if before[key] != after[key]]
     assert changed == []
     # The capture does see answers: change one shown unit's and the reports move.
-    Answer.objects.filter(response__unit__name="Nordskolan", item__code="LED.P1",
-                          value=3).update(value=1)
+    Answer.objects.filter(response__unit__name="Nordskolan", item__code="LED.P1", value=3).update(value=1)
     close_again(org["campaigns"])
     html = _visible(_get(client, reverse("report_org"), {"ar": YEARS[1]}).decode())
     assert html != before[f"org {json.dumps({'ar': YEARS[1]}, sort_keys=True)}"]

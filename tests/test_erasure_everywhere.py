@@ -49,24 +49,36 @@ def _mentions_everywhere(world, django_capture_on_commit_callbacks):
     staff.external_id = EXTERNAL_ID
     staff.save(update_fields=["external_id"])
     leader = world.leader_a
-    plan_services.activity_progress(actor=leader, activity=fx.activity,
-                                    note=f"{NAME} har börjat, per vecka en träff.")
+    plan_services.activity_progress(
+        actor=leader, activity=fx.activity, note=f"{NAME} har börjat, per vecka en träff."
+    )
     plan_services.activity_progress(actor=staff, activity=fx.activity, note="Mitt eget steg")
-    plan_services.goal_update(actor=leader, goal=fx.goal, revision=None, title=fx.goal.title,
-                              description=f"Som {NAME}s arbetslag visade i fjol.")
-    plan_services.activity_follow_up(actor=leader, activity=fx.activity, done=False,
-                                     note=f"Väntar på per personal ({EMAIL}).")
-    rating = LeaderRating.objects.create(campaign=fx.campaign, unit=world.unit_a,
-                                         participants="Anna Rektor, Personal, Per")
-    LeaderAnswer.objects.create(rating=rating, item=fx.items["LED.L1"], value=3,
-                                comment=f"Enligt {NAME.upper()}.")
-    Response.objects.create(campaign=fx.campaign, unit=world.unit_a, group=Group.STAFF,
-                            comment=f"Fråga {NAME} om hjälp")
+    plan_services.goal_update(
+        actor=leader,
+        goal=fx.goal,
+        revision=None,
+        title=fx.goal.title,
+        description=f"Som {NAME}s arbetslag visade i fjol.",
+    )
+    plan_services.activity_follow_up(
+        actor=leader, activity=fx.activity, done=False, note=f"Väntar på per personal ({EMAIL})."
+    )
+    rating = LeaderRating.objects.create(
+        campaign=fx.campaign, unit=world.unit_a, participants="Anna Rektor, Personal, Per"
+    )
+    LeaderAnswer.objects.create(
+        rating=rating, item=fx.items["LED.L1"], value=3, comment=f"Enligt {NAME.upper()}."
+    )
+    Response.objects.create(
+        campaign=fx.campaign, unit=world.unit_a, group=Group.STAFF, comment=f"Fråga {NAME} om hjälp"
+    )
     report = public.public_report_publish(
-        actor=world.strategist, huvudman=world.huvudman, school_year="2026/27",
-        units=Organisation.objects.filter(huvudman=world.huvudman,
-                                          type=OrganisationType.SKOLENHET),
-        title=f"Uppföljning, sammanställd med {NAME}")
+        actor=world.strategist,
+        huvudman=world.huvudman,
+        school_year="2026/27",
+        units=Organisation.objects.filter(huvudman=world.huvudman, type=OrganisationType.SKOLENHET),
+        title=f"Uppföljning, sammanställd med {NAME}",
+    )
     public_pdf = Client().get(reverse("public_report_pdf", args=[report.token]))
     assert NAME in flat(pdf_text(public_pdf.content))  # now in the cache too
     # A preview holds the people an upload would write, the erased person perhaps among them.
@@ -88,26 +100,35 @@ def _mentions_everywhere(world, django_capture_on_commit_callbacks):
     return fx
 
 
-def test_the_name_is_written_in_many_places_before_erasure(world,
-                                                           django_capture_on_commit_callbacks):
+def test_the_name_is_written_in_many_places_before_erasure(world, django_capture_on_commit_callbacks):
     # The search below finds what it looks for: erasure has something to remove.
     _mentions_everywhere(world, django_capture_on_commit_callbacks)
     places = places_holding(NAME, EMAIL, EXTERNAL_ID, "Personal, Per")
     tables = {table for table, _column in places}
-    assert {"organisations_person", "plans_progressnote", "plans_goal", "plans_activity",
-            "assessments_leaderrating", "assessments_leaderanswer", "assessments_response",
-            "audit_auditevent", "reports_publicreport", "reports_reportarchive",
-            "axes_accessattempt", "axes_accesslog",
-            "django_session"} <= tables
+    assert {
+        "organisations_person",
+        "plans_progressnote",
+        "plans_goal",
+        "plans_activity",
+        "assessments_leaderrating",
+        "assessments_leaderanswer",
+        "assessments_response",
+        "audit_auditevent",
+        "reports_publicreport",
+        "reports_reportarchive",
+        "axes_accessattempt",
+        "axes_accesslog",
+        "django_session",
+    } <= tables
 
 
 def test_erasure_leaves_the_name_in_no_column_of_any_table_and_no_stored_file(
-        world, client_for, django_capture_on_commit_callbacks):
+    world, client_for, django_capture_on_commit_callbacks
+):
     fx = _mentions_everywhere(world, django_capture_on_commit_callbacks)
     client = client_for("strategist")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("person_erase", args=[world.staff.pk]),
-                               {"confirm_email": EMAIL})
+        response = client.post(reverse("person_erase", args=[world.staff.pk]), {"confirm_email": EMAIL})
     assert response.status_code == 302
 
     assert places_holding(NAME, EMAIL, EXTERNAL_ID, "Personal, Per") == set()
@@ -115,7 +136,8 @@ def test_erasure_leaves_the_name_in_no_column_of_any_table_and_no_stored_file(
     note = ProgressNote.objects.get(activity=fx.activity, author=world.leader_a)
     assert note.text == f"{privacy.REPLACEMENT} har börjat, per vecka en träff."
     assert Goal.objects.get(pk=fx.goal.pk).description == (
-        f"Som {privacy.REPLACEMENT} arbetslag visade i fjol.")
+        f"Som {privacy.REPLACEMENT} arbetslag visade i fjol."
+    )
     assert LeaderRating.objects.get().participants == f"Anna Rektor, {privacy.REPLACEMENT}"
     # What the person wrote themself stays, under the erased label.
     own = ProgressNote.objects.get(activity=fx.activity, text="Mitt eget steg")
@@ -127,7 +149,8 @@ def test_erasure_leaves_the_name_in_no_column_of_any_table_and_no_stored_file(
 
 
 def test_stored_report_archives_are_deleted_audited_and_the_archive_page_says_why(
-        world, client_for, django_capture_on_commit_callbacks):
+    world, client_for, django_capture_on_commit_callbacks
+):
     _mentions_everywhere(world, django_capture_on_commit_callbacks)
     client = client_for("strategist")
     client.post(reverse("person_erase", args=[world.staff.pk]), {"confirm_email": EMAIL})
@@ -139,12 +162,11 @@ def test_stored_report_archives_are_deleted_audited_and_the_archive_page_says_wh
     assert "raderades när en persons uppgifter raderades" in page
 
 
-def test_a_namesake_in_another_huvudman_keeps_their_name_and_what_is_written_about_them(
-        world, client_for):
-    namesake = person_create(actor=world.other_strategist, huvudman=world.other_huvudman,
-                             name=NAME, email="per@friskolan.test")
-    client_for("strategist").post(reverse("person_erase", args=[world.staff.pk]),
-                                  {"confirm_email": EMAIL})
+def test_a_namesake_in_another_huvudman_keeps_their_name_and_what_is_written_about_them(world, client_for):
+    namesake = person_create(
+        actor=world.other_strategist, huvudman=world.other_huvudman, name=NAME, email="per@friskolan.test"
+    )
+    client_for("strategist").post(reverse("person_erase", args=[world.staff.pk]), {"confirm_email": EMAIL})
     namesake.refresh_from_db()
     assert namesake.name == NAME
     other_events = AuditEvent.objects.filter(huvudman=world.other_huvudman, object_label=NAME)
@@ -153,12 +175,16 @@ def test_a_namesake_in_another_huvudman_keeps_their_name_and_what_is_written_abo
 
 def test_words_that_only_look_like_the_name_are_left_alone(world, client_for):
     fx = build_plan(world)
-    texts = ["Per vecka", "Per Personalsson kommer", "Anna-Per Personal", "personalrummet",
-             "Mer personal per elev"]
+    texts = [
+        "Per vecka",
+        "Per Personalsson kommer",
+        "Anna-Per Personal",
+        "personalrummet",
+        "Mer personal per elev",
+    ]
     for text in texts:
         plan_services.activity_progress(actor=world.leader_a, activity=fx.activity, note=text)
-    client_for("strategist").post(reverse("person_erase", args=[world.staff.pk]),
-                                  {"confirm_email": EMAIL})
+    client_for("strategist").post(reverse("person_erase", args=[world.staff.pk]), {"confirm_email": EMAIL})
     kept = set(ProgressNote.objects.filter(author=world.leader_a).values_list("text", flat=True))
     assert kept == set(texts)
 
@@ -166,10 +192,20 @@ def test_words_that_only_look_like_the_name_are_left_alone(world, client_for):
 # Tables that belong to no huvudman: erasure looks for the person in all of their rows. A new
 # model without a way to its huvudman fails here, so that nobody's rows are searched (and
 # rewritten) across organisations by mistake.
-SHARED_TABLES = {"auth.permission", "auth.group", "contenttypes.contenttype", "sessions.session",
-                 "axes.accessfailurelog", "axes.accessattempt", "axes.accessattemptexpiration",
-                 "axes.accesslog", "accounts.guesswindow", "accounts.knowncode",
-                 "assessments.draft", "django_tasks_database.dbtaskresult"}
+SHARED_TABLES = {
+    "auth.permission",
+    "auth.group",
+    "contenttypes.contenttype",
+    "sessions.session",
+    "axes.accessfailurelog",
+    "axes.accessattempt",
+    "axes.accessattemptexpiration",
+    "axes.accesslog",
+    "accounts.guesswindow",
+    "accounts.knowncode",
+    "assessments.draft",
+    "django_tasks_database.dbtaskresult",
+}
 
 
 def test_every_table_belongs_to_a_huvudman_or_is_knowingly_shared():
@@ -180,11 +216,13 @@ def test_every_table_belongs_to_a_huvudman_or_is_knowingly_shared():
 
 def test_a_name_with_swedish_letters_is_found_in_any_case_also_in_json(world, client_for):
     fx = build_plan(world)
-    asa = person_create(actor=world.strategist, huvudman=world.huvudman, name="Åsa Öberg",
-                        email="asa.oberg@sjovik.test")
+    asa = person_create(
+        actor=world.strategist, huvudman=world.huvudman, name="Åsa Öberg", email="asa.oberg@sjovik.test"
+    )
     for text in ("Fråga ÅSA ÖBERG", "åsa öberg har nyckeln", "Öberg, Åsa var med"):
         plan_services.activity_progress(actor=world.leader_a, activity=fx.activity, note=text)
     assert places_holding("Åsa Öberg", "Öberg, Åsa")
-    client_for("strategist").post(reverse("person_erase", args=[asa.pk]),
-                                  {"confirm_email": "asa.oberg@sjovik.test"})
+    client_for("strategist").post(
+        reverse("person_erase", args=[asa.pk]), {"confirm_email": "asa.oberg@sjovik.test"}
+    )
     assert places_holding("Åsa Öberg", "Öberg, Åsa", "asa.oberg@sjovik.test") == set()

@@ -7,9 +7,11 @@ import gc
 from digiplan.lib.pdf import render_pdf
 from tests.pdf_helpers import _objects, flat, pdf_text
 
-SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50" role="img">'
-       '<title>Staplar</title><rect x="0" y="0" width="40" height="20" fill="#0072B2"/>'
-       '<text x="5" y="40">Etikett</text></svg>')
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50" role="img">'
+    '<title>Staplar</title><rect x="0" y="0" width="40" height="20" fill="#0072B2"/>'
+    '<text x="5" y="40">Etikett</text></svg>'
+)
 ROWS = "".join(f"<tr><th scope='row'>Rad {n}</th><td>{n},5</td></tr>" for n in range(60))
 HTML = f"""<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"><title>Prov</title>
 <style>@page {{ @bottom-right {{ content: counter(page) " av " counter(pages); }} }}

@@ -47,8 +47,16 @@ def run(command: str, *args) -> str:
 def counts() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
-        for model in (Huvudman, Organisation, Person, Membership, RoleTitle, UnitSchoolForm,
-                      PupilCount, AuditEvent)
+        for model in (
+            Huvudman,
+            Organisation,
+            Person,
+            Membership,
+            RoleTitle,
+            UnitSchoolForm,
+            PupilCount,
+            AuditEvent,
+        )
     }
 
 
@@ -65,9 +73,7 @@ def assert_paths_consistent(huvudman: Huvudman) -> None:
 
 
 def units_of(huvudman: Huvudman):
-    return Organisation.objects.filter(
-        huvudman=huvudman, type=OrganisationType.SKOLENHET, is_active=True
-    )
+    return Organisation.objects.filter(huvudman=huvudman, type=OrganisationType.SKOLENHET, is_active=True)
 
 
 @pytest.fixture
@@ -80,14 +86,14 @@ def test_seed_demo_builds_the_municipality(demo):
     assert demo.name == "Sjöviks kommun"
     units = units_of(demo)
     assert 22 <= units.count() <= 28
-    forms = set(UnitSchoolForm.objects.filter(organisation__in=units)
-                .values_list("school_form", flat=True))
+    forms = set(UnitSchoolForm.objects.filter(organisation__in=units).values_list("school_form", flat=True))
     assert {"FS", "GR", "GRS", "GY", "GYS", "VUX", "FKLASS", "FTH", "SFI"} <= forms
     types = set(Organisation.objects.filter(huvudman=demo).values_list("type", flat=True))
     assert types == {"huvudman", "forvaltning", "omrade", "skolenhet"}
-    assert set(Organisation.objects.filter(huvudman=demo, type="omrade")
-               .values_list("name", flat=True)) >= {
-        "Rektorsområde Norr", "Rektorsområde Söder", "Rektorsområde Centrum",
+    assert set(Organisation.objects.filter(huvudman=demo, type="omrade").values_list("name", flat=True)) >= {
+        "Rektorsområde Norr",
+        "Rektorsområde Söder",
+        "Rektorsområde Centrum",
         "Gymnasium och vuxenutbildning",
     }
 
@@ -99,10 +105,8 @@ def test_seed_demo_builds_the_municipality(demo):
         assert unit.staff_count and unit.staff_count > 0
         assert unit.memberships.filter(role=Role.STAFF).count() == unit.staff_count
         assert unit.memberships.filter(role=Role.UNIT_LEADER).count() == 1
-    assert PupilCount.objects.filter(organisation__in=units, school_form="GR",
-                                     grade_band="7-9").exists()
-    assert PupilCount.objects.filter(organisation__in=units, school_form="FS",
-                                     grade_band="1-5 år").exists()
+    assert PupilCount.objects.filter(organisation__in=units, school_form="GR", grade_band="7-9").exists()
+    assert PupilCount.objects.filter(organisation__in=units, school_form="FS", grade_band="1-5 år").exists()
 
     staff = Person.objects.filter(huvudman=demo, memberships__role=Role.STAFF).distinct()
     assert 1300 <= staff.count() <= 1700
@@ -118,9 +122,12 @@ def test_seed_demo_builds_the_municipality(demo):
     assert len(set(codes)) == len(codes)
 
     assert set(RoleTitle.objects.filter(huvudman=demo).values_list("role", "name")) == {
-        ("strategist", "IT-strateg"), ("strategist", "Utvecklingsstrateg"),
-        ("unit_leader", "Rektor"), ("unit_leader", "Förskolechef"),
-        ("coordinator", "IT-pedagog"), ("coordinator", "Digitaliseringsansvarig"),
+        ("strategist", "IT-strateg"),
+        ("strategist", "Utvecklingsstrateg"),
+        ("unit_leader", "Rektor"),
+        ("unit_leader", "Förskolechef"),
+        ("coordinator", "IT-pedagog"),
+        ("coordinator", "Digitaliseringsansvarig"),
         ("staff", "Lärare"),
     }
 
@@ -136,8 +143,15 @@ def test_seed_demo_builds_the_municipality(demo):
 
     # The tree and the people were audited, the bulk steps with one row each.
     actions = set(AuditEvent.objects.filter(huvudman=demo).values_list("action", flat=True))
-    assert {"huvudman.create", "organisation.create", "person.create", "membership.create",
-            "role_title.create", "person.bulk_create", "membership.bulk_create"} <= actions
+    assert {
+        "huvudman.create",
+        "organisation.create",
+        "person.create",
+        "membership.create",
+        "role_title.create",
+        "person.bulk_create",
+        "membership.bulk_create",
+    } <= actions
     assert AuditEvent.objects.filter(huvudman=demo, action="person.bulk_create").count() == 1
 
 
@@ -151,8 +165,9 @@ def test_demo_personas_have_their_roles_and_can_sign_in(demo, client):
         person = Person.objects.get(email=email)
         huvudman = friskola if email.endswith("friskolan.example") else demo
         assert person.huvudman == huvudman
-        node = {"root": Organisation.objects.get(huvudman=huvudman, parent=None),
-                "A": unit_a, "B": unit_b}[where]
+        node = {"root": Organisation.objects.get(huvudman=huvudman, parent=None), "A": unit_a, "B": unit_b}[
+            where
+        ]
         assert Membership.objects.filter(person=person, organisation=node, role=role).exists()
 
         response = client.post(reverse("login"), {"username": email, "password": DEMO_PASSWORD})
@@ -193,15 +208,12 @@ def test_the_two_huvudman_are_kept_apart(demo):
         assert memberships.exists()
         assert not memberships.exclude(person__huvudman=huvudman).exists()
         assert not memberships.exclude(organisation__huvudman=huvudman).exists()
-        assert not memberships.filter(title__isnull=False).exclude(
-            title__huvudman=huvudman).exists()
+        assert not memberships.filter(title__isnull=False).exclude(title__huvudman=huvudman).exists()
         assert not Organisation.objects.filter(huvudman=huvudman, parent__huvudman=other).exists()
         for path in Organisation.objects.filter(huvudman=other).values_list("path", flat=True):
             assert not Organisation.objects.filter(huvudman=huvudman, path=path).exists()
     strategist = Person.objects.get(email="strateg@friskolan.example")
-    assert set(strategist.memberships.values_list("organisation__huvudman", flat=True)) == {
-        friskola.pk
-    }
+    assert set(strategist.memberships.values_list("organisation__huvudman", flat=True)) == {friskola.pk}
 
 
 def test_demo_logins(db):
@@ -223,8 +235,7 @@ def test_seed_scale_builds_large_data(db):
     assert staff.count() == 2000
     leaders = Membership.objects.filter(huvudman=huvudman, role=Role.UNIT_LEADER)
     assert leaders.count() == 50
-    assert set(leaders.values_list("organisation", flat=True)) == set(
-        units.values_list("pk", flat=True))
+    assert set(leaders.values_list("organisation", flat=True)) == set(units.values_list("pk", flat=True))
     assert Person.objects.filter(huvudman=huvudman).count() == 2050
     assert not any(p.has_usable_password() for p in Person.objects.filter(huvudman=huvudman)[:50])
     assert_paths_consistent(huvudman)

@@ -27,9 +27,12 @@ PROXY = "10.0.0.5"
 @pytest.fixture
 def codes(world):
     fx = build_campaign(world)
-    return [services.pupil_code_create(actor=world.strategist, campaign=fx.campaign,
-                                       unit=world.unit_a, label=f"Klass {n}", capacity=30).code
-            for n in (1, 2, 3)]
+    return [
+        services.pupil_code_create(
+            actor=world.strategist, campaign=fx.campaign, unit=world.unit_a, label=f"Klass {n}", capacity=30
+        ).code
+        for n in (1, 2, 3)
+    ]
 
 
 def _wrong(n: int) -> str:
@@ -115,12 +118,10 @@ def test_a_guesser_at_the_school_is_stopped_but_the_classes_answering_are_not(co
     assert _enter(school, codes[1]).status_code == 429  # a code new to the address waits
     # A pupil of the class already answering goes on, from a browser of its own.
     assert _enter(Client(REMOTE_ADDR=SCHOOL), codes[0]).status_code == 302
-    assert Client(REMOTE_ADDR=SCHOOL).get(
-        reverse("pupil_questionnaire", args=[codes[0]])).status_code == 200
+    assert Client(REMOTE_ADDR=SCHOOL).get(reverse("pupil_questionnaire", args=[codes[0]])).status_code == 200
 
 
-def test_a_forged_forwarded_header_from_an_untrusted_client_does_not_escape_the_limit(
-        codes, settings):
+def test_a_forged_forwarded_header_from_an_untrusted_client_does_not_escape_the_limit(codes, settings):
     settings.TRUSTED_PROXIES = [PROXY]
     guesser = Client(REMOTE_ADDR=GUESSER)
     for n in range(settings.GUESS_LIMIT):

@@ -45,4 +45,5 @@ def test_the_committed_mo_matches_the_po(tmp_path):
     subprocess.run(["msgfmt", "-o", str(fresh), str(PO)], check=True)
     with fresh.open("rb") as a, PO.with_suffix(".mo").open("rb") as b:
         assert gettext.GNUTranslations(a)._catalog == gettext.GNUTranslations(b)._catalog, (
-            "run `make messages` and commit the .mo")
+            "run `make messages` and commit the .mo"
+        )

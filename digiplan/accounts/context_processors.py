@@ -9,11 +9,13 @@ from digiplan.organisations.access import is_strategist
 _EVERYONE = [
     ("home", _("Home"), ("home",)),
     ("organisation_tree", _("Organisation"), ("organisation_",)),
-    ("framework_list", _("Frameworks"), ("framework_", "version_", "item_", "responsibility_",
-                                        "target_", "scale_")),
+    (
+        "framework_list",
+        _("Frameworks"),
+        ("framework_", "version_", "item_", "responsibility_", "target_", "scale_"),
+    ),
     ("my_responsibilities", _("My responsibilities"), ("my_responsibilities",)),
-    ("campaign_list", _("Self-assessment"), ("campaign_", "rating_", "pupil_codes", "results_",
-                                            "survey_")),
+    ("campaign_list", _("Self-assessment"), ("campaign_", "rating_", "pupil_codes", "results_", "survey_")),
     # The overview and the year view are named plan_* and so belong to "Plans", which links to
     # them: the menu stays short.
     ("plan_list", _("Plans"), ("plan_", "goal_", "suggestion_", "activity_")),

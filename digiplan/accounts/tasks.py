@@ -25,10 +25,18 @@ def send_password_reset(person_id: int, domain: str, use_https: bool, language: 
         return False
     with translation.override(language):
         EmailPasswordResetForm().send_mail(
-            SUBJECT_TEMPLATE, EMAIL_TEMPLATE,
-            {"email": person.email, "domain": domain, "site_name": domain,
-             "uid": urlsafe_base64_encode(force_bytes(person.pk)), "user": person,
-             "token": default_token_generator.make_token(person),
-             "protocol": "https" if use_https else "http"},
-            None, person.email)
+            SUBJECT_TEMPLATE,
+            EMAIL_TEMPLATE,
+            {
+                "email": person.email,
+                "domain": domain,
+                "site_name": domain,
+                "uid": urlsafe_base64_encode(force_bytes(person.pk)),
+                "user": person,
+                "token": default_token_generator.make_token(person),
+                "protocol": "https" if use_https else "http",
+            },
+            None,
+            person.email,
+        )
     return True

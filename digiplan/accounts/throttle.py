@@ -38,10 +38,14 @@ from digiplan.lib.client_ip import client_network
 KNOWN_CODE_DAYS = 1  # a code that worked counts for the day (a school day of classes)
 TITLE = _("Too many attempts")
 MESSAGES = {
-    "pupil_code": _("Too many codes that do not exist have been tried from your network. Check "
-                    "the code with your teacher."),
-    "survey_link": _("Too many links that are not valid have been tried from your network. Use "
-                     "the link in your latest invitation."),
+    "pupil_code": _(
+        "Too many codes that do not exist have been tried from your network. Check "
+        "the code with your teacher."
+    ),
+    "survey_link": _(
+        "Too many links that are not valid have been tried from your network. Use "
+        "the link in your latest invitation."
+    ),
 }
 
 
@@ -70,16 +74,22 @@ class Guess:
 
     def waits_until(self) -> datetime.datetime | None:
         """When the address may try again, if it has to wait now."""
-        started = GuessWindow.objects.filter(
-            key=self.window_key, started_at__gt=self.now - self.window,
-            failures__gte=settings.GUESS_LIMIT).values_list("started_at", "failures").first()
+        started = (
+            GuessWindow.objects.filter(
+                key=self.window_key, started_at__gt=self.now - self.window, failures__gte=settings.GUESS_LIMIT
+            )
+            .values_list("started_at", "failures")
+            .first()
+        )
         if started is None:
             return None
         known = KnownCode.objects.filter(seen_at__gt=self._known_since())
         if self.code_key and known.filter(key=self.code_key).exists():
             return None
-        limit = settings.GUESS_LIMIT + settings.GUESS_LIMIT_PER_CODE * known.filter(
-            window_key=self.window_key).count()
+        limit = (
+            settings.GUESS_LIMIT
+            + settings.GUESS_LIMIT_PER_CODE * known.filter(window_key=self.window_key).count()
+        )
         return started[0] + self.window if started[1] >= limit else None
 
     def failed(self) -> None:
@@ -88,8 +98,8 @@ class Guess:
         # over starts again at this one.
         updated = GuessWindow.objects.filter(key=self.window_key).update(
             failures=Case(When(started_at__lte=over, then=Value(1)), default=F("failures") + 1),
-            started_at=Case(When(started_at__lte=over, then=Value(self.now)),
-                            default=F("started_at")))
+            started_at=Case(When(started_at__lte=over, then=Value(self.now)), default=F("started_at")),
+        )
         if updated:
             return
         try:
@@ -105,19 +115,30 @@ class Guess:
         # opened their questionnaire.
         hour = self.now.replace(minute=0, second=0, microsecond=0)
         if not KnownCode.objects.filter(key=self.code_key).update(seen_at=hour):
-            KnownCode.objects.bulk_create([KnownCode(key=self.code_key, seen_at=hour,
-                                                     window_key=self.window_key)],
-                                          ignore_conflicts=True)
+            KnownCode.objects.bulk_create(
+                [KnownCode(key=self.code_key, seen_at=hour, window_key=self.window_key)],
+                ignore_conflicts=True,
+            )
 
 
 def _too_many(request: HttpRequest, scope: str, until: datetime.datetime) -> HttpResponse:
     seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
     minutes = math.ceil(seconds / 60)
-    response = render(request, "accounts/too_many_guesses.html", {
-        "title": TITLE, "message": MESSAGES[scope],
-        "wait": ngettext("You can try again in %(minutes)s minute.",
-                         "You can try again in %(minutes)s minutes.", minutes) % {
-            "minutes": minutes}}, status=429)
+    response = render(
+        request,
+        "accounts/too_many_guesses.html",
+        {
+            "title": TITLE,
+            "message": MESSAGES[scope],
+            "wait": ngettext(
+                "You can try again in %(minutes)s minute.",
+                "You can try again in %(minutes)s minutes.",
+                minutes,
+            )
+            % {"minutes": minutes},
+        },
+        status=429,
+    )
     response["Retry-After"] = str(seconds)
     response["Cache-Control"] = "no-store"
     return response
@@ -158,5 +179,6 @@ def guess_limits_purge(*, now: datetime.datetime | None = None) -> int:
     with transaction.atomic():
         windows = GuessWindow.objects.filter(started_at__lte=now - window).delete()[0]
         codes = KnownCode.objects.filter(
-            seen_at__lte=now - datetime.timedelta(days=KNOWN_CODE_DAYS)).delete()[0]
+            seen_at__lte=now - datetime.timedelta(days=KNOWN_CODE_DAYS)
+        ).delete()[0]
     return windows + codes

@@ -36,10 +36,12 @@ class NoColonMixin:
 
 
 class EmailAuthenticationForm(NoColonMixin, auth_forms.AuthenticationForm):
-    username = forms.EmailField(label=_("E-mail address"), max_length=254,
-                                widget=_email_widget(autofocus=True))
+    username = forms.EmailField(
+        label=_("E-mail address"), max_length=254, widget=_email_widget(autofocus=True)
+    )
     password = forms.CharField(
-        label=_("Password"), strip=False,
+        label=_("Password"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     error_messages = {**auth_forms.AuthenticationForm.error_messages, "invalid_login": ERROR_INVALID_LOGIN}
@@ -69,8 +71,9 @@ class EmailPasswordResetForm(NoColonMixin, auth_forms.PasswordResetForm):
 
         domain = domain_override or (request.get_host() if request is not None else "localhost")
         for person in self.get_users(self.cleaned_data["email"]):
-            send_password_reset.enqueue(person_id=person.pk, domain=domain, use_https=use_https,
-                                        language=get_language())
+            send_password_reset.enqueue(
+                person_id=person.pk, domain=domain, use_https=use_https, language=get_language()
+            )
 
 
 class PasswordChangeForm(NoColonMixin, auth_forms.PasswordChangeForm):
@@ -109,15 +112,23 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 def accessibility(request):
-    return render(request, "pages/accessibility.html", {
-        "statement_date": ACCESSIBILITY_STATEMENT_DATE,
-        "support_email": getattr(settings, "SUPPORT_EMAIL", ""),
-    })
+    return render(
+        request,
+        "pages/accessibility.html",
+        {
+            "statement_date": ACCESSIBILITY_STATEMENT_DATE,
+            "support_email": getattr(settings, "SUPPORT_EMAIL", ""),
+        },
+    )
 
 
 def privacy(request):
-    return render(request, "pages/privacy.html", {
-        "support_email": getattr(settings, "SUPPORT_EMAIL", ""),
-        "session_minutes": settings.SESSION_COOKIE_AGE // 60,
-        "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
-    })
+    return render(
+        request,
+        "pages/privacy.html",
+        {
+            "support_email": getattr(settings, "SUPPORT_EMAIL", ""),
+            "session_minutes": settings.SESSION_COOKIE_AGE // 60,
+            "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        },
+    )

@@ -50,10 +50,11 @@ def box_size(statements: int, *, comment: bool) -> int:
 
 def encode(contents: Contents) -> bytes:
     comment = contents.comment.encode()
-    parts = [_HEADER.pack(contents.unit_id, _GROUPS[contents.group], len(contents.answers),
-                          len(comment))]
-    parts += [_ANSWER.pack(item, _NO_VALUE if value is None else value)
-              for item, value in sorted(contents.answers.items())]
+    parts = [_HEADER.pack(contents.unit_id, _GROUPS[contents.group], len(contents.answers), len(comment))]
+    parts += [
+        _ANSWER.pack(item, _NO_VALUE if value is None else value)
+        for item, value in sorted(contents.answers.items())
+    ]
     parts.append(comment)
     return b"".join(parts)
 
@@ -66,18 +67,18 @@ def decode(data: bytes) -> Contents:
         item, value = _ANSWER.unpack_from(data, offset)
         answers[item] = None if value == _NO_VALUE else value
         offset += _ANSWER.size
-    comment = data[offset:offset + comment_length].decode()
+    comment = data[offset : offset + comment_length].decode()
     return Contents(unit_id=unit_id, group=_GROUP_NAMES[group], answers=answers, comment=comment)
 
 
 def seal_ballot(campaign_id: int, size: int, contents: Contents) -> bytes:
-    return sealing.seal(encode(contents), purpose=BALLOT_PURPOSE, context=f"campaign:{campaign_id}",
-                        size=size)
+    return sealing.seal(
+        encode(contents), purpose=BALLOT_PURPOSE, context=f"campaign:{campaign_id}", size=size
+    )
 
 
 def open_ballot(campaign_id: int, sealed: bytes) -> Contents:
-    return decode(sealing.unseal(sealed, purpose=BALLOT_PURPOSE,
-                                 context=f"campaign:{campaign_id}"))
+    return decode(sealing.unseal(sealed, purpose=BALLOT_PURPOSE, context=f"campaign:{campaign_id}"))
 
 
 def _draft_context(campaign_id: int, participation_id: int) -> str:
@@ -85,10 +86,15 @@ def _draft_context(campaign_id: int, participation_id: int) -> str:
 
 
 def seal_draft(campaign_id: int, participation_id: int, size: int, contents: Contents) -> bytes:
-    return sealing.seal(encode(contents), purpose=DRAFT_PURPOSE,
-                        context=_draft_context(campaign_id, participation_id), size=size)
+    return sealing.seal(
+        encode(contents),
+        purpose=DRAFT_PURPOSE,
+        context=_draft_context(campaign_id, participation_id),
+        size=size,
+    )
 
 
 def open_draft(campaign_id: int, participation_id: int, sealed: bytes) -> Contents:
-    return decode(sealing.unseal(sealed, purpose=DRAFT_PURPOSE,
-                                 context=_draft_context(campaign_id, participation_id)))
+    return decode(
+        sealing.unseal(sealed, purpose=DRAFT_PURPOSE, context=_draft_context(campaign_id, participation_id))
+    )

@@ -29,8 +29,8 @@ def seed_demo_campaign(huvudman, *, share_answered: float = 0.7) -> Campaign | N
     if Campaign.objects.filter(huvudman=huvudman, name=DEMO_CAMPAIGN).exists():
         return None
     version = FrameworkVersion.objects.filter(
-        framework__slug="digiplan-standard", framework__huvudman__isnull=True,
-        status=VersionStatus.PUBLISHED).first()
+        framework__slug="digiplan-standard", framework__huvudman__isnull=True, status=VersionStatus.PUBLISHED
+    ).first()
     if version is None:
         return None
     today = timezone.localdate()
@@ -42,38 +42,71 @@ def seed_demo_campaign(huvudman, *, share_answered: float = 0.7) -> Campaign | N
     # unit's lean moves a little from one year to the next.
     lean = {}
     with transaction.atomic():
-        earlier = _campaign(huvudman, version, rng, lean, school_year=last_year,
-                            opens_on=datetime.date(start - 1, 10, 1),
-                            closes_on=datetime.date(start - 1, 10, 31),
-                            share_answered=share_answered)
+        earlier = _campaign(
+            huvudman,
+            version,
+            rng,
+            lean,
+            school_year=last_year,
+            opens_on=datetime.date(start - 1, 10, 1),
+            closes_on=datetime.date(start - 1, 10, 31),
+            share_answered=share_answered,
+        )
         services.campaign_close(actor=_actor(huvudman), campaign=earlier)
         for unit_pk in lean:
             lean[unit_pk] += rng.uniform(0.0, 0.5)
-        return _campaign(huvudman, version, rng, lean, school_year=this_year,
-                         opens_on=today - datetime.timedelta(days=14),
-                         closes_on=today + datetime.timedelta(days=21),
-                         share_answered=share_answered)
+        return _campaign(
+            huvudman,
+            version,
+            rng,
+            lean,
+            school_year=this_year,
+            opens_on=today - datetime.timedelta(days=14),
+            closes_on=today + datetime.timedelta(days=21),
+            share_answered=share_answered,
+        )
 
 
 def _actor(huvudman):
-    strategist = Membership.objects.filter(huvudman=huvudman, role=Role.STRATEGIST).select_related(
-        "person").first()
+    strategist = (
+        Membership.objects.filter(huvudman=huvudman, role=Role.STRATEGIST).select_related("person").first()
+    )
     return strategist.person if strategist else None
 
 
-def _campaign(huvudman, version, rng: random.Random, lean: dict, *, school_year: str, opens_on,
-              closes_on, share_answered: float) -> Campaign:
+def _campaign(
+    huvudman,
+    version,
+    rng: random.Random,
+    lean: dict,
+    *,
+    school_year: str,
+    opens_on,
+    closes_on,
+    share_answered: float,
+) -> Campaign:
     actor = _actor(huvudman)
-    units = list(huvudman.nodes.filter(type=OrganisationType.SKOLENHET, is_active=True)
-                 .prefetch_related("pupil_counts", "school_forms"))
+    units = list(
+        huvudman.nodes.filter(type=OrganisationType.SKOLENHET, is_active=True).prefetch_related(
+            "pupil_counts", "school_forms"
+        )
+    )
     campaign = services.campaign_create(
-        actor=actor, huvudman=huvudman, name=DEMO_CAMPAIGN, school_year=school_year,
-        framework_version=version, opens_on=opens_on, closes_on=closes_on, units=units,
-        include_pupils=True)
+        actor=actor,
+        huvudman=huvudman,
+        name=DEMO_CAMPAIGN,
+        school_year=school_year,
+        framework_version=version,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        units=units,
+        include_pupils=True,
+    )
     services.campaign_open(actor=actor, campaign=campaign)
     staff_items, leader_items, pupil_items = (
         list(services.campaign_items(campaign, group).prefetch_related("scale__levels"))
-        for group in ("staff", "leader", "pupil"))
+        for group in ("staff", "leader", "pupil")
+    )
     for unit in units:
         lean.setdefault(unit.pk, rng.uniform(-1.2, 0.8))
     # Demo answers go in by bulk: the same sealed ballots response_submit writes, many at once.
@@ -81,9 +114,16 @@ def _campaign(huvudman, version, rng: random.Random, lean: dict, *, school_year:
 
     def ballot(unit_id: int, group: str, items) -> None:
         answers = {item.pk: _value(rng, item, lean[unit_id]) for item in items}
-        sealed.append(Ballot(campaign=campaign, sealed=ballots.seal_ballot(
-            campaign.pk, services.box_size(campaign, group), ballots.Contents(
-                unit_id=unit_id, group=group, answers=answers))))
+        sealed.append(
+            Ballot(
+                campaign=campaign,
+                sealed=ballots.seal_ballot(
+                    campaign.pk,
+                    services.box_size(campaign, group),
+                    ballots.Contents(unit_id=unit_id, group=group, answers=answers),
+                ),
+            )
+        )
 
     for participation in Participation.objects.filter(campaign=campaign).order_by("pk"):
         if rng.random() > share_answered:
@@ -94,12 +134,17 @@ def _campaign(huvudman, version, rng: random.Random, lean: dict, *, school_year:
         rating = services.rating_for(campaign, unit)
         leader = Membership.objects.filter(organisation=unit, role=Role.UNIT_LEADER).first()
         services.rating_save(
-            actor=leader.person if leader else actor, rating=rating,
+            actor=leader.person if leader else actor,
+            rating=rating,
             answers={str(item.pk): _answer(rng, item, lean[unit.pk]) for item in leader_items},
-            comments={}, participants="Rektor och IT-pedagog", submit=rng.random() < 0.8)
+            comments={},
+            participants="Rektor och IT-pedagog",
+            submit=rng.random() < 0.8,
+        )
         if any(f.school_form == "GR" for f in unit.school_forms.all()):
-            code = services.pupil_code_create(actor=actor, campaign=campaign, unit=unit,
-                                              label="6A", capacity=25)
+            code = services.pupil_code_create(
+                actor=actor, campaign=campaign, unit=unit, label="6A", capacity=25
+            )
             pupils = rng.randint(8, 22)
             PupilCode.objects.filter(pk=code.pk).update(used=pupils)
             for _pupil in range(pupils):

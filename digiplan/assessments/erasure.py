@@ -23,8 +23,7 @@ def ballots_erase(*, huvudman_id: int | None, identity: mentions.Identity, **_co
     changed = Counter()
     if pattern is None or huvudman_id is None:
         return {}
-    for campaign in Campaign.objects.filter(huvudman_id=huvudman_id,
-                                            status=CampaignStatus.OPEN):
+    for campaign in Campaign.objects.filter(huvudman_id=huvudman_id, status=CampaignStatus.OPEN):
         changed["ballots"] += _reseal_ballots(campaign, pattern)
         changed["drafts"] += _reseal_drafts(campaign, pattern)
     return {"sealed_comments_rewritten": changed["ballots"] + changed["drafts"]}
@@ -40,8 +39,12 @@ def _clean(contents: ballots.Contents, pattern) -> bool:
 
 def _reseal_ballots(campaign: Campaign, pattern) -> int:
     changed, batch = 0, []
-    for ballot in Ballot.objects.filter(campaign=campaign).select_for_update().only(
-            "pk", "sealed", "campaign_id").iterator(chunk_size=RESEAL_BATCH):
+    for ballot in (
+        Ballot.objects.filter(campaign=campaign)
+        .select_for_update()
+        .only("pk", "sealed", "campaign_id")
+        .iterator(chunk_size=RESEAL_BATCH)
+    ):
         contents = ballots.open_ballot(campaign.pk, ballot.sealed)
         changed += _clean(contents, pattern)
         group_size = services.box_size(campaign, contents.group)
@@ -56,8 +59,7 @@ def _reseal_ballots(campaign: Campaign, pattern) -> int:
 
 
 def _reseal_drafts(campaign: Campaign, pattern) -> int:
-    participations = dict(Participation.objects.filter(campaign=campaign).values_list(
-        "token_hash", "pk"))
+    participations = dict(Participation.objects.filter(campaign=campaign).values_list("token_hash", "pk"))
     size = services.box_size(campaign)
     changed, batch = 0, []
     for draft in Draft.objects.filter(token_hash__in=participations).select_for_update():

@@ -39,23 +39,28 @@ class Campaign(models.Model):
     huvudman = models.ForeignKey(Huvudman, on_delete=models.PROTECT, related_name="campaigns")
     name = models.CharField(_("name"), max_length=200)
     school_year = models.CharField(
-        _("school year"), max_length=7,
-        validators=[RegexValidator(r"^\d{4}/\d{2}\Z", _("Write the school year as 2025/26."))])
-    framework_version = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT,
-                                          related_name="campaigns")
+        _("school year"),
+        max_length=7,
+        validators=[RegexValidator(r"^\d{4}/\d{2}\Z", _("Write the school year as 2025/26."))],
+    )
+    framework_version = models.ForeignKey(
+        FrameworkVersion, on_delete=models.PROTECT, related_name="campaigns"
+    )
     include_leader = models.BooleanField(_("leader rating"), default=True)
     include_staff = models.BooleanField(_("staff questionnaire"), default=True)
     include_pupils = models.BooleanField(_("pupil questionnaire"), default=False)
     k = models.PositiveSmallIntegerField(
-        _("anonymity threshold"), default=K_DEFAULT,
+        _("anonymity threshold"),
+        default=K_DEFAULT,
         validators=[MinValueValidator(K_MIN), MaxValueValidator(50)],
-        help_text=_("No figure resting on fewer answers than this is shown."))
+        help_text=_("No figure resting on fewer answers than this is shown."),
+    )
     opens_on = models.DateField(_("opens"))
     closes_on = models.DateField(_("closes"))
-    status = models.CharField(max_length=10, choices=CampaignStatus.choices,
-                              default=CampaignStatus.DRAFT)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    status = models.CharField(max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -63,8 +68,7 @@ class Campaign(models.Model):
     class Meta:
         verbose_name = _("campaign")
         ordering = ["-school_year", "name"]
-        constraints = [models.CheckConstraint(condition=models.Q(k__gte=K_MIN),
-                                              name="campaign_k_at_least_3")]
+        constraints = [models.CheckConstraint(condition=models.Q(k__gte=K_MIN), name="campaign_k_at_least_3")]
 
     def __str__(self) -> str:
         return f"{self.name} {self.school_year}"
@@ -77,8 +81,7 @@ class CampaignUnit(models.Model):
     pupils_expected = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["campaign", "unit"],
-                                               name="unique_campaign_unit")]
+        constraints = [models.UniqueConstraint(fields=["campaign", "unit"], name="unique_campaign_unit")]
 
 
 class Participation(models.Model):
@@ -86,8 +89,9 @@ class Participation(models.Model):
     and without any link to the response."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="participations")
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="participations")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations"
+    )
     unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     # Only a hash is stored: a database copy cannot be used to answer in someone's name.
     token_hash = models.CharField(max_length=64, unique=True)
@@ -96,8 +100,9 @@ class Participation(models.Model):
     reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["campaign", "person", "unit"],
-                                               name="unique_participation")]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "person", "unit"], name="unique_participation")
+        ]
 
 
 class Draft(models.Model):
@@ -126,9 +131,9 @@ class PupilCode(models.Model):
     unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     label = models.CharField(_("group"), max_length=60)
     code = models.CharField(max_length=12, unique=True)
-    capacity = models.PositiveSmallIntegerField(_("pupils in the group"),
-                                                validators=[MinValueValidator(1),
-                                                            MaxValueValidator(200)])
+    capacity = models.PositiveSmallIntegerField(
+        _("pupils in the group"), validators=[MinValueValidator(1), MaxValueValidator(200)]
+    )
     used = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -153,8 +158,7 @@ class Answer(models.Model):
     value = models.SmallIntegerField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["response", "item"],
-                                               name="unique_answer")]
+        constraints = [models.UniqueConstraint(fields=["response", "item"], name="unique_answer")]
         indexes = [models.Index(fields=["item", "value"])]
 
 
@@ -166,18 +170,17 @@ class RatingStatus(models.TextChoices):
 class LeaderRating(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="ratings")
     unit = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=10, choices=RatingStatus.choices,
-                              default=RatingStatus.DRAFT)
+    status = models.CharField(max_length=10, choices=RatingStatus.choices, default=RatingStatus.DRAFT)
     participants = models.TextField(_("who took part"), blank=True, max_length=2000)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reopened_reason = models.TextField(blank=True)
     revision = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["campaign", "unit"],
-                                               name="unique_rating")]
+        constraints = [models.UniqueConstraint(fields=["campaign", "unit"], name="unique_rating")]
 
 
 class LeaderAnswer(models.Model):
@@ -187,8 +190,7 @@ class LeaderAnswer(models.Model):
     comment = models.TextField(blank=True, max_length=COMMENT_MAX)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["rating", "item"],
-                                               name="unique_leader_answer")]
+        constraints = [models.UniqueConstraint(fields=["rating", "item"], name="unique_leader_answer")]
 
 
 class ResultSnapshot(models.Model):
@@ -220,5 +222,4 @@ class ResultFigures(models.Model):
     pupil_responses = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["campaign", "unit"],
-                                               name="unique_result_figures")]
+        constraints = [models.UniqueConstraint(fields=["campaign", "unit"], name="unique_result_figures")]

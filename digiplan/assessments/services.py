@@ -44,10 +44,8 @@ ERROR_UNKNOWN_TOKEN = _("This link is not valid. Use the link in your latest inv
 ERROR_VALUE = _("“%(value)s” is not an answer on the scale of %(code)s.")
 ERROR_ITEM = _("A statement that is not part of this self-assessment was answered.")
 ERROR_COMMENT_LONG = _("The comment is longer than %(max)s characters.")
-ERROR_CODE_USED_UP = _("This code has been used by as many pupils as the group has. Ask your "
-                       "teacher.")
-ERROR_UNKNOWN_CODE = _("There is no open questionnaire with this code. Check the code and try "
-                       "again.")
+ERROR_CODE_USED_UP = _("This code has been used by as many pupils as the group has. Ask your teacher.")
+ERROR_UNKNOWN_CODE = _("There is no open questionnaire with this code. Check the code and try again.")
 ERROR_DATES = _("The closing date must come after the opening date.")
 ERROR_VERSION = _("Choose a published version of one of your organisation's frameworks.")
 ERROR_UNITS = _("Choose at least one active school unit of your own organisation.")
@@ -68,42 +66,80 @@ def new_token() -> tuple[str, str]:
 
 
 def campaign_items(campaign: Campaign, group: str):
-    return Item.objects.filter(version=campaign.framework_version, kind=ItemKind.INDICATOR,
-                               respondent=group).select_related("scale").order_by("parent__order",
-                                                                                   "order")
+    return (
+        Item.objects.filter(version=campaign.framework_version, kind=ItemKind.INDICATOR, respondent=group)
+        .select_related("scale")
+        .order_by("parent__order", "order")
+    )
 
 
-def campaign_create(*, actor, huvudman, name, school_year, framework_version, opens_on, closes_on,
-                    units, k=5, include_leader=True, include_staff=True, include_pupils=False
-                    ) -> Campaign:
+def campaign_create(
+    *,
+    actor,
+    huvudman,
+    name,
+    school_year,
+    framework_version,
+    opens_on,
+    closes_on,
+    units,
+    k=5,
+    include_leader=True,
+    include_staff=True,
+    include_pupils=False,
+) -> Campaign:
     with transaction.atomic():
-        if framework_version.status != VersionStatus.PUBLISHED or \
-                framework_version.framework.huvudman_id not in (None, huvudman.pk):
+        if (
+            framework_version.status != VersionStatus.PUBLISHED
+            or framework_version.framework.huvudman_id not in (None, huvudman.pk)
+        ):
             raise ValidationError({"framework_version": ERROR_VERSION})
         if closes_on <= opens_on:
             raise ValidationError({"closes_on": ERROR_DATES})
-        units = [u for u in units if u.huvudman_id == huvudman.pk and u.is_active
-                 and u.type == OrganisationType.SKOLENHET]
+        units = [
+            u
+            for u in units
+            if u.huvudman_id == huvudman.pk and u.is_active and u.type == OrganisationType.SKOLENHET
+        ]
         if not units:
             raise ValidationError({"units": ERROR_UNITS})
         campaign = Campaign(
-            huvudman=huvudman, name=name, school_year=school_year,
-            framework_version=framework_version, opens_on=opens_on, closes_on=closes_on, k=k,
-            include_leader=include_leader, include_staff=include_staff,
-            include_pupils=include_pupils, created_by=actor if getattr(actor, "pk", None) else None)
+            huvudman=huvudman,
+            name=name,
+            school_year=school_year,
+            framework_version=framework_version,
+            opens_on=opens_on,
+            closes_on=closes_on,
+            k=k,
+            include_leader=include_leader,
+            include_staff=include_staff,
+            include_pupils=include_pupils,
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
         campaign.full_clean()
         campaign.save()
-        staff = dict(Membership.objects.filter(organisation__in=units, role__in=STAFF_ROLES,
-                                               person__is_active=True)
-                     .values("organisation").annotate(n=Count("person", distinct=True)).values_list(
-                         "organisation", "n"))
+        staff = dict(
+            Membership.objects.filter(organisation__in=units, role__in=STAFF_ROLES, person__is_active=True)
+            .values("organisation")
+            .annotate(n=Count("person", distinct=True))
+            .values_list("organisation", "n")
+        )
         CampaignUnit.objects.bulk_create(
-            CampaignUnit(campaign=campaign, unit=u, staff_expected=staff.get(u.pk, 0),
-                         pupils_expected=sum(c.pupils for c in u.pupil_counts.all()))
-            for u in units)
-        audit_record(actor=actor, huvudman=huvudman, action="campaign.create", obj=campaign,
-                     after={"name": name, "school_year": school_year, "units": len(units),
-                            "k": k})
+            CampaignUnit(
+                campaign=campaign,
+                unit=u,
+                staff_expected=staff.get(u.pk, 0),
+                pupils_expected=sum(c.pupils for c in u.pupil_counts.all()),
+            )
+            for u in units
+        )
+        audit_record(
+            actor=actor,
+            huvudman=huvudman,
+            action="campaign.create",
+            obj=campaign,
+            after={"name": name, "school_year": school_year, "units": len(units), "k": k},
+        )
     return campaign
 
 
@@ -119,20 +155,32 @@ def campaign_open(*, actor, campaign: Campaign) -> dict[int, str]:
         tokens = {}
         if campaign.include_staff:
             units = campaign.units.values_list("unit_id", flat=True)
-            pairs = set(Membership.objects.filter(
-                organisation_id__in=units, role__in=STAFF_ROLES, person__is_active=True,
-            ).values_list("person_id", "organisation_id"))
+            pairs = set(
+                Membership.objects.filter(
+                    organisation_id__in=units,
+                    role__in=STAFF_ROLES,
+                    person__is_active=True,
+                ).values_list("person_id", "organisation_id")
+            )
             participations = []
             for person_id, unit_id in sorted(pairs):
                 token, hashed = new_token()
-                participations.append(Participation(campaign=campaign, person_id=person_id,
-                                                    unit_id=unit_id, token_hash=hashed))
+                participations.append(
+                    Participation(campaign=campaign, person_id=person_id, unit_id=unit_id, token_hash=hashed)
+                )
                 tokens[(person_id, unit_id)] = token
             Participation.objects.bulk_create(participations, batch_size=2000)
-            tokens = {p.pk: tokens[(p.person_id, p.unit_id)] for p in Participation.objects.filter(
-                campaign=campaign)}
-        audit_record(actor=actor, huvudman=campaign.huvudman, action="campaign.open",
-                     obj=campaign, after={"participants": len(tokens)})
+            tokens = {
+                p.pk: tokens[(p.person_id, p.unit_id)]
+                for p in Participation.objects.filter(campaign=campaign)
+            }
+        audit_record(
+            actor=actor,
+            huvudman=campaign.huvudman,
+            action="campaign.open",
+            obj=campaign,
+            after={"participants": len(tokens)},
+        )
     return tokens
 
 
@@ -158,19 +206,23 @@ def campaign_close(*, actor, campaign: Campaign) -> Campaign:
         released = _ballots_release(campaign)
         _participations_reshuffle(campaign)
         # Unsent drafts are the only place answers meet a token: they go when answering ends.
-        hashes = Participation.objects.filter(campaign=campaign).values_list("token_hash",
-                                                                             flat=True)
+        hashes = Participation.objects.filter(campaign=campaign).values_list("token_hash", flat=True)
         Draft.objects.filter(token_hash__in=hashes).delete()
         # The results as shown at this moment, once: a second close is refused above, and the
         # one-to-one field refuses a second snapshot.
-        ResultSnapshot.objects.create(campaign=campaign,
-                                      data=selectors.snapshot_data(campaign))
+        ResultSnapshot.objects.create(campaign=campaign, data=selectors.snapshot_data(campaign))
         # The numbers behind the shown figures, for the results pages to read back.
         ResultFigures.objects.bulk_create(
             ResultFigures(campaign=campaign, unit_id=unit_id, **row)
-            for unit_id, row in selectors.result_figures(campaign).items())
-        audit_record(actor=actor, huvudman=campaign.huvudman, action="campaign.close",
-                     obj=campaign, extra={"responses": released})
+            for unit_id, row in selectors.result_figures(campaign).items()
+        )
+        audit_record(
+            actor=actor,
+            huvudman=campaign.huvudman,
+            action="campaign.close",
+            obj=campaign,
+            extra={"responses": released},
+        )
         transaction.on_commit(storage_forget_order)
     return campaign
 
@@ -182,20 +234,32 @@ def _ballots_release(campaign: Campaign) -> int:
     """Opens every ballot of the campaign and writes them as responses in a random order, with
     random ids; then empties the box. Inside campaign_close's transaction: all or nothing.
     Written in bulk (COPY on PostgreSQL): a national campaign has millions of answers."""
-    opened = [ballots.open_ballot(campaign.pk, sealed) for sealed in
-              Ballot.objects.filter(campaign=campaign).values_list("sealed", flat=True)
-              .iterator(chunk_size=RELEASE_BATCH)]
+    opened = [
+        ballots.open_ballot(campaign.pk, sealed)
+        for sealed in Ballot.objects.filter(campaign=campaign)
+        .values_list("sealed", flat=True)
+        .iterator(chunk_size=RELEASE_BATCH)
+    ]
     # The order ballots arrived in is the order people answered in: it must not survive.
     secrets.SystemRandom().shuffle(opened)
     items = {group: _answer_rules(campaign, group)[0] for group in (Group.STAFF, Group.PUPIL)}
     prepare_id = Response._meta.pk.get_db_prep_value
     ids = [prepare_id(uuid.uuid4(), connection, prepared=False) for _ in opened]
-    bulk_insert(Response, ["id", "campaign_id", "unit_id", "group", "comment"],
-                ((rid, campaign.pk, c.unit_id, c.group, c.comment)
-                 for rid, c in zip(ids, opened, strict=True)))
-    bulk_insert(Answer, ["response_id", "item_id", "value"],
-                ((rid, pk, value) for rid, c in zip(ids, opened, strict=True)
-                 for pk, value in c.answers.items() if pk in items[c.group]))
+    bulk_insert(
+        Response,
+        ["id", "campaign_id", "unit_id", "group", "comment"],
+        ((rid, campaign.pk, c.unit_id, c.group, c.comment) for rid, c in zip(ids, opened, strict=True)),
+    )
+    bulk_insert(
+        Answer,
+        ["response_id", "item_id", "value"],
+        (
+            (rid, pk, value)
+            for rid, c in zip(ids, opened, strict=True)
+            for pk, value in c.answers.items()
+            if pk in items[c.group]
+        ),
+    )
     Ballot.objects.filter(campaign=campaign).delete()
     return len(opened)
 
@@ -233,14 +297,18 @@ def _answer_rules(campaign: Campaign, group: str) -> tuple[dict, dict]:
     """The group's statements by pk, and for each the values that count and whether it has an
     answer that does not; read once per process for a published version (which never
     changes)."""
+
     def load():
-        items = {item.pk: item for item in selectors.questionnaire_items(
-            campaign.framework_version_id, group)}
+        items = {
+            item.pk: item for item in selectors.questionnaire_items(campaign.framework_version_id, group)
+        }
         allowed = {}
         for item in items.values():
             levels = list(item.scale.levels.all())
-            allowed[item.pk] = ({lv.value for lv in levels if not lv.not_applicable},
-                                any(lv.not_applicable for lv in levels))
+            allowed[item.pk] = (
+                {lv.value for lv in levels if not lv.not_applicable},
+                any(lv.not_applicable for lv in levels),
+            )
         return items, allowed
 
     return selectors.frozen(campaign.framework_version_id, f"rules-{group}", load)
@@ -267,8 +335,9 @@ def _clean_answers(campaign: Campaign, group: str, answers: dict) -> dict[int, i
         try:
             number = int(value)
         except (TypeError, ValueError):
-            raise ValidationError(ERROR_VALUE % {"value": str(value)[:20],
-                                                 "code": items[item_pk].code}) from None
+            raise ValidationError(
+                ERROR_VALUE % {"value": str(value)[:20], "code": items[item_pk].code}
+            ) from None
         if number not in counting:
             raise ValidationError(ERROR_VALUE % {"value": number, "code": items[item_pk].code})
         clean[item_pk] = number
@@ -283,25 +352,31 @@ def _clean_comment(comment: str) -> str:
 
 
 def participation_for_token(token: str) -> Participation | None:
-    return Participation.objects.select_related("campaign", "unit").filter(
-        token_hash=token_hash(token)).first()
+    return (
+        Participation.objects.select_related("campaign", "unit").filter(token_hash=token_hash(token)).first()
+    )
 
 
 def box_size(campaign: Campaign, group: str = Group.STAFF) -> int:
     """The size of every sealed ballot and draft of the campaign's group (ballots.box_size)."""
-    return selectors.frozen(campaign.framework_version_id, f"box-size-{group}",
-                            lambda: ballots.box_size(
-                                Item.objects.filter(version_id=campaign.framework_version_id,
-                                                    kind=ItemKind.INDICATOR,
-                                                    respondent=group).count(),
-                                comment=group == Group.STAFF))
+    return selectors.frozen(
+        campaign.framework_version_id,
+        f"box-size-{group}",
+        lambda: ballots.box_size(
+            Item.objects.filter(
+                version_id=campaign.framework_version_id, kind=ItemKind.INDICATOR, respondent=group
+            ).count(),
+            comment=group == Group.STAFF,
+        ),
+    )
 
 
 def draft_read(participation: Participation) -> ballots.Contents | None:
     """The person's saved answers, or None. A draft that no longer opens (the installation's
     secret changed) is treated as none: the person answers again rather than getting an error."""
-    sealed = Draft.objects.filter(token_hash=participation.token_hash).values_list(
-        "sealed", flat=True).first()
+    sealed = (
+        Draft.objects.filter(token_hash=participation.token_hash).values_list("sealed", flat=True).first()
+    )
     if sealed is None:
         return None
     try:
@@ -310,8 +385,12 @@ def draft_read(participation: Participation) -> ballots.Contents | None:
         return None
 
 
-def draft_save(*, participation: Participation, answers: dict, comment: str = "",
-               ) -> ballots.Contents:
+def draft_save(
+    *,
+    participation: Participation,
+    answers: dict,
+    comment: str = "",
+) -> ballots.Contents:
     """Adds this page's answers to the person's draft; an empty value takes an answer back."""
     campaign = participation.campaign
     if campaign.status != CampaignStatus.OPEN:
@@ -322,22 +401,21 @@ def draft_save(*, participation: Participation, answers: dict, comment: str = ""
     comment = _clean_comment(comment)
     with transaction.atomic():
         draft, _created = Draft.objects.select_for_update().get_or_create(
-            token_hash=participation.token_hash, defaults={"sealed": b""})
+            token_hash=participation.token_hash, defaults={"sealed": b""}
+        )
         contents = None
         if _created is False:
             try:
                 contents = ballots.open_draft(campaign.pk, participation.pk, draft.sealed)
             except sealing.SealError:
                 contents = None
-        contents = contents or ballots.Contents(unit_id=participation.unit_id, group=Group.STAFF,
-                                                answers={})
+        contents = contents or ballots.Contents(unit_id=participation.unit_id, group=Group.STAFF, answers={})
         contents.answers.update(clean)
         for key, value in answers.items():
             if value in (None, ""):
                 contents.answers.pop(int(key), None)
         contents.comment = comment or contents.comment
-        draft.sealed = ballots.seal_draft(campaign.pk, participation.pk, box_size(campaign),
-                                          contents)
+        draft.sealed = ballots.seal_draft(campaign.pk, participation.pk, box_size(campaign), contents)
         draft.save()
     return contents
 
@@ -349,14 +427,16 @@ def response_submit(*, participation: Participation, answers: dict, comment: str
     campaign = participation.campaign
     clean = _clean_answers(campaign, Group.STAFF, answers)
     comment = _clean_comment(comment)
-    sealed = ballots.seal_ballot(campaign.pk, box_size(campaign), ballots.Contents(
-        unit_id=participation.unit_id, group=Group.STAFF, answers=clean, comment=comment))
+    sealed = ballots.seal_ballot(
+        campaign.pk,
+        box_size(campaign),
+        ballots.Contents(unit_id=participation.unit_id, group=Group.STAFF, answers=clean, comment=comment),
+    )
     with transaction.atomic():
         # Exactly once: of concurrent submits of one token, only the first UPDATE finds the
         # participation unanswered; the others wait for its row lock and then find it answered
         # (and if the first rolls back, the next one takes its place).
-        if not Participation.objects.filter(pk=participation.pk, answered=False).update(
-                answered=True):
+        if not Participation.objects.filter(pk=participation.pk, answered=False).update(answered=True):
             return False
         if _campaign_status_locked(campaign.pk) != CampaignStatus.OPEN:
             raise ValidationError(ERROR_NOT_OPEN)  # and the UPDATE above is rolled back
@@ -374,23 +454,30 @@ def _campaign_status_locked(campaign_pk: int) -> str | None:
     if connection.vendor != "postgresql":
         return Campaign.objects.filter(pk=campaign_pk).values_list("status", flat=True).first()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT status FROM {Campaign._meta.db_table} WHERE id = %s "
-                       "FOR KEY SHARE", [campaign_pk])
+        cursor.execute(
+            f"SELECT status FROM {Campaign._meta.db_table} WHERE id = %s FOR KEY SHARE", [campaign_pk]
+        )
         row = cursor.fetchone()
     return row[0] if row else None
 
 
 def pupil_code_for(code: str) -> PupilCode | None:
-    return PupilCode.objects.select_related("campaign", "unit").filter(
-        code=(code or "").strip().upper().replace(" ", "").replace("-", "")).first()
+    return (
+        PupilCode.objects.select_related("campaign", "unit")
+        .filter(code=(code or "").strip().upper().replace(" ", "").replace("-", ""))
+        .first()
+    )
 
 
 def pupil_submit(*, code: PupilCode, answers: dict) -> None:
     """Puts a pupil's answers in the ballot box, on one seat of the group's code."""
     campaign = code.campaign
     clean = _clean_answers(campaign, Group.PUPIL, answers)
-    sealed = ballots.seal_ballot(campaign.pk, box_size(campaign, Group.PUPIL), ballots.Contents(
-        unit_id=code.unit_id, group=Group.PUPIL, answers=clean))
+    sealed = ballots.seal_ballot(
+        campaign.pk,
+        box_size(campaign, Group.PUPIL),
+        ballots.Contents(unit_id=code.unit_id, group=Group.PUPIL, answers=clean),
+    )
     with transaction.atomic():
         if _campaign_status_locked(campaign.pk) != CampaignStatus.OPEN:
             raise ValidationError(ERROR_NOT_OPEN)
@@ -398,8 +485,7 @@ def pupil_submit(*, code: PupilCode, answers: dict) -> None:
         # its row lock, and PostgreSQL checks used < capacity again on the row they then find.
         # (A condition through a join made Django write a subquery, which PostgreSQL checked
         # against the row as it was before the wait: twelve pupils got in on a code for three.)
-        if not PupilCode.objects.filter(pk=code.pk, used__lt=F("capacity")).update(
-                used=F("used") + 1):
+        if not PupilCode.objects.filter(pk=code.pk, used__lt=F("capacity")).update(used=F("used") + 1):
             raise ValidationError(ERROR_CODE_USED_UP)
         Ballot.objects.create(campaign=campaign, sealed=sealed)
 
@@ -417,13 +503,19 @@ def pupil_code_create(*, actor, campaign: Campaign, unit, label: str, capacity: 
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
             if not PupilCode.objects.filter(code=code).exists():
                 break
-        pupil_code = PupilCode(campaign=campaign, unit=unit, label=label.strip(), code=code,
-                               capacity=capacity)
+        pupil_code = PupilCode(
+            campaign=campaign, unit=unit, label=label.strip(), code=code, capacity=capacity
+        )
         pupil_code.full_clean()
         pupil_code.save()
-        audit_record(actor=actor, huvudman=campaign.huvudman, action="pupil_code.create",
-                     obj=pupil_code, object_label=f"{unit.name} {label}",
-                     after={"capacity": capacity})
+        audit_record(
+            actor=actor,
+            huvudman=campaign.huvudman,
+            action="pupil_code.create",
+            obj=pupil_code,
+            object_label=f"{unit.name} {label}",
+            after={"capacity": capacity},
+        )
     return pupil_code
 
 
@@ -432,12 +524,18 @@ def rating_for(campaign: Campaign, unit) -> LeaderRating:
     return rating
 
 
-def rating_save(*, actor, rating: LeaderRating, answers: dict, comments: dict,
-                participants: str = "", revision: int | None = None, submit: bool = False
-                ) -> LeaderRating:
+def rating_save(
+    *,
+    actor,
+    rating: LeaderRating,
+    answers: dict,
+    comments: dict,
+    participants: str = "",
+    revision: int | None = None,
+    submit: bool = False,
+) -> LeaderRating:
     with transaction.atomic():
-        rating = LeaderRating.objects.select_for_update().select_related("campaign").get(
-            pk=rating.pk)
+        rating = LeaderRating.objects.select_for_update().select_related("campaign").get(pk=rating.pk)
         if rating.status == RatingStatus.SUBMITTED:
             raise ValidationError(ERROR_RATING_SUBMITTED)
         if rating.campaign.status != CampaignStatus.OPEN:
@@ -446,8 +544,7 @@ def rating_save(*, actor, rating: LeaderRating, answers: dict, comments: dict,
             raise ValidationError(ERROR_STALE)
         clean = _clean_answers(rating.campaign, RespondentGroup.LEADER, answers)
         comments = {int(k): _clean_comment(v) for k, v in comments.items() if str(k).isdigit()}
-        unknown = set(comments) - {i.pk for i in campaign_items(rating.campaign,
-                                                                 RespondentGroup.LEADER)}
+        unknown = set(comments) - {i.pk for i in campaign_items(rating.campaign, RespondentGroup.LEADER)}
         if unknown:
             raise ValidationError(ERROR_ITEM)
         existing = {a.item_id: a for a in rating.answers.all()}
@@ -465,10 +562,14 @@ def rating_save(*, actor, rating: LeaderRating, answers: dict, comments: dict,
             rating.submitted_at = timezone.now()
             rating.submitted_by = actor
         rating.save()
-        audit_record(actor=actor, huvudman=rating.campaign.huvudman,
-                     action="rating.submit" if submit else "rating.save", obj=rating,
-                     object_label=f"{rating.unit.name} {rating.campaign}",
-                     after={"answers": len(clean)})
+        audit_record(
+            actor=actor,
+            huvudman=rating.campaign.huvudman,
+            action="rating.submit" if submit else "rating.save",
+            obj=rating,
+            object_label=f"{rating.unit.name} {rating.campaign}",
+            after={"answers": len(clean)},
+        )
     return rating
 
 
@@ -481,9 +582,14 @@ def rating_reopen(*, actor, rating: LeaderRating, reason: str) -> LeaderRating:
         rating.reopened_reason = reason.strip()[:2000]
         rating.revision += 1
         rating.save()
-        audit_record(actor=actor, huvudman=rating.campaign.huvudman, action="rating.reopen",
-                     obj=rating, object_label=f"{rating.unit.name} {rating.campaign}",
-                     after={"reason": rating.reopened_reason})
+        audit_record(
+            actor=actor,
+            huvudman=rating.campaign.huvudman,
+            action="rating.reopen",
+            obj=rating,
+            object_label=f"{rating.unit.name} {rating.campaign}",
+            after={"reason": rating.reopened_reason},
+        )
     return rating
 
 
@@ -518,8 +624,9 @@ class PurgeResult:
         return bool(self.drafts or self.tokens_retired)
 
 
-def assessment_data_purge(*, days: int = PURGE_DAYS_DEFAULT, today: datetime.date | None = None,
-                          dry_run: bool = False) -> PurgeResult:
+def assessment_data_purge(
+    *, days: int = PURGE_DAYS_DEFAULT, today: datetime.date | None = None, dry_run: bool = False
+) -> PurgeResult:
     """Deletes the drafts that can no longer become answers and retires the links of closed
     campaigns. Idempotent: a second run finds nothing more to do.
 
@@ -536,24 +643,36 @@ def assessment_data_purge(*, days: int = PURGE_DAYS_DEFAULT, today: datetime.dat
     today = today or timezone.localdate()
     result = PurgeResult(cutoff=today - datetime.timedelta(days=days))
     with transaction.atomic():
-        campaigns = {c.pk: c for c in Campaign.objects.select_related("huvudman").filter(
-            Q(status=CampaignStatus.CLOSED)
-            | Q(closes_on__lt=result.cutoff, status__in=(CampaignStatus.OPEN,
-                                                         CampaignStatus.DRAFT)))}
-        drafted = list(Participation.objects.filter(
-            campaign_id__in=list(campaigns),
-            token_hash__in=Draft.objects.values("token_hash"),
-        ).values_list("campaign_id", "token_hash"))
-        orphans = list(Draft.objects.filter(updated_on__lt=result.cutoff).exclude(
-            Exists(Participation.objects.filter(token_hash=OuterRef("token_hash"))),
-        ).values_list("pk", flat=True))
-        retire = list(Participation.objects.filter(
-            campaign__status=CampaignStatus.CLOSED,
-        ).exclude(token_hash__startswith=RETIRED_PREFIX).values_list("pk", "campaign_id"))
+        campaigns = {
+            c.pk: c
+            for c in Campaign.objects.select_related("huvudman").filter(
+                Q(status=CampaignStatus.CLOSED)
+                | Q(closes_on__lt=result.cutoff, status__in=(CampaignStatus.OPEN, CampaignStatus.DRAFT))
+            )
+        }
+        drafted = list(
+            Participation.objects.filter(
+                campaign_id__in=list(campaigns),
+                token_hash__in=Draft.objects.values("token_hash"),
+            ).values_list("campaign_id", "token_hash")
+        )
+        orphans = list(
+            Draft.objects.filter(updated_on__lt=result.cutoff)
+            .exclude(
+                Exists(Participation.objects.filter(token_hash=OuterRef("token_hash"))),
+            )
+            .values_list("pk", flat=True)
+        )
+        retire = list(
+            Participation.objects.filter(
+                campaign__status=CampaignStatus.CLOSED,
+            )
+            .exclude(token_hash__startswith=RETIRED_PREFIX)
+            .values_list("pk", "campaign_id")
+        )
 
         for campaign_id, _hash in drafted:
-            counts = result.campaigns.setdefault(campaigns[campaign_id],
-                                                 {"drafts": 0, "tokens": 0})
+            counts = result.campaigns.setdefault(campaigns[campaign_id], {"drafts": 0, "tokens": 0})
             counts["drafts"] += 1
             if campaigns[campaign_id].status == CampaignStatus.CLOSED:
                 result.drafts_closed += 1
@@ -569,18 +688,31 @@ def assessment_data_purge(*, days: int = PURGE_DAYS_DEFAULT, today: datetime.dat
 
         hashes = [h for _c, h in drafted]
         for start in range(0, len(hashes), PURGE_BATCH):
-            Draft.objects.filter(token_hash__in=hashes[start:start + PURGE_BATCH]).delete()
+            Draft.objects.filter(token_hash__in=hashes[start : start + PURGE_BATCH]).delete()
         for start in range(0, len(orphans), PURGE_BATCH):
-            Draft.objects.filter(pk__in=orphans[start:start + PURGE_BATCH]).delete()
+            Draft.objects.filter(pk__in=orphans[start : start + PURGE_BATCH]).delete()
         for start in range(0, len(retire), PURGE_BATCH):
             Participation.objects.bulk_update(
-                [Participation(pk=pk, token_hash=retired_token_hash())
-                 for pk, _c in retire[start:start + PURGE_BATCH]], ["token_hash"])
+                [
+                    Participation(pk=pk, token_hash=retired_token_hash())
+                    for pk, _c in retire[start : start + PURGE_BATCH]
+                ],
+                ["token_hash"],
+            )
         for campaign, counts in result.campaigns.items():
-            audit_record(actor=None, huvudman=campaign.huvudman, action="campaign.purge",
-                         obj=campaign, extra={"drafts": counts["drafts"],
-                                              "retired_links": counts["tokens"]})
+            audit_record(
+                actor=None,
+                huvudman=campaign.huvudman,
+                action="campaign.purge",
+                obj=campaign,
+                extra={"drafts": counts["drafts"], "retired_links": counts["tokens"]},
+            )
         if orphans:
-            audit_record(actor=None, huvudman=None, action="draft.purge",
-                         object_type="draft", extra={"drafts": len(orphans)})
+            audit_record(
+                actor=None,
+                huvudman=None,
+                action="draft.purge",
+                object_type="draft",
+                extra={"drafts": len(orphans)},
+            )
     return result

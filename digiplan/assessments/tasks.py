@@ -54,24 +54,32 @@ def answer_link(token: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _message(campaign: Campaign, participation: Participation, token: str, *,
-             reminder: bool) -> EmailMessage:
+def _message(campaign: Campaign, participation: Participation, token: str, *, reminder: bool) -> EmailMessage:
     """The e-mail with the person's link, in Swedish (call inside translation.override)."""
-    subject = (_("Reminder: self-assessment %(campaign)s") if reminder
-               else _("Self-assessment %(campaign)s: your personal link")) % {
-        "campaign": str(campaign)}
-    body = render_to_string("assessments/campaigns/email_invitation.txt", {
-        "person": participation.person, "unit": participation.unit, "campaign": campaign,
-        "reminder": reminder, "link": answer_link(token)})
+    subject = (
+        _("Reminder: self-assessment %(campaign)s")
+        if reminder
+        else _("Self-assessment %(campaign)s: your personal link")
+    ) % {"campaign": str(campaign)}
+    body = render_to_string(
+        "assessments/campaigns/email_invitation.txt",
+        {
+            "person": participation.person,
+            "unit": participation.unit,
+            "campaign": campaign,
+            "reminder": reminder,
+            "link": answer_link(token),
+        },
+    )
     return EmailMessage(subject, body, None, [participation.person.email])
 
 
-def _mail_links(campaign_id: int, participation_ids: list[int] | None, *,
-                reminder: bool) -> dict:
+def _mail_links(campaign_id: int, participation_ids: list[int] | None, *, reminder: bool) -> dict:
     campaign = Campaign.objects.filter(pk=campaign_id).first()
     if campaign is None or campaign.status != CampaignStatus.OPEN:
-        log.info("campaign %s is not open: no %s sent", campaign_id,
-                 "reminders" if reminder else "invitations")
+        log.info(
+            "campaign %s is not open: no %s sent", campaign_id, "reminders" if reminder else "invitations"
+        )
         return {"sent": 0, "refused": 0}
     wanted = Participation.objects.filter(campaign=campaign, answered=False)
     if participation_ids is not None:
@@ -88,17 +96,20 @@ def _mail_links(campaign_id: int, participation_ids: list[int] | None, *,
                 with transaction.atomic():
                     # Lock the person's row and look again: they may have answered, been
                     # mailed by another task, or the campaign closed since the task began.
-                    locked = Participation.objects.select_for_update(of=("self",)).filter(
-                        pk=participation.pk, answered=False,
-                        campaign__status=CampaignStatus.OPEN).first()
+                    locked = (
+                        Participation.objects.select_for_update(of=("self",))
+                        .filter(pk=participation.pk, answered=False, campaign__status=CampaignStatus.OPEN)
+                        .first()
+                    )
                     if locked is None or (not reminder and locked.invited_at is not None):
                         continue
                     # Someone whose invitation never went out gets an invitation, not a
                     # reminder that speaks of earlier e-mails.
                     first_mail = locked.invited_at is None
                     token = services.participation_new_token(locked)
-                    connection.send_messages([_message(campaign, participation, token,
-                                                       reminder=not first_mail)])
+                    connection.send_messages(
+                        [_message(campaign, participation, token, reminder=not first_mail)]
+                    )
                     now = timezone.now()
                     stamps = {"reminded_at": now} if reminder else {}
                     if first_mail:
@@ -106,17 +117,26 @@ def _mail_links(campaign_id: int, participation_ids: list[int] | None, *,
                     Participation.objects.filter(pk=locked.pk).update(**stamps)
             except smtplib.SMTPRecipientsRefused:
                 # One bad address must not stop the others; that person keeps their old link.
-                log.warning("campaign %s: the mail server refused the address of participation "
-                            "%s", campaign.pk, participation.pk)
+                log.warning(
+                    "campaign %s: the mail server refused the address of participation %s",
+                    campaign.pk,
+                    participation.pk,
+                )
                 refused += 1
                 continue
             except Exception:
-                log.exception("campaign %s: sending failed after %s of %s e-mails", campaign.pk,
-                              sent, len(people))
+                log.exception(
+                    "campaign %s: sending failed after %s of %s e-mails", campaign.pk, sent, len(people)
+                )
                 raise
             sent += 1
-    log.info("campaign %s: %s %s sent, %s refused", campaign.pk, sent,
-             "reminders" if reminder else "invitations", refused)
+    log.info(
+        "campaign %s: %s %s sent, %s refused",
+        campaign.pk,
+        sent,
+        "reminders" if reminder else "invitations",
+        refused,
+    )
     return {"sent": sent, "refused": refused}
 
 

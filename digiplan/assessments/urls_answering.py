@@ -9,12 +9,10 @@ staff_links = guess_limited("survey_link", url_kwarg="token")
 
 urlpatterns = [
     path("svar/", answering.survey_start, name="survey_start"),
-    path("svar/deltagande/<int:pk>/", answering.survey_participation,
-         name="survey_participation"),
+    path("svar/deltagande/<int:pk>/", answering.survey_participation, name="survey_participation"),
     path("svar/profil.pdf", answering.survey_profile_pdf, name="survey_profile_pdf"),
     path("svar/<str:token>/", staff_links(answering.survey_token), name="survey_token"),
     path("elev/", pupil_codes(answering.pupil_start), name="pupil_start"),
     path("elev/tack/", answering.pupil_done, name="pupil_done"),
-    path("elev/<str:code>/", pupil_codes(answering.pupil_questionnaire),
-         name="pupil_questionnaire"),
+    path("elev/<str:code>/", pupil_codes(answering.pupil_questionnaire), name="pupil_questionnaire"),
 ]

@@ -10,10 +10,11 @@ urlpatterns = [
     path("skattning/<int:pk>/paminn/", campaigns.campaign_remind, name="campaign_remind"),
     path("skattning/<int:pk>/stang/", campaigns.campaign_close, name="campaign_close"),
     path("skattning/<int:pk>/elevkoder/", campaigns.pupil_codes, name="pupil_codes"),
-    path("skattning/<int:pk>/elevkoder/utskrift/", campaigns.pupil_codes_print,
-         name="pupil_codes_print"),
-    path("skattning/<int:pk>/enhet/<int:unit_pk>/ledning/", ratings.rating_edit,
-         name="rating_edit"),
-    path("skattning/<int:pk>/enhet/<int:unit_pk>/ledning/ateroppna/", ratings.rating_reopen,
-         name="rating_reopen"),
+    path("skattning/<int:pk>/elevkoder/utskrift/", campaigns.pupil_codes_print, name="pupil_codes_print"),
+    path("skattning/<int:pk>/enhet/<int:unit_pk>/ledning/", ratings.rating_edit, name="rating_edit"),
+    path(
+        "skattning/<int:pk>/enhet/<int:unit_pk>/ledning/ateroppna/",
+        ratings.rating_reopen,
+        name="rating_reopen",
+    ),
 ]

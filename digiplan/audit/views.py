@@ -138,8 +138,7 @@ def audit_list(request):
     if not access.is_strategist(request.user):
         raise PermissionDenied
     events = AuditEvent.objects.filter(huvudman_id=request.user.huvudman_id)
-    filters = {key: request.GET.get(key, "").strip()[:100] for key in ("vem", "typ", "fran", "till",
-                                                                     "q")}
+    filters = {key: request.GET.get(key, "").strip()[:100] for key in ("vem", "typ", "fran", "till", "q")}
     if filters["vem"]:
         events = events.filter(actor_label__icontains=filters["vem"])
     if filters["typ"]:
@@ -156,5 +155,8 @@ def audit_list(request):
     for event in page.object_list:
         event.action_label = ACTION_LABELS.get(event.action, event.action)
         event.change_lines = _change_lines(event.changes)
-    return render(request, "audit/list.html", {
-        "page": page, "filters": filters, "object_types": OBJECT_TYPES, "query": query})
+    return render(
+        request,
+        "audit/list.html",
+        {"page": page, "filters": filters, "object_types": OBJECT_TYPES, "query": query},
+    )

@@ -17,8 +17,11 @@ def readable_frameworks(person) -> QuerySet[Framework]:
 
 
 def can_edit(person, framework: Framework) -> bool:
-    return (framework.huvudman_id is not None and framework.huvudman_id == person.huvudman_id
-            and org_access.is_strategist(person))
+    return (
+        framework.huvudman_id is not None
+        and framework.huvudman_id == person.huvudman_id
+        and org_access.is_strategist(person)
+    )
 
 
 def can_read_version(person, version: FrameworkVersion) -> bool:
@@ -61,8 +64,9 @@ def get_item(person, pk: int) -> tuple[Item, bool]:
 def visible_items(person) -> QuerySet[Item]:
     """Items the person may see: built-in ones and their own huvudman's, drafts excluded
     unless they may edit them."""
-    items = Item.objects.filter(Q(version__framework__huvudman__isnull=True) |
-                                Q(version__framework__huvudman_id=person.huvudman_id))
+    items = Item.objects.filter(
+        Q(version__framework__huvudman__isnull=True) | Q(version__framework__huvudman_id=person.huvudman_id)
+    )
     if not org_access.is_strategist(person):
         items = items.exclude(version__status=VersionStatus.DRAFT)
     return items

@@ -13,12 +13,19 @@ def seed_demo_frameworks(huvudman, actor=None) -> FrameworkVersion | None:
     if huvudman.frameworks.filter(slug=DEMO_SLUG).exists():
         return None
     template = FrameworkVersion.objects.filter(
-        framework__slug="goteborg-handlingsplan", framework__huvudman__isnull=True,
-        status=VersionStatus.PUBLISHED).first()
+        framework__slug="goteborg-handlingsplan",
+        framework__huvudman__isnull=True,
+        status=VersionStatus.PUBLISHED,
+    ).first()
     if template is None:
         return None
     draft = services.framework_create(
-        actor=actor, huvudman=huvudman, slug=DEMO_SLUG, kind=FrameworkKind.PLAN,
+        actor=actor,
+        huvudman=huvudman,
+        slug=DEMO_SLUG,
+        kind=FrameworkKind.PLAN,
         name="Sjöviks kommuns digitaliseringsplan för skolväsendet",
-        source="Demo: utgår från Göteborgs Stads handlingsplan (inbyggd mall).", template=template)
+        source="Demo: utgår från Göteborgs Stads handlingsplan (inbyggd mall).",
+        template=template,
+    )
     return services.version_publish(actor=actor, version=draft)

@@ -16,14 +16,19 @@ NO_COLON = {"label_suffix": ""}
 
 class FrameworkForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=TITLE_MAX)
-    slug = forms.SlugField(label=_("Short name"), max_length=100,
-                           help_text=_("Lower-case letters, digits and hyphens, e.g. strategi-2026."))
+    slug = forms.SlugField(
+        label=_("Short name"),
+        max_length=100,
+        help_text=_("Lower-case letters, digits and hyphens, e.g. strategi-2026."),
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=FrameworkKind.choices)
-    source = forms.CharField(label=_("Source"), required=False, widget=forms.Textarea(
-        attrs={"rows": 2}))
-    template = forms.ModelChoiceField(label=_("Start from"), required=False,
-                                      queryset=FrameworkVersion.objects.none(),
-                                      empty_label=_("An empty framework"))
+    source = forms.CharField(label=_("Source"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    template = forms.ModelChoiceField(
+        label=_("Start from"),
+        required=False,
+        queryset=FrameworkVersion.objects.none(),
+        empty_label=_("An empty framework"),
+    )
 
     def __init__(self, *args, templates, **kwargs):
         super().__init__(*args, **NO_COLON, **kwargs)
@@ -33,33 +38,51 @@ class FrameworkForm(forms.Form):
 
 class ItemForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ItemKind.choices)
-    code = forms.RegexField(label=_("Code"), max_length=40, regex=r"^[\w.\-]+$",
-                            help_text=_("Short and unique in the version, e.g. DK.2."))
+    code = forms.RegexField(
+        label=_("Code"),
+        max_length=40,
+        regex=r"^[\w.\-]+$",
+        help_text=_("Short and unique in the version, e.g. DK.2."),
+    )
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
-    description = forms.CharField(label=_("Description"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
-    respondent = forms.ChoiceField(label=_("Respondent group (indicators)"), required=False,
-                                   choices=[("", "—"), *RespondentGroup.choices])
-    scale = forms.ModelChoiceField(label=_("Scale (indicators)"), required=False,
-                                   queryset=Scale.objects.none())
-    school_forms = forms.MultipleChoiceField(label=_("School forms"), required=False,
-                                             choices=SchoolForm.choices,
-                                             widget=forms.CheckboxSelectMultiple)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=20000
+    )
+    respondent = forms.ChoiceField(
+        label=_("Respondent group (indicators)"),
+        required=False,
+        choices=[("", "—"), *RespondentGroup.choices],
+    )
+    scale = forms.ModelChoiceField(
+        label=_("Scale (indicators)"), required=False, queryset=Scale.objects.none()
+    )
+    school_forms = forms.MultipleChoiceField(
+        label=_("School forms"),
+        required=False,
+        choices=SchoolForm.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
     title_en = forms.CharField(label=_("Title in English"), max_length=TITLE_MAX, required=False)
-    description_en = forms.CharField(label=_("Description in English"), required=False,
-                                     widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
+    description_en = forms.CharField(
+        label=_("Description in English"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=20000,
+    )
     links = forms.ModelMultipleChoiceField(
-        label=_("Derives from"), required=False, queryset=None,
+        label=_("Derives from"),
+        required=False,
+        queryset=None,
         help_text=_("The items of other frameworks (e.g. the national strategy) this one serves."),
-        widget=forms.CheckboxSelectMultiple)
+        widget=forms.CheckboxSelectMultiple,
+    )
     revision = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, scales, linkable, **kwargs):
         super().__init__(*args, **NO_COLON, **kwargs)
         self.fields["scale"].queryset = scales
         self.fields["links"].queryset = linkable
-        self.fields["links"].label_from_instance = lambda i: (
-            f"{i.version.framework.name}: {i.code} {i.title}")
+        self.fields["links"].label_from_instance = lambda i: f"{i.version.framework.name}: {i.code} {i.title}"
 
     def clean(self):
         data = super().clean()
@@ -80,19 +103,26 @@ class LevelDescriptionsForm(forms.Form):
         super().__init__(*args, **NO_COLON, **kwargs)
         for level in levels:
             self.fields[f"level_{level.value}"] = forms.CharField(
-                label=f"{level.value} – {level.label}", required=False, max_length=2000,
+                label=f"{level.value} – {level.label}",
+                required=False,
+                max_length=2000,
                 initial=initial_texts.get(str(level.value), ""),
-                widget=forms.Textarea(attrs={"rows": 2}))
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
 
 
 class ResponsibilityForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    role_title = forms.CharField(label=_("Role as the document names it"), max_length=120,
-                                 required=False,
-                                 help_text=_("For example Rektor, Undervisande personal, IT-tekniker."))
+    role_title = forms.CharField(
+        label=_("Role as the document names it"),
+        max_length=120,
+        required=False,
+        help_text=_("For example Rektor, Undervisande personal, IT-tekniker."),
+    )
     area = forms.ModelChoiceField(label=_("Area"), required=False, queryset=None)
-    text = forms.CharField(label=_("Responsibility"), widget=forms.Textarea(attrs={"rows": 3}),
-                           max_length=20000)
+    text = forms.CharField(
+        label=_("Responsibility"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000
+    )
     revision = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, items, **kwargs):
@@ -110,10 +140,12 @@ METRICS = [
 
 class TargetForm(forms.Form):
     metric = forms.ChoiceField(label=_("Metric"), choices=METRICS)
-    school_form = forms.ChoiceField(label=_("School form"), required=False,
-                                    choices=[("", "—"), *SchoolForm.choices])
-    grade_band = forms.CharField(label=_("Grade band"), max_length=20, required=False,
-                                 help_text=_("For example 1-9."))
+    school_form = forms.ChoiceField(
+        label=_("School form"), required=False, choices=[("", "—"), *SchoolForm.choices]
+    )
+    grade_band = forms.CharField(
+        label=_("Grade band"), max_length=20, required=False, help_text=_("For example 1-9.")
+    )
     value = forms.DecimalField(label=_("Value"), max_digits=10, decimal_places=3, min_value=0)
     description = forms.CharField(label=_("Description"), max_length=TITLE_MAX, required=False)
     revision = forms.IntegerField(widget=forms.HiddenInput)
@@ -122,12 +154,17 @@ class TargetForm(forms.Form):
 class ScaleForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=TITLE_MAX)
     slug = forms.SlugField(label=_("Short name"), max_length=80)
-    description = forms.CharField(label=_("Description"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     levels = forms.CharField(
-        label=_("Levels"), widget=forms.Textarea(attrs={"rows": 7}),
-        help_text=_("One level per line: value; label; description. Write “*” first on the line "
-                    "of an answer that never counts, e.g. “* 0; Vet ej”."))
+        label=_("Levels"),
+        widget=forms.Textarea(attrs={"rows": 7}),
+        help_text=_(
+            "One level per line: value; label; description. Write “*” first on the line "
+            "of an answer that never counts, e.g. “* 0; Vet ej”."
+        ),
+    )
 
     def clean_levels(self):
         levels, values = [], set()
@@ -137,16 +174,21 @@ class ScaleForm(forms.Form):
             not_applicable = line.strip().startswith("*")
             parts = [p.strip() for p in line.strip().lstrip("*").split(";", 2)]
             if len(parts) < 2 or not parts[0].lstrip("-").isdigit() or not parts[1]:
-                raise forms.ValidationError(_("Line %(n)s: write value; label; description.") % {
-                    "n": number})
+                raise forms.ValidationError(_("Line %(n)s: write value; label; description.") % {"n": number})
             value = int(parts[0])
             if value in values:
-                raise forms.ValidationError(_("Line %(n)s: the value %(v)s is used twice.") % {
-                    "n": number, "v": value})
+                raise forms.ValidationError(
+                    _("Line %(n)s: the value %(v)s is used twice.") % {"n": number, "v": value}
+                )
             values.add(value)
-            levels.append({"value": value, "label": parts[1][:200],
-                           "description": parts[2] if len(parts) > 2 else "",
-                           "not_applicable": not_applicable})
+            levels.append(
+                {
+                    "value": value,
+                    "label": parts[1][:200],
+                    "description": parts[2] if len(parts) > 2 else "",
+                    "not_applicable": not_applicable,
+                }
+            )
         if len([lv for lv in levels if not lv["not_applicable"]]) < 2:
             raise forms.ValidationError(_("A scale needs at least two levels that count."))
         return levels

@@ -54,8 +54,9 @@ class VersionStatus(models.TextChoices):
 
 
 class Scale(models.Model):
-    huvudman = models.ForeignKey(Huvudman, null=True, blank=True, on_delete=models.CASCADE,
-                                 related_name="scales")
+    huvudman = models.ForeignKey(
+        Huvudman, null=True, blank=True, on_delete=models.CASCADE, related_name="scales"
+    )
     slug = models.SlugField(max_length=80)
     name = models.CharField(_("name"), max_length=TITLE_MAX)
     description = models.TextField(_("description"), blank=True)
@@ -66,8 +67,9 @@ class Scale(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["huvudman", "slug"], name="unique_scale_slug"),
-            models.UniqueConstraint(fields=["slug"], condition=Q(huvudman__isnull=True),
-                                    name="unique_builtin_scale_slug"),
+            models.UniqueConstraint(
+                fields=["slug"], condition=Q(huvudman__isnull=True), name="unique_builtin_scale_slug"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -93,8 +95,9 @@ class ScaleLevel(models.Model):
 
 
 class Framework(models.Model):
-    huvudman = models.ForeignKey(Huvudman, null=True, blank=True, on_delete=models.CASCADE,
-                                 related_name="frameworks")
+    huvudman = models.ForeignKey(
+        Huvudman, null=True, blank=True, on_delete=models.CASCADE, related_name="frameworks"
+    )
     slug = models.SlugField(max_length=100)
     name = models.CharField(_("name"), max_length=TITLE_MAX)
     kind = models.CharField(_("kind"), max_length=20, choices=FrameworkKind.choices)
@@ -106,8 +109,9 @@ class Framework(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["huvudman", "slug"], name="unique_framework_slug"),
-            models.UniqueConstraint(fields=["slug"], condition=Q(huvudman__isnull=True),
-                                    name="unique_builtin_framework_slug"),
+            models.UniqueConstraint(
+                fields=["slug"], condition=Q(huvudman__isnull=True), name="unique_builtin_framework_slug"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -121,17 +125,17 @@ class Framework(models.Model):
 class FrameworkVersion(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(null=True, blank=True)  # given when published
-    status = models.CharField(max_length=12, choices=VersionStatus.choices,
-                              default=VersionStatus.DRAFT)
-    based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+")
+    status = models.CharField(max_length=12, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     note = models.TextField(_("note"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Optimistic lock: every edit bumps it; a save from a stale page is refused.
     revision = models.PositiveIntegerField(default=0)
 
@@ -139,8 +143,9 @@ class FrameworkVersion(models.Model):
         ordering = ["framework", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "number"], name="unique_version_number"),
-            models.UniqueConstraint(fields=["framework"], condition=Q(status="draft"),
-                                    name="one_draft_per_framework"),
+            models.UniqueConstraint(
+                fields=["framework"], condition=Q(status="draft"), name="one_draft_per_framework"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -157,23 +162,23 @@ class FrameworkVersion(models.Model):
 
 class Item(models.Model):
     version = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="items")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=ItemKind.choices)
     code = models.CharField(_("code"), max_length=40)
     title = models.CharField(_("title"), max_length=TITLE_MAX)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveIntegerField(default=0)
-    respondent = models.CharField(_("respondent group"), max_length=10, blank=True,
-                                  choices=RespondentGroup.choices)
-    scale = models.ForeignKey(Scale, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="items")
+    respondent = models.CharField(
+        _("respondent group"), max_length=10, blank=True, choices=RespondentGroup.choices
+    )
+    scale = models.ForeignKey(Scale, null=True, blank=True, on_delete=models.PROTECT, related_name="items")
     # {"3": "What level 3 looks like for this indicator", ...}
     level_descriptions = models.JSONField(default=dict, blank=True)
     school_forms = models.JSONField(default=list, blank=True)
     translations = models.JSONField(default=dict, blank=True)
-    links = models.ManyToManyField("self", symmetrical=False, blank=True,
-                                   related_name="derived_items")
+    links = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="derived_items")
 
     class Meta:
         ordering = ["order", "code"]
@@ -186,13 +191,13 @@ class Item(models.Model):
 class Responsibility(models.Model):
     """What a role must do, per area: "Ansvar – Personal / Chef / Förvaltningscentralt"."""
 
-    version = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE,
-                                related_name="responsibilities")
+    version = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="responsibilities")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     # The document's own name for the role, e.g. "Rektor", "Undervisande personal", "IT-tekniker".
     role_title = models.CharField(_("role as the document names it"), max_length=120, blank=True)
-    area = models.ForeignKey(Item, null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="responsibilities")
+    area = models.ForeignKey(
+        Item, null=True, blank=True, on_delete=models.CASCADE, related_name="responsibilities"
+    )
     text = models.TextField(_("responsibility"))
     order = models.PositiveIntegerField(default=0)
     translations = models.JSONField(default=dict, blank=True)
@@ -204,10 +209,8 @@ class Responsibility(models.Model):
 class Target(models.Model):
     """A measurable target, e.g. devices per pupil in grades 1–9 = 1.0."""
 
-    version = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE,
-                                related_name="targets")
-    item = models.ForeignKey(Item, null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="targets")
+    version = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="targets")
+    item = models.ForeignKey(Item, null=True, blank=True, on_delete=models.CASCADE, related_name="targets")
     metric = models.CharField(_("metric"), max_length=60)
     school_form = models.CharField(_("school form"), max_length=10, blank=True)
     grade_band = models.CharField(_("grade band"), max_length=20, blank=True)

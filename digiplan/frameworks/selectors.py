@@ -17,8 +17,11 @@ from digiplan.organisations.access import memberships_of
 
 def item_tree(version: FrameworkVersion) -> list[Item]:
     """Items in reading order, each with .depth, .position and .siblings for the page."""
-    items = list(version.items.select_related("scale").prefetch_related(
-        "links__version__framework").order_by("order", "code"))
+    items = list(
+        version.items.select_related("scale")
+        .prefetch_related("links__version__framework")
+        .order_by("order", "code")
+    )
     children: dict[int | None, list[Item]] = {}
     for item in items:
         children.setdefault(item.parent_id, []).append(item)
@@ -54,8 +57,15 @@ class VersionDiff:
         return not any(vars(self).values())
 
 
-DIFF_FIELDS = ("kind", "title", "description", "respondent", "level_descriptions",
-               "school_forms", "translations")
+DIFF_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "respondent",
+    "level_descriptions",
+    "school_forms",
+    "translations",
+)
 
 
 def _signature(item: Item) -> dict:
@@ -68,9 +78,14 @@ def _signature(item: Item) -> dict:
 
 def version_diff(old: FrameworkVersion, new: FrameworkVersion) -> VersionDiff:
     """What changed from old to new, item by item (items are matched by their code)."""
+
     def load(version):
-        return {i.code: i for i in version.items.select_related("scale", "parent").prefetch_related(
-            "links__version__framework")}
+        return {
+            i.code: i
+            for i in version.items.select_related("scale", "parent").prefetch_related(
+                "links__version__framework"
+            )
+        }
 
     before, after = load(old), load(new)
     diff = VersionDiff()
@@ -84,10 +99,14 @@ def version_diff(old: FrameworkVersion, new: FrameworkVersion) -> VersionDiff:
 
     def texts(version, related):
         if related == "responsibilities":
-            return {f"{r.get_role_display()}{' (' + r.role_title + ')' if r.role_title else ''}: "
-                    f"{r.text}" for r in version.responsibilities.all()}
-        return {f"{t.metric} {t.school_form} {t.grade_band} = {t.value}".replace("  ", " ")
-                for t in version.targets.all()}
+            return {
+                f"{r.get_role_display()}{' (' + r.role_title + ')' if r.role_title else ''}: {r.text}"
+                for r in version.responsibilities.all()
+            }
+        return {
+            f"{t.metric} {t.school_form} {t.grade_band} = {t.value}".replace("  ", " ")
+            for t in version.targets.all()
+        }
 
     r_old, r_new = texts(old, "responsibilities"), texts(new, "responsibilities")
     diff.responsibilities_added = sorted(r_new - r_old)
@@ -108,13 +127,24 @@ def chain_up(item: Item, person) -> list[dict]:
         for target in current.links.select_related("version__framework").all():
             if target.pk in seen or target.pk not in visible:
                 continue
-            result.append({"item": target, "ancestors": _ancestors(target),
-                           "up": up(target, seen | {target.pk})})
+            result.append(
+                {"item": target, "ancestors": _ancestors(target), "up": up(target, seen | {target.pk})}
+            )
         # The item's own parents count as well: a goal under an area inherits the area's links.
         if current.parent_id and not result:
             parent = current.parent
-            return [{"item": parent, "ancestors": _ancestors(parent), "up": up(parent, seen | {
-                parent.pk}), "is_parent": True}] if parent.pk not in seen else []
+            return (
+                [
+                    {
+                        "item": parent,
+                        "ancestors": _ancestors(parent),
+                        "up": up(parent, seen | {parent.pk}),
+                        "is_parent": True,
+                    }
+                ]
+                if parent.pk not in seen
+                else []
+            )
         return result
 
     return up(item, frozenset({item.pk}))
@@ -145,16 +175,19 @@ def my_responsibilities(person) -> list[dict]:
         return []
     roles = {m.role for m in memberships}
     titles = {m.title.name.lower() for m in memberships if m.title_id}
-    query = Responsibility.objects.filter(
-        version__status=VersionStatus.PUBLISHED, role__in=roles,
-        version__framework__huvudman_id=person.huvudman_id,
-    ).select_related("version__framework", "area").order_by(
-        "version__framework__name", "area__order", "order")
+    query = (
+        Responsibility.objects.filter(
+            version__status=VersionStatus.PUBLISHED,
+            role__in=roles,
+            version__framework__huvudman_id=person.huvudman_id,
+        )
+        .select_related("version__framework", "area")
+        .order_by("version__framework__name", "area__order", "order")
+    )
     groups: dict[int, dict] = {}
     for responsibility in query:
         responsibility.matches_title = responsibility.role_title.lower() in titles
-        group = groups.setdefault(responsibility.version_id, {
-            "version": responsibility.version, "items": []})
+        group = groups.setdefault(responsibility.version_id, {"version": responsibility.version, "items": []})
         group["items"].append(responsibility)
     places = {m.role: [] for m in memberships}
     for m in memberships:
@@ -168,7 +201,10 @@ def my_responsibilities(person) -> list[dict]:
 def linkable_items(person, version: FrameworkVersion):
     """Items an item of this version may link to: its own version's items and the published
     items of every framework the person can read, except this framework's other versions."""
-    return visible_items(person).filter(
-        Q(version=version) | Q(version__status=VersionStatus.PUBLISHED)
-    ).exclude(Q(version__framework=version.framework) & ~Q(version=version)).select_related(
-        "version__framework").order_by("version__framework__name", "order", "code")
+    return (
+        visible_items(person)
+        .filter(Q(version=version) | Q(version__status=VersionStatus.PUBLISHED))
+        .exclude(Q(version__framework=version.framework) & ~Q(version=version))
+        .select_related("version__framework")
+        .order_by("version__framework__name", "order", "code")
+    )

@@ -38,8 +38,16 @@ def _editable(version: FrameworkVersion, revision: int | None = None) -> Framewo
     return version
 
 
-def framework_create(*, actor, huvudman, slug: str, name: str, kind: str, source: str = "",
-                     template: FrameworkVersion | None = None) -> FrameworkVersion:
+def framework_create(
+    *,
+    actor,
+    huvudman,
+    slug: str,
+    name: str,
+    kind: str,
+    source: str = "",
+    template: FrameworkVersion | None = None,
+) -> FrameworkVersion:
     """A new framework of the huvudman, empty or as a copy of any readable published version."""
     with transaction.atomic():
         framework = Framework(huvudman=huvudman, slug=slug, name=name, kind=kind, source=source)
@@ -47,12 +55,16 @@ def framework_create(*, actor, huvudman, slug: str, name: str, kind: str, source
         if Framework.objects.filter(huvudman=huvudman, slug=slug).exists():
             raise ValidationError({"slug": _("This short name is already used.")})
         framework.save()
-        version = FrameworkVersion.objects.create(framework=framework, created_by=actor,
-                                                  based_on=template)
+        version = FrameworkVersion.objects.create(framework=framework, created_by=actor, based_on=template)
         if template is not None:
             _copy_content(template, version)
-        audit_record(actor=actor, huvudman=huvudman, action="framework.create", obj=framework,
-                     after={"name": name, "template": str(template) if template else ""})
+        audit_record(
+            actor=actor,
+            huvudman=huvudman,
+            action="framework.create",
+            obj=framework,
+            after={"name": name, "template": str(template) if template else ""},
+        )
     return version
 
 
@@ -68,44 +80,75 @@ def _copy_content(source: FrameworkVersion, target: FrameworkVersion) -> None:
     while stack:
         parent, item = stack.pop(0)
         copy = Item.objects.create(
-            version=target, parent=parent, kind=item.kind, code=item.code, title=item.title,
-            description=item.description, order=item.order, respondent=item.respondent,
-            scale=item.scale, level_descriptions=item.level_descriptions,
-            school_forms=item.school_forms, translations=item.translations)
+            version=target,
+            parent=parent,
+            kind=item.kind,
+            code=item.code,
+            title=item.title,
+            description=item.description,
+            order=item.order,
+            respondent=item.respondent,
+            scale=item.scale,
+            level_descriptions=item.level_descriptions,
+            school_forms=item.school_forms,
+            translations=item.translations,
+        )
         copies[item.pk] = copy
         stack.extend((copy, child) for child in by_parent.get(item.pk, []))
     for item in items:
         for link in item.links.all():
             same_version = link.version_id == source.pk
             copies[item.pk].links.add(copies[link.pk] if same_version else link)
-    Responsibility.objects.bulk_create(Responsibility(
-        version=target, role=r.role, role_title=r.role_title,
-        area=copies.get(r.area_id), text=r.text, order=r.order, translations=r.translations)
-        for r in source.responsibilities.all())
-    Target.objects.bulk_create(Target(
-        version=target, item=copies.get(t.item_id), metric=t.metric, school_form=t.school_form,
-        grade_band=t.grade_band, value=t.value, description=t.description, order=t.order)
-        for t in source.targets.all())
+    Responsibility.objects.bulk_create(
+        Responsibility(
+            version=target,
+            role=r.role,
+            role_title=r.role_title,
+            area=copies.get(r.area_id),
+            text=r.text,
+            order=r.order,
+            translations=r.translations,
+        )
+        for r in source.responsibilities.all()
+    )
+    Target.objects.bulk_create(
+        Target(
+            version=target,
+            item=copies.get(t.item_id),
+            metric=t.metric,
+            school_form=t.school_form,
+            grade_band=t.grade_band,
+            value=t.value,
+            description=t.description,
+            order=t.order,
+        )
+        for t in source.targets.all()
+    )
 
 
-def version_publish(*, actor, version: FrameworkVersion, revision: int | None = None
-                    ) -> FrameworkVersion:
+def version_publish(*, actor, version: FrameworkVersion, revision: int | None = None) -> FrameworkVersion:
     with transaction.atomic():
         version = _editable(version, revision)
         if not version.items.exists():
             raise ValidationError(ERROR_EMPTY)
-        last = FrameworkVersion.objects.filter(framework=version.framework).aggregate(
-            n=Max("number"))["n"] or 0
-        FrameworkVersion.objects.filter(framework=version.framework,
-                                        status=VersionStatus.PUBLISHED).update(
-            status=VersionStatus.ARCHIVED)
+        last = (
+            FrameworkVersion.objects.filter(framework=version.framework).aggregate(n=Max("number"))["n"] or 0
+        )
+        FrameworkVersion.objects.filter(framework=version.framework, status=VersionStatus.PUBLISHED).update(
+            status=VersionStatus.ARCHIVED
+        )
         version.status = VersionStatus.PUBLISHED
         version.number = last + 1
         version.published_at = timezone.now()
         version.published_by = actor if getattr(actor, "pk", None) else None
         version.save()
-        audit_record(actor=actor, huvudman=version.framework.huvudman, action="framework.publish",
-                     obj=version.framework, after={"version": version.number})
+        audit_record(
+            actor=actor,
+            huvudman=version.framework.huvudman,
+            action="framework.publish",
+            obj=version.framework,
+            after={"version": version.number},
+        )
     return version
 
 
@@ -114,11 +157,15 @@ def version_new_draft(*, actor, version: FrameworkVersion) -> FrameworkVersion:
         framework = Framework.objects.select_for_update().get(pk=version.framework_id)
         if framework.versions.filter(status=VersionStatus.DRAFT).exists():
             raise ValidationError(ERROR_DRAFT_EXISTS)
-        draft = FrameworkVersion.objects.create(framework=framework, created_by=actor,
-                                                based_on=version)
+        draft = FrameworkVersion.objects.create(framework=framework, created_by=actor, based_on=version)
         _copy_content(version, draft)
-        audit_record(actor=actor, huvudman=framework.huvudman, action="framework.new_draft",
-                     obj=framework, after={"from_version": version.number})
+        audit_record(
+            actor=actor,
+            huvudman=framework.huvudman,
+            action="framework.new_draft",
+            obj=framework,
+            after={"from_version": version.number},
+        )
     return draft
 
 
@@ -126,19 +173,37 @@ def version_archive(*, actor, version: FrameworkVersion) -> FrameworkVersion:
     with transaction.atomic():
         version = FrameworkVersion.objects.select_for_update().get(pk=version.pk)
         if version.status == VersionStatus.DRAFT:
-            audit_record(actor=actor, huvudman=version.framework.huvudman,
-                         action="framework.discard_draft", obj=version.framework)
+            audit_record(
+                actor=actor,
+                huvudman=version.framework.huvudman,
+                action="framework.discard_draft",
+                obj=version.framework,
+            )
             version.delete()
             return version
         version.status = VersionStatus.ARCHIVED
         version.save(update_fields=["status"])
-        audit_record(actor=actor, huvudman=version.framework.huvudman, action="framework.archive",
-                     obj=version.framework, after={"version": version.number})
+        audit_record(
+            actor=actor,
+            huvudman=version.framework.huvudman,
+            action="framework.archive",
+            obj=version.framework,
+            after={"version": version.number},
+        )
     return version
 
 
-ITEM_FIELDS = ("kind", "code", "title", "description", "respondent", "scale",
-               "level_descriptions", "school_forms", "translations")
+ITEM_FIELDS = (
+    "kind",
+    "code",
+    "title",
+    "description",
+    "respondent",
+    "scale",
+    "level_descriptions",
+    "school_forms",
+    "translations",
+)
 
 
 def _check_item(item: Item) -> None:
@@ -151,18 +216,26 @@ def _check_item(item: Item) -> None:
     item.full_clean(exclude=["version", "parent", "links"], validate_constraints=False)
 
 
-def item_create(*, actor, version: FrameworkVersion, parent: Item | None, revision=None,
-                **fields) -> Item:
+def item_create(*, actor, version: FrameworkVersion, parent: Item | None, revision=None, **fields) -> Item:
     with transaction.atomic():
         version = _editable(version, revision)
         order = (version.items.filter(parent=parent).aggregate(n=Max("order"))["n"] or 0) + 1
-        item = Item(version=version, parent=parent, order=order,
-                    **{k: v for k, v in fields.items() if k in ITEM_FIELDS})
+        item = Item(
+            version=version,
+            parent=parent,
+            order=order,
+            **{k: v for k, v in fields.items() if k in ITEM_FIELDS},
+        )
         _check_item(item)
         item.save()
-        audit_record(actor=actor, huvudman=version.framework.huvudman, action="item.create",
-                     obj=item, object_label=f"{item.code} {item.title}",
-                     after={"code": item.code, "title": item.title})
+        audit_record(
+            actor=actor,
+            huvudman=version.framework.huvudman,
+            action="item.create",
+            obj=item,
+            object_label=f"{item.code} {item.title}",
+            after={"code": item.code, "title": item.title},
+        )
     return item
 
 
@@ -180,19 +253,29 @@ def item_update(*, actor, item: Item, revision=None, links=None, **fields) -> It
         if links is not None:
             item.links.set(links)
         after = {f: getattr(item, f if f != "scale" else "scale_id") for f in ITEM_FIELDS}
-        audit_record(actor=actor, huvudman=item.version.framework.huvudman, action="item.update",
-                     obj=item, object_label=f"{item.code} {item.title}",
-                     before={k: str(v) for k, v in before.items()},
-                     after={k: str(v) for k, v in after.items()})
+        audit_record(
+            actor=actor,
+            huvudman=item.version.framework.huvudman,
+            action="item.update",
+            obj=item,
+            object_label=f"{item.code} {item.title}",
+            before={k: str(v) for k, v in before.items()},
+            after={k: str(v) for k, v in after.items()},
+        )
     return item
 
 
 def item_delete(*, actor, item: Item, revision=None) -> None:
     with transaction.atomic():
         _editable(item.version, revision)
-        audit_record(actor=actor, huvudman=item.version.framework.huvudman, action="item.delete",
-                     obj=item, object_label=f"{item.code} {item.title}",
-                     before={"code": item.code, "title": item.title})
+        audit_record(
+            actor=actor,
+            huvudman=item.version.framework.huvudman,
+            action="item.delete",
+            obj=item,
+            object_label=f"{item.code} {item.title}",
+            before={"code": item.code, "title": item.title},
+        )
         item.delete()
 
 
@@ -200,8 +283,11 @@ def item_move(*, actor, item: Item, direction: int, revision=None) -> Item:
     """Swaps the item with its previous (-1) or next (+1) sibling: keyboard reordering."""
     with transaction.atomic():
         _editable(item.version, revision)
-        siblings = list(Item.objects.filter(version_id=item.version_id, parent_id=item.parent_id)
-                        .order_by("order", "code"))
+        siblings = list(
+            Item.objects.filter(version_id=item.version_id, parent_id=item.parent_id).order_by(
+                "order", "code"
+            )
+        )
         index = next(i for i, s in enumerate(siblings) if s.pk == item.pk)
         other = index + direction
         if 0 <= other < len(siblings):
@@ -209,9 +295,14 @@ def item_move(*, actor, item: Item, direction: int, revision=None) -> Item:
             for order, sibling in enumerate(siblings):
                 sibling.order = order
             Item.objects.bulk_update(siblings, ["order"])
-            audit_record(actor=actor, huvudman=item.version.framework.huvudman,
-                         action="item.reorder", obj=item, object_label=f"{item.code} {item.title}",
-                         after={"position": other + 1})
+            audit_record(
+                actor=actor,
+                huvudman=item.version.framework.huvudman,
+                action="item.reorder",
+                obj=item,
+                object_label=f"{item.code} {item.title}",
+                after={"position": other + 1},
+            )
     return item
 
 
@@ -225,18 +316,27 @@ def responsibility_save(*, actor, version, revision=None, responsibility=None, *
             responsibility.order = version.responsibilities.count() + 1
         responsibility.full_clean(exclude=["version", "area"])
         responsibility.save()
-        audit_record(actor=actor, huvudman=version.framework.huvudman,
-                     action="responsibility.save", obj=responsibility,
-                     object_label=responsibility.text[:200], after={"role": responsibility.role})
+        audit_record(
+            actor=actor,
+            huvudman=version.framework.huvudman,
+            action="responsibility.save",
+            obj=responsibility,
+            object_label=responsibility.text[:200],
+            after={"role": responsibility.role},
+        )
     return responsibility
 
 
 def responsibility_delete(*, actor, responsibility, revision=None):
     with transaction.atomic():
         _editable(responsibility.version, revision)
-        audit_record(actor=actor, huvudman=responsibility.version.framework.huvudman,
-                     action="responsibility.delete", obj=responsibility,
-                     object_label=responsibility.text[:200])
+        audit_record(
+            actor=actor,
+            huvudman=responsibility.version.framework.huvudman,
+            action="responsibility.delete",
+            obj=responsibility,
+            object_label=responsibility.text[:200],
+        )
         responsibility.delete()
 
 
@@ -248,14 +348,24 @@ def target_save(*, actor, version, revision=None, target=None, **fields):
             setattr(target, key, value)
         target.full_clean(exclude=["version", "item"])
         target.save()
-        audit_record(actor=actor, huvudman=version.framework.huvudman, action="target.save",
-                     obj=target, object_label=f"{target.metric} {target.value}")
+        audit_record(
+            actor=actor,
+            huvudman=version.framework.huvudman,
+            action="target.save",
+            obj=target,
+            object_label=f"{target.metric} {target.value}",
+        )
     return target
 
 
 def target_delete(*, actor, target, revision=None):
     with transaction.atomic():
         _editable(target.version, revision)
-        audit_record(actor=actor, huvudman=target.version.framework.huvudman,
-                     action="target.delete", obj=target, object_label=target.metric)
+        audit_record(
+            actor=actor,
+            huvudman=target.version.framework.huvudman,
+            action="target.delete",
+            obj=target,
+            object_label=target.metric,
+        )
         target.delete()

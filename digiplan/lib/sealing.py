@@ -40,8 +40,9 @@ def _secrets() -> list[str]:
 
 
 def _key(secret: str, purpose: str) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"digiplan-sealing",
-                info=purpose.encode()).derive(secret.encode())
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"digiplan-sealing", info=purpose.encode()).derive(
+        secret.encode()
+    )
 
 
 def seal(data: bytes, *, purpose: str, context: str, size: int) -> bytes:
@@ -59,12 +60,12 @@ def unseal(value: bytes, *, purpose: str, context: str) -> bytes:
     value = bytes(value)
     if len(value) < 1 + NONCE_BYTES or value[:1] != VERSION:
         raise SealError("not a sealed value")
-    nonce, sealed = value[1:1 + NONCE_BYTES], value[1 + NONCE_BYTES:]
+    nonce, sealed = value[1 : 1 + NONCE_BYTES], value[1 + NONCE_BYTES :]
     for secret in _secrets():
         try:
             padded = AESGCM(_key(secret, purpose)).decrypt(nonce, sealed, context.encode())
         except InvalidTag:
             continue
         (length,) = LENGTH.unpack_from(padded)
-        return padded[LENGTH.size:LENGTH.size + length]
+        return padded[LENGTH.size : LENGTH.size + length]
     raise SealError("the value does not open with this installation's secrets")

@@ -29,18 +29,26 @@ RATIO_CHECKED_FROM = 2**20
 
 ERROR_TOO_LARGE = _("The file is %(size)s MB; at most %(max)s MB can be imported at once.")
 ERROR_EMPTY = _("The file is empty.")
-ERROR_NOT_UTF8 = _("The file's characters could not be read: save it as UTF-8 text (in Excel: "
-                   "“CSV UTF-8”) and try again.")
+ERROR_NOT_UTF8 = _(
+    "The file's characters could not be read: save it as UTF-8 text (in Excel: “CSV UTF-8”) and try again."
+)
 ERROR_NOT_XLSX = _("The Excel file could not be opened. Is it an .xlsx file?")
-ERROR_ZIP_INFLATES = _("The Excel file would unpack to far more than its size (%(size)s MB). "
-                       "It is refused so as not to overload the server; save it again in Excel, "
-                       "or as CSV.")
-ERROR_BAD_CHARACTERS = _("The file holds characters that are not text (a NUL character, or half "
-                         "of a character pair). Check that it is the right file.")
-ERROR_TOO_DEEP = _("The file nests deeper than %(max)s levels; no import needs that. Check that "
-                   "it is the right file.")
-ERROR_YAML_ALIASES = _("The file repeats its own parts through YAML aliases (*name) more than a "
-                       "framework file can: write the parts out instead of referring to them.")
+ERROR_ZIP_INFLATES = _(
+    "The Excel file would unpack to far more than its size (%(size)s MB). "
+    "It is refused so as not to overload the server; save it again in Excel, "
+    "or as CSV."
+)
+ERROR_BAD_CHARACTERS = _(
+    "The file holds characters that are not text (a NUL character, or half "
+    "of a character pair). Check that it is the right file."
+)
+ERROR_TOO_DEEP = _(
+    "The file nests deeper than %(max)s levels; no import needs that. Check that it is the right file."
+)
+ERROR_YAML_ALIASES = _(
+    "The file repeats its own parts through YAML aliases (*name) more than a "
+    "framework file can: write the parts out instead of referring to them."
+)
 
 BOM = b"\xef\xbb\xbf"
 
@@ -61,8 +69,7 @@ def _megabytes(size: int) -> str:
 def check_size(size: int, limit: int | None = None) -> None:
     limit = settings.IMPORT_MAX_BYTES if limit is None else limit
     if size > limit:
-        raise UploadRejected(ERROR_TOO_LARGE % {"size": _megabytes(size),
-                                                "max": round(limit / 2**20)})
+        raise UploadRejected(ERROR_TOO_LARGE % {"size": _megabytes(size), "max": round(limit / 2**20)})
 
 
 def check_request_size(request, limit: int | None = None) -> None:
@@ -146,21 +153,30 @@ def check_zip(data: bytes) -> None:
     end = data.rfind(_END_OF_DIRECTORY, max(0, len(data) - 65_557))
     if end < 0 or len(data) < end + 22:
         raise UploadRejected(ERROR_NOT_XLSX)
-    entries, directory_size = struct.unpack("<HI", data[end + 10:end + 16])
+    entries, directory_size = struct.unpack("<HI", data[end + 10 : end + 16])
     if entries > MAX_ZIP_MEMBERS or directory_size > MAX_ZIP_DIRECTORY_BYTES:
         raise UploadRejected(ERROR_NOT_XLSX)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError,
-            NotImplementedError, struct.error):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        ValueError,
+        OSError,
+        EOFError,
+        NotImplementedError,
+        struct.error,
+    ):
         raise UploadRejected(ERROR_NOT_XLSX) from None
     if len(members) > MAX_ZIP_MEMBERS:
         raise UploadRejected(ERROR_NOT_XLSX)
     total = sum(m.file_size for m in members)
-    too_packed = any(m.file_size >= RATIO_CHECKED_FROM and m.file_size >
-                     settings.IMPORT_MAX_COMPRESSION_RATIO * max(m.compress_size, 1)
-                     for m in members)
+    too_packed = any(
+        m.file_size >= RATIO_CHECKED_FROM
+        and m.file_size > settings.IMPORT_MAX_COMPRESSION_RATIO * max(m.compress_size, 1)
+        for m in members
+    )
     if total > settings.IMPORT_MAX_UNCOMPRESSED_BYTES or too_packed:
         raise UploadRejected(ERROR_ZIP_INFLATES % {"size": _megabytes(total)})
 
@@ -172,8 +188,10 @@ _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 # The escapes that would put unstorable characters into a string: NUL, and a surrogate without
 # its partner (an escaped backslash before them is refused too: rare, and harmless).
-_BAD_ESCAPE = re.compile(r"\\u0000|\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
-                         r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+_BAD_ESCAPE = re.compile(
+    r"\\u0000|\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
 _DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
@@ -189,6 +207,7 @@ def check_json_text(text: str, limit: int = MAX_NESTING) -> None:
 
 
 # --- YAML -----------------------------------------------------------------------------------
+
 
 class LimitedYamlComposer:
     """Mixed into a yaml Loader (before it in the bases): refuses a document nested deeper than

@@ -38,9 +38,7 @@ def reachable_nodes(person: Person) -> QuerySet[Organisation]:
     """Every node some membership of the person reaches: its own node and all below it."""
     if not person.is_authenticated or person.huvudman_id is None:
         return Organisation.objects.none()
-    return Organisation.objects.filter(
-        _prefix_filter(_paths(person)), huvudman_id=person.huvudman_id
-    )
+    return Organisation.objects.filter(_prefix_filter(_paths(person)), huvudman_id=person.huvudman_id)
 
 
 def managed_nodes(person: Person) -> QuerySet[Organisation]:

@@ -19,16 +19,24 @@ class NodeForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=NAME_MAX)
     short_name = forms.CharField(label=_("Short name"), max_length=60, required=False)
     school_unit_code = forms.CharField(
-        label=_("School unit code"), max_length=8, required=False,
+        label=_("School unit code"),
+        max_length=8,
+        required=False,
         help_text=_("Skolenhetskod: 8 digits. Only for school units."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
     external_id = forms.CharField(label=_("External id"), max_length=100, required=False)
     school_forms = forms.MultipleChoiceField(
-        label=_("School forms"), choices=SchoolForm.choices, required=False,
-        widget=forms.CheckboxSelectMultiple)
+        label=_("School forms"),
+        choices=SchoolForm.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     pupils = forms.CharField(
-        label=_("Pupils per school form and grade band"), required=False,
-        help_text=_("For example: GR F-3=120, GR 4-6=110, FS=60"))
+        label=_("Pupils per school form and grade band"),
+        required=False,
+        help_text=_("For example: GR F-3=120, GR 4-6=110, FS=60"),
+    )
     staff_count = forms.IntegerField(label=_("Number of staff"), min_value=0, required=False)
 
     def clean_school_unit_code(self):
@@ -52,24 +60,31 @@ class NodeForm(forms.Form):
     @staticmethod
     def initial_for(node: Organisation) -> dict:
         return {
-            "type": node.type, "name": node.name, "short_name": node.short_name,
-            "school_unit_code": node.school_unit_code, "external_id": node.external_id,
+            "type": node.type,
+            "name": node.name,
+            "short_name": node.short_name,
+            "school_unit_code": node.school_unit_code,
+            "external_id": node.external_id,
             "school_forms": [f.school_form for f in node.school_forms.all()],
-            "pupils": ", ".join(f"{c.school_form} {c.grade_band}={c.pupils}".replace(" =", "=")
-                                for c in node.pupil_counts.all()),
+            "pupils": ", ".join(
+                f"{c.school_form} {c.grade_band}={c.pupils}".replace(" =", "=")
+                for c in node.pupil_counts.all()
+            ),
             "staff_count": node.staff_count,
         }
 
 
 class MoveForm(forms.Form):
-    new_parent = forms.ModelChoiceField(label=_("New place in the organisation"),
-                                        queryset=Organisation.objects.none())
+    new_parent = forms.ModelChoiceField(
+        label=_("New place in the organisation"), queryset=Organisation.objects.none()
+    )
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_parent"].queryset = candidates
         self.fields["new_parent"].label_from_instance = lambda n: (
-            "— " * n.depth + f"{n.name} ({n.get_type_display().lower()})")
+            "— " * n.depth + f"{n.name} ({n.get_type_display().lower()})"
+        )
 
 
 class PersonForm(forms.Form):
@@ -80,16 +95,21 @@ class PersonForm(forms.Form):
 
 class EraseForm(forms.Form):
     confirm_email = forms.CharField(
-        label=_("The person's e-mail address"), max_length=254,
-        help_text=_("Erasure cannot be undone. Write the address to confirm."))
+        label=_("The person's e-mail address"),
+        max_length=254,
+        help_text=_("Erasure cannot be undone. Write the address to confirm."),
+    )
 
 
 class MembershipForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Where"), queryset=Organisation.objects.none())
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    title = forms.ModelChoiceField(label=_("The organisation's own title"), required=False,
-                                   queryset=RoleTitle.objects.none(),
-                                   empty_label=_("(the role's name)"))
+    title = forms.ModelChoiceField(
+        label=_("The organisation's own title"),
+        required=False,
+        queryset=RoleTitle.objects.none(),
+        empty_label=_("(the role's name)"),
+    )
     is_teaching = forms.BooleanField(label=_("Teaching staff"), required=False)
 
     def __init__(self, *args, organisations, titles, **kwargs):
@@ -116,13 +136,20 @@ class ImportForm(forms.Form):
     KIND_UNITS = "units"
     KIND_PEOPLE = "people"
     KIND_SS12000 = "ss12000"
-    kind = forms.ChoiceField(label=_("What do you import?"), widget=forms.RadioSelect, choices=[
-        (KIND_UNITS, _("Units (CSV or Excel)")),
-        (KIND_PEOPLE, _("People and roles (CSV or Excel)")),
-        (KIND_SS12000, _("SS 12000 JSON from the school administration system")),
-    ])
-    files = forms.FileField(label=_("File"), widget=forms.ClearableFileInput(
-        attrs={"accept": ".csv,.txt,.xlsx,.json"}))
+    kind = forms.ChoiceField(
+        label=_("What do you import?"),
+        widget=forms.RadioSelect,
+        choices=[
+            (KIND_UNITS, _("Units (CSV or Excel)")),
+            (KIND_PEOPLE, _("People and roles (CSV or Excel)")),
+            (KIND_SS12000, _("SS 12000 JSON from the school administration system")),
+        ],
+    )
+    files = forms.FileField(
+        label=_("File"), widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx,.json"})
+    )
     deactivate_missing = forms.BooleanField(
-        label=_("Deactivate what is missing from the file"), required=False,
-        help_text=_("Use this when the file lists the whole organisation."))
+        label=_("Deactivate what is missing from the file"),
+        required=False,
+        help_text=_("Use this when the file lists the whole organisation."),
+    )

@@ -61,8 +61,9 @@ class Identity:
         found += [s for s in (self.email, self._external_id()) if s]
         # The database compares without case (icontains), except SQLite outside ASCII; and
         # SQLite keeps JSON with non-ASCII characters escaped.
-        variants = {v for s in found for v in (
-            (s,) if s.isascii() else (s, s.lower(), s.upper(), s.capitalize()))}
+        variants = {
+            v for s in found for v in ((s,) if s.isascii() else (s, s.lower(), s.upper(), s.capitalize()))
+        }
         return sorted(variants | {json.dumps(v)[1:-1] for v in variants})
 
     def _external_id(self) -> str:
@@ -74,8 +75,7 @@ def _pattern(name: str, email: str, external_id: str) -> re.Pattern | None:
     names = []
     if len(words) >= 2:
         names = [r"\s+".join(words), words[-1] + r",\s*" + r"\s+".join(words[:-1])]
-    ids = [re.escape(s) for s in (email, external_id if len(external_id) >= EXTERNAL_ID_MIN
-                                  else "") if s]
+    ids = [re.escape(s) for s in (email, external_id if len(external_id) >= EXTERNAL_ID_MIN else "") if s]
     parts = []
     if names:
         parts.append(rf"(?:{'|'.join(names)})(?::?s)?")  # "Per Personals", "NN:s"
@@ -99,9 +99,14 @@ def replace_in(value, pattern: re.Pattern, replacement: str = REPLACEMENT):
 def text_fields(model: type[models.Model]) -> list[models.Field]:
     """The model's columns that can hold free text: text and JSON, no choices, no keys."""
     skipped = NOT_MENTIONS.get(model._meta.label_lower, set())
-    return [f for f in model._meta.concrete_fields
-            if isinstance(f, models.CharField | models.TextField | models.JSONField)
-            and not f.primary_key and not f.choices and f.name not in skipped]
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.CharField | models.TextField | models.JSONField)
+        and not f.primary_key
+        and not f.choices
+        and f.name not in skipped
+    ]
 
 
 @cache
@@ -145,8 +150,9 @@ def _tenant_filter(model: type[models.Model], huvudman_id: int | None) -> Q:
     return rows | Q(**{f"{lookup}__isnull": True}) if nullable else rows
 
 
-def mentioning(model: type[models.Model], identity: Identity, huvudman_id: int | None,
-               fields: Iterable[models.Field]) -> models.QuerySet:
+def mentioning(
+    model: type[models.Model], identity: Identity, huvudman_id: int | None, fields: Iterable[models.Field]
+) -> models.QuerySet:
     """Rows of the model within the huvudman whose text may mention the person (a superset;
     the pattern decides), with their text fields."""
     fields, needles = list(fields), identity.needles()

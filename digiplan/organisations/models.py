@@ -119,7 +119,9 @@ class Organisation(models.Model):
         help_text=_("Skolenhetskod: 8 digits, from Skolverket's school unit register."),
     )
     external_id = models.CharField(
-        _("external id"), max_length=100, blank=True,
+        _("external id"),
+        max_length=100,
+        blank=True,
         help_text=_("The id in the school administration system (SS 12000)."),
     )
     staff_count = models.PositiveIntegerField(_("number of staff"), null=True, blank=True)
@@ -166,9 +168,7 @@ class Organisation(models.Model):
 
 
 class UnitSchoolForm(models.Model):
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="school_forms"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="school_forms")
     school_form = models.CharField(max_length=10, choices=SchoolForm.choices)
 
     class Meta:
@@ -181,9 +181,7 @@ class UnitSchoolForm(models.Model):
 class PupilCount(models.Model):
     """Pupils of one school form and grade band at a unit (e.g. GR, "4-6", 112)."""
 
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="pupil_counts"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="pupil_counts")
     school_form = models.CharField(_("school form"), max_length=10, choices=SchoolForm.choices)
     grade_band = models.CharField(_("grade band"), max_length=20, blank=True)
     pupils = models.PositiveIntegerField(_("pupils"))
@@ -257,9 +255,7 @@ class RoleTitle(models.Model):
         verbose_name = _("role title")
         verbose_name_plural = _("role titles")
         ordering = ["role", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["huvudman", "name"], name="unique_role_title")
-        ]
+        constraints = [models.UniqueConstraint(fields=["huvudman", "name"], name="unique_role_title")]
 
     def __str__(self) -> str:
         return self.name
@@ -270,9 +266,7 @@ class Membership(models.Model):
 
     huvudman = models.ForeignKey(Huvudman, on_delete=models.PROTECT, related_name="memberships")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="memberships"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     title = models.ForeignKey(
         RoleTitle, null=True, blank=True, on_delete=models.SET_NULL, related_name="memberships"
@@ -285,9 +279,7 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(
-                fields=["person", "organisation", "role"], name="unique_membership"
-            )
+            models.UniqueConstraint(fields=["person", "organisation", "role"], name="unique_membership")
         ]
         indexes = [models.Index(fields=["huvudman", "role"])]
 

@@ -32,8 +32,7 @@ ERROR_CODE_ONLY_UNITS = _("Only school units have a school unit code.")
 ERROR_EMAIL_TAKEN = _("This e-mail address cannot be used: it already belongs to someone.")
 ERROR_MEMBERSHIP_EXISTS = _("The person already has this role at this node.")
 
-NODE_FIELDS = ("name", "short_name", "type", "school_unit_code", "external_id", "staff_count",
-               "is_active")
+NODE_FIELDS = ("name", "short_name", "type", "school_unit_code", "external_id", "staff_count", "is_active")
 
 
 def _snapshot(obj, fields) -> dict:
@@ -72,9 +71,9 @@ def _check_code(node: Organisation) -> None:
         return
     if not node.is_unit:
         raise ValidationError({"school_unit_code": ERROR_CODE_ONLY_UNITS})
-    taken = Organisation.objects.filter(
-        school_unit_code=node.school_unit_code, is_active=True
-    ).exclude(pk=node.pk)
+    taken = Organisation.objects.filter(school_unit_code=node.school_unit_code, is_active=True).exclude(
+        pk=node.pk
+    )
     if node.is_active and taken.exists():
         raise ValidationError({"school_unit_code": ERROR_CODE_TAKEN % {"code": node.school_unit_code}})
 
@@ -85,7 +84,8 @@ def _set_forms_and_counts(node, school_forms, pupil_counts) -> None:
         existing = set(node.school_forms.values_list("school_form", flat=True))
         UnitSchoolForm.objects.bulk_create(
             UnitSchoolForm(organisation=node, school_form=f)
-            for f in dict.fromkeys(school_forms) if f not in existing
+            for f in dict.fromkeys(school_forms)
+            if f not in existing
         )
     if pupil_counts is not None:
         node.pupil_counts.all().delete()
@@ -106,8 +106,13 @@ def huvudman_create(*, name: str, organisation_number: str, actor=None) -> Huvud
         root.save()
         root.path = f"/{root.pk}/"
         root.save(update_fields=["path"])
-        audit_record(actor=actor, huvudman=huvudman, action="huvudman.create", obj=huvudman,
-                     after={"name": name, "organisation_number": organisation_number})
+        audit_record(
+            actor=actor,
+            huvudman=huvudman,
+            action="huvudman.create",
+            obj=huvudman,
+            after={"name": name, "organisation_number": organisation_number},
+        )
     return huvudman
 
 
@@ -131,8 +136,13 @@ def organisation_create(
 ) -> Organisation:
     with transaction.atomic():
         node = Organisation(
-            huvudman_id=parent.huvudman_id, parent=parent, type=type, name=name,
-            short_name=short_name, school_unit_code=school_unit_code, external_id=external_id,
+            huvudman_id=parent.huvudman_id,
+            parent=parent,
+            type=type,
+            name=name,
+            short_name=short_name,
+            school_unit_code=school_unit_code,
+            external_id=external_id,
             staff_count=staff_count,
         )
         node.full_clean(exclude=["path"], validate_constraints=False)
@@ -144,8 +154,13 @@ def organisation_create(
         node.save(update_fields=["path"])
         _set_forms_and_counts(node, school_forms, pupil_counts)
         if audit:
-            audit_record(actor=actor, huvudman=node.huvudman, action="organisation.create",
-                         obj=node, after=node_snapshot(node))
+            audit_record(
+                actor=actor,
+                huvudman=node.huvudman,
+                action="organisation.create",
+                obj=node,
+                after=node_snapshot(node),
+            )
     return node
 
 
@@ -161,9 +176,9 @@ def organisation_update(
             setattr(node, field, value)
         if "type" in fields:
             _check_placement(node, node.parent)
-            if node.children.exclude(type__in=[
-                t for t, rank in TYPE_RANK.items() if rank > TYPE_RANK[OrganisationType(node.type)]
-            ]).exists():
+            if node.children.exclude(
+                type__in=[t for t, rank in TYPE_RANK.items() if rank > TYPE_RANK[OrganisationType(node.type)]]
+            ).exists():
                 raise ValidationError(_("The nodes below it cannot stay under this type."))
         node.full_clean(exclude=["path"], validate_constraints=False)
         _check_code(node)
@@ -171,8 +186,14 @@ def organisation_update(
         _set_forms_and_counts(node, school_forms, pupil_counts)
         after = node_snapshot(node)
         if before != after:
-            audit_record(actor=actor, huvudman=node.huvudman, action="organisation.update",
-                         obj=node, before=before, after=after)
+            audit_record(
+                actor=actor,
+                huvudman=node.huvudman,
+                action="organisation.update",
+                obj=node,
+                before=before,
+                after=after,
+            )
     return node
 
 
@@ -193,8 +214,14 @@ def organisation_move(*, actor, node: Organisation, new_parent: Organisation) ->
         )
         Organisation.objects.filter(pk=node.pk).update(parent=new_parent)
         node.refresh_from_db()
-        audit_record(actor=actor, huvudman=node.huvudman, action="organisation.move", obj=node,
-                     before={"parent": old_parent_id}, after={"parent": new_parent.pk})
+        audit_record(
+            actor=actor,
+            huvudman=node.huvudman,
+            action="organisation.move",
+            obj=node,
+            before={"parent": old_parent_id},
+            after={"parent": new_parent.pk},
+        )
     return node
 
 
@@ -211,8 +238,14 @@ def organisation_deactivate(*, actor, node: Organisation) -> Organisation:
         node.is_active = False
         node.deactivated_at = timezone.now()
         node.save(update_fields=["is_active", "deactivated_at", "updated_at"])
-        audit_record(actor=actor, huvudman=node.huvudman, action="organisation.deactivate",
-                     obj=node, before={"is_active": True}, after={"is_active": False})
+        audit_record(
+            actor=actor,
+            huvudman=node.huvudman,
+            action="organisation.deactivate",
+            obj=node,
+            before={"is_active": True},
+            after={"is_active": False},
+        )
     return node
 
 
@@ -227,8 +260,14 @@ def organisation_reactivate(*, actor, node: Organisation) -> Organisation:
         _check_code(node)
         node.deactivated_at = None
         node.save(update_fields=["is_active", "deactivated_at", "updated_at"])
-        audit_record(actor=actor, huvudman=node.huvudman, action="organisation.reactivate",
-                     obj=node, before={"is_active": False}, after={"is_active": True})
+        audit_record(
+            actor=actor,
+            huvudman=node.huvudman,
+            action="organisation.reactivate",
+            obj=node,
+            before={"is_active": False},
+            after={"is_active": True},
+        )
     return node
 
 
@@ -240,8 +279,9 @@ def _check_email(huvudman: Huvudman, email: str, exclude_pk=None) -> None:
         raise ValidationError({"email": ERROR_EMAIL_TAKEN})
 
 
-def person_create(*, actor, huvudman: Huvudman, name: str, email: str, external_id: str = "",
-                  audit: bool = True) -> Person:
+def person_create(
+    *, actor, huvudman: Huvudman, name: str, email: str, external_id: str = "", audit: bool = True
+) -> Person:
     with transaction.atomic():
         email = email.strip().lower()
         person = Person(huvudman=huvudman, name=name, email=email, external_id=external_id)
@@ -250,8 +290,13 @@ def person_create(*, actor, huvudman: Huvudman, name: str, email: str, external_
         _check_email(huvudman, email)
         person.save()
         if audit:
-            audit_record(actor=actor, huvudman=huvudman, action="person.create", obj=person,
-                         after=_snapshot(person, PERSON_FIELDS))
+            audit_record(
+                actor=actor,
+                huvudman=huvudman,
+                action="person.create",
+                obj=person,
+                after=_snapshot(person, PERSON_FIELDS),
+            )
     return person
 
 
@@ -268,20 +313,38 @@ def person_update(*, actor, person: Person, **fields) -> Person:
         person.save()
         after = _snapshot(person, PERSON_FIELDS)
         if before != after:
-            audit_record(actor=actor, huvudman=person.huvudman, action="person.update",
-                         obj=person, before=before, after=after)
+            audit_record(
+                actor=actor,
+                huvudman=person.huvudman,
+                action="person.update",
+                obj=person,
+                before=before,
+                after=after,
+            )
     return person
 
 
 def _membership_summary(membership: Membership) -> dict:
     """Names, not ids: the trail must stay readable after people and units change."""
-    return {"person": membership.person.name, "organisation": membership.organisation.name,
-            "role": membership.role_label, "teaching": membership.is_teaching}
+    return {
+        "person": membership.person.name,
+        "organisation": membership.organisation.name,
+        "role": membership.role_label,
+        "teaching": membership.is_teaching,
+    }
 
 
-def membership_create(*, actor, person: Person, organisation: Organisation, role: str,
-                      title: RoleTitle | None = None, is_teaching: bool = False,
-                      external_id: str = "", audit: bool = True) -> Membership:
+def membership_create(
+    *,
+    actor,
+    person: Person,
+    organisation: Organisation,
+    role: str,
+    title: RoleTitle | None = None,
+    is_teaching: bool = False,
+    external_id: str = "",
+    audit: bool = True,
+) -> Membership:
     with transaction.atomic():
         if organisation.huvudman_id != person.huvudman_id or (
             title is not None and title.huvudman_id != person.huvudman_id
@@ -292,42 +355,68 @@ def membership_create(*, actor, person: Person, organisation: Organisation, role
         if Membership.objects.filter(person=person, organisation=organisation, role=role).exists():
             raise ValidationError(ERROR_MEMBERSHIP_EXISTS)
         membership = Membership(
-            huvudman_id=person.huvudman_id, person=person, organisation=organisation, role=role,
-            title=title, is_teaching=is_teaching, external_id=external_id,
+            huvudman_id=person.huvudman_id,
+            person=person,
+            organisation=organisation,
+            role=role,
+            title=title,
+            is_teaching=is_teaching,
+            external_id=external_id,
         )
         membership.full_clean(validate_constraints=False)
         membership.save()
         if audit:
-            audit_record(actor=actor, huvudman=person.huvudman, action="membership.create",
-                         obj=membership, object_label=f"{person.name} – {organisation.name}",
-                         after=_membership_summary(membership))
+            audit_record(
+                actor=actor,
+                huvudman=person.huvudman,
+                action="membership.create",
+                obj=membership,
+                object_label=f"{person.name} – {organisation.name}",
+                after=_membership_summary(membership),
+            )
     return membership
 
 
 def membership_delete(*, actor, membership: Membership) -> None:
     with transaction.atomic():
-        audit_record(actor=actor, huvudman=membership.huvudman, action="membership.delete",
-                     obj=membership, object_label=f"{membership.person.name} – "
-                     f"{membership.organisation.name}", before=_membership_summary(membership))
+        audit_record(
+            actor=actor,
+            huvudman=membership.huvudman,
+            action="membership.delete",
+            obj=membership,
+            object_label=f"{membership.person.name} – {membership.organisation.name}",
+            before=_membership_summary(membership),
+        )
         membership.delete()
 
 
-def role_title_save(*, actor, huvudman: Huvudman, role: str, name: str,
-                    title: RoleTitle | None = None) -> RoleTitle:
+def role_title_save(
+    *, actor, huvudman: Huvudman, role: str, name: str, title: RoleTitle | None = None
+) -> RoleTitle:
     with transaction.atomic():
         before = _snapshot(title, ("role", "name")) if title else None
         title = title or RoleTitle(huvudman=huvudman)
         title.role, title.name = role, name.strip()
         title.full_clean()
         title.save()
-        audit_record(actor=actor, huvudman=huvudman,
-                     action="role_title.update" if before else "role_title.create",
-                     obj=title, before=before, after=_snapshot(title, ("role", "name")))
+        audit_record(
+            actor=actor,
+            huvudman=huvudman,
+            action="role_title.update" if before else "role_title.create",
+            obj=title,
+            before=before,
+            after=_snapshot(title, ("role", "name")),
+        )
     return title
 
 
 def role_title_delete(*, actor, title: RoleTitle) -> None:
     with transaction.atomic():
-        audit_record(actor=actor, huvudman=title.huvudman, action="role_title.delete", obj=title,
-                     before={"role": title.role, "name": title.name})
+        audit_record(
+            actor=actor,
+            huvudman=title.huvudman,
+            action="role_title.delete",
+            obj=title,
+            before={"role": title.role, "name": title.name},
+        )
         title.delete()

@@ -17,8 +17,7 @@ def can_edit_plan(person: Person, plan: Plan) -> bool:
     node = plan.organisation
     if not person.is_authenticated or node.huvudman_id != person.huvudman_id:
         return False
-    return can_manage(person, node) or any(node.path.startswith(p)
-                                           for p in _paths(person, PLANNERS))
+    return can_manage(person, node) or any(node.path.startswith(p) for p in _paths(person, PLANNERS))
 
 
 def can_read_plan(person: Person, plan: Plan) -> bool:
@@ -30,9 +29,11 @@ def can_read_plan(person: Person, plan: Plan) -> bool:
 
 def can_plan_for(person: Person, node: Organisation) -> bool:
     """May the person start a plan for this node."""
-    return person.is_authenticated and node.huvudman_id == person.huvudman_id and (
-        can_manage(person, node) or any(node.path.startswith(p)
-                                        for p in _paths(person, PLANNERS)))
+    return (
+        person.is_authenticated
+        and node.huvudman_id == person.huvudman_id
+        and (can_manage(person, node) or any(node.path.startswith(p) for p in _paths(person, PLANNERS)))
+    )
 
 
 def can_update_activity(person: Person, activity: Activity) -> bool:
@@ -47,9 +48,13 @@ def can_update_activity(person: Person, activity: Activity) -> bool:
 def get_plan_for_user(person: Person, pk: int) -> tuple[Plan, bool]:
     """The plan and whether the person may change it; 404 for anything out of reach, so that
     another huvudman's ids reveal nothing."""
-    plan = (Plan.objects.filter(pk=pk, huvudman_id=person.huvudman_id)
-            .select_related("organisation", "huvudman").first()
-            if person.is_authenticated else None)
+    plan = (
+        Plan.objects.filter(pk=pk, huvudman_id=person.huvudman_id)
+        .select_related("organisation", "huvudman")
+        .first()
+        if person.is_authenticated
+        else None
+    )
     if plan is None or not can_read_plan(person, plan):
         raise Http404
     return plan, can_edit_plan(person, plan)
@@ -66,7 +71,8 @@ def readable_plans(person: Person) -> QuerySet[Plan]:
     for path in _paths(person, (Role.STRATEGIST, *PLANNERS)):
         edit |= Q(organisation__path__startswith=path)
     return Plan.objects.filter(huvudman_id=person.huvudman_id).filter(
-        edit | (reach & ~Q(status=PlanStatus.DRAFT)))
+        edit | (reach & ~Q(status=PlanStatus.DRAFT))
+    )
 
 
 def eligible_people(plan: Plan) -> QuerySet[Person]:
@@ -76,6 +82,9 @@ def eligible_people(plan: Plan) -> QuerySet[Person]:
     ancestors = [p for p in node.path.strip("/").split("/") if p]
     members = Membership.objects.filter(
         Q(organisation__path__startswith=node.path) | Q(organisation_id__in=ancestors),
-        huvudman_id=node.huvudman_id, organisation__is_active=True)
-    return Person.objects.filter(huvudman_id=node.huvudman_id, is_active=True,
-                                 pk__in=members.values("person_id")).order_by("name")
+        huvudman_id=node.huvudman_id,
+        organisation__is_active=True,
+    )
+    return Person.objects.filter(
+        huvudman_id=node.huvudman_id, is_active=True, pk__in=members.values("person_id")
+    ).order_by("name")

@@ -20,8 +20,9 @@ class CompetenceSuggestion:
     activities: list[LibraryActivity]
 
 
-def competence_suggestions(huvudman_id: int, answers: dict[int, int | None],
-                           items: list[Item], school_forms=None) -> list[CompetenceSuggestion]:
+def competence_suggestions(
+    huvudman_id: int, answers: dict[int, int | None], items: list[Item], school_forms=None
+) -> list[CompetenceSuggestion]:
     """answers: item pk → the person's value (None for "vet ej"). The lowest-rated statements
     first; statements with nothing in the library are left out."""
     entries = library_for(huvudman_id, school_forms=school_forms, for_staff=True)

@@ -63,8 +63,10 @@ def _number(value) -> str:
 
 def responsible(activity: Activity) -> str:
     """Role and person as a reader wants them: "IT-pedagog: Anna Ek", or either alone."""
-    parts = [activity.role_title.name if activity.role_title else "",
-             activity.owner.name if activity.owner else ""]
+    parts = [
+        activity.role_title.name if activity.role_title else "",
+        activity.owner.name if activity.owner else "",
+    ]
     return ": ".join(p for p in parts if p)
 
 
@@ -73,16 +75,17 @@ def plan_rows(plan: Plan, today: datetime.date | None = None) -> list[GoalRow]:
     without a goal for the activities that belong to none (left out when there are none)."""
     today = today or timezone.localdate()
     goals = list(plan.goals.prefetch_related("items"))
-    rows = {goal.pk: GoalRow(goal=goal, items=[f"{i.code} {localised(i, 'title')}"
-                                               for i in goal.items.all()])
-            for goal in goals}
+    rows = {
+        goal.pk: GoalRow(goal=goal, items=[f"{i.code} {localised(i, 'title')}" for i in goal.items.all()])
+        for goal in goals
+    }
     loose = GoalRow(goal=None)
-    activities = plan.activities.select_related("role_title", "owner").order_by(
-        "due_on", "title", "pk")
+    activities = plan.activities.select_related("role_title", "owner").order_by("due_on", "title", "pk")
     for activity in activities:
         row = rows.get(activity.goal_id, loose)
-        row.activities.append(ActivityRow(activity=activity, responsible=responsible(activity),
-                                          late=activity.is_late_on(today)))
+        row.activities.append(
+            ActivityRow(activity=activity, responsible=responsible(activity), late=activity.is_late_on(today))
+        )
     result = [rows[goal.pk] for goal in goals]
     if loose.activities:
         result.append(loose)
@@ -90,7 +93,7 @@ def plan_rows(plan: Plan, today: datetime.date | None = None) -> list[GoalRow]:
 
 
 def export_filename(plan: Plan, fmt: str) -> str:
-    """"digitaliseringsplan-almskolan-2026-27.pdf"."""
+    """ "digitaliseringsplan-almskolan-2026-27.pdf"."""
     name = _("digitalisation plan")
     year = plan.school_year.replace("/", "-")
     return f"{slugify(f'{name} {plan.organisation.name} {year}')}.{fmt}"
@@ -101,11 +104,19 @@ def export_filename(plan: Plan, fmt: str) -> str:
 
 def plan_pdf(plan: Plan, request=None) -> bytes:
     today = timezone.localdate()
-    html = render_to_string("plans/export_plan.html", {
-        "plan": plan, "unit": plan.organisation, "rows": plan_rows(plan, today), "today": today,
-        "followed_up": bool(plan.followed_up_at or plan.summary
-                            or plan.goals.exclude(outcome="").exists()),
-    }, request=request)
+    html = render_to_string(
+        "plans/export_plan.html",
+        {
+            "plan": plan,
+            "unit": plan.organisation,
+            "rows": plan_rows(plan, today),
+            "today": today,
+            "followed_up": bool(
+                plan.followed_up_at or plan.summary or plan.goals.exclude(outcome="").exists()
+            ),
+        },
+        request=request,
+    )
     return render_pdf(html)
 
 
@@ -122,8 +133,15 @@ def plan_xlsx(plan: Plan) -> bytes:
     rows = plan_rows(plan)
     output = io.BytesIO()
     # Strings are written as strings: never turned into formulas, numbers or links.
-    workbook = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_formulas": False,
-                                            "strings_to_numbers": False, "strings_to_urls": False})
+    workbook = xlsxwriter.Workbook(
+        output,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
     workbook.set_properties({"title": _text(plan.title), "subject": _text(plan.organisation.name)})
     bold = workbook.add_format({"bold": True})
     date = workbook.add_format({"num_format": "yyyy-mm-dd"})
@@ -149,13 +167,20 @@ def plan_xlsx(plan: Plan) -> bytes:
         if value is None:
             sheet.write_blank(row, column, None)
         else:
-            sheet.write_datetime(row, column, datetime.datetime.combine(value, datetime.time()),
-                                 date)
+            sheet.write_datetime(row, column, datetime.datetime.combine(value, datetime.time()), date)
 
     goals_sheet = workbook.add_worksheet(_("Goals")[:31])
-    titles = [_("Goal"), _("Description"), _("Framework items"), _("Baseline"),
-              _("Baseline (value)"), _("Target"), _("Target (value)"), _("Outcome"),
-              _("Reflection")]
+    titles = [
+        _("Goal"),
+        _("Description"),
+        _("Framework items"),
+        _("Baseline"),
+        _("Baseline (value)"),
+        _("Target"),
+        _("Target (value)"),
+        _("Outcome"),
+        _("Reflection"),
+    ]
     header(goals_sheet, titles, [40, 50, 50, 24, 12, 24, 12, 18, 50])
     line = 0
     for row in rows:
@@ -175,9 +200,18 @@ def plan_xlsx(plan: Plan) -> bytes:
     goals_sheet.autofilter(0, 0, max(line, 1), len(titles) - 1)
 
     sheet = workbook.add_worksheet(_("Activities")[:31])
-    titles = [_("Activity"), _("Goal"), _("Description"), _("Responsible role"),
-              _("Responsible person"), _("Start date"), _("Due date"), _("Status"), _("Late"),
-              _("Follow-up note")]
+    titles = [
+        _("Activity"),
+        _("Goal"),
+        _("Description"),
+        _("Responsible role"),
+        _("Responsible person"),
+        _("Start date"),
+        _("Due date"),
+        _("Status"),
+        _("Late"),
+        _("Follow-up note"),
+    ]
     header(sheet, titles, [40, 32, 50, 20, 24, 12, 12, 14, 10, 40])
     line = 0
     for row in rows:

@@ -13,17 +13,25 @@ NO_COLON = {"label_suffix": ""}
 
 ERROR_SCHOOL_YEAR = _("Write the school year as 2026/27: the second year follows the first.")
 ERROR_NODE_CHOICE = _("Choose a unit or administration you plan for.")
-ERROR_TOO_LONG = _("The text has %(show_value)s characters; at most %(limit_value)s fit. Shorten "
-                   "it and save again: what you wrote is still here.")
+ERROR_TOO_LONG = _(
+    "The text has %(show_value)s characters; at most %(limit_value)s fit. Shorten "
+    "it and save again: what you wrote is still here."
+)
 DONE, NOT_DONE = "done", "not_done"
 
 
 def _text(label, *, max_length: int, required: bool = False, rows: int = 0, help_text=""):
     """A text field whose "too long" error says what to do and that nothing was lost."""
     widget = forms.Textarea(attrs={"rows": rows}) if rows else None
-    return forms.CharField(label=label, max_length=max_length, required=required, widget=widget,
-                           help_text=help_text, strip=True,
-                           error_messages={"max_length": ERROR_TOO_LONG})
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        widget=widget,
+        help_text=help_text,
+        strip=True,
+        error_messages={"max_length": ERROR_TOO_LONG},
+    )
 
 
 def clean_school_year(value: str) -> str:
@@ -37,8 +45,9 @@ def clean_school_year(value: str) -> str:
 class NodeChoiceForm(forms.Form):
     """The first step of a new plan: for which unit, or for the administration itself."""
 
-    node = forms.ModelChoiceField(label=_("Plan for"), queryset=None,
-                                  error_messages={"invalid_choice": ERROR_NODE_CHOICE})
+    node = forms.ModelChoiceField(
+        label=_("Plan for"), queryset=None, error_messages={"invalid_choice": ERROR_NODE_CHOICE}
+    )
 
     def __init__(self, *args, nodes, **kwargs):
         super().__init__(*args, **NO_COLON, **kwargs)
@@ -53,19 +62,31 @@ def node_label(node) -> str:
 
 
 class PlanCreateForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput,
-                                          error_messages={"invalid_choice": ERROR_NODE_CHOICE})
-    school_year = forms.CharField(label=_("School year"), max_length=7,
-                                  help_text=_("For example 2026/27."))
-    title = _text(_("Title"), max_length=TITLE_MAX,
-                  help_text=_("Leave it empty for “Digitalisation plan” and the school year."))
-    follow_up_due = forms.DateField(label=_("Follow-up due"), required=False, widget=DateInput(),
-                                    help_text=_("When the spring follow-up should be done."))
+    organisation = forms.ModelChoiceField(
+        queryset=None, widget=forms.HiddenInput, error_messages={"invalid_choice": ERROR_NODE_CHOICE}
+    )
+    school_year = forms.CharField(label=_("School year"), max_length=7, help_text=_("For example 2026/27."))
+    title = _text(
+        _("Title"),
+        max_length=TITLE_MAX,
+        help_text=_("Leave it empty for “Digitalisation plan” and the school year."),
+    )
+    follow_up_due = forms.DateField(
+        label=_("Follow-up due"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("When the spring follow-up should be done."),
+    )
     carry = forms.ModelMultipleChoiceField(
-        label=_("Carry forward to the new plan"), required=False, queryset=None,
+        label=_("Carry forward to the new plan"),
+        required=False,
+        queryset=None,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Unfinished activities of the earlier plan. The ones you tick are copied "
-                    "into the new plan with their goals; the earlier plan keeps its own."))
+        help_text=_(
+            "Unfinished activities of the earlier plan. The ones you tick are copied "
+            "into the new plan with their goals; the earlier plan keeps its own."
+        ),
+    )
 
     def __init__(self, *args, nodes, carry, **kwargs):
         super().__init__(*args, **NO_COLON, **kwargs)
@@ -87,8 +108,12 @@ def _carry_label(activity) -> str:
 
 class PlanForm(forms.Form):
     title = _text(_("Title"), max_length=TITLE_MAX, required=True)
-    introduction = _text(_("Introduction"), max_length=TEXT_MAX, rows=8,
-                         help_text=_("Where the unit stands and what the plan is for."))
+    introduction = _text(
+        _("Introduction"),
+        max_length=TEXT_MAX,
+        rows=8,
+        help_text=_("Where the unit stands and what the plan is for."),
+    )
     follow_up_due = forms.DateField(label=_("Follow-up due"), required=False, widget=DateInput())
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
@@ -100,14 +125,21 @@ class GoalForm(forms.Form):
     title = _text(_("Goal"), max_length=TITLE_MAX, required=True)
     description = _text(_("Description"), max_length=TEXT_MAX, rows=4)
     items = forms.ModelMultipleChoiceField(
-        label=_("Framework items"), required=False, queryset=None,
+        label=_("Framework items"),
+        required=False,
+        queryset=None,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("The areas, goals or indicators the goal works towards: they link it to the "
-                    "municipal and national goals."))
-    baseline_text = _text(_("Baseline"), max_length=200,
-                          help_text=_("Where the unit stands now, for example “Påbörjad (3)”."))
-    target_text = _text(_("Target"), max_length=200,
-                        help_text=_("What the unit wants to reach, for example “Nästan där”."))
+        help_text=_(
+            "The areas, goals or indicators the goal works towards: they link it to the "
+            "municipal and national goals."
+        ),
+    )
+    baseline_text = _text(
+        _("Baseline"), max_length=200, help_text=_("Where the unit stands now, for example “Påbörjad (3)”.")
+    )
+    target_text = _text(
+        _("Target"), max_length=200, help_text=_("What the unit wants to reach, for example “Nästan där”.")
+    )
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
     def __init__(self, *args, items, **kwargs):
@@ -122,8 +154,13 @@ class GoalForm(forms.Form):
         for version, items in versions:
             rows = [(item, widgets[str(item.pk)]) for item in items if str(item.pk) in widgets]
             if rows:
-                groups.append({"version": version, "rows": rows, "open": not groups or any(
-                    w.data["selected"] for _item, w in rows)})
+                groups.append(
+                    {
+                        "version": version,
+                        "rows": rows,
+                        "open": not groups or any(w.data["selected"] for _item, w in rows),
+                    }
+                )
         return groups
 
 
@@ -132,8 +169,12 @@ class SuggestionAcceptForm(forms.Form):
 
     title = _text(_("Goal"), max_length=TITLE_MAX)
     target_text = _text(_("Target"), max_length=200)
-    library = forms.MultipleChoiceField(label=_("Add these example activities"), required=False,
-                                        widget=forms.CheckboxSelectMultiple, choices=[])
+    library = forms.MultipleChoiceField(
+        label=_("Add these example activities"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[],
+    )
 
     def __init__(self, *args, library=(), **kwargs):
         super().__init__(*args, **NO_COLON, **kwargs)
@@ -144,9 +185,12 @@ class FollowUpForm(forms.Form):
     """The whole spring follow-up in one form, so that nothing typed is lost when one part has
     an error: per goal an outcome and a reflection, per activity done or not and a note."""
 
-    summary = _text(_("Summary for the unit"), max_length=TEXT_MAX, rows=6,
-                    help_text=_("What went well, what did not, and what the next plan should "
-                                "take up."))
+    summary = _text(
+        _("Summary for the unit"),
+        max_length=TEXT_MAX,
+        rows=6,
+        help_text=_("What went well, what did not, and what the next plan should take up."),
+    )
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, goals, activities, **kwargs):
@@ -154,22 +198,30 @@ class FollowUpForm(forms.Form):
         self.goals, self.activities = goals, activities
         for goal in goals:
             self.fields[f"outcome_{goal.pk}"] = forms.ChoiceField(
-                label=_("Outcome of “%(goal)s”") % {"goal": goal.title}, required=False,
-                widget=forms.RadioSelect, choices=GoalOutcome.choices)
+                label=_("Outcome of “%(goal)s”") % {"goal": goal.title},
+                required=False,
+                widget=forms.RadioSelect,
+                choices=GoalOutcome.choices,
+            )
             self.fields[f"reflection_{goal.pk}"] = _text(
-                _("Reflection on “%(goal)s”") % {"goal": goal.title}, max_length=TEXT_MAX, rows=3)
+                _("Reflection on “%(goal)s”") % {"goal": goal.title}, max_length=TEXT_MAX, rows=3
+            )
             self.fields[f"goal_revision_{goal.pk}"] = forms.IntegerField(
-                widget=forms.HiddenInput, min_value=0)
+                widget=forms.HiddenInput, min_value=0
+            )
         for activity in activities:
             self.fields[f"done_{activity.pk}"] = forms.ChoiceField(
                 label=_("Was “%(activity)s” done?") % {"activity": activity.title},
-                required=False, widget=forms.RadioSelect,
-                choices=[(DONE, _("Done")), (NOT_DONE, _("Not done"))])
+                required=False,
+                widget=forms.RadioSelect,
+                choices=[(DONE, _("Done")), (NOT_DONE, _("Not done"))],
+            )
             self.fields[f"note_{activity.pk}"] = _text(
-                _("Note on “%(activity)s”") % {"activity": activity.title}, max_length=NOTE_MAX,
-                rows=2)
+                _("Note on “%(activity)s”") % {"activity": activity.title}, max_length=NOTE_MAX, rows=2
+            )
             self.fields[f"activity_revision_{activity.pk}"] = forms.IntegerField(
-                widget=forms.HiddenInput, min_value=0)
+                widget=forms.HiddenInput, min_value=0
+            )
 
     @staticmethod
     def initial_for(plan, goals, activities) -> dict:
@@ -185,13 +237,26 @@ class FollowUpForm(forms.Form):
         return initial
 
     def goal_rows(self) -> list[dict]:
-        return [{"goal": g, "outcome": self[f"outcome_{g.pk}"],
-                 "reflection": self[f"reflection_{g.pk}"],
-                 "revision": self[f"goal_revision_{g.pk}"]} for g in self.goals]
+        return [
+            {
+                "goal": g,
+                "outcome": self[f"outcome_{g.pk}"],
+                "reflection": self[f"reflection_{g.pk}"],
+                "revision": self[f"goal_revision_{g.pk}"],
+            }
+            for g in self.goals
+        ]
 
     def activity_rows(self) -> list[dict]:
-        return [{"activity": a, "done": self[f"done_{a.pk}"], "note": self[f"note_{a.pk}"],
-                 "revision": self[f"activity_revision_{a.pk}"]} for a in self.activities]
+        return [
+            {
+                "activity": a,
+                "done": self[f"done_{a.pk}"],
+                "note": self[f"note_{a.pk}"],
+                "revision": self[f"activity_revision_{a.pk}"],
+            }
+            for a in self.activities
+        ]
 
 
 def stored_done(activity) -> str:

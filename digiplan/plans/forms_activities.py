@@ -32,29 +32,46 @@ class DateInput(forms.DateInput):
 
 class ActivityForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
-    description = forms.CharField(label=_("Description"), required=False, max_length=TEXT_MAX,
-                                  widget=forms.Textarea(attrs={"rows": 6}))
-    goal = forms.ModelChoiceField(label=_("Goal"), required=False, queryset=None,
-                                  empty_label=_("No goal"),
-                                  error_messages={"invalid_choice": ERROR_GOAL_CHOICE})
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    goal = forms.ModelChoiceField(
+        label=_("Goal"),
+        required=False,
+        queryset=None,
+        empty_label=_("No goal"),
+        error_messages={"invalid_choice": ERROR_GOAL_CHOICE},
+    )
     role_title = forms.ModelChoiceField(
-        label=_("Responsible role"), required=False, queryset=None, empty_label=_("No role"),
+        label=_("Responsible role"),
+        required=False,
+        queryset=None,
+        empty_label=_("No role"),
         help_text=_("Your organisation's own role titles. Name a person as well, or instead."),
-        error_messages={"invalid_choice": ERROR_ROLE_CHOICE})
-    owner = forms.ModelChoiceField(label=_("Responsible person"), required=False, queryset=None,
-                                   empty_label=_("No one named"),
-                                   error_messages={"invalid_choice": ERROR_PERSON_CHOICE})
+        error_messages={"invalid_choice": ERROR_ROLE_CHOICE},
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Responsible person"),
+        required=False,
+        queryset=None,
+        empty_label=_("No one named"),
+        error_messages={"invalid_choice": ERROR_PERSON_CHOICE},
+    )
     participants = forms.ModelMultipleChoiceField(
-        label=_("Participants"), required=False, queryset=None,
+        label=_("Participants"),
+        required=False,
+        queryset=None,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("The people named here see the activity under “My activities” and can "
-                    "record its progress."),
-        error_messages={"invalid_choice": ERROR_PERSON_CHOICE,
-                        "invalid_pk_value": ERROR_PERSON_CHOICE})
+        help_text=_(
+            "The people named here see the activity under “My activities” and can record its progress."
+        ),
+        error_messages={"invalid_choice": ERROR_PERSON_CHOICE, "invalid_pk_value": ERROR_PERSON_CHOICE},
+    )
     starts_on = forms.DateField(label=_("Start date"), required=False, widget=DateInput())
     due_on = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
-    status = forms.ChoiceField(label=_("Status"), choices=ActivityStatus.choices,
-                               initial=ActivityStatus.PLANNED)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=ActivityStatus.choices, initial=ActivityStatus.PLANNED
+    )
     revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, plan, **kwargs):
@@ -77,17 +94,30 @@ class ActivityForm(forms.Form):
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data
-        return {name: data.get(name) for name in (
-            "title", "description", "goal", "role_title", "owner", "starts_on", "due_on",
-            "status")} | {"participants": list(data.get("participants") or [])}
+        return {
+            name: data.get(name)
+            for name in (
+                "title",
+                "description",
+                "goal",
+                "role_title",
+                "owner",
+                "starts_on",
+                "due_on",
+                "status",
+            )
+        } | {"participants": list(data.get("participants") or [])}
 
 
 class ProgressForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ActivityStatus.choices)
-    note = forms.CharField(label=_("Progress note"), required=False, max_length=NOTE_MAX,
-                           widget=forms.Textarea(attrs={"rows": 4}),
-                           help_text=_("What has been done, what is next. Kept with the date "
-                                       "and your name."))
+    note = forms.CharField(
+        label=_("Progress note"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What has been done, what is next. Kept with the date and your name."),
+    )
 
     def __init__(self, *args, activity, **kwargs):
         super().__init__(*args, **NO_COLON, **kwargs)
@@ -106,23 +136,30 @@ class ProgressForm(forms.Form):
         return None if status == self.activity.status else status
 
 
-STATUS_FILTERS = [("", _("All statuses")), (OPEN, _("Not done")), (LATE, _("Late")),
-                  *ActivityStatus.choices]
+STATUS_FILTERS = [("", _("All statuses")), (OPEN, _("Not done")), (LATE, _("Late")), *ActivityStatus.choices]
 
 
 class ActivityFilterForm(forms.Form):
     """The filters of a plan's activity table, read from the query string."""
 
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_FILTERS)
-    goal = forms.ModelChoiceField(label=_("Goal"), required=False, queryset=None,
-                                  empty_label=_("All goals"))
-    owner = forms.ModelChoiceField(label=_("Responsible person"), required=False, queryset=None,
-                                   empty_label=_("Everyone"))
-    role = forms.ModelChoiceField(label=_("Responsible role"), required=False, queryset=None,
-                                  empty_label=_("All roles"))
-    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
-        ("due", _("Due date")), ("start", _("Start date")), ("title", _("Title")),
-        ("status", _("Status"))])
+    goal = forms.ModelChoiceField(label=_("Goal"), required=False, queryset=None, empty_label=_("All goals"))
+    owner = forms.ModelChoiceField(
+        label=_("Responsible person"), required=False, queryset=None, empty_label=_("Everyone")
+    )
+    role = forms.ModelChoiceField(
+        label=_("Responsible role"), required=False, queryset=None, empty_label=_("All roles")
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("due", _("Due date")),
+            ("start", _("Start date")),
+            ("title", _("Title")),
+            ("status", _("Status")),
+        ],
+    )
 
     def __init__(self, *args, plan, people, **kwargs):
         super().__init__(*args, **NO_COLON, **kwargs)
@@ -132,6 +169,9 @@ class ActivityFilterForm(forms.Form):
 
 
 class MyActivitiesFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Show"), required=False, initial=OPEN, choices=[
-        (OPEN, _("Not done")), (LATE, _("Late")), *ActivityStatus.choices,
-        (ALL, _("All"))])
+    status = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        initial=OPEN,
+        choices=[(OPEN, _("Not done")), (LATE, _("Late")), *ActivityStatus.choices, (ALL, _("All"))],
+    )

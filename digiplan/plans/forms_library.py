@@ -12,41 +12,66 @@ from digiplan.plans.models import TEXT_MAX, TITLE_MAX, LibraryActivity
 def linkable_items(huvudman_id: int) -> QuerySet[Item]:
     """Items of the huvudman's own and the built-in published framework versions, in reading
     order per framework."""
-    return (Item.objects.filter(Q(version__framework__huvudman__isnull=True)
-                                | Q(version__framework__huvudman_id=huvudman_id),
-                                version__status=VersionStatus.PUBLISHED)
-            .select_related("version__framework", "parent")
-            .order_by("version__framework__name", "-version__number", "order", "code"))
+    return (
+        Item.objects.filter(
+            Q(version__framework__huvudman__isnull=True) | Q(version__framework__huvudman_id=huvudman_id),
+            version__status=VersionStatus.PUBLISHED,
+        )
+        .select_related("version__framework", "parent")
+        .order_by("version__framework__name", "-version__number", "order", "code")
+    )
 
 
 class LibraryForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
-    description = forms.CharField(label=_("Description"), required=False, max_length=TEXT_MAX,
-                                  widget=forms.Textarea(attrs={"rows": 5}))
+    description = forms.CharField(
+        label=_("Description"), required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5})
+    )
     items = forms.ModelMultipleChoiceField(
-        label=_("Framework items"), required=False, queryset=Item.objects.none(),
+        label=_("Framework items"),
+        required=False,
+        queryset=Item.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("The areas, goals or statements the activity helps with. Plans are offered "
-                    "the activity next to these items and the items below them."))
-    role_title = forms.ModelChoiceField(label=_("Suggested responsible role"), required=False,
-                                        queryset=RoleTitle.objects.none(),
-                                        empty_label=_("No particular role"))
-    duration = forms.CharField(label=_("Typical duration"), required=False, max_length=100,
-                               help_text=_("For example: four weeks, one term."))
+        help_text=_(
+            "The areas, goals or statements the activity helps with. Plans are offered "
+            "the activity next to these items and the items below them."
+        ),
+    )
+    role_title = forms.ModelChoiceField(
+        label=_("Suggested responsible role"),
+        required=False,
+        queryset=RoleTitle.objects.none(),
+        empty_label=_("No particular role"),
+    )
+    duration = forms.CharField(
+        label=_("Typical duration"),
+        required=False,
+        max_length=100,
+        help_text=_("For example: four weeks, one term."),
+    )
     school_forms = forms.MultipleChoiceField(
-        label=_("School forms"), required=False, choices=SchoolForm.choices,
+        label=_("School forms"),
+        required=False,
+        choices=SchoolForm.choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Leave all unticked when the activity suits every school form."))
+        help_text=_("Leave all unticked when the activity suits every school form."),
+    )
     for_staff = forms.BooleanField(
-        label=_("Competence development for staff"), required=False,
-        help_text=_("Something a staff member can take on by themselves; suggested after the "
-                    "staff questionnaire."))
-    source = forms.CharField(label=_("Source"), required=False, max_length=300,
-                             help_text=_("Where the idea comes from, e.g. a document or a "
-                                         "website."))
+        label=_("Competence development for staff"),
+        required=False,
+        help_text=_(
+            "Something a staff member can take on by themselves; suggested after the staff questionnaire."
+        ),
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        required=False,
+        max_length=300,
+        help_text=_("Where the idea comes from, e.g. a document or a website."),
+    )
     is_published = forms.BooleanField(
-        label=_("Published"), required=False,
-        help_text=_("Only published examples are shown to the units."))
+        label=_("Published"), required=False, help_text=_("Only published examples are shown to the units.")
+    )
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, huvudman_id: int, **kwargs):
@@ -74,10 +99,8 @@ class LibraryForm(forms.Form):
             widget = widgets.get(str(item.pk))
             if widget is None:
                 continue
-            group = groups.setdefault(item.version_id, {
-                "version": item.version, "options": [], "checked": 0})
-            group["options"].append({"widget": widget, "item": item,
-                                     "depth": min(depth_of(item), 4)})
+            group = groups.setdefault(item.version_id, {"version": item.version, "options": [], "checked": 0})
+            group["options"].append({"widget": widget, "item": item, "depth": min(depth_of(item), 4)})
             if widget.data["selected"]:
                 group["checked"] += 1
         return list(groups.values())
@@ -94,8 +117,7 @@ def _tree_order(items: list[Item]) -> list[Item]:
     ordered: list[Item] = []
 
     def walk(version_id: int, parent_id: int | None) -> None:
-        for item in sorted(children.get((version_id, parent_id), []),
-                           key=lambda i: (i.order, i.code)):
+        for item in sorted(children.get((version_id, parent_id), []), key=lambda i: (i.order, i.code)):
             ordered.append(item)
             walk(version_id, item.pk)
 
@@ -105,9 +127,15 @@ def _tree_order(items: list[Item]) -> list[Item]:
 
 
 def initial_from(entry: LibraryActivity) -> dict:
-    return {"title": entry.title, "description": entry.description,
-            "items": list(entry.items.values_list("pk", flat=True)),
-            "role_title": entry.role_title_id, "duration": entry.duration,
-            "school_forms": entry.school_forms, "for_staff": entry.for_staff,
-            "source": entry.source, "is_published": entry.is_published,
-            "revision": entry.revision}
+    return {
+        "title": entry.title,
+        "description": entry.description,
+        "items": list(entry.items.values_list("pk", flat=True)),
+        "role_title": entry.role_title_id,
+        "duration": entry.duration,
+        "school_forms": entry.school_forms,
+        "for_staff": entry.for_staff,
+        "source": entry.source,
+        "is_published": entry.is_published,
+        "revision": entry.revision,
+    }

@@ -35,18 +35,18 @@ class Plan(models.Model):
 
     huvudman = models.ForeignKey(Huvudman, on_delete=models.PROTECT, related_name="plans")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="plans")
-    school_year = models.CharField(_("school year"), max_length=7,
-                                   validators=[school_year_validator])
+    school_year = models.CharField(_("school year"), max_length=7, validators=[school_year_validator])
     title = models.CharField(_("title"), max_length=TITLE_MAX)
     introduction = models.TextField(_("introduction"), blank=True, max_length=TEXT_MAX)
-    status = models.CharField(_("status"), max_length=12, choices=PlanStatus.choices,
-                              default=PlanStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
     follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
     summary = models.TextField(_("follow-up summary"), blank=True, max_length=TEXT_MAX)
-    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
     followed_up_at = models.DateTimeField(null=True, blank=True)
@@ -56,8 +56,9 @@ class Plan(models.Model):
     class Meta:
         verbose_name = _("plan")
         ordering = ["-school_year", "organisation__name"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "school_year"],
-                                               name="unique_plan_per_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "school_year"], name="unique_plan_per_year")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -87,20 +88,18 @@ class Goal(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
     title = models.CharField(_("goal"), max_length=TITLE_MAX)
     description = models.TextField(_("description"), blank=True, max_length=TEXT_MAX)
-    items = models.ManyToManyField(Item, blank=True, related_name="plan_goals",
-                                   verbose_name=_("framework items"))
+    items = models.ManyToManyField(
+        Item, blank=True, related_name="plan_goals", verbose_name=_("framework items")
+    )
     # The baseline as the results showed it when the goal was set: a number on the item's scale
     # and the words it was shown with (e.g. "Påbörjad (3)" or "medel 2,4 av 5").
-    baseline = models.DecimalField(_("baseline"), max_digits=5, decimal_places=2, null=True,
-                                   blank=True)
+    baseline = models.DecimalField(_("baseline"), max_digits=5, decimal_places=2, null=True, blank=True)
     baseline_text = models.CharField(_("baseline"), max_length=200, blank=True)
-    target = models.DecimalField(_("target"), max_digits=5, decimal_places=2, null=True,
-                                 blank=True)
+    target = models.DecimalField(_("target"), max_digits=5, decimal_places=2, null=True, blank=True)
     target_text = models.CharField(_("target as words"), max_length=200, blank=True)
     origin = models.CharField(max_length=10, choices=GoalOrigin.choices, default=GoalOrigin.OWN)
     order = models.PositiveIntegerField(default=0)
-    outcome = models.CharField(_("outcome"), max_length=15, choices=GoalOutcome.choices,
-                               blank=True)
+    outcome = models.CharField(_("outcome"), max_length=15, choices=GoalOutcome.choices, blank=True)
     reflection = models.TextField(_("reflection"), blank=True, max_length=TEXT_MAX)
     revision = models.PositiveIntegerField(default=0)
 
@@ -119,21 +118,26 @@ class DismissedSuggestion(models.Model):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["plan", "item"],
-                                               name="unique_dismissed_suggestion")]
+        constraints = [models.UniqueConstraint(fields=["plan", "item"], name="unique_dismissed_suggestion")]
 
 
 class LibraryActivity(models.Model):
     """An example activity (*exempel på aktivitet*) that strategists publish for units to copy."""
 
-    huvudman = models.ForeignKey(Huvudman, on_delete=models.CASCADE,
-                                 related_name="library_activities")
+    huvudman = models.ForeignKey(Huvudman, on_delete=models.CASCADE, related_name="library_activities")
     title = models.CharField(_("title"), max_length=TITLE_MAX)
     description = models.TextField(_("description"), blank=True, max_length=TEXT_MAX)
-    items = models.ManyToManyField(Item, blank=True, related_name="library_activities",
-                                   verbose_name=_("framework items"))
-    role_title = models.ForeignKey(RoleTitle, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", verbose_name=_("suggested responsible role"))
+    items = models.ManyToManyField(
+        Item, blank=True, related_name="library_activities", verbose_name=_("framework items")
+    )
+    role_title = models.ForeignKey(
+        RoleTitle,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("suggested responsible role"),
+    )
     duration = models.CharField(_("typical duration"), max_length=100, blank=True)
     school_forms = models.JSONField(_("school forms"), default=list, blank=True)
     # Competence development a staff member can take on their own, suggested after the staff
@@ -141,8 +145,9 @@ class LibraryActivity(models.Model):
     for_staff = models.BooleanField(_("competence development for staff"), default=False)
     source = models.CharField(_("source"), max_length=300, blank=True)
     is_published = models.BooleanField(_("published"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     revision = models.PositiveIntegerField(default=0)
 
@@ -167,27 +172,47 @@ OPEN_STATUSES = (ActivityStatus.PLANNED, ActivityStatus.ONGOING)
 
 class Activity(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="activities")
-    goal = models.ForeignKey(Goal, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="activities", verbose_name=_("goal"))
+    goal = models.ForeignKey(
+        Goal,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
+        verbose_name=_("goal"),
+    )
     title = models.CharField(_("title"), max_length=TITLE_MAX)
     description = models.TextField(_("description"), blank=True, max_length=TEXT_MAX)
-    role_title = models.ForeignKey(RoleTitle, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", verbose_name=_("responsible role"))
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="owned_activities",
-                              verbose_name=_("responsible person"))
-    participants = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
-                                          related_name="plan_activities",
-                                          verbose_name=_("participants"))
+    role_title = models.ForeignKey(
+        RoleTitle,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("responsible role"),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_activities",
+        verbose_name=_("responsible person"),
+    )
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="plan_activities", verbose_name=_("participants")
+    )
     starts_on = models.DateField(_("start"), null=True, blank=True)
     due_on = models.DateField(_("due"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=ActivityStatus.choices,
-                              default=ActivityStatus.PLANNED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ActivityStatus.choices, default=ActivityStatus.PLANNED
+    )
     follow_up_note = models.TextField(_("follow-up note"), blank=True, max_length=NOTE_MAX)
-    library_activity = models.ForeignKey(LibraryActivity, null=True, blank=True,
-                                         on_delete=models.SET_NULL, related_name="copies")
-    carried_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    library_activity = models.ForeignKey(
+        LibraryActivity, null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     due_reminded_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -198,9 +223,14 @@ class Activity(models.Model):
         verbose_name_plural = _("activities")
         ordering = ["due_on", "title", "pk"]
         indexes = [models.Index(fields=["status", "due_on"])]
-        constraints = [models.CheckConstraint(
-            condition=models.Q(starts_on__isnull=True) | models.Q(due_on__isnull=True)
-            | models.Q(due_on__gte=models.F("starts_on")), name="activity_due_after_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(starts_on__isnull=True)
+                | models.Q(due_on__isnull=True)
+                | models.Q(due_on__gte=models.F("starts_on")),
+                name="activity_due_after_start",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -215,8 +245,9 @@ class Activity(models.Model):
 
 class ProgressNote(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     author_name = models.CharField(max_length=200, blank=True)
     text = models.TextField(_("note"), max_length=NOTE_MAX)
     status = models.CharField(max_length=10, choices=ActivityStatus.choices, blank=True)
@@ -230,7 +261,8 @@ class CalendarFeed(models.Model):
     """The secret behind a person's iCalendar address. Stored as given: the person must be able
     to copy the address again; making a new one stops the old one."""
 
-    person = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                  related_name="calendar_feed")
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
     secret = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -51,17 +51,20 @@ class Suggestion:
 
 def latest_results_campaign(unit: Organisation) -> Campaign | None:
     """The last closed campaign that included the unit."""
-    return (Campaign.objects.filter(huvudman_id=unit.huvudman_id, status=CampaignStatus.CLOSED,
-                                    units__unit=unit)
-            .select_related("framework_version__framework").order_by("-closed_at", "-pk")
-            .first())
+    return (
+        Campaign.objects.filter(huvudman_id=unit.huvudman_id, status=CampaignStatus.CLOSED, units__unit=unit)
+        .select_related("framework_version__framework")
+        .order_by("-closed_at", "-pk")
+        .first()
+    )
 
 
 def _counting_levels(items: list[Item]) -> dict[int, list[ScaleLevel]]:
     """Scale id → the levels that count (not "vet ej" / "ej relevant"), lowest first."""
     levels: dict[int, list[ScaleLevel]] = {}
-    for level in ScaleLevel.objects.filter(scale_id__in={i.scale_id for i in items if i.scale_id},
-                                           not_applicable=False).order_by("value"):
+    for level in ScaleLevel.objects.filter(
+        scale_id__in={i.scale_id for i in items if i.scale_id}, not_applicable=False
+    ).order_by("value"):
         levels.setdefault(level.scale_id, []).append(level)
     return levels
 
@@ -98,12 +101,10 @@ def suggestions(plan: Plan, campaign: Campaign | None = None) -> list[Suggestion
     data = results.unit_results(campaign, unit)
     if not data["available"]:
         return []
-    taken = set(Goal.items.through.objects.filter(goal__plan=plan)
-                .values_list("item_id", flat=True))
+    taken = set(Goal.items.through.objects.filter(goal__plan=plan).values_list("item_id", flat=True))
     taken |= set(plan.dismissed.values_list("item_id", flat=True))
     items = [row.item for area in data["areas"] for row in area.leader]
-    items += [item for area in data["areas"] for figures in area.groups.values()
-              for item, _figure in figures]
+    items += [item for area in data["areas"] for figures in area.groups.values() for item, _figure in figures]
     levels = _counting_levels(items)
 
     weak: list[Suggestion] = []
@@ -117,14 +118,19 @@ def suggestions(plan: Plan, campaign: Campaign | None = None) -> list[Suggestion
                 continue
             higher = [lv for lv in counting if lv.value > row.value]
             nxt = min(higher, key=lambda lv: lv.value) if higher else None
-            weak.append(Suggestion(
-                item=row.item, kind="leader", position=position,
-                baseline=_decimal(row.value),
-                baseline_text=_("Leader rating: %(level)s") % {
-                    "level": row.level.label if row.level else row.value},
-                target=_decimal(nxt.value) if nxt else None,
-                target_text=nxt.label if nxt else "",
-                reason=_("The leader rated this indicator low.")))
+            weak.append(
+                Suggestion(
+                    item=row.item,
+                    kind="leader",
+                    position=position,
+                    baseline=_decimal(row.value),
+                    baseline_text=_("Leader rating: %(level)s")
+                    % {"level": row.level.label if row.level else row.value},
+                    target=_decimal(nxt.value) if nxt else None,
+                    target_text=nxt.label if nxt else "",
+                    reason=_("The leader rated this indicator low."),
+                )
+            )
         for group, figures in area.groups.items():
             for item, figure in figures:
                 if figure.suppressed or figure.mean is None or item.pk in taken:
@@ -136,20 +142,26 @@ def suggestions(plan: Plan, campaign: Campaign | None = None) -> list[Suggestion
                 top = max(lv.value for lv in counting)
                 target = min(top, round(figure.mean + 0.5, 1))
                 who = _("Staff") if group == Group.STAFF else _("Pupils")
-                weak.append(Suggestion(
-                    item=item, kind=group, position=position, baseline=_decimal(figure.mean),
-                    baseline_text=_("%(who)s: mean %(mean)s of %(top)s (%(n)s answers)") % {
-                        "who": who, "mean": _fmt(figure.mean), "top": top, "n": figure.n},
-                    target=_decimal(target),
-                    target_text=_("mean at least %(target)s") % {"target": _fmt(target)},
-                    reason=_("Staff agree least with this statement.") if group == Group.STAFF
-                    else _("Pupils agree least with this statement.")))
+                weak.append(
+                    Suggestion(
+                        item=item,
+                        kind=group,
+                        position=position,
+                        baseline=_decimal(figure.mean),
+                        baseline_text=_("%(who)s: mean %(mean)s of %(top)s (%(n)s answers)")
+                        % {"who": who, "mean": _fmt(figure.mean), "top": top, "n": figure.n},
+                        target=_decimal(target),
+                        target_text=_("mean at least %(target)s") % {"target": _fmt(target)},
+                        reason=_("Staff agree least with this statement.")
+                        if group == Group.STAFF
+                        else _("Pupils agree least with this statement."),
+                    )
+                )
 
     gaps: list[Suggestion] = []
     for area in data["areas"]:
         staff_mean = area.means.get(Group.STAFF)
-        if area.item is None or area.item.pk in taken or area.leader_mean is None \
-                or staff_mean is None:
+        if area.item is None or area.item.pk in taken or area.leader_mean is None or staff_mean is None:
             continue
         leader_scale = next((r.item.scale_id for r in area.leader), None)
         staff_scale = next((i.scale_id for i, _f in area.groups.get(Group.STAFF, [])), None)
@@ -157,18 +169,26 @@ def suggestions(plan: Plan, campaign: Campaign | None = None) -> list[Suggestion
         ps = _position(staff_mean, _counting(staff_scale, levels))
         if pl is None or ps is None or abs(pl - ps) < DISAGREE_FROM:
             continue
-        gaps.append(Suggestion(
-            item=area.item, kind="gap", position=abs(pl - ps), baseline=None,
-            baseline_text=_("Leader %(leader)s %% of the scale, staff %(staff)s %%") % {
-                "leader": round(100 * pl), "staff": round(100 * ps)},
-            target=None, target_text=_("Leader and staff see the area alike"),
-            reason=_("The leader rates the area higher than staff do.") if pl > ps
-            else _("Staff rate the area higher than the leader does.")))
+        gaps.append(
+            Suggestion(
+                item=area.item,
+                kind="gap",
+                position=abs(pl - ps),
+                baseline=None,
+                baseline_text=_("Leader %(leader)s %% of the scale, staff %(staff)s %%")
+                % {"leader": round(100 * pl), "staff": round(100 * ps)},
+                target=None,
+                target_text=_("Leader and staff see the area alike"),
+                reason=_("The leader rates the area higher than staff do.")
+                if pl > ps
+                else _("Staff rate the area higher than the leader does."),
+            )
+        )
 
     weak.sort(key=lambda s: s.position)
     gaps.sort(key=lambda s: -s.position)
     chosen_gaps = gaps[:MAX_DISAGREEMENTS]
-    chosen = weak[:MAX_SUGGESTIONS - len(chosen_gaps)] + chosen_gaps
+    chosen = weak[: MAX_SUGGESTIONS - len(chosen_gaps)] + chosen_gaps
     _attach_library(plan, chosen)
     return chosen
 
@@ -182,11 +202,15 @@ def _item_keys(item: Item) -> set[tuple[int, str]]:
     return keys
 
 
-def library_for(huvudman_id: int, *, school_forms=None, for_staff: bool | None = None
-                ) -> list[LibraryActivity]:
-    entries = (LibraryActivity.objects.filter(huvudman_id=huvudman_id, is_published=True)
-               .select_related("role_title").prefetch_related("items__version")
-               .annotate(uses=Count("copies")))
+def library_for(
+    huvudman_id: int, *, school_forms=None, for_staff: bool | None = None
+) -> list[LibraryActivity]:
+    entries = (
+        LibraryActivity.objects.filter(huvudman_id=huvudman_id, is_published=True)
+        .select_related("role_title")
+        .prefetch_related("items__version")
+        .annotate(uses=Count("copies"))
+    )
     if for_staff is not None:
         entries = entries.filter(for_staff=for_staff)
     result = list(entries)
@@ -200,8 +224,7 @@ def matching_library(item: Item, entries: list[LibraryActivity]) -> list[Library
     """Example activities linked to the item, to one of its parents, or to an item with the same
     code in another version of the same framework."""
     keys = _item_keys(item)
-    return [e for e in entries
-            if any((i.version.framework_id, i.code) in keys for i in e.items.all())]
+    return [e for e in entries if any((i.version.framework_id, i.code) in keys for i in e.items.all())]
 
 
 def _attach_library(plan: Plan, chosen: list[Suggestion]) -> None:
@@ -220,10 +243,14 @@ def activities_of(person) -> QuerySet[Activity]:
     """Activities the person owns or takes part in, in plans that have been published."""
     if not person.is_authenticated:
         return Activity.objects.none()
-    return (Activity.objects.filter(Q(owner=person) | Q(participants=person),
-                                    plan__huvudman_id=person.huvudman_id)
-            .exclude(plan__status=PlanStatus.DRAFT).distinct()
-            .select_related("plan__organisation", "goal", "role_title", "owner"))
+    return (
+        Activity.objects.filter(
+            Q(owner=person) | Q(participants=person), plan__huvudman_id=person.huvudman_id
+        )
+        .exclude(plan__status=PlanStatus.DRAFT)
+        .distinct()
+        .select_related("plan__organisation", "goal", "role_title", "owner")
+    )
 
 
 def late(queryset: QuerySet[Activity], day: datetime.date | None = None) -> QuerySet[Activity]:
@@ -248,28 +275,55 @@ class Month:
     events: list[dict]
 
 
-def year_view(plans: QuerySet[Plan], school_year: str, campaigns: QuerySet[Campaign]
-              ) -> list[Month]:
+def year_view(plans: QuerySet[Plan], school_year: str, campaigns: QuerySet[Campaign]) -> list[Month]:
     """The yearly cycle month by month (July to June): the self-assessment opening and closing,
     activity due dates of every plan, and the follow-up deadlines."""
     first, last = school_year_bounds(school_year)
     events: list[dict] = []
     for campaign in campaigns.filter(opens_on__lte=last, closes_on__gte=first):
-        events.append({"date": campaign.opens_on, "kind": "campaign_opens", "title": str(campaign),
-                       "campaign": campaign})
-        events.append({"date": campaign.closes_on, "kind": "campaign_closes",
-                       "title": str(campaign), "campaign": campaign})
+        events.append(
+            {
+                "date": campaign.opens_on,
+                "kind": "campaign_opens",
+                "title": str(campaign),
+                "campaign": campaign,
+            }
+        )
+        events.append(
+            {
+                "date": campaign.closes_on,
+                "kind": "campaign_closes",
+                "title": str(campaign),
+                "campaign": campaign,
+            }
+        )
     plans = plans.filter(school_year=school_year).select_related("organisation")
     for plan in plans:
         if plan.follow_up_due:
-            events.append({"date": plan.follow_up_due, "kind": "follow_up", "title": plan.title,
-                           "plan": plan, "unit": plan.organisation})
+            events.append(
+                {
+                    "date": plan.follow_up_due,
+                    "kind": "follow_up",
+                    "title": plan.title,
+                    "plan": plan,
+                    "unit": plan.organisation,
+                }
+            )
     today = timezone.localdate()
-    for activity in (Activity.objects.filter(plan__in=plans, due_on__range=(first, last))
-                     .select_related("plan__organisation", "owner")):
-        events.append({"date": activity.due_on, "kind": "activity", "title": activity.title,
-                       "plan": activity.plan, "unit": activity.plan.organisation,
-                       "activity": activity, "late": activity.is_late_on(today)})
+    for activity in Activity.objects.filter(plan__in=plans, due_on__range=(first, last)).select_related(
+        "plan__organisation", "owner"
+    ):
+        events.append(
+            {
+                "date": activity.due_on,
+                "kind": "activity",
+                "title": activity.title,
+                "plan": activity.plan,
+                "unit": activity.plan.organisation,
+                "activity": activity,
+                "late": activity.is_late_on(today),
+            }
+        )
     months = []
     for offset in range(12):
         year, month = first.year + (first.month - 1 + offset) // 12, (first.month - 1 + offset) % 12 + 1
@@ -317,15 +371,28 @@ def overview(units: QuerySet[Organisation], school_year: str, huvudman_id: int) 
     national sub-goals unit goals reach."""
     today = timezone.localdate()
     units = list(units.filter(type=OrganisationType.SKOLENHET, is_active=True).order_by("name"))
-    plans = {p.organisation_id: p for p in Plan.objects.filter(
-        organisation__in=units, school_year=school_year)}
-    counts = Activity.objects.filter(plan__in=plans.values()).values("plan_id").annotate(
-        total=Count("pk"), done=Count("pk", filter=Q(status=ActivityStatus.DONE)),
-        cancelled=Count("pk", filter=Q(status=ActivityStatus.CANCELLED)),
-        late=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_on__lt=today))).order_by()
+    plans = {
+        p.organisation_id: p for p in Plan.objects.filter(organisation__in=units, school_year=school_year)
+    }
+    counts = (
+        Activity.objects.filter(plan__in=plans.values())
+        .values("plan_id")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(status=ActivityStatus.DONE)),
+            cancelled=Count("pk", filter=Q(status=ActivityStatus.CANCELLED)),
+            late=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_on__lt=today)),
+        )
+        .order_by()
+    )
     by_plan = {row["plan_id"]: row for row in counts}
-    goals = dict(Goal.objects.filter(plan__in=plans.values()).values("plan_id")
-                 .annotate(n=Count("pk")).order_by().values_list("plan_id", "n"))
+    goals = dict(
+        Goal.objects.filter(plan__in=plans.values())
+        .values("plan_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("plan_id", "n")
+    )
     rows = []
     for unit in units:
         plan = plans.get(unit.pk)
@@ -338,9 +405,11 @@ def overview(units: QuerySet[Organisation], school_year: str, huvudman_id: int) 
         rows.append(row)
     status_counts = Counter(row.status for row in rows)
 
-    goal_items = (Item.objects.filter(plan_goals__plan__in=plans.values())
-                  .select_related("parent__parent__parent", "version__framework")
-                  .annotate(goals=Count("plan_goals")))
+    goal_items = (
+        Item.objects.filter(plan_goals__plan__in=plans.values())
+        .select_related("parent__parent__parent", "version__framework")
+        .annotate(goals=Count("plan_goals"))
+    )
     areas: Counter = Counter()
     area_items: dict[int, Item] = {}
     for item in goal_items:
@@ -349,14 +418,25 @@ def overview(units: QuerySet[Organisation], school_year: str, huvudman_id: int) 
         area_items[area.pk] = area
     priorities = [(area_items[pk], n) for pk, n in areas.most_common()]
 
-    library = (LibraryActivity.objects.filter(huvudman_id=huvudman_id)
-               .annotate(uses=Count("copies", filter=Q(copies__plan__in=plans.values())),
-                         units=Count("copies__plan__organisation", distinct=True,
-                                     filter=Q(copies__plan__in=plans.values())))
-               .order_by("-uses", "title"))
-    return {"rows": rows, "status_counts": status_counts, "priorities": priorities,
-            "library": library, "national": national_coverage(
-                Goal.objects.filter(plan__in=plans.values()).prefetch_related("items__links"))}
+    library = (
+        LibraryActivity.objects.filter(huvudman_id=huvudman_id)
+        .annotate(
+            uses=Count("copies", filter=Q(copies__plan__in=plans.values())),
+            units=Count(
+                "copies__plan__organisation", distinct=True, filter=Q(copies__plan__in=plans.values())
+            ),
+        )
+        .order_by("-uses", "title")
+    )
+    return {
+        "rows": rows,
+        "status_counts": status_counts,
+        "priorities": priorities,
+        "library": library,
+        "national": national_coverage(
+            Goal.objects.filter(plan__in=plans.values()).prefetch_related("items__links")
+        ),
+    }
 
 
 def national_coverage(goals) -> list[dict]:
@@ -367,11 +447,16 @@ def national_coverage(goals) -> list[dict]:
         for item in goal.items.all():
             for target in reach_up(item):
                 reached[target].add(goal.pk)
-    national = (Item.objects.filter(version__framework__huvudman__isnull=True,
-                                    version__framework__kind="national",
-                                    version__status="published", kind="sub_goal")
-                .select_related("version__framework").order_by("version__framework__slug",
-                                                               "order", "code"))
+    national = (
+        Item.objects.filter(
+            version__framework__huvudman__isnull=True,
+            version__framework__kind="national",
+            version__status="published",
+            kind="sub_goal",
+        )
+        .select_related("version__framework")
+        .order_by("version__framework__slug", "order", "code")
+    )
     return [{"item": item, "goals": len(reached.get(item.pk, ()))} for item in national]
 
 
@@ -414,9 +499,13 @@ def unit_goals_for_chain(item: Item, person, down: list[dict]) -> dict:
         reached |= frontier
     from digiplan.plans.access import readable_plans
 
-    goals = (Goal.objects.filter(items__in=reached, plan__in=readable_plans(person)).distinct()
-             .select_related("plan__organisation").prefetch_related("items")
-             .order_by("-plan__school_year", "plan__organisation__name", "order", "pk"))
+    goals = (
+        Goal.objects.filter(items__in=reached, plan__in=readable_plans(person))
+        .distinct()
+        .select_related("plan__organisation")
+        .prefetch_related("items")
+        .order_by("-plan__school_year", "plan__organisation__name", "order", "pk")
+    )
     direct, below = [], []
     for goal in goals:
         linked = [i for i in goal.items.all() if i.pk in reached]

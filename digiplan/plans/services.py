@@ -38,8 +38,7 @@ ERROR_FOLLOWED_UP = _("The plan has been followed up and can no longer be change
 ERROR_NOT_DRAFT = _("Only a draft can be published.")
 ERROR_NOT_PUBLISHED = _("Only a published plan can be followed up.")
 ERROR_EMPTY_PLAN = _("Add at least one goal before publishing the plan.")
-ERROR_OUTCOMES_MISSING = _("Record an outcome for every goal before finishing the follow-up: "
-                           "%(goals)s.")
+ERROR_OUTCOMES_MISSING = _("Record an outcome for every goal before finishing the follow-up: %(goals)s.")
 ERROR_DUE_BEFORE_START = _("The due date cannot come before the start date.")
 ERROR_PERSON = _("%(name)s does not work at this unit and cannot be named in its plan.")
 ERROR_ROLE = _("Choose one of your organisation's role titles.")
@@ -57,9 +56,13 @@ class PlanConflict(ValidationError):
     """Someone else saved after the form was opened. `current` is what is stored now."""
 
     def __init__(self, current):
-        super().__init__(_("Someone else saved this after you opened it. Nothing has been "
-                           "overwritten: compare the two versions below, then save again."),
-                         code="stale")
+        super().__init__(
+            _(
+                "Someone else saved this after you opened it. Nothing has been "
+                "overwritten: compare the two versions below, then save again."
+            ),
+            code="stale",
+        )
         self.current = current
 
 
@@ -72,8 +75,7 @@ def _locked(model, obj, revision: int | None):
 
 
 def _editable_plan(plan: Plan) -> Plan:
-    plan = Plan.objects.select_for_update().select_related("organisation", "huvudman").get(
-        pk=plan.pk)
+    plan = Plan.objects.select_for_update().select_related("organisation", "huvudman").get(pk=plan.pk)
     if plan.status == PlanStatus.FOLLOWED_UP:
         raise ValidationError(ERROR_FOLLOWED_UP, code="followed_up")
     return plan
@@ -83,13 +85,13 @@ def _fields(obj, names: Iterable[str]) -> dict:
     out = {}
     for name in names:
         value = getattr(obj, name)
-        out[name] = value.isoformat() if hasattr(value, "isoformat") else (
-            str(value) if value is not None else "")
+        out[name] = (
+            value.isoformat() if hasattr(value, "isoformat") else (str(value) if value is not None else "")
+        )
     return out
 
 
-def _clean_text(value: str, field: str, *, required: bool = False, max_length: int = TEXT_MAX
-                ) -> str:
+def _clean_text(value: str, field: str, *, required: bool = False, max_length: int = TEXT_MAX) -> str:
     value = (value or "").strip()
     if required and not value:
         raise ValidationError({field: ERROR_TITLE})
@@ -109,8 +111,7 @@ def _check_items(huvudman, items) -> list[Item]:
 
 def _check_people(plan: Plan, people: Iterable[Person], field: str) -> list[Person]:
     people = [p for p in people if p is not None]
-    allowed = set(eligible_people(plan).filter(pk__in=[p.pk for p in people])
-                  .values_list("pk", flat=True))
+    allowed = set(eligible_people(plan).filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True))
     for person in people:
         if person.pk not in allowed:
             raise ValidationError({field: ERROR_PERSON % {"name": person.name}})
@@ -130,66 +131,106 @@ def _check_dates(starts_on, due_on) -> None:
 # ---- Plans -----------------------------------------------------------------------------------
 
 
-def plan_create(*, actor, organisation, school_year: str, title: str = "", introduction: str = "",
-                follow_up_due=None, carry: Iterable[Activity] = ()) -> Plan:
+def plan_create(
+    *,
+    actor,
+    organisation,
+    school_year: str,
+    title: str = "",
+    introduction: str = "",
+    follow_up_due=None,
+    carry: Iterable[Activity] = (),
+) -> Plan:
     """A new draft plan. `carry` are unfinished activities of the node's earlier plans, copied
     in with their goals; the earlier plan keeps its own."""
     with transaction.atomic():
         if not organisation.is_active or organisation.type == OrganisationType.OMRADE:
             raise ValidationError({"organisation": ERROR_NODE})
         if Plan.objects.filter(organisation=organisation, school_year=school_year).exists():
-            raise ValidationError({"school_year": ERROR_PLAN_EXISTS % {
-                "node": organisation.name, "year": school_year}})
-        previous = (Plan.objects.filter(organisation=organisation, school_year__lt=school_year)
-                    .order_by("-school_year").first())
+            raise ValidationError(
+                {"school_year": ERROR_PLAN_EXISTS % {"node": organisation.name, "year": school_year}}
+            )
+        previous = (
+            Plan.objects.filter(organisation=organisation, school_year__lt=school_year)
+            .order_by("-school_year")
+            .first()
+        )
         if not title:
-            title = (_("Digitalisation plan %(year)s") if organisation.type ==
-                     OrganisationType.SKOLENHET else _("Central digitalisation plan %(year)s")
-                     ) % {"year": school_year}
-        plan = Plan(huvudman=organisation.huvudman, organisation=organisation,
-                    school_year=school_year, title=title.strip()[:200],
-                    introduction=_clean_text(introduction, "introduction"),
-                    follow_up_due=follow_up_due,
-                    previous=previous, created_by=actor if getattr(actor, "pk", None) else None)
+            title = (
+                _("Digitalisation plan %(year)s")
+                if organisation.type == OrganisationType.SKOLENHET
+                else _("Central digitalisation plan %(year)s")
+            ) % {"year": school_year}
+        plan = Plan(
+            huvudman=organisation.huvudman,
+            organisation=organisation,
+            school_year=school_year,
+            title=title.strip()[:200],
+            introduction=_clean_text(introduction, "introduction"),
+            follow_up_due=follow_up_due,
+            previous=previous,
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
         plan.full_clean(validate_constraints=False)
         plan.save()
         carried = _carry_forward(plan, list(carry))
-        audit_record(actor=actor, huvudman=plan.huvudman, action="plan.create", obj=plan,
-                     after={"organisation": organisation.name, "school_year": school_year,
-                            "carried": len(carried)})
+        audit_record(
+            actor=actor,
+            huvudman=plan.huvudman,
+            action="plan.create",
+            obj=plan,
+            after={"organisation": organisation.name, "school_year": school_year, "carried": len(carried)},
+        )
     return plan
 
 
 def _carry_forward(plan: Plan, activities: list[Activity]) -> list[Activity]:
     copies, goals = [], {}
     for old in activities:
-        if (old.plan.organisation_id != plan.organisation_id
-                or old.plan.school_year >= plan.school_year
-                or old.status not in (ActivityStatus.PLANNED, ActivityStatus.ONGOING)):
+        if (
+            old.plan.organisation_id != plan.organisation_id
+            or old.plan.school_year >= plan.school_year
+            or old.status not in (ActivityStatus.PLANNED, ActivityStatus.ONGOING)
+        ):
             raise ValidationError({"carry": ERROR_CARRY})
         goal = None
         if old.goal_id:
             goal = goals.get(old.goal_id)
             if goal is None:
                 goal = Goal.objects.create(
-                    plan=plan, title=old.goal.title, description=old.goal.description,
-                    baseline=old.goal.baseline, baseline_text=old.goal.baseline_text,
-                    target=old.goal.target, target_text=old.goal.target_text,
-                    origin=GoalOrigin.CARRIED, order=len(goals))
+                    plan=plan,
+                    title=old.goal.title,
+                    description=old.goal.description,
+                    baseline=old.goal.baseline,
+                    baseline_text=old.goal.baseline_text,
+                    target=old.goal.target,
+                    target_text=old.goal.target_text,
+                    origin=GoalOrigin.CARRIED,
+                    order=len(goals),
+                )
                 goal.items.set(old.goal.items.all())
                 goals[old.goal_id] = goal
         copy = Activity.objects.create(
-            plan=plan, goal=goal, title=old.title, description=old.description,
-            role_title=old.role_title, owner=old.owner, starts_on=old.starts_on,
-            due_on=old.due_on, status=old.status, library_activity=old.library_activity,
-            carried_from=old)
+            plan=plan,
+            goal=goal,
+            title=old.title,
+            description=old.description,
+            role_title=old.role_title,
+            owner=old.owner,
+            starts_on=old.starts_on,
+            due_on=old.due_on,
+            status=old.status,
+            library_activity=old.library_activity,
+            carried_from=old,
+        )
         copy.participants.set(old.participants.all())
         copies.append(copy)
     return copies
 
 
-def plan_update(*, actor, plan: Plan, revision: int | None, title: str, introduction: str = "",
-                follow_up_due=None) -> Plan:
+def plan_update(
+    *, actor, plan: Plan, revision: int | None, title: str, introduction: str = "", follow_up_due=None
+) -> Plan:
     with transaction.atomic():
         _editable_plan(plan)
         plan = _locked(Plan, plan, revision)
@@ -199,8 +240,14 @@ def plan_update(*, actor, plan: Plan, revision: int | None, title: str, introduc
         plan.follow_up_due = follow_up_due
         plan.full_clean(validate_constraints=False)
         plan.save()
-        audit_record(actor=actor, huvudman=plan.huvudman, action="plan.update", obj=plan,
-                     before=before, after=_fields(plan, before))
+        audit_record(
+            actor=actor,
+            huvudman=plan.huvudman,
+            action="plan.update",
+            obj=plan,
+            before=before,
+            after=_fields(plan, before),
+        )
     return plan
 
 
@@ -233,8 +280,13 @@ def plan_follow_up(*, actor, plan: Plan, summary: str, revision: int | None = No
         plan.status, plan.followed_up_at = PlanStatus.FOLLOWED_UP, timezone.now()
         plan.revision += 1
         plan.save()
-        audit_record(actor=actor, huvudman=plan.huvudman, action="plan.follow_up", obj=plan,
-                     after={"summary": plan.summary[:200]})
+        audit_record(
+            actor=actor,
+            huvudman=plan.huvudman,
+            action="plan.follow_up",
+            obj=plan,
+            after={"summary": plan.summary[:200]},
+        )
     return plan
 
 
@@ -243,31 +295,67 @@ def plan_follow_up(*, actor, plan: Plan, summary: str, revision: int | None = No
 GOAL_FIELDS = ("title", "description", "baseline", "baseline_text", "target", "target_text")
 
 
-def goal_create(*, actor, plan: Plan, title: str, description: str = "", items=(),
-                baseline=None, baseline_text: str = "", target=None, target_text: str = "",
-                origin: str = GoalOrigin.OWN) -> Goal:
+def goal_create(
+    *,
+    actor,
+    plan: Plan,
+    title: str,
+    description: str = "",
+    items=(),
+    baseline=None,
+    baseline_text: str = "",
+    target=None,
+    target_text: str = "",
+    origin: str = GoalOrigin.OWN,
+) -> Goal:
     with transaction.atomic():
         plan = _editable_plan(plan)
         items = _check_items(plan.huvudman, items)
         order = (plan.goals.aggregate(m=Max("order"))["m"] or 0) + 1
-        goal = Goal(plan=plan, title=_clean_text(title, "title", required=True, max_length=200),
-                    description=_clean_text(description, "description"), baseline=baseline,
-                    baseline_text=baseline_text[:200], target=target,
-                    target_text=(target_text or "").strip()[:200], origin=origin, order=order)
+        goal = Goal(
+            plan=plan,
+            title=_clean_text(title, "title", required=True, max_length=200),
+            description=_clean_text(description, "description"),
+            baseline=baseline,
+            baseline_text=baseline_text[:200],
+            target=target,
+            target_text=(target_text or "").strip()[:200],
+            origin=origin,
+            order=order,
+        )
         goal.full_clean(exclude=["plan"])
         goal.save()
         goal.items.set(items)
         if origin == GoalOrigin.SUGGESTED:
             DismissedSuggestion.objects.filter(plan=plan, item__in=items).delete()
-        audit_record(actor=actor, huvudman=plan.huvudman, action="goal.create", obj=goal,
-                     after={"plan": plan.title, "title": goal.title, "origin": origin,
-                            "items": ", ".join(i.code for i in items)})
+        audit_record(
+            actor=actor,
+            huvudman=plan.huvudman,
+            action="goal.create",
+            obj=goal,
+            after={
+                "plan": plan.title,
+                "title": goal.title,
+                "origin": origin,
+                "items": ", ".join(i.code for i in items),
+            },
+        )
     return goal
 
 
-def goal_update(*, actor, goal: Goal, revision: int | None, title: str, description: str = "",
-                items=None, baseline=None, baseline_text: str = "", target=None,
-                target_text: str = "") -> Goal:
+def goal_update(
+    *,
+    actor,
+    goal: Goal,
+    revision: int | None,
+    title: str,
+    description: str = "",
+    items=None,
+    baseline=None,
+    baseline_text: str = "",
+    target=None,
+    target_text: str = "",
+) -> Goal:
     with transaction.atomic():
         plan = _editable_plan(goal.plan)
         goal = _locked(Goal, goal, revision)
@@ -280,21 +368,27 @@ def goal_update(*, actor, goal: Goal, revision: int | None, title: str, descript
         goal.save()
         if items is not None:
             goal.items.set(_check_items(plan.huvudman, items))
-        audit_record(actor=actor, huvudman=plan.huvudman, action="goal.update", obj=goal,
-                     before=before, after=_fields(goal, GOAL_FIELDS))
+        audit_record(
+            actor=actor,
+            huvudman=plan.huvudman,
+            action="goal.update",
+            obj=goal,
+            before=before,
+            after=_fields(goal, GOAL_FIELDS),
+        )
     return goal
 
 
 def goal_delete(*, actor, goal: Goal) -> None:
     with transaction.atomic():
         plan = _editable_plan(goal.plan)
-        audit_record(actor=actor, huvudman=plan.huvudman, action="goal.delete", obj=goal,
-                     before={"title": goal.title})
+        audit_record(
+            actor=actor, huvudman=plan.huvudman, action="goal.delete", obj=goal, before={"title": goal.title}
+        )
         goal.delete()
 
 
-def goal_follow_up(*, actor, goal: Goal, revision: int | None, outcome: str,
-                   reflection: str = "") -> Goal:
+def goal_follow_up(*, actor, goal: Goal, revision: int | None, outcome: str, reflection: str = "") -> Goal:
     with transaction.atomic():
         plan = _editable_plan(goal.plan)
         if plan.status != PlanStatus.PUBLISHED:
@@ -306,8 +400,14 @@ def goal_follow_up(*, actor, goal: Goal, revision: int | None, outcome: str,
         goal.outcome = outcome
         goal.reflection = _clean_text(reflection, "reflection", max_length=10_000)
         goal.save()
-        audit_record(actor=actor, huvudman=plan.huvudman, action="goal.follow_up", obj=goal,
-                     before=before, after=_fields(goal, ("outcome", "reflection")))
+        audit_record(
+            actor=actor,
+            huvudman=plan.huvudman,
+            action="goal.follow_up",
+            obj=goal,
+            before=before,
+            after=_fields(goal, ("outcome", "reflection")),
+        )
     return goal
 
 
@@ -316,75 +416,133 @@ def suggestion_dismiss(*, actor, plan: Plan, item: Item) -> None:
         plan = _editable_plan(plan)
         _check_items(plan.huvudman, [item])
         DismissedSuggestion.objects.get_or_create(plan=plan, item=item)
-        audit_record(actor=actor, huvudman=plan.huvudman, action="goal.dismiss_suggestion",
-                     obj=plan, extra={"item": item.code})
+        audit_record(
+            actor=actor,
+            huvudman=plan.huvudman,
+            action="goal.dismiss_suggestion",
+            obj=plan,
+            extra={"item": item.code},
+        )
 
 
 # ---- Activities ------------------------------------------------------------------------------
 
-ACTIVITY_FIELDS = ("title", "description", "role_title", "owner", "starts_on", "due_on",
-                   "status", "goal")
+ACTIVITY_FIELDS = ("title", "description", "role_title", "owner", "starts_on", "due_on", "status", "goal")
 
 
-def _activity_values(plan: Plan, *, title, description, goal, role_title, owner, participants,
-                     starts_on, due_on) -> dict:
+def _activity_values(
+    plan: Plan, *, title, description, goal, role_title, owner, participants, starts_on, due_on
+) -> dict:
     if goal is not None and goal.plan_id != plan.pk:
         raise ValidationError({"goal": ERROR_GOAL})
     _check_role(plan, role_title)
     _check_people(plan, [owner], "owner")
     _check_people(plan, participants or [], "participants")
     _check_dates(starts_on, due_on)
-    return {"title": _clean_text(title, "title", required=True, max_length=200),
-            "description": _clean_text(description, "description"), "goal": goal,
-            "role_title": role_title,
-            "owner": owner, "starts_on": starts_on, "due_on": due_on}
+    return {
+        "title": _clean_text(title, "title", required=True, max_length=200),
+        "description": _clean_text(description, "description"),
+        "goal": goal,
+        "role_title": role_title,
+        "owner": owner,
+        "starts_on": starts_on,
+        "due_on": due_on,
+    }
 
 
-def activity_create(*, actor, plan: Plan, title: str, description: str = "", goal=None,
-                    role_title=None, owner=None, participants=(), starts_on=None, due_on=None,
-                    status: str = ActivityStatus.PLANNED, library_activity=None) -> Activity:
+def activity_create(
+    *,
+    actor,
+    plan: Plan,
+    title: str,
+    description: str = "",
+    goal=None,
+    role_title=None,
+    owner=None,
+    participants=(),
+    starts_on=None,
+    due_on=None,
+    status: str = ActivityStatus.PLANNED,
+    library_activity=None,
+) -> Activity:
     with transaction.atomic():
         plan = _editable_plan(plan)
-        values = _activity_values(plan, title=title, description=description, goal=goal,
-                                  role_title=role_title, owner=owner, participants=participants,
-                                  starts_on=starts_on, due_on=due_on)
-        activity = Activity(plan=plan, status=status, library_activity=library_activity,
-                            **values)
-        activity.full_clean(exclude=["plan", "goal", "owner", "role_title"],
-                            validate_constraints=False)
+        values = _activity_values(
+            plan,
+            title=title,
+            description=description,
+            goal=goal,
+            role_title=role_title,
+            owner=owner,
+            participants=participants,
+            starts_on=starts_on,
+            due_on=due_on,
+        )
+        activity = Activity(plan=plan, status=status, library_activity=library_activity, **values)
+        activity.full_clean(exclude=["plan", "goal", "owner", "role_title"], validate_constraints=False)
         activity.save()
         activity.participants.set(participants or [])
-        audit_record(actor=actor, huvudman=plan.huvudman, action="activity.create",
-                     obj=activity, after=_fields(activity, ACTIVITY_FIELDS))
+        audit_record(
+            actor=actor,
+            huvudman=plan.huvudman,
+            action="activity.create",
+            obj=activity,
+            after=_fields(activity, ACTIVITY_FIELDS),
+        )
     return activity
 
 
-def activity_update(*, actor, activity: Activity, revision: int | None, title: str,
-                    description: str = "", goal=None, role_title=None, owner=None,
-                    participants=(), starts_on=None, due_on=None, status: str | None = None
-                    ) -> Activity:
+def activity_update(
+    *,
+    actor,
+    activity: Activity,
+    revision: int | None,
+    title: str,
+    description: str = "",
+    goal=None,
+    role_title=None,
+    owner=None,
+    participants=(),
+    starts_on=None,
+    due_on=None,
+    status: str | None = None,
+) -> Activity:
     with transaction.atomic():
         plan = _editable_plan(activity.plan)
         activity = _locked(Activity, activity, revision)
         before = _fields(activity, ACTIVITY_FIELDS)
-        values = _activity_values(plan, title=title, description=description, goal=goal,
-                                  role_title=role_title, owner=owner, participants=participants,
-                                  starts_on=starts_on, due_on=due_on)
+        values = _activity_values(
+            plan,
+            title=title,
+            description=description,
+            goal=goal,
+            role_title=role_title,
+            owner=owner,
+            participants=participants,
+            starts_on=starts_on,
+            due_on=due_on,
+        )
         for name, value in values.items():
             setattr(activity, name, value)
         if status is not None:
             activity.status = status
-        activity.full_clean(exclude=["plan", "goal", "owner", "role_title"],
-                            validate_constraints=False)
+        activity.full_clean(exclude=["plan", "goal", "owner", "role_title"], validate_constraints=False)
         activity.save()
         activity.participants.set(participants or [])
-        audit_record(actor=actor, huvudman=plan.huvudman, action="activity.update",
-                     obj=activity, before=before, after=_fields(activity, ACTIVITY_FIELDS))
+        audit_record(
+            actor=actor,
+            huvudman=plan.huvudman,
+            action="activity.update",
+            obj=activity,
+            before=before,
+            after=_fields(activity, ACTIVITY_FIELDS),
+        )
     return activity
 
 
-def activity_progress(*, actor, activity: Activity, status: str | None = None, note: str = "",
-                      revision: int | None = None) -> Activity:
+def activity_progress(
+    *, actor, activity: Activity, status: str | None = None, note: str = "", revision: int | None = None
+) -> Activity:
     """A status change and/or a progress note, as the owner or a participant records them.
     The note keeps its history; the status the activity now has goes with it."""
     with transaction.atomic():
@@ -401,17 +559,28 @@ def activity_progress(*, actor, activity: Activity, status: str | None = None, n
         if status is not None:
             activity.status = status
         activity.save(update_fields=["status", "revision", "updated_at"])
-        ProgressNote.objects.create(activity=activity, author=actor if getattr(actor, "pk", None)
-                                    else None, author_name=str(actor)[:200], text=note,
-                                    status=activity.status if activity.status != before else "")
-        audit_record(actor=actor, huvudman=plan.huvudman, action="activity.progress",
-                     obj=activity, before={"status": before},
-                     after={"status": activity.status}, extra={"note": note[:200]})
+        ProgressNote.objects.create(
+            activity=activity,
+            author=actor if getattr(actor, "pk", None) else None,
+            author_name=str(actor)[:200],
+            text=note,
+            status=activity.status if activity.status != before else "",
+        )
+        audit_record(
+            actor=actor,
+            huvudman=plan.huvudman,
+            action="activity.progress",
+            obj=activity,
+            before={"status": before},
+            after={"status": activity.status},
+            extra={"note": note[:200]},
+        )
     return activity
 
 
-def activity_follow_up(*, actor, activity: Activity, done: bool, note: str = "",
-                       revision: int | None = None) -> Activity:
+def activity_follow_up(
+    *, actor, activity: Activity, done: bool, note: str = "", revision: int | None = None
+) -> Activity:
     """Spring follow-up of one activity: done or not, with a note. Not done leaves an open
     activity open (it may be carried into next year's plan); a cancelled one stays cancelled."""
     with transaction.atomic():
@@ -426,95 +595,192 @@ def activity_follow_up(*, actor, activity: Activity, done: bool, note: str = "",
             activity.status = ActivityStatus.ONGOING
         activity.follow_up_note = _clean_text(note, "follow_up_note", max_length=NOTE_MAX)
         activity.save()
-        audit_record(actor=actor, huvudman=plan.huvudman, action="activity.follow_up",
-                     obj=activity, before=before,
-                     after=_fields(activity, ("status", "follow_up_note")))
+        audit_record(
+            actor=actor,
+            huvudman=plan.huvudman,
+            action="activity.follow_up",
+            obj=activity,
+            before=before,
+            after=_fields(activity, ("status", "follow_up_note")),
+        )
     return activity
 
 
 def activity_delete(*, actor, activity: Activity) -> None:
     with transaction.atomic():
         plan = _editable_plan(activity.plan)
-        audit_record(actor=actor, huvudman=plan.huvudman, action="activity.delete",
-                     obj=activity, before={"title": activity.title})
+        audit_record(
+            actor=actor,
+            huvudman=plan.huvudman,
+            action="activity.delete",
+            obj=activity,
+            before={"title": activity.title},
+        )
         activity.delete()
 
 
-def activity_from_library(*, actor, plan: Plan, library_activity: LibraryActivity, goal=None,
-                          owner=None, starts_on=None, due_on=None) -> Activity:
+def activity_from_library(
+    *,
+    actor,
+    plan: Plan,
+    library_activity: LibraryActivity,
+    goal=None,
+    owner=None,
+    starts_on=None,
+    due_on=None,
+) -> Activity:
     """A copy of an example activity in the plan: the unit then edits its own copy."""
     if library_activity.huvudman_id != plan.huvudman_id or not library_activity.is_published:
         raise ValidationError(ERROR_LIBRARY)
     role = library_activity.role_title
-    return activity_create(actor=actor, plan=plan, title=library_activity.title,
-                           description=library_activity.description, goal=goal,
-                           role_title=role, owner=owner, starts_on=starts_on, due_on=due_on,
-                           library_activity=library_activity)
+    return activity_create(
+        actor=actor,
+        plan=plan,
+        title=library_activity.title,
+        description=library_activity.description,
+        goal=goal,
+        role_title=role,
+        owner=owner,
+        starts_on=starts_on,
+        due_on=due_on,
+        library_activity=library_activity,
+    )
 
 
 # ---- The activity library ---------------------------------------------------------------------
 
-LIBRARY_FIELDS = ("title", "description", "role_title", "duration", "school_forms", "for_staff",
-                  "source", "is_published")
+LIBRARY_FIELDS = (
+    "title",
+    "description",
+    "role_title",
+    "duration",
+    "school_forms",
+    "for_staff",
+    "source",
+    "is_published",
+)
 
 
-def _library_values(huvudman, *, title, description, items, role_title, duration, school_forms,
-                    for_staff, source) -> tuple[dict, list[Item]]:
+def _library_values(
+    huvudman, *, title, description, items, role_title, duration, school_forms, for_staff, source
+) -> tuple[dict, list[Item]]:
     if role_title is not None and role_title.huvudman_id != huvudman.pk:
         raise ValidationError({"role_title": ERROR_ROLE})
-    return ({"title": _clean_text(title, "title", required=True, max_length=200),
-             "description": _clean_text(description, "description"), "role_title": role_title,
-             "duration": (duration or "").strip()[:100], "school_forms": list(school_forms or []),
-             "for_staff": bool(for_staff), "source": (source or "").strip()[:300]},
-            _check_items(huvudman, items))
+    return (
+        {
+            "title": _clean_text(title, "title", required=True, max_length=200),
+            "description": _clean_text(description, "description"),
+            "role_title": role_title,
+            "duration": (duration or "").strip()[:100],
+            "school_forms": list(school_forms or []),
+            "for_staff": bool(for_staff),
+            "source": (source or "").strip()[:300],
+        },
+        _check_items(huvudman, items),
+    )
 
 
-def library_create(*, actor, huvudman, title: str, description: str = "", items=(),
-                   role_title=None, duration: str = "", school_forms=(), for_staff=False,
-                   source: str = "", publish: bool = False) -> LibraryActivity:
+def library_create(
+    *,
+    actor,
+    huvudman,
+    title: str,
+    description: str = "",
+    items=(),
+    role_title=None,
+    duration: str = "",
+    school_forms=(),
+    for_staff=False,
+    source: str = "",
+    publish: bool = False,
+) -> LibraryActivity:
     with transaction.atomic():
-        values, items = _library_values(huvudman, title=title, description=description,
-                                        items=items, role_title=role_title, duration=duration,
-                                        school_forms=school_forms, for_staff=for_staff,
-                                        source=source)
-        entry = LibraryActivity(huvudman=huvudman, is_published=publish,
-                                created_by=actor if getattr(actor, "pk", None) else None,
-                                **values)
+        values, items = _library_values(
+            huvudman,
+            title=title,
+            description=description,
+            items=items,
+            role_title=role_title,
+            duration=duration,
+            school_forms=school_forms,
+            for_staff=for_staff,
+            source=source,
+        )
+        entry = LibraryActivity(
+            huvudman=huvudman,
+            is_published=publish,
+            created_by=actor if getattr(actor, "pk", None) else None,
+            **values,
+        )
         entry.full_clean(exclude=["role_title"])
         entry.save()
         entry.items.set(items)
-        audit_record(actor=actor, huvudman=huvudman, action="library.create", obj=entry,
-                     after=_fields(entry, LIBRARY_FIELDS))
+        audit_record(
+            actor=actor,
+            huvudman=huvudman,
+            action="library.create",
+            obj=entry,
+            after=_fields(entry, LIBRARY_FIELDS),
+        )
     return entry
 
 
-def library_update(*, actor, entry: LibraryActivity, revision: int | None, title: str,
-                   description: str = "", items=(), role_title=None, duration: str = "",
-                   school_forms=(), for_staff=False, source: str = "", publish: bool = False
-                   ) -> LibraryActivity:
+def library_update(
+    *,
+    actor,
+    entry: LibraryActivity,
+    revision: int | None,
+    title: str,
+    description: str = "",
+    items=(),
+    role_title=None,
+    duration: str = "",
+    school_forms=(),
+    for_staff=False,
+    source: str = "",
+    publish: bool = False,
+) -> LibraryActivity:
     with transaction.atomic():
         entry = _locked(LibraryActivity, entry, revision)
         before = _fields(entry, LIBRARY_FIELDS)
-        values, items = _library_values(entry.huvudman, title=title, description=description,
-                                        items=items, role_title=role_title, duration=duration,
-                                        school_forms=school_forms, for_staff=for_staff,
-                                        source=source)
+        values, items = _library_values(
+            entry.huvudman,
+            title=title,
+            description=description,
+            items=items,
+            role_title=role_title,
+            duration=duration,
+            school_forms=school_forms,
+            for_staff=for_staff,
+            source=source,
+        )
         for name, value in values.items():
             setattr(entry, name, value)
         entry.is_published = publish
         entry.full_clean(exclude=["role_title"])
         entry.save()
         entry.items.set(items)
-        audit_record(actor=actor, huvudman=entry.huvudman, action="library.update", obj=entry,
-                     before=before, after=_fields(entry, LIBRARY_FIELDS))
+        audit_record(
+            actor=actor,
+            huvudman=entry.huvudman,
+            action="library.update",
+            obj=entry,
+            before=before,
+            after=_fields(entry, LIBRARY_FIELDS),
+        )
     return entry
 
 
 def library_delete(*, actor, entry: LibraryActivity) -> None:
     """Copies in plans stay: they are the units' own activities."""
     with transaction.atomic():
-        audit_record(actor=actor, huvudman=entry.huvudman, action="library.delete", obj=entry,
-                     before={"title": entry.title})
+        audit_record(
+            actor=actor,
+            huvudman=entry.huvudman,
+            action="library.delete",
+            obj=entry,
+            before={"title": entry.title},
+        )
         entry.delete()
 
 
@@ -532,8 +798,12 @@ def calendar_feed_secret(*, person: Person, renew: bool = False) -> str:
         else:
             feed.secret = secret
             feed.save(update_fields=["secret"])
-        audit_record(actor=person, huvudman=person.huvudman,
-                     action="calendar.renew" if renew else "calendar.create", obj=person)
+        audit_record(
+            actor=person,
+            huvudman=person.huvudman,
+            action="calendar.renew" if renew else "calendar.create",
+            obj=person,
+        )
     return secret
 
 
@@ -549,6 +819,12 @@ def plan_summary_save(*, actor, plan: Plan, summary: str, revision: int | None =
         before = plan.summary
         plan.summary = _clean_text(summary, "summary", max_length=10_000)
         plan.save(update_fields=["summary", "revision"])
-        audit_record(actor=actor, huvudman=plan.huvudman, action="plan.summary", obj=plan,
-                     before={"summary": before[:200]}, after={"summary": plan.summary[:200]})
+        audit_record(
+            actor=actor,
+            huvudman=plan.huvudman,
+            action="plan.summary",
+            obj=plan,
+            before={"summary": before[:200]},
+            after={"summary": plan.summary[:200]},
+        )
     return plan

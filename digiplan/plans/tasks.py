@@ -54,12 +54,17 @@ def my_activities_link() -> str:
 def _due_activities(today: datetime.date, days: int):
     """Open activities of published plans, due from today to `days` ahead, with an owner who
     can be mailed, and not yet reminded about this due date."""
-    return (Activity.objects.filter(
-        status__in=OPEN_STATUSES, plan__status=PlanStatus.PUBLISHED,
-        due_on__gte=today, due_on__lte=today + datetime.timedelta(days=days),
-        owner__is_active=True)
+    return (
+        Activity.objects.filter(
+            status__in=OPEN_STATUSES,
+            plan__status=PlanStatus.PUBLISHED,
+            due_on__gte=today,
+            due_on__lte=today + datetime.timedelta(days=days),
+            owner__is_active=True,
+        )
         .exclude(owner__email="")
-        .filter(Q(due_reminded_on__isnull=True) | ~Q(due_reminded_on=F("due_on"))))
+        .filter(Q(due_reminded_on__isnull=True) | ~Q(due_reminded_on=F("due_on")))
+    )
 
 
 def _send(connection, person: Person, subject: str, template: str, context: dict) -> None:
@@ -70,8 +75,9 @@ def _send(connection, person: Person, subject: str, template: str, context: dict
 def remind_activity_owners(today: datetime.date | None = None, days: int = REMIND_DAYS) -> dict:
     today = today or timezone.localdate()
     owners: dict[int, list[int]] = defaultdict(list)
-    for pk, owner_id in _due_activities(today, days).order_by("owner_id", "due_on", "pk") \
-            .values_list("pk", "owner_id"):
+    for pk, owner_id in (
+        _due_activities(today, days).order_by("owner_id", "due_on", "pk").values_list("pk", "owner_id")
+    ):
         owners[owner_id].append(pk)
     sent = refused = 0
     if not owners:
@@ -85,25 +91,35 @@ def remind_activity_owners(today: datetime.date | None = None, days: int = REMIN
                     # Lock and look again: another run, a status change or a new due date may
                     # have come in between.
                     activities = list(
-                        _due_activities(today, days).select_for_update(of=("self",))
+                        _due_activities(today, days)
+                        .select_for_update(of=("self",))
                         .filter(pk__in=ids, owner_id=owner_id)
-                        .select_related("plan__organisation").order_by("due_on", "title", "pk"))
+                        .select_related("plan__organisation")
+                        .order_by("due_on", "title", "pk")
+                    )
                     if not activities:
                         continue
                     subject = ngettext(
                         "Reminder: %(count)s activity due soon",
                         "Reminder: %(count)s activities due soon",
-                        len(activities)) % {"count": len(activities)}
-                    _send(connection, person, subject, "plans/email_due_reminder.txt", {
-                        "activities": [(a, plan_link(a.plan)) for a in activities],
-                        "days": days, "mine": my_activities_link()})
+                        len(activities),
+                    ) % {"count": len(activities)}
+                    _send(
+                        connection,
+                        person,
+                        subject,
+                        "plans/email_due_reminder.txt",
+                        {
+                            "activities": [(a, plan_link(a.plan)) for a in activities],
+                            "days": days,
+                            "mine": my_activities_link(),
+                        },
+                    )
                     for activity in activities:
-                        Activity.objects.filter(pk=activity.pk).update(
-                            due_reminded_on=activity.due_on)
+                        Activity.objects.filter(pk=activity.pk).update(due_reminded_on=activity.due_on)
             except smtplib.SMTPRecipientsRefused:
                 # One bad address must not stop the others; it is tried again tomorrow.
-                log.warning("plan reminders: the mail server refused the address of person %s",
-                            owner_id)
+                log.warning("plan reminders: the mail server refused the address of person %s", owner_id)
                 refused += 1
                 continue
             sent += 1
@@ -117,18 +133,16 @@ def editors_of(plan: Plan) -> list[Person]:
     roles = list(PLANNERS)
     if plan.organisation.type != OrganisationType.SKOLENHET:
         roles.append(Role.STRATEGIST)
-    ids = Membership.objects.filter(organisation=plan.organisation, role__in=roles).values(
-        "person_id")
-    return list(Person.objects.filter(pk__in=ids, is_active=True).exclude(email="")
-                .order_by("name", "pk"))
+    ids = Membership.objects.filter(organisation=plan.organisation, role__in=roles).values("person_id")
+    return list(Person.objects.filter(pk__in=ids, is_active=True).exclude(email="").order_by("name", "pk"))
 
 
 def _follow_ups_due(today: datetime.date, days: int):
-    return (Plan.objects.filter(
-        status=PlanStatus.PUBLISHED, follow_up_due__gte=today,
-        follow_up_due__lte=today + datetime.timedelta(days=days))
-        .filter(Q(follow_up_reminded_on__isnull=True)
-                | ~Q(follow_up_reminded_on=F("follow_up_due"))))
+    return Plan.objects.filter(
+        status=PlanStatus.PUBLISHED,
+        follow_up_due__gte=today,
+        follow_up_due__lte=today + datetime.timedelta(days=days),
+    ).filter(Q(follow_up_reminded_on__isnull=True) | ~Q(follow_up_reminded_on=F("follow_up_due")))
 
 
 def remind_plan_editors(today: datetime.date | None = None, days: int = REMIND_DAYS) -> dict:
@@ -140,22 +154,39 @@ def remind_plan_editors(today: datetime.date | None = None, days: int = REMIND_D
     with translation.override("sv"), mailers.default as connection:
         for pk in ids:
             with transaction.atomic():
-                plan = (_follow_ups_due(today, days).select_for_update(of=("self",))
-                        .select_related("organisation").filter(pk=pk).first())
+                plan = (
+                    _follow_ups_due(today, days)
+                    .select_for_update(of=("self",))
+                    .select_related("organisation")
+                    .filter(pk=pk)
+                    .first()
+                )
                 if plan is None:
                     continue
                 open_goals = plan.goals.filter(outcome="").count()
                 subject = _("Reminder: follow up %(plan)s, %(unit)s by %(date)s") % {
-                    "plan": plan.title, "unit": plan.organisation.name,
-                    "date": _date(plan.follow_up_due)}
+                    "plan": plan.title,
+                    "unit": plan.organisation.name,
+                    "date": _date(plan.follow_up_due),
+                }
                 for person in editors_of(plan):
                     try:
-                        _send(connection, person, subject, "plans/email_follow_up_reminder.txt",
-                              {"plan": plan, "unit": plan.organisation, "link": plan_link(plan),
-                               "open_goals": open_goals})
+                        _send(
+                            connection,
+                            person,
+                            subject,
+                            "plans/email_follow_up_reminder.txt",
+                            {
+                                "plan": plan,
+                                "unit": plan.organisation,
+                                "link": plan_link(plan),
+                                "open_goals": open_goals,
+                            },
+                        )
                     except smtplib.SMTPRecipientsRefused:
-                        log.warning("plan reminders: the mail server refused the address of "
-                                    "person %s", person.pk)
+                        log.warning(
+                            "plan reminders: the mail server refused the address of person %s", person.pk
+                        )
                         refused += 1
                         continue
                     sent += 1
@@ -172,5 +203,4 @@ def _date(day: datetime.date) -> str:
 def send_plan_reminders(days: int = REMIND_DAYS) -> dict:
     """Mails each activity owner about their open activities due within `days`, and each
     published plan's editors before its follow-up deadline; each once per date."""
-    return {"activities": remind_activity_owners(days=days),
-            "follow_ups": remind_plan_editors(days=days)}
+    return {"activities": remind_activity_owners(days=days), "follow_ups": remind_plan_editors(days=days)}

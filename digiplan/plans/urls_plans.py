@@ -11,9 +11,9 @@ urlpatterns = [
     path("planer/<int:pk>/mal/ny/", plans.goal_create, name="goal_create"),
     path("planer/<int:pk>/mal/<int:goal_pk>/", plans.goal_edit, name="goal_edit"),
     path("planer/<int:pk>/mal/<int:goal_pk>/ta-bort/", plans.goal_delete, name="goal_delete"),
-    path("planer/<int:pk>/forslag/<int:item_pk>/anta/", plans.suggestion_accept,
-         name="suggestion_accept"),
-    path("planer/<int:pk>/forslag/<int:item_pk>/avfarda/", plans.suggestion_dismiss,
-         name="suggestion_dismiss"),
+    path("planer/<int:pk>/forslag/<int:item_pk>/anta/", plans.suggestion_accept, name="suggestion_accept"),
+    path(
+        "planer/<int:pk>/forslag/<int:item_pk>/avfarda/", plans.suggestion_dismiss, name="suggestion_dismiss"
+    ),
     path("planer/<int:pk>/uppfoljning/", followup.plan_follow_up, name="plan_follow_up"),
 ]

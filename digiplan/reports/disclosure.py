@@ -99,15 +99,21 @@ def _candidates(cells: list[Units], below: int) -> Iterable[tuple[int, ...]]:
                 yield chosen
 
 
-def derivable(sets: Sequence[Collection[int]], *, below: int,
-              known: Collection[int] = frozenset()) -> list[Units]:
+def derivable(
+    sets: Sequence[Collection[int]], *, below: int, known: Collection[int] = frozenset()
+) -> list[Units]:
     """The smallest groups of fewer than `below` units (none of them known) about which the
     sets' totals, with the known units' own figures, tell something: the groups to protect."""
     return exposed([], sets, below=below, known=known)
 
 
-def exposed(before: Sequence[Collection[int]], after: Sequence[Collection[int]], *, below: int,
-            known: Collection[int] = frozenset()) -> list[Units]:
+def exposed(
+    before: Sequence[Collection[int]],
+    after: Sequence[Collection[int]],
+    *,
+    below: int,
+    known: Collection[int] = frozenset(),
+) -> list[Units]:
     """The groups of fewer than `below` units (none known) that the totals over `after` tell
     more about than the totals over `before` did: what releasing the sets of `after` that are
     not in `before` would newly give away. Each group is minimal: no smaller one is listed
@@ -123,8 +129,11 @@ def exposed(before: Sequence[Collection[int]], after: Sequence[Collection[int]],
     for chosen in _candidates(cells, below):
         if any(set(f) <= set(chosen) for f in found):
             continue
-        if len(chosen) == 2 and None not in (directions[chosen[0]], directions[chosen[1]]) \
-                and directions[chosen[0]] != directions[chosen[1]]:
+        if (
+            len(chosen) == 2
+            and None not in (directions[chosen[0]], directions[chosen[1]])
+            and directions[chosen[0]] != directions[chosen[1]]
+        ):
             continue  # two independent rows: nothing of the span lies on these two atoms alone
         now = _dimension(rows_after, chosen)
         if now == 0:

@@ -24,8 +24,7 @@ ARCHIVES_DELETED = "report_archives_deleted"  # a key of the person.erase audit 
 def reports_erase(*, huvudman_id: int | None, rewritten: Counter, **_context) -> dict:
     deleted = ReportArchive.objects.filter(huvudman_id=huvudman_id).delete()[0]
     if rewritten["reports.publicreport"]:
-        tokens = list(PublicReport.objects.filter(huvudman_id=huvudman_id)
-                      .values_list("token", flat=True))
+        tokens = list(PublicReport.objects.filter(huvudman_id=huvudman_id).values_list("token", flat=True))
         transaction.on_commit(lambda: _forget_public_pdfs(tokens))
     return {ARCHIVES_DELETED: deleted}
 
@@ -33,6 +32,11 @@ def reports_erase(*, huvudman_id: int | None, rewritten: Counter, **_context) ->
 def _forget_public_pdfs(tokens: list[str]) -> None:
     # views_public.public_report_pdf keeps each PDF for a day under this key.
     today = timezone.localdate()
-    cache.delete_many([f"public-report-pdf:{token}:{language}:{day.isoformat()}"
-                       for token in tokens for language, _name in settings.LANGUAGES
-                       for day in (today, today - datetime.timedelta(days=1))])
+    cache.delete_many(
+        [
+            f"public-report-pdf:{token}:{language}:{day.isoformat()}"
+            for token in tokens
+            for language, _name in settings.LANGUAGES
+            for day in (today, today - datetime.timedelta(days=1))
+        ]
+    )

@@ -54,7 +54,7 @@ def readable_unit_report(person, unit: Organisation, school_year: str) -> dict:
 
 
 def filename(kind: str, name: str, school_year: str, fmt: str) -> str:
-    """"rapport-almskolan-2026-27.pdf"."""
+    """ "rapport-almskolan-2026-27.pdf"."""
     return f"{slugify(f'{kind} {name} {school_year.replace("/", "-")}')}.{fmt}"
 
 
@@ -101,15 +101,17 @@ def _about(rows: list[tuple[str, object]]) -> Table:
 
 def _about_rows(report: dict, name: str, made: datetime.date) -> list[tuple[str, object]]:
     campaign = report["campaign"]
-    rows: list[tuple[str, object]] = [(_("Report for"), name),
-                                      (_("School year"), report["school_year"]),
-                                      (_("Made on"), made)]
+    rows: list[tuple[str, object]] = [
+        (_("Report for"), name),
+        (_("School year"), report["school_year"]),
+        (_("Made on"), made),
+    ]
     if campaign is not None:
-        rows.append((_("Self-assessment"), f"{campaign.name} {campaign.school_year} "
-                                           f"({campaign.framework_version})"))
+        rows.append(
+            (_("Self-assessment"), f"{campaign.name} {campaign.school_year} ({campaign.framework_version})")
+        )
         rows.append((_("Anonymity threshold"), campaign.k))
-        rows.append((SUPPRESSED, _("Fewer than %(k)s answers: the figure is not shown.")
-                     % {"k": campaign.k}))
+        rows.append((SUPPRESSED, _("Fewer than %(k)s answers: the figure is not shown.") % {"k": campaign.k}))
     return rows
 
 
@@ -121,66 +123,152 @@ def unit_tables(report: dict) -> list[Table]:
         rows = []
         for a in report["areas"]:
             for group, this, last, median in a.by_group:
-                rows.append([
-                    area_label(a.item, a.code), group_label(group),
-                    _or(this, _("not rated")) if group == "leader" else this,
-                    _or(last, _("no earlier figure")), _or(median, _("too few units"))])
-        tables.append(_table("areas", _("Results per area"), [
-            _("Area"), _("Group"), _("This year"), _("Last year"), _("Organisation median")],
-            rows))
+                rows.append(
+                    [
+                        area_label(a.item, a.code),
+                        group_label(group),
+                        _or(this, _("not rated")) if group == "leader" else this,
+                        _or(last, _("no earlier figure")),
+                        _or(median, _("too few units")),
+                    ]
+                )
+        tables.append(
+            _table(
+                "areas",
+                _("Results per area"),
+                [_("Area"), _("Group"), _("This year"), _("Last year"), _("Organisation median")],
+                rows,
+            )
+        )
         rows = []
         for row in report["indicators"]:
             f = row.figure
             org = _or(row.org_value, _("too few units"))
             if row.group == "leader":
-                value = f.value if f.value is not None else (
-                    _("Not applicable") if f.answered else _("not rated"))
+                value = (
+                    f.value
+                    if f.value is not None
+                    else (_("Not applicable") if f.answered else _("not rated"))
+                )
                 change = _("new") if f.is_new else _or(f.change, _("no earlier figure"))
-                rows.append([row.item.code, _title(row.item), group_label("leader"), "", "",
-                             value, change, org])
+                rows.append(
+                    [row.item.code, _title(row.item), group_label("leader"), "", "", value, change, org]
+                )
             elif f.suppressed:
-                rows.append([row.item.code, _title(row.item), group_label(row.group), None,
-                             None, None, _("new") if f.is_new else None, org])
+                rows.append(
+                    [
+                        row.item.code,
+                        _title(row.item),
+                        group_label(row.group),
+                        None,
+                        None,
+                        None,
+                        _("new") if f.is_new else None,
+                        org,
+                    ]
+                )
             else:
-                rows.append([row.item.code, _title(row.item), group_label(row.group), f.n,
-                             f.n_na, f.mean, _change(f), org])
-        tables.append(_table("indicators", _("Indicators"), [
-            _("Code"), _("Indicator"), _("Group"), _("Answers"), _("Don't know"),
-            _("Level or mean"), pgettext("difference", "Change"), _("Organisation")], rows))
+                rows.append(
+                    [
+                        row.item.code,
+                        _title(row.item),
+                        group_label(row.group),
+                        f.n,
+                        f.n_na,
+                        f.mean,
+                        _change(f),
+                        org,
+                    ]
+                )
+        tables.append(
+            _table(
+                "indicators",
+                _("Indicators"),
+                [
+                    _("Code"),
+                    _("Indicator"),
+                    _("Group"),
+                    _("Answers"),
+                    _("Don't know"),
+                    _("Level or mean"),
+                    pgettext("difference", "Change"),
+                    _("Organisation"),
+                ],
+                rows,
+            )
+        )
         if report["campaign"].include_leader:
-            tables.append(_table("gap", _("Leader and staff"), [
-                _("Area"), _("Leader"), _("Staff"), _("Gap leader − staff")],
-                [[area_label(a.item, a.code), _or(a.this_year.get("leader"), _("not rated")),
-                  a.this_year.get("staff"), _or(a.gap, _("cannot be computed"))]
-                 for a in report["areas"] if "leader" in a.groups and "staff" in a.groups]))
+            tables.append(
+                _table(
+                    "gap",
+                    _("Leader and staff"),
+                    [_("Area"), _("Leader"), _("Staff"), _("Gap leader − staff")],
+                    [
+                        [
+                            area_label(a.item, a.code),
+                            _or(a.this_year.get("leader"), _("not rated")),
+                            a.this_year.get("staff"),
+                            _or(a.gap, _("cannot be computed")),
+                        ]
+                        for a in report["areas"]
+                        if "leader" in a.groups and "staff" in a.groups
+                    ],
+                )
+            )
         rows = []
         for row in report["indicators"]:
             if row.group == "leader" or row.figure.suppressed:
                 continue
             for level, count, share in row.figure.distribution:
-                rows.append([row.item.code, _title(row.item), group_label(row.group),
-                             level.value, _title(level, "label"), count, share])
-        tables.append(_table("levels", _("Answers per level"), [
-            _("Code"), _("Indicator"), _("Group"), _("Level"), _("Label"), _("Answers"),
-            _("Share (%)")], rows))
+                rows.append(
+                    [
+                        row.item.code,
+                        _title(row.item),
+                        group_label(row.group),
+                        level.value,
+                        _title(level, "label"),
+                        count,
+                        share,
+                    ]
+                )
+        tables.append(
+            _table(
+                "levels",
+                _("Answers per level"),
+                [_("Code"), _("Indicator"), _("Group"), _("Level"), _("Label"), _("Answers"), _("Share (%)")],
+                rows,
+            )
+        )
     plan = report["plan"]
     if plan is not None:
         rows = []
         for goal_row in [*plan.goals, None]:
             activities = goal_row.activities if goal_row else plan.loose
             for activity in activities:
-                rows.append([
-                    goal_row.goal.title if goal_row else _("Activities without a goal"),
-                    activity.title,
-                    activity.owner.name if activity.owner else (
-                        activity.role_title.name if activity.role_title else ""),
-                    _or(activity.due_on, ""), str(activity.get_status_display()),
-                    _("Yes") if activity.late else _("No")])
-        tables.append(_table("activities", _("Activities"), [
-            _("Goal"), _("Activity"), _("Responsible"), _("Due"), _("Status"), _("Late")], rows))
+                rows.append(
+                    [
+                        goal_row.goal.title if goal_row else _("Activities without a goal"),
+                        activity.title,
+                        activity.owner.name
+                        if activity.owner
+                        else (activity.role_title.name if activity.role_title else ""),
+                        _or(activity.due_on, ""),
+                        str(activity.get_status_display()),
+                        _("Yes") if activity.late else _("No"),
+                    ]
+                )
+        tables.append(
+            _table(
+                "activities",
+                _("Activities"),
+                [_("Goal"), _("Activity"), _("Responsible"), _("Due"), _("Status"), _("Late")],
+                rows,
+            )
+        )
     if r is not None and r["comments_shown"] and r["comments"]:
-        tables.append(_table("comments", _("Comments from staff"), [_("Comment")],
-                            [[c] for c in sorted(r["comments"])]))  # in no order of arrival
+        tables.append(
+            _table("comments", _("Comments from staff"), [_("Comment")], [[c] for c in sorted(r["comments"])])
+        )  # in no order of arrival
     return tables
 
 
@@ -194,54 +282,131 @@ def org_tables(report: dict) -> list[Table]:
     r = report["results"]
     tables = []
     if r is not None:
-        rows = [[row.unit.name, row.asked, row.answered, _or(row.rate, ""), row.pupil_responses]
-                for row in r["rates"]]
+        rows = [
+            [row.unit.name, row.asked, row.answered, _or(row.rate, ""), row.pupil_responses]
+            for row in r["rates"]
+        ]
         t = r["rate_totals"]
         rows.append([_("All units"), t.asked, t.answered, _or(t.rate, ""), t.pupil_responses])
-        tables.append(_table("participation", _("Participation"), [
-            _("Unit"), _("Asked"), _("Answered"), _("Response rate (%)"), _("Pupil answers")],
-            rows))
+        tables.append(
+            _table(
+                "participation",
+                _("Participation"),
+                [_("Unit"), _("Asked"), _("Answered"), _("Response rate (%)"), _("Pupil answers")],
+                rows,
+            )
+        )
     if r is not None and r["available"]:
-        tables.append(_table("heatmap", _("Staff mean per unit and area"),
-                            [_("Unit"), *(area_label(a.item) for a in r["areas"])],
-                            [[unit.name, *(c.mean for c in cells)] for unit, cells in r["heatmap"]]))
+        tables.append(
+            _table(
+                "heatmap",
+                _("Staff mean per unit and area"),
+                [_("Unit"), *(area_label(a.item) for a in r["areas"])],
+                [[unit.name, *(c.mean for c in cells)] for unit, cells in r["heatmap"]],
+            )
+        )
         rows = []
         for e in report["equity"]:
             now = e.now
-            rows.append([area_label(e.item, e.code), now.units_shown, now.units_total,
-                         now.median, now.q1, now.q3, e.iqr,
-                         _or(e.change, _("no earlier figure")),
-                         _or(e.iqr_change, _("no earlier figure")),
-                         "; ".join(f"{unit.name} ({format_value(value)})"
-                                   for unit, value in now.behind)])
-        tables.append(_table("equity", _("Equity per area"), [
-            _("Area"), _("Units with figures"), _("Units"), _("Median"), _("First quartile"),
-            _("Third quartile"), _("Interquartile range"), _("Change of the median"),
-            _("Change of the range"), _("Furthest behind")], rows))
+            rows.append(
+                [
+                    area_label(e.item, e.code),
+                    now.units_shown,
+                    now.units_total,
+                    now.median,
+                    now.q1,
+                    now.q3,
+                    e.iqr,
+                    _or(e.change, _("no earlier figure")),
+                    _or(e.iqr_change, _("no earlier figure")),
+                    "; ".join(f"{unit.name} ({format_value(value)})" for unit, value in now.behind),
+                ]
+            )
+        tables.append(
+            _table(
+                "equity",
+                _("Equity per area"),
+                [
+                    _("Area"),
+                    _("Units with figures"),
+                    _("Units"),
+                    _("Median"),
+                    _("First quartile"),
+                    _("Third quartile"),
+                    _("Interquartile range"),
+                    _("Change of the median"),
+                    _("Change of the range"),
+                    _("Furthest behind"),
+                ],
+                rows,
+            )
+        )
         if len(report["trend_campaigns"]) > 1:
             years = [c.school_year for c in report["trend_campaigns"]]
 
             def cells(line):
                 return [(v if present else _("not asked")) for present, v in line.cells]
 
-            tables.append(_table("trends", _("Trends per area"), [_("Area"), _("Group"), *years],
-                                [[area_label(None, a.code, a.title), group_label(line.group),
-                                  *cells(line)] for a in report["trend"] for line in a.lines]))
-            tables.append(_table("trend-indicators", _("Indicators over the years"),
-                                [_("Code"), _("Indicator"), _("Group"), *years],
-                                [[line.code, line.title, group_label(line.group), *cells(line)]
-                                 for a in report["trend"] for line in a.indicators]))
+            tables.append(
+                _table(
+                    "trends",
+                    _("Trends per area"),
+                    [_("Area"), _("Group"), *years],
+                    [
+                        [area_label(None, a.code, a.title), group_label(line.group), *cells(line)]
+                        for a in report["trend"]
+                        for line in a.lines
+                    ],
+                )
+            )
+            tables.append(
+                _table(
+                    "trend-indicators",
+                    _("Indicators over the years"),
+                    [_("Code"), _("Indicator"), _("Group"), *years],
+                    [
+                        [line.code, line.title, group_label(line.group), *cells(line)]
+                        for a in report["trend"]
+                        for line in a.indicators
+                    ],
+                )
+            )
     p = report["plans"]
-    tables.append(_table("plans", _("Plan progress"), [
-        _("Unit"), _("Plan"), _("Goals"), _("Activities"), _("Done"), _("Late"),
-        _("Cancelled")],
-        [[row.unit.name, str(row.plan.get_status_display()) if row.plan else _("No plan"),
-          row.goals, row.activities, row.done, row.late, row.cancelled] for row in p["rows"]]))
-    tables.append(_table("priorities", _("Goals per area"), [_("Area"), _("Goals")],
-                        [[f"{area.code} {_title(area)}", n] for area, n in p["priorities"]]))
-    tables.append(_table("national", _("National sub-goals"), [_("Sub-goal"), _("Unit goals")],
-                        [[f"{row['item'].code} {_title(row['item'])}", row["goals"]]
-                         for row in p["national"]]))
+    tables.append(
+        _table(
+            "plans",
+            _("Plan progress"),
+            [_("Unit"), _("Plan"), _("Goals"), _("Activities"), _("Done"), _("Late"), _("Cancelled")],
+            [
+                [
+                    row.unit.name,
+                    str(row.plan.get_status_display()) if row.plan else _("No plan"),
+                    row.goals,
+                    row.activities,
+                    row.done,
+                    row.late,
+                    row.cancelled,
+                ]
+                for row in p["rows"]
+            ],
+        )
+    )
+    tables.append(
+        _table(
+            "priorities",
+            _("Goals per area"),
+            [_("Area"), _("Goals")],
+            [[f"{area.code} {_title(area)}", n] for area, n in p["priorities"]],
+        )
+    )
+    tables.append(
+        _table(
+            "national",
+            _("National sub-goals"),
+            [_("Sub-goal"), _("Unit goals")],
+            [[f"{row['item'].code} {_title(row['item'])}", row["goals"]] for row in p["national"]],
+        )
+    )
     return tables
 
 
@@ -319,8 +484,9 @@ def _columns(columns: list[str], rows: list[list[str]], wide: bool) -> tuple[lis
         figures = number > 0 and sum(1 for c in cells if _FIGURE.fullmatch(c)) * 2 >= len(cells)
         numeric.append(figures)
         if figures:
-            least.append(max(words, min(_longest_word(header) * _HEADER_SCALE, _HEADER_WORD))
-                         + _PADDING_CHARS)
+            least.append(
+                max(words, min(_longest_word(header) * _HEADER_SCALE, _HEADER_WORD)) + _PADDING_CHARS
+            )
             extra.append(0)
         else:
             least.append(max(words, _longest_word(header)) + _PADDING_CHARS)
@@ -335,8 +501,9 @@ def _columns(columns: list[str], rows: list[list[str]], wide: bool) -> tuple[lis
 
 
 def printed(table: Table) -> PrintedTable:
-    return _laid_out(PrintedTable(table.title, table.header,
-                                  [[display(v) for v in row] for row in table.rows]))
+    return _laid_out(
+        PrintedTable(table.title, table.header, [[display(v) for v in row] for row in table.rows])
+    )
 
 
 def _laid_out(result: PrintedTable) -> PrintedTable:
@@ -360,22 +527,40 @@ def printed_tables(table: Table) -> list[PrintedTable]:
     result = []
     for group, rows in groups.items():
         kept = [0] + [n for n in range(1, len(figures) + 1) if any(row[n] for row in rows)]
-        result.append(_laid_out(PrintedTable(
-            _("%(table)s: %(group)s") % {"table": table.title, "group": group},
-            [[f"{code} · {title}", *figures][n] for n in kept],
-            [[row[n] for n in kept] for row in rows])))
+        result.append(
+            _laid_out(
+                PrintedTable(
+                    _("%(table)s: %(group)s") % {"table": table.title, "group": group},
+                    [[f"{code} · {title}", *figures][n] for n in kept],
+                    [[row[n] for n in kept] for row in rows],
+                )
+            )
+        )
     return result
 
 
-def _sections(tables: list[Table], charts: dict[str, list], leads: dict[str, str],
-              titles: dict[str, str] | None = None, *, charts_say_it=()) -> list[Section]:
+def _sections(
+    tables: list[Table],
+    charts: dict[str, list],
+    leads: dict[str, str],
+    titles: dict[str, str] | None = None,
+    *,
+    charts_say_it=(),
+) -> list[Section]:
     """A section per table, the charts and lead text of the same ident above it. Where the
     charts' own data tables already hold every figure of the table (charts_say_it), the table
     is not printed a second time: it stays in the workbook and the CSV."""
     titles = titles or {}
-    return [Section(ident=t.ident, title=titles.get(t.ident, t.title), lead=leads.get(t.ident, ""),
-                    charts=charts.get(t.ident, []),
-                    tables=[] if t.ident in charts_say_it else printed_tables(t)) for t in tables]
+    return [
+        Section(
+            ident=t.ident,
+            title=titles.get(t.ident, t.title),
+            lead=leads.get(t.ident, ""),
+            charts=charts.get(t.ident, []),
+            tables=[] if t.ident in charts_say_it else printed_tables(t),
+        )
+        for t in tables
+    ]
 
 
 def unit_pdf(report: dict, *, huvudman_name: str, made: datetime.date | None = None) -> bytes:
@@ -386,34 +571,62 @@ def unit_pdf(report: dict, *, huvudman_name: str, made: datetime.date | None = N
     tables = [t for t in unit_tables(report) if t.ident != "levels"]
     charts = unit_charts(report)
     sections = _sections(
-        tables, {"areas": [c for _g, c in charts["radars"]]},
+        tables,
+        {"areas": [c for _g, c in charts["radars"]]},
         {"areas": _("An area's figure is the mean of its indicators' shown means.")},
-        {"activities": _("Digitalisation plan")}, charts_say_it={"areas"})
-    html = render_to_string("reports/pdf_unit.html", {
-        "report": report, "unit": unit, "year": report["school_year"], "made": made,
-        "huvudman_name": huvudman_name, "sections": sections, "k": report["k"],
-        "about": printed(_about(_about_rows(report, unit.name, made))),
-        "title": _("Report for %(unit)s, %(year)s") % {"unit": unit.name,
-                                                       "year": report["school_year"]}})
+        {"activities": _("Digitalisation plan")},
+        charts_say_it={"areas"},
+    )
+    html = render_to_string(
+        "reports/pdf_unit.html",
+        {
+            "report": report,
+            "unit": unit,
+            "year": report["school_year"],
+            "made": made,
+            "huvudman_name": huvudman_name,
+            "sections": sections,
+            "k": report["k"],
+            "about": printed(_about(_about_rows(report, unit.name, made))),
+            "title": _("Report for %(unit)s, %(year)s") % {"unit": unit.name, "year": report["school_year"]},
+        },
+    )
     return render_pdf(html)
 
 
-def org_pdf(report: dict, *, huvudman_name: str, filter_text: str = "",
-            made: datetime.date | None = None) -> bytes:
+def org_pdf(
+    report: dict, *, huvudman_name: str, filter_text: str = "", made: datetime.date | None = None
+) -> bytes:
     made = made or timezone.localdate()
     tables = org_tables(report)
     charts = org_charts(report)
     sections = _sections(
-        tables, {"heatmap": [charts["heatmap"]] if charts["heatmap"] else [],
-                 "trends": [c for _a, c in charts["trends"]]},
-        {"heatmap": _("The staff's mean per unit and area: the mean of the area's shown "
-                      "indicator means. A hatched cell has fewer answers than the threshold.")})
-    html = render_to_string("reports/pdf_org.html", {
-        "report": report, "year": report["school_year"], "made": made,
-        "huvudman_name": huvudman_name, "filter_text": filter_text, "sections": sections,
-        "k": report["k"],
-        "about": printed(_about(_about_rows(report, huvudman_name, made))),
-        "title": _("Organisation report %(year)s") % {"year": report["school_year"]}})
+        tables,
+        {
+            "heatmap": [charts["heatmap"]] if charts["heatmap"] else [],
+            "trends": [c for _a, c in charts["trends"]],
+        },
+        {
+            "heatmap": _(
+                "The staff's mean per unit and area: the mean of the area's shown "
+                "indicator means. A hatched cell has fewer answers than the threshold."
+            )
+        },
+    )
+    html = render_to_string(
+        "reports/pdf_org.html",
+        {
+            "report": report,
+            "year": report["school_year"],
+            "made": made,
+            "huvudman_name": huvudman_name,
+            "filter_text": filter_text,
+            "sections": sections,
+            "k": report["k"],
+            "about": printed(_about(_about_rows(report, huvudman_name, made))),
+            "title": _("Organisation report %(year)s") % {"year": report["school_year"]},
+        },
+    )
     return render_pdf(html)
 
 
@@ -423,8 +636,7 @@ def org_pdf(report: dict, *, huvudman_name: str, filter_text: str = "",
 def _workbook(target, *, constant_memory: bool = False):
     import xlsxwriter
 
-    options = {"strings_to_formulas": False, "strings_to_numbers": False,
-               "strings_to_urls": False}
+    options = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
     if constant_memory:
         options["constant_memory"] = True
     else:
@@ -444,8 +656,7 @@ def _write_cell(sheet, row: int, column: int, value, formats: dict) -> None:
     elif isinstance(value, datetime.datetime):
         sheet.write_datetime(row, column, value.replace(tzinfo=None), formats["date"])
     elif isinstance(value, datetime.date):
-        sheet.write_datetime(row, column, datetime.datetime.combine(value, datetime.time()),
-                             formats["date"])
+        sheet.write_datetime(row, column, datetime.datetime.combine(value, datetime.time()), formats["date"])
     elif value == "":
         sheet.write_blank(row, column, None)
     else:
@@ -454,10 +665,12 @@ def _write_cell(sheet, row: int, column: int, value, formats: dict) -> None:
 
 
 def _formats(workbook) -> dict:
-    return {"bold": workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"}),
-            "decimal": workbook.add_format({"num_format": "0.00"}),
-            "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
-            "dash": workbook.add_format({"align": "right"})}
+    return {
+        "bold": workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"}),
+        "decimal": workbook.add_format({"num_format": "0.00"}),
+        "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
+        "dash": workbook.add_format({"align": "right"}),
+    }
 
 
 def tables_xlsx(tables: list[Table], *, title: str) -> bytes:
@@ -495,8 +708,7 @@ def tables_csv(tables: list[Table]) -> bytes:
         writer.writerow([_csv_cell(table.title)])
         writer.writerow([_csv_cell(h) for h in table.header])
         for row in table.rows:
-            writer.writerow([_csv_cell(c.isoformat() if isinstance(c, datetime.date) else c)
-                             for c in row])
+            writer.writerow([_csv_cell(c.isoformat() if isinstance(c, datetime.date) else c) for c in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -511,16 +723,26 @@ def answers_xlsx(campaign, units, target) -> int:
     the results page suppresses (fewer than k answers that count): what remains is exactly the
     distributions the pages show, one row per answer. Returns the number of answers written."""
     k = campaign.k
-    shown_groups = Response.objects.filter(campaign=campaign, unit__in=units.values("pk")).values(
-        "unit_id", "group").annotate(n=Count("pk")).filter(n__gte=k).order_by()
+    shown_groups = (
+        Response.objects.filter(campaign=campaign, unit__in=units.values("pk"))
+        .values("unit_id", "group")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=k)
+        .order_by()
+    )
     keep_groups = {(row["unit_id"], row["group"]) for row in shown_groups}
-    figures = Answer.objects.filter(response__campaign=campaign,
-                                    response__unit__in=units.values("pk")).values(
-        "response__unit_id", "response__group", "item_id").annotate(
-        n=Count("value")).filter(n__gte=k).order_by()
-    keep = {(row["response__unit_id"], row["response__group"], row["item_id"])
-            for row in figures
-            if (row["response__unit_id"], row["response__group"]) in keep_groups}
+    figures = (
+        Answer.objects.filter(response__campaign=campaign, response__unit__in=units.values("pk"))
+        .values("response__unit_id", "response__group", "item_id")
+        .annotate(n=Count("value"))
+        .filter(n__gte=k)
+        .order_by()
+    )
+    keep = {
+        (row["response__unit_id"], row["response__group"], row["item_id"])
+        for row in figures
+        if (row["response__unit_id"], row["response__group"]) in keep_groups
+    }
     names = dict(units.values_list("pk", "name"))
     workbook = _workbook(target, constant_memory=True)
     formats = _formats(workbook)
@@ -532,11 +754,17 @@ def answers_xlsx(campaign, units, target) -> int:
     sheet.set_column(0, 0, 32)
     group_names = {Group.STAFF: group_label("staff"), Group.PUPIL: group_label("pupil")}
     dont_know = _("Don't know")
-    rows = Answer.objects.filter(response__campaign=campaign,
-                                 response__unit__in=units.values("pk")).order_by(
-        "response__unit__name", "response__unit_id", "response__group", "item__code",
-        F("value").asc(nulls_last=True)).values_list(
-        "response__unit_id", "response__group", "item_id", "item__code", "value")
+    rows = (
+        Answer.objects.filter(response__campaign=campaign, response__unit__in=units.values("pk"))
+        .order_by(
+            "response__unit__name",
+            "response__unit_id",
+            "response__group",
+            "item__code",
+            F("value").asc(nulls_last=True),
+        )
+        .values_list("response__unit_id", "response__group", "item_id", "item__code", "value")
+    )
     line = 0
     for unit_id, group, item_id, code, value in rows.iterator(chunk_size=5000):
         if (unit_id, group, item_id) not in keep:

@@ -21,14 +21,13 @@ class ReportArchive(models.Model):
 
     huvudman = models.ForeignKey(Huvudman, on_delete=models.CASCADE, related_name="+")
     school_year = models.CharField(max_length=7)
-    node = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="+")
+    node = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     school_form = models.CharField(max_length=10, blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=10, choices=ArchiveStatus.choices,
-                              default=ArchiveStatus.QUEUED)
+    status = models.CharField(max_length=10, choices=ArchiveStatus.choices, default=ArchiveStatus.QUEUED)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
@@ -54,8 +53,9 @@ class PublicReport(models.Model):
     title = models.CharField(_("title"), max_length=200)
     token = models.CharField(max_length=64, unique=True)
     data = models.JSONField()
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     published_at = models.DateTimeField(auto_now_add=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     # Never shown: per kind of figure released, the ids of the units it is a total over, so

@@ -101,51 +101,86 @@ def _kinds(data: dict, report: dict, scope: frozenset[int], active: frozenset[in
 
     def counts(campaign, withhold):
         universe = frozenset(shown[campaign.pk].unit_ids)
-        kinds.add(kind_key(COUNTS, campaign.pk), withhold, units=scope & universe,
-                  universe=universe, closed_at=campaign.closed_at)
+        kinds.add(
+            kind_key(COUNTS, campaign.pk),
+            withhold,
+            units=scope & universe,
+            universe=universe,
+            closed_at=campaign.closed_at,
+        )
 
     def median(campaign, code, group, withhold):
         s = shown[campaign.pk]
-        universe = frozenset(u for u in s.unit_ids
-                             if s.means.get(u, {}).get(code, {}).get(group) is not None)
+        universe = frozenset(u for u in s.unit_ids if s.means.get(u, {}).get(code, {}).get(group) is not None)
         # Every unit's report shows the median over all of them (from MIN_UNITS units).
-        kinds.add(kind_key(MEDIAN, campaign.pk, code, group), withhold, units=scope & universe,
-                  universe=universe, whole=universe if len(universe) >= MIN_UNITS else frozenset(),
-                  closed_at=campaign.closed_at)
+        kinds.add(
+            kind_key(MEDIAN, campaign.pk, code, group),
+            withhold,
+            units=scope & universe,
+            universe=universe,
+            whole=universe if len(universe) >= MIN_UNITS else frozenset(),
+            closed_at=campaign.closed_at,
+        )
 
     campaign = report["campaign"]
     p = data["participation"]
     if p and not p["withheld"] and campaign.pk in shown:
-        counts(campaign, lambda: (p.update(withheld=True, overlap=True),
-                                  _blank(p, "asked", "answered", "rate", "pupil_responses")))
+        counts(
+            campaign,
+            lambda: (
+                p.update(withheld=True, overlap=True),
+                _blank(p, "asked", "answered", "rate", "pupil_responses"),
+            ),
+        )
     if campaigns:
         previous = campaigns[-2] if len(campaigns) > 1 else None
         for row in data["areas"]:
             counts(campaign, lambda row=row: _blank(row, "units_shown"))
             if row["median"] is not None:
-                median(campaign, row["code"], "staff", lambda row=row: (
-                    _blank(row, "median", "q1", "q3", "change"),
-                    row.update(overlap=True, change_overlap=True)))
+                median(
+                    campaign,
+                    row["code"],
+                    "staff",
+                    lambda row=row: (
+                        _blank(row, "median", "q1", "q3", "change"),
+                        row.update(overlap=True, change_overlap=True),
+                    ),
+                )
             if row["change"] is not None and previous is not None:
                 # The change and this year's median give last year's.
-                median(previous, row["code"], "staff", lambda row=row: (
-                    _blank(row, "change"), row.update(change_overlap=True)))
+                median(
+                    previous,
+                    row["code"],
+                    "staff",
+                    lambda row=row: (_blank(row, "change"), row.update(change_overlap=True)),
+                )
         for area in data["trend"]["areas"]:
             for line in area["lines"]:
                 line["overlap"] = [False] * len(campaigns)
                 for i, c in enumerate(campaigns):
                     counts(c, lambda line=line, i=i: line["units"].__setitem__(i, None))
                     if line["values"][i] is not None:
-                        median(c, area["code"], line["group"], lambda line=line, i=i: (
-                            line["values"].__setitem__(i, None),
-                            line["overlap"].__setitem__(i, True)))
+                        median(
+                            c,
+                            area["code"],
+                            line["group"],
+                            lambda line=line, i=i: (
+                                line["values"].__setitem__(i, None),
+                                line["overlap"].__setitem__(i, True),
+                            ),
+                        )
     plans = data["plans"]
     if not plans["withheld"]:
-        kinds.add(kind_key(PLANS, data["school_year"]), lambda: (
-            plans.update(withheld=True, overlap=True, priorities=[], national=[]),
-            _blank(plans, "units_with_plan", "plans", "goals", "activities", "done", "late",
-                   "cancelled")),
-            units=scope & active, universe=active, school_year=data["school_year"])
+        kinds.add(
+            kind_key(PLANS, data["school_year"]),
+            lambda: (
+                plans.update(withheld=True, overlap=True, priorities=[], national=[]),
+                _blank(plans, "units_with_plan", "plans", "goals", "activities", "done", "late", "cancelled"),
+            ),
+            units=scope & active,
+            universe=active,
+            school_year=data["school_year"],
+        )
     return kinds
 
 
@@ -156,35 +191,47 @@ def _scope_units(report: PublicReport, units: QuerySet[Organisation]) -> frozens
     """The units a report published before its units were kept covers, as its scope ("Område
     Söder, GR") names them in today's tree; the whole organisation when it names nothing known."""
     parts = [p for p in (report.data.get("scope") or "").split(", ") if p]
-    forms = set(UnitSchoolForm.objects.filter(organisation__in=units).values_list(
-        "school_form", flat=True))
+    forms = set(UnitSchoolForm.objects.filter(organisation__in=units).values_list("school_form", flat=True))
     form = parts.pop() if parts and parts[-1] in forms else ""
-    node = Organisation.objects.filter(
-        huvudman_id=report.huvudman_id, name=", ".join(parts),
-        type__in=(OrganisationType.FORVALTNING, OrganisationType.OMRADE)).first() if parts else None
-    return frozenset(selectors.report_units(units, node=node, school_form=form)
-                     .values_list("pk", flat=True))
+    node = (
+        Organisation.objects.filter(
+            huvudman_id=report.huvudman_id,
+            name=", ".join(parts),
+            type__in=(OrganisationType.FORVALTNING, OrganisationType.OMRADE),
+        ).first()
+        if parts
+        else None
+    )
+    return frozenset(selectors.report_units(units, node=node, school_form=form).values_list("pk", flat=True))
 
 
-def _earlier(huvudman: Huvudman, kinds: _Kinds, units: QuerySet[Organisation]
-             ) -> dict[str, list[tuple[PublicReport, frozenset[int]]]]:
+def _earlier(
+    huvudman: Huvudman, kinds: _Kinds, units: QuerySet[Organisation]
+) -> dict[str, list[tuple[PublicReport, frozenset[int]]]]:
     """Per kind, every earlier report of the huvudman that released it and its units."""
     found: dict[str, list] = {key: [] for key in kinds}
     for report in PublicReport.objects.filter(huvudman=huvudman).order_by("published_at", "pk"):
         released = (report.disclosure or {}).get("released")
         if released is None:  # published before units were kept: assume the most it could
             covered = _scope_units(report, units)
-            released = {key: kind.universe & covered for key, kind in kinds.items()
-                        if (kind.school_year == report.school_year if kind.closed_at is None
-                            else kind.closed_at <= report.published_at)}
+            released = {
+                key: kind.universe & covered
+                for key, kind in kinds.items()
+                if (
+                    kind.school_year == report.school_year
+                    if kind.closed_at is None
+                    else kind.closed_at <= report.published_at
+                )
+            }
         for key, ids in released.items():
             if key in found:
                 found[key].append((report, frozenset(ids)))
     return found
 
 
-def _exposes(sets: list[frozenset[int]], whole: frozenset[int], units: frozenset[int],
-             reaches: list[frozenset[int]]) -> bool:
+def _exposes(
+    sets: list[frozenset[int]], whole: frozenset[int], units: frozenset[int], reaches: list[frozenset[int]]
+) -> bool:
     """Whether releasing a figure over `units` beside the earlier `sets` (and the whole
     campaign's, which the units' own reports show) exposes a small group to the public, to a
     unit's readers or to the readers of an administration or area."""
@@ -206,8 +253,14 @@ def _exposes(sets: list[frozenset[int]], whole: frozenset[int], units: frozenset
 # ---- Withholding ---------------------------------------------------------------------------
 
 
-def withhold_overlaps(data: dict, *, report: dict, huvudman: Huvudman,
-                      units: QuerySet[Organisation], all_units: QuerySet[Organisation]) -> dict:
+def withhold_overlaps(
+    data: dict,
+    *,
+    report: dict,
+    huvudman: Huvudman,
+    units: QuerySet[Organisation],
+    all_units: QuerySet[Organisation],
+) -> dict:
     """Withholds in data (changed in place) every figure that, beside the huvudman's earlier
     public reports and the organisation figures of the units' own reports, would let figures of
     fewer than MIN_UNITS units be worked out. Returns what PublicReport.disclosure keeps: per
@@ -239,9 +292,11 @@ def withhold_overlaps(data: dict, *, report: dict, huvudman: Huvudman,
         small = exposes([], frozenset(), kind.units)
         withheld[key] = {
             "small": small,
-            "reports": [] if small else sorted({r.pk for r, ids in earlier[key]
-                                                if exposes([ids], frozenset(), kind.units)}),
-            "unit_reports": not small and exposes([], kind.whole, kind.units)}
+            "reports": []
+            if small
+            else sorted({r.pk for r, ids in earlier[key] if exposes([ids], frozenset(), kind.units)}),
+            "unit_reports": not small and exposes([], kind.whole, kind.units),
+        }
     data["overlap"] = bool(withheld)
     return {"units": sorted(scope), "released": released, "withheld": withheld}
 
@@ -252,5 +307,8 @@ def conflicts(report: PublicReport) -> tuple[list[PublicReport], bool, list[str]
     withheld = (report.disclosure or {}).get("withheld") or {}
     ids = {pk for entry in withheld.values() for pk in entry["reports"]}
     kinds = sorted({json.loads(key)[0] for key in withheld})
-    return (list(PublicReport.objects.filter(pk__in=ids).order_by("published_at", "pk")),
-            any(entry["unit_reports"] for entry in withheld.values()), kinds)
+    return (
+        list(PublicReport.objects.filter(pk__in=ids).order_by("published_at", "pk")),
+        any(entry["unit_reports"] for entry in withheld.values()),
+        kinds,
+    )

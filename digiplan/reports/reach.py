@@ -24,14 +24,19 @@ def parts_above(unit: Organisation) -> list[str]:
     """The paths of the administrations and areas above the unit where someone has a
     membership. (A unit's report is made on every request, so today's memberships are the ones
     that matter; the huvudman's own memberships reach every unit.)"""
-    return sorted(set(Membership.objects.filter(
-        organisation__huvudman_id=unit.huvudman_id, organisation__is_active=True,
-        organisation__type__in=PARTS).values_list("organisation__path", flat=True))
-        & set(_ancestor_paths(unit)))
+    return sorted(
+        set(
+            Membership.objects.filter(
+                organisation__huvudman_id=unit.huvudman_id,
+                organisation__is_active=True,
+                organisation__type__in=PARTS,
+            ).values_list("organisation__path", flat=True)
+        )
+        & set(_ancestor_paths(unit))
+    )
 
 
-def org_figure_shown(rest: list[int], parts: list[str], paths: dict[int, str], *,
-                     minimum: int) -> bool:
+def org_figure_shown(rest: list[int], parts: list[str], paths: dict[int, str], *, minimum: int) -> bool:
     """Whether an organisation figure over the units in rest (those with a figure), in the
     report of a unit below parts, may be shown: from `minimum` units, so that a leader who knows
     the own unit's figure never learns another single unit's; and only when whoever reads it
@@ -51,6 +56,8 @@ def part_units(huvudman: Huvudman) -> list[frozenset[int]]:
     has a membership there today: a frozen public report outlives today's memberships."""
     nodes = Organisation.objects.filter(huvudman=huvudman)
     units = list(nodes.filter(type=OrganisationType.SKOLENHET).values_list("pk", "path"))
-    reaches = {frozenset(pk for pk, path in units if path.startswith(node_path))
-               for node_path in nodes.filter(type__in=PARTS).values_list("path", flat=True)}
+    reaches = {
+        frozenset(pk for pk, path in units if path.startswith(node_path))
+        for node_path in nodes.filter(type__in=PARTS).values_list("path", flat=True)
+    }
     return [units_below for units_below in reaches if units_below]

@@ -36,9 +36,18 @@ def unit_charts(report: dict) -> dict:
         if report["previous"] is not None:
             series.append((_("Last year"), [a.last_year.get(group) for a in areas]))
         series.append((_("Organisation median"), [a.median.get(group) for a in areas]))
-        radars.append((group, charts.radar(
-            _("%(group)s: mean per area") % {"group": group_label(group)},
-            [area_label(a.item, a.code) for a in areas], series, low, high)))
+        radars.append(
+            (
+                group,
+                charts.radar(
+                    _("%(group)s: mean per area") % {"group": group_label(group)},
+                    [area_label(a.item, a.code) for a in areas],
+                    series,
+                    low,
+                    high,
+                ),
+            )
+        )
     return {"radars": radars}
 
 
@@ -51,9 +60,13 @@ def org_charts(report: dict) -> dict:
     if result["heatmap"] and "staff" in report["scales"]:
         low, high = report["scales"]["staff"]
         found["heatmap"] = charts.heatmap(
-            _("Staff mean per unit and area"), [unit.name for unit, _cells in result["heatmap"]],
+            _("Staff mean per unit and area"),
+            [unit.name for unit, _cells in result["heatmap"]],
             [area_label(a.item) for a in result["areas"]],
-            [[cell.mean for cell in cells] for _unit, cells in result["heatmap"]], low, high)
+            [[cell.mean for cell in cells] for _unit, cells in result["heatmap"]],
+            low,
+            high,
+        )
     labels = [c.school_year for c in report["trend_campaigns"]]
     if len(set(labels)) < len(labels):
         labels = [f"{c.name} {c.school_year}" for c in report["trend_campaigns"]]
@@ -62,8 +75,15 @@ def org_charts(report: dict) -> dict:
     for area in report["trend"]:
         if not area.lines:
             continue
-        found["trends"].append((area, charts.line(
-            _("%(area)s: the organisation's median over the years") % {
-                "area": area_label(None, area.code, area.title)},
-            labels, [(group_label(line.group), line.values) for line in area.lines])))
+        found["trends"].append(
+            (
+                area,
+                charts.line(
+                    _("%(area)s: the organisation's median over the years")
+                    % {"area": area_label(None, area.code, area.title)},
+                    labels,
+                    [(group_label(line.group), line.values) for line in area.lines],
+                ),
+            )
+        )
     return found

@@ -57,8 +57,12 @@ def current_school_year() -> str:
 # ---- Campaigns and their snapshots -----------------------------------------------------------
 
 
-def year_campaigns(huvudman_id: int, school_year: str, *, unit: Organisation | None = None,
-                   ) -> QuerySet[Campaign]:
+def year_campaigns(
+    huvudman_id: int,
+    school_year: str,
+    *,
+    unit: Organisation | None = None,
+) -> QuerySet[Campaign]:
     """The year's campaigns of the huvudman (including the unit), last closed first."""
     campaigns = Campaign.objects.filter(huvudman_id=huvudman_id, school_year=school_year)
     if unit is not None:
@@ -66,11 +70,14 @@ def year_campaigns(huvudman_id: int, school_year: str, *, unit: Organisation | N
     return campaigns.select_related("framework_version__framework").order_by("-closed_at", "-pk")
 
 
-def report_campaign(huvudman_id: int, school_year: str, *, unit: Organisation | None = None,
-                    ) -> Campaign | None:
+def report_campaign(
+    huvudman_id: int,
+    school_year: str,
+    *,
+    unit: Organisation | None = None,
+) -> Campaign | None:
     """The campaign a year's report rests on: the last one closed that year."""
-    return year_campaigns(huvudman_id, school_year, unit=unit).filter(
-        status=CampaignStatus.CLOSED).first()
+    return year_campaigns(huvudman_id, school_year, unit=unit).filter(status=CampaignStatus.CLOSED).first()
 
 
 def _snapshot(campaign: Campaign) -> dict:
@@ -121,8 +128,7 @@ SHOWN_KEPT = 12
 
 
 def _shown(campaign: Campaign) -> _Shown:
-    key = ResultSnapshot.objects.filter(campaign_id=campaign.pk).values_list(
-        "pk", "created_at").first()
+    key = ResultSnapshot.objects.filter(campaign_id=campaign.pk).values_list("pk", "created_at").first()
     parts = _SHOWN.get(key) if key else None
     if parts is None:
         parts = _read_shown(_snapshot(campaign))
@@ -131,8 +137,15 @@ def _shown(campaign: Campaign) -> _Shown:
                 _SHOWN.clear()
             _SHOWN[key] = parts
     areas, items, means, figures, leader = parts
-    return _Shown(campaign=campaign, areas=areas, items=items, means=means, figures=figures,
-                  leader=leader, unit_ids=set(means))
+    return _Shown(
+        campaign=campaign,
+        areas=areas,
+        items=items,
+        means=means,
+        figures=figures,
+        leader=leader,
+        unit_ids=set(means),
+    )
 
 
 def _forget_shown(**_kwargs) -> None:
@@ -166,8 +179,9 @@ def _read_shown(data: dict) -> tuple:
 def scale_bounds(item_ids) -> dict[int, tuple[int, int]]:
     """Lowest and highest counting level of each indicator's scale, by item id."""
     bounds: dict[int, tuple[int, int]] = {}
-    rows = ScaleLevel.objects.filter(scale__items__in=list(item_ids), not_applicable=False
-                                     ).values_list("scale__items", "value")
+    rows = ScaleLevel.objects.filter(scale__items__in=list(item_ids), not_applicable=False).values_list(
+        "scale__items", "value"
+    )
     for item_id, value in rows:
         low, high = bounds.get(item_id, (value, value))
         bounds[item_id] = (min(low, value), max(high, value))
@@ -191,8 +205,11 @@ def _median(values: list[float]) -> float | None:
 
 
 def _area_values(shown: _Shown, unit_ids, code: str | None, group: str) -> list[float]:
-    return [value for unit_id in unit_ids
-            if (value := shown.means.get(unit_id, {}).get(code, {}).get(group)) is not None]
+    return [
+        value
+        for unit_id in unit_ids
+        if (value := shown.means.get(unit_id, {}).get(code, {}).get(group)) is not None
+    ]
 
 
 def _pooled(shown: _Shown, unit_ids, code: str, group: str) -> tuple[float | None, int, int]:
@@ -221,8 +238,7 @@ class UnitAreaRow:
     @property
     def by_group(self) -> list[tuple[str, float | None, float | None, float | None]]:
         """(group, this year, last year, organisation median) for each group the area asks."""
-        return [(g, self.this_year.get(g), self.last_year.get(g), self.median.get(g))
-                for g in self.groups]
+        return [(g, self.this_year.get(g), self.last_year.get(g), self.median.get(g)) for g in self.groups]
 
 
 @dataclass
@@ -261,18 +277,25 @@ def plan_summary(plan: Plan | None) -> PlanSummary | None:
     for activity in activities:
         activity.late = activity.is_late_on(today)
         by_goal.setdefault(activity.goal_id, []).append(activity)
-    counts = {status: sum(1 for a in activities if a.status == status)
-              for status in ActivityStatus.values}
+    counts = {status: sum(1 for a in activities if a.status == status) for status in ActivityStatus.values}
     return PlanSummary(
-        plan=plan, goals=[PlanGoalRow(goal=g, items=list(g.items.all()),
-                                      activities=by_goal.get(g.pk, [])) for g in goals],
-        loose=by_goal.get(None, []), counts=counts, late=sum(a.late for a in activities))
+        plan=plan,
+        goals=[
+            PlanGoalRow(goal=g, items=list(g.items.all()), activities=by_goal.get(g.pk, [])) for g in goals
+        ],
+        loose=by_goal.get(None, []),
+        counts=counts,
+        late=sum(a.late for a in activities),
+    )
 
 
 def unit_years(unit: Organisation) -> list[str]:
     """School years with a campaign including the unit or a plan of it, newest first."""
-    years = set(Campaign.objects.filter(huvudman_id=unit.huvudman_id, units__unit=unit)
-                .values_list("school_year", flat=True))
+    years = set(
+        Campaign.objects.filter(huvudman_id=unit.huvudman_id, units__unit=unit).values_list(
+            "school_year", flat=True
+        )
+    )
     years |= set(Plan.objects.filter(organisation=unit).values_list("school_year", flat=True))
     years.add(current_school_year())
     return sorted(years, reverse=True)
@@ -293,10 +316,21 @@ def closed_years(huvudman_id: int, *, unit: Organisation | None = None) -> set[s
 def unit_report(unit: Organisation, school_year: str) -> dict:
     campaign = report_campaign(unit.huvudman_id, school_year, unit=unit)
     plan = Plan.objects.filter(organisation=unit, school_year=school_year).first()
-    report = {"unit": unit, "school_year": school_year, "campaign": campaign, "missing": [],
-              "other_campaigns": [], "previous": None, "areas": [], "indicators": [],
-              "removed": [], "results": None, "plan": plan_summary(plan), "k": None,
-              "scales": {}}
+    report = {
+        "unit": unit,
+        "school_year": school_year,
+        "campaign": campaign,
+        "missing": [],
+        "other_campaigns": [],
+        "previous": None,
+        "areas": [],
+        "indicators": [],
+        "removed": [],
+        "results": None,
+        "plan": plan_summary(plan),
+        "k": None,
+        "scales": {},
+    }
     if plan is None:
         report["missing"].append("no_plan")
     if campaign is None:
@@ -305,8 +339,9 @@ def unit_report(unit: Organisation, school_year: str) -> dict:
         else:
             report["missing"].insert(0, "no_campaign")
         return report
-    report["other_campaigns"] = [c for c in year_campaigns(unit.huvudman_id, school_year,
-                                                           unit=unit) if c.pk != campaign.pk]
+    report["other_campaigns"] = [
+        c for c in year_campaigns(unit.huvudman_id, school_year, unit=unit) if c.pk != campaign.pk
+    ]
     r = results.unit_results(campaign, unit)
     report["results"], report["k"], report["previous"] = r, r["k"], r["previous"]
     this = _shown(campaign)
@@ -332,8 +367,11 @@ def unit_report(unit: Organisation, school_year: str) -> dict:
         missing.append("no_previous")
     elif before.campaign.framework_version_id != campaign.framework_version_id:
         missing.append("framework_changed")
-        report["removed"] = [i for i in before.items if i["code"] not in this.item_codes
-                             and (i["respondent"] != "leader" or campaign.include_leader)]
+        report["removed"] = [
+            i
+            for i in before.items
+            if i["code"] not in this.item_codes and (i["respondent"] != "leader" or campaign.include_leader)
+        ]
         for entry in report["removed"]:
             entry["title_shown"] = _localised(entry)
 
@@ -341,32 +379,40 @@ def unit_report(unit: Organisation, school_year: str) -> dict:
         code = area.item.code if area.item else None
         groups = (["leader"] if area.leader else []) + list(area.groups)
         this_year = {"leader": area.leader_mean, **area.means}
-        last_year = {g: (before.means.get(unit.pk, {}).get(code, {}).get(g) if before else None)
-                     for g in groups}
+        last_year = {
+            g: (before.means.get(unit.pk, {}).get(code, {}).get(g) if before else None) for g in groups
+        }
         median, median_units = {}, {}
         for g in groups:
-            rest = [u for u in others
-                    if this.means.get(u, {}).get(code, {}).get(g) is not None]
+            rest = [u for u in others if this.means.get(u, {}).get(code, {}).get(g) is not None]
             values = _area_values(this, rest, code, g)
             median_units[g] = len(values)
             median[g] = _median(values) if org_shown(rest) else None
-        report["areas"].append(UnitAreaRow(
-            code=code, item=area.item, groups=groups, this_year=this_year, last_year=last_year,
-            median=median, median_units=median_units, gap=area.gap,
-            is_new=before is not None and code not in before.area_codes))
+        report["areas"].append(
+            UnitAreaRow(
+                code=code,
+                item=area.item,
+                groups=groups,
+                this_year=this_year,
+                last_year=last_year,
+                median=median,
+                median_units=median_units,
+                gap=area.gap,
+                is_new=before is not None and code not in before.area_codes,
+            )
+        )
         for row in area.leader:
             rest = [u for u in others if this.leader.get(u, {}).get(row.item.code) is not None]
             values = sorted(this.leader[u][row.item.code] for u in rest)
             org = _median(values) if org_shown(rest) else None
-            report["indicators"].append(IndicatorRow(code, "leader", row.item, row, org,
-                                                     len(values)))
+            report["indicators"].append(IndicatorRow(code, "leader", row.item, row, org, len(values)))
         for group, figures in area.groups.items():
             for item, figure in figures:
                 rest = [u for u in others if (item.code, group) in this.figures.get(u, {})]
                 mean, _n, units = _pooled(this, rest, item.code, group)
-                report["indicators"].append(IndicatorRow(
-                    code, group, item, figure,
-                    mean if org_shown(rest) else None, units))
+                report["indicators"].append(
+                    IndicatorRow(code, group, item, figure, mean if org_shown(rest) else None, units)
+                )
     report["scales"] = _group_bounds([row.item for row in report["indicators"]])
     return report
 
@@ -375,31 +421,36 @@ def unit_report(unit: Organisation, school_year: str) -> dict:
 
 
 def org_years(huvudman_id: int) -> list[str]:
-    years = set(Campaign.objects.filter(huvudman_id=huvudman_id).values_list("school_year",
-                                                                              flat=True))
-    years |= set(Plan.objects.filter(huvudman_id=huvudman_id).values_list("school_year",
-                                                                          flat=True))
+    years = set(Campaign.objects.filter(huvudman_id=huvudman_id).values_list("school_year", flat=True))
+    years |= set(Plan.objects.filter(huvudman_id=huvudman_id).values_list("school_year", flat=True))
     years.add(current_school_year())
     return sorted(years, reverse=True)
 
 
 def filter_choices(managed: QuerySet[Organisation]) -> dict:
-    nodes = managed.filter(type__in=(OrganisationType.FORVALTNING, OrganisationType.OMRADE),
-                           is_active=True).order_by("path")
-    forms = UnitSchoolForm.objects.filter(organisation__in=managed.values("pk")).values_list(
-        "school_form", flat=True).distinct().order_by("school_form")
+    nodes = managed.filter(
+        type__in=(OrganisationType.FORVALTNING, OrganisationType.OMRADE), is_active=True
+    ).order_by("path")
+    forms = (
+        UnitSchoolForm.objects.filter(organisation__in=managed.values("pk"))
+        .values_list("school_form", flat=True)
+        .distinct()
+        .order_by("school_form")
+    )
     return {"nodes": list(nodes), "school_forms": list(forms)}
 
 
-def report_units(managed: QuerySet[Organisation], *, node: Organisation | None = None,
-                 school_form: str = "") -> QuerySet[Organisation]:
+def report_units(
+    managed: QuerySet[Organisation], *, node: Organisation | None = None, school_form: str = ""
+) -> QuerySet[Organisation]:
     """The school units a strategist manages, within the chosen node and school form."""
     units = managed.filter(type=OrganisationType.SKOLENHET)
     if node is not None:
         units = units.filter(path__startswith=node.path)
     if school_form:
-        units = units.filter(pk__in=UnitSchoolForm.objects.filter(
-            school_form=school_form).values("organisation_id"))
+        units = units.filter(
+            pk__in=UnitSchoolForm.objects.filter(school_form=school_form).values("organisation_id")
+        )
     return units
 
 
@@ -476,12 +527,13 @@ def trend_campaigns(campaign: Campaign) -> list[Campaign]:
     """The closed campaigns of the same framework up to this one, oldest first: what a trend
     can compare. Campaigns on another framework measure other things and are left out."""
     earlier = Campaign.objects.filter(
-        huvudman_id=campaign.huvudman_id, status=CampaignStatus.CLOSED,
-        framework_version__framework__slug=campaign.framework_version.framework.slug)
+        huvudman_id=campaign.huvudman_id,
+        status=CampaignStatus.CLOSED,
+        framework_version__framework__slug=campaign.framework_version.framework.slug,
+    )
     if campaign.closed_at:
         earlier = earlier.filter(closed_at__lte=campaign.closed_at)
-    found = list(earlier.select_related("framework_version__framework")
-                 .order_by("closed_at", "pk"))
+    found = list(earlier.select_related("framework_version__framework").order_by("closed_at", "pk"))
     if campaign not in found:
         found.append(campaign)
     return found
@@ -503,18 +555,30 @@ def _trends(campaigns: list[Campaign], shown: list[_Shown], unit_ids: set[int]) 
         present = [code in s.area_codes for s in shown]
         lines = []
         for group in GROUPS:
-            if not any(group in s.means.get(u, {}).get(code, {}) for s in shown
-                       for u in s.unit_ids):
+            if not any(group in s.means.get(u, {}).get(code, {}) for s in shown for u in s.unit_ids):
                 continue
             values, units = [], []
             for s in shown:
                 found = _area_values(s, s.unit_ids & unit_ids, code, group)
                 values.append(_median(found))
                 units.append(len(found))
-            lines.append(TrendLine(code=code or "", title=titles.get(code, ""), group=group,
-                                   values=values, units=units, present=present))
-        area = TrendArea(code=code, title=titles.get(code, ""), lines=lines,
-                         is_new=present.index(True) > 0, gone=not present[-1])
+            lines.append(
+                TrendLine(
+                    code=code or "",
+                    title=titles.get(code, ""),
+                    group=group,
+                    values=values,
+                    units=units,
+                    present=present,
+                )
+            )
+        area = TrendArea(
+            code=code,
+            title=titles.get(code, ""),
+            lines=lines,
+            is_new=present.index(True) > 0,
+            gone=not present[-1],
+        )
         for item_code, info in item_info.items():
             if info["area"] != code or info["respondent"] not in ANSWER_GROUPS:
                 continue
@@ -523,9 +587,16 @@ def _trends(campaigns: list[Campaign], shown: list[_Shown], unit_ids: set[int]) 
                 mean, _n, count = _pooled(s, s.unit_ids & unit_ids, item_code, info["respondent"])
                 values.append(mean)
                 units.append(count)
-            area.indicators.append(TrendLine(
-                code=item_code, title=info["title_shown"], group=info["respondent"],
-                values=values, units=units, present=[item_code in s.item_codes for s in shown]))
+            area.indicators.append(
+                TrendLine(
+                    code=item_code,
+                    title=info["title_shown"],
+                    group=info["respondent"],
+                    values=values,
+                    units=units,
+                    present=[item_code in s.item_codes for s in shown],
+                )
+            )
         area.indicators.sort(key=lambda line: (line.group != "staff", line.code))
         trends.append(area)
     return trends
@@ -534,18 +605,27 @@ def _trends(campaigns: list[Campaign], shown: list[_Shown], unit_ids: set[int]) 
 def org_report(units: QuerySet[Organisation], school_year: str, huvudman: Huvudman) -> dict:
     """units: the school units the report covers (already filtered by node and school form)."""
     campaign = report_campaign(huvudman.pk, school_year)
-    report = {"school_year": school_year, "campaign": campaign, "missing": [], "k": None,
-              "other_campaigns": [], "results": None, "equity": [], "trend": [],
-              "trend_campaigns": [], "scales": {}, "plans": plan_selectors.overview(units, school_year,
-                                                                      huvudman.pk)}
+    report = {
+        "school_year": school_year,
+        "campaign": campaign,
+        "missing": [],
+        "k": None,
+        "other_campaigns": [],
+        "results": None,
+        "equity": [],
+        "trend": [],
+        "trend_campaigns": [],
+        "scales": {},
+        "plans": plan_selectors.overview(units, school_year, huvudman.pk),
+    }
     if not any(row.plan for row in report["plans"]["rows"]):
         report["missing"].append("no_plans")
     if campaign is None:
-        report["missing"].insert(0, "not_closed" if year_campaigns(huvudman.pk, school_year)
-                                 .exists() else "no_campaign")
+        report["missing"].insert(
+            0, "not_closed" if year_campaigns(huvudman.pk, school_year).exists() else "no_campaign"
+        )
         return report
-    report["other_campaigns"] = [c for c in year_campaigns(huvudman.pk, school_year)
-                                 if c.pk != campaign.pk]
+    report["other_campaigns"] = [c for c in year_campaigns(huvudman.pk, school_year) if c.pk != campaign.pk]
     covered = results.org_units(campaign, units)
     r = results.org_results(campaign, covered)
     report["results"], report["k"] = r, r["k"]
@@ -555,8 +635,13 @@ def org_report(units: QuerySet[Organisation], school_year: str, huvudman: Huvudm
     missing = report["missing"]
     campaigns = trend_campaigns(campaign)
     shown = [_shown(c) for c in campaigns]
-    if campaign.include_leader and unit_ids and not LeaderRating.objects.filter(
-            campaign=campaign, unit__in=unit_ids, status=RatingStatus.SUBMITTED).exists():
+    if (
+        campaign.include_leader
+        and unit_ids
+        and not LeaderRating.objects.filter(
+            campaign=campaign, unit__in=unit_ids, status=RatingStatus.SUBMITTED
+        ).exists()
+    ):
         missing.append("no_leader")
     if unit_ids and r["spread"] and all(s.units_shown == 0 for s in r["spread"]):
         missing.append("staff_below_k")
@@ -570,13 +655,20 @@ def org_report(units: QuerySet[Organisation], school_year: str, huvudman: Huvudm
         history = [_spread(_area_values(s, s.unit_ids & unit_ids, code, "staff")) for s in shown]
         earlier = history[-2] if len(history) > 1 else None
         now = history[-1]
-        report["equity"].append(EquityRow(
-            code=code, item=spread.area.item, now=spread, history=history,
-            change=now.median - earlier.median if earlier and None not in (
-                now.median, earlier.median) else None,
-            iqr_change=now.iqr - earlier.iqr if earlier and None not in (
-                now.iqr, earlier.iqr) else None))
+        report["equity"].append(
+            EquityRow(
+                code=code,
+                item=spread.area.item,
+                now=spread,
+                history=history,
+                change=now.median - earlier.median
+                if earlier and None not in (now.median, earlier.median)
+                else None,
+                iqr_change=now.iqr - earlier.iqr if earlier and None not in (now.iqr, earlier.iqr) else None,
+            )
+        )
     report["trend"] = _trends(campaigns, shown, unit_ids)
-    report["scales"] = _group_bounds(list(Item.objects.filter(
-        version=campaign.framework_version, kind=ItemKind.INDICATOR)))
+    report["scales"] = _group_bounds(
+        list(Item.objects.filter(version=campaign.framework_version, kind=ItemKind.INDICATOR))
+    )
     return report

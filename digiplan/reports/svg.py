@@ -41,16 +41,21 @@ class SeriesStyle:
 
 def series_style(index: int) -> SeriesStyle:
     # 8 colours, 5 markers and 4 dashes: the first 20 series differ in marker and dash together.
-    return SeriesStyle(SERIES_COLOURS[index % len(SERIES_COLOURS)], MARKERS[index % len(MARKERS)],
-                       DASHES[index % len(DASHES)])
+    return SeriesStyle(
+        SERIES_COLOURS[index % len(SERIES_COLOURS)],
+        MARKERS[index % len(MARKERS)],
+        DASHES[index % len(DASHES)],
+    )
 
 
 def relative_luminance(colour: str) -> float:
     """WCAG 2 relative luminance of "#rrggbb"."""
+
     def linear(channel: int) -> float:
         c = channel / 255
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
 
 
@@ -96,22 +101,43 @@ def wrap(text: str, width: float, max_lines: int, size: float = FONT) -> list[st
     clipped with "…" where they do not, or where there are more than max_lines lines."""
     chars = max(4, int(width / (size * 0.55)))
     lines = textwrap.wrap(text, chars, break_long_words=False) or [""]
-    lines = [line if len(line) <= chars + 1 else line[:chars - 1] + "…" for line in lines]
+    lines = [line if len(line) <= chars + 1 else line[: chars - 1] + "…" for line in lines]
     if len(lines) > max_lines:
         lines = lines[:max_lines]
-        lines[-1] = lines[-1][:chars - 1].rstrip("… ") + "…"
+        lines[-1] = lines[-1][: chars - 1].rstrip("… ") + "…"
     return lines
 
 
-def text(x: float, y: float, lines: str | list[str], *, anchor: str = "start", size: float = FONT,
-         fill: str = INK, cls: str | None = None, weight: str | None = None) -> SafeString:
+def text(
+    x: float,
+    y: float,
+    lines: str | list[str],
+    *,
+    anchor: str = "start",
+    size: float = FONT,
+    fill: str = INK,
+    cls: str | None = None,
+    weight: str | None = None,
+) -> SafeString:
     """Text whose first baseline is at y; several lines go below it."""
     if isinstance(lines, str):
         lines = [lines]
-    content = lines[0] if len(lines) == 1 else [
-        el("tspan", line, x=x, dy=0 if i == 0 else LINE) for i, line in enumerate(lines)]
-    return el("text", content, x=x, y=y, text_anchor=None if anchor == "start" else anchor,
-              font_size=None if size == FONT else size, fill=fill, font_weight=weight, cls=cls)
+    content = (
+        lines[0]
+        if len(lines) == 1
+        else [el("tspan", line, x=x, dy=0 if i == 0 else LINE) for i, line in enumerate(lines)]
+    )
+    return el(
+        "text",
+        content,
+        x=x,
+        y=y,
+        text_anchor=None if anchor == "start" else anchor,
+        font_size=None if size == FONT else size,
+        fill=fill,
+        font_weight=weight,
+        cls=cls,
+    )
 
 
 def marker(shape: str, x: float, y: float, colour: str, cls: str | None = None) -> SafeString:
@@ -126,8 +152,7 @@ def marker(shape: str, x: float, y: float, colour: str, cls: str | None = None) 
         "triangle-down": ((0, s + 1), (s + 0.5, -s + 0.5), (-s - 0.5, -s + 0.5)),
         "diamond": ((0, -s - 1), (s + 1, 0), (0, s + 1), (-s - 1, 0)),
     }[shape]
-    return el("polygon", points=" ".join(f"{number(x + dx)},{number(y + dy)}" for dx, dy in points),
-              **common)
+    return el("polygon", points=" ".join(f"{number(x + dx)},{number(y + dy)}" for dx, dy in points), **common)
 
 
 def series_line(d: str, style: SeriesStyle, cls: str) -> list[SafeString]:
@@ -135,10 +160,29 @@ def series_line(d: str, style: SeriesStyle, cls: str) -> list[SafeString]:
     dash = style.dash or None
     casing = []
     if contrast(style.colour, WHITE) < 3:
-        casing = [el("path", d=d, fill="none", stroke=INK, stroke_width=4.5, stroke_dasharray=dash,
-                     stroke_linejoin="round")]
-    return casing + [el("path", d=d, fill="none", stroke=style.colour, stroke_width=2.5,
-                        stroke_dasharray=dash, stroke_linejoin="round", cls=cls)]
+        casing = [
+            el(
+                "path",
+                d=d,
+                fill="none",
+                stroke=INK,
+                stroke_width=4.5,
+                stroke_dasharray=dash,
+                stroke_linejoin="round",
+            )
+        ]
+    return casing + [
+        el(
+            "path",
+            d=d,
+            fill="none",
+            stroke=style.colour,
+            stroke_width=2.5,
+            stroke_dasharray=dash,
+            stroke_linejoin="round",
+            cls=cls,
+        )
+    ]
 
 
 def path(points: list[tuple[float, float]], closed: bool = False) -> str:
@@ -168,14 +212,16 @@ LegendItem = tuple[Callable[[float, float], list[SafeString]], str]
 
 def series_swatch(index: int) -> Callable[[float, float], list[SafeString]]:
     style = series_style(index)
-    return lambda x, y: [*series_line(f"M{number(x)} {number(y)} L{number(x + 28)} {number(y)}", style,
-                                      "chart-legend-line"),
-                         marker(style.marker, x + 14, y, style.colour)]
+    return lambda x, y: [
+        *series_line(f"M{number(x)} {number(y)} L{number(x + 28)} {number(y)}", style, "chart-legend-line"),
+        marker(style.marker, x + 14, y, style.colour),
+    ]
 
 
 def bar_swatch(fill: str) -> Callable[[float, float], list[SafeString]]:
-    return lambda x, y: [el("rect", x=x + 4, y=y - 8, width=20, height=16, fill=fill, stroke=INK,
-                            stroke_width=1)]
+    return lambda x, y: [
+        el("rect", x=x + 4, y=y - 8, width=20, height=16, fill=fill, stroke=INK, stroke_width=1)
+    ]
 
 
 def legend(items: list[LegendItem], x0: float, y0: float, width: float) -> tuple[list[SafeString], float]:
@@ -193,9 +239,18 @@ def legend(items: list[LegendItem], x0: float, y0: float, width: float) -> tuple
     return out, (y - y0) + LINE / 2 + 4 if items else 0
 
 
-def document(ident: str, height: float, title: str, description: str, body: list[SafeString],
-             width: float = WIDTH) -> SafeString:
+def document(
+    ident: str, height: float, title: str, description: str, body: list[SafeString], width: float = WIDTH
+) -> SafeString:
     heading = [el("title", title, id=f"{ident}-title"), el("desc", description, id=f"{ident}-desc")]
-    return el("svg", heading + body, xmlns="http://www.w3.org/2000/svg",
-              viewBox=f"0 0 {number(width)} {number(math.ceil(height))}", width="100%", role="img",
-              aria_labelledby=f"{ident}-title {ident}-desc", cls="chart-svg", font_size=FONT)
+    return el(
+        "svg",
+        heading + body,
+        xmlns="http://www.w3.org/2000/svg",
+        viewBox=f"0 0 {number(width)} {number(math.ceil(height))}",
+        width="100%",
+        role="img",
+        aria_labelledby=f"{ident}-title {ident}-desc",
+        cls="chart-svg",
+        font_size=FONT,
+    )

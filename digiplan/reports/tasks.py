@@ -37,25 +37,39 @@ def archive_units(archive: ReportArchive):
     person = archive.requested_by
     if person is None:
         return Organisation.objects.none()
-    return selectors.report_units(access.managed_nodes(person), node=archive.node,
-                                  school_form=archive.school_form).filter(
-        is_active=True).order_by("name", "pk")
+    return (
+        selectors.report_units(
+            access.managed_nodes(person), node=archive.node, school_form=archive.school_form
+        )
+        .filter(is_active=True)
+        .order_by("name", "pk")
+    )
 
 
-def archive_request(*, actor, school_year: str, node: Organisation | None = None,
-                    school_form: str = "") -> ReportArchive:
+def archive_request(
+    *, actor, school_year: str, node: Organisation | None = None, school_form: str = ""
+) -> ReportArchive:
     """A new archive, waiting for the worker; its task is queued when the transaction commits."""
     with transaction.atomic():
-        archive = ReportArchive(huvudman_id=actor.huvudman_id, school_year=school_year,
-                                node=node, school_form=school_form, requested_by=actor)
+        archive = ReportArchive(
+            huvudman_id=actor.huvudman_id,
+            school_year=school_year,
+            node=node,
+            school_form=school_form,
+            requested_by=actor,
+        )
         archive.full_clean(exclude=["content"])
         archive.save()
         archive.total = archive_units(archive).count()
         archive.save(update_fields=["total"])
-        audit_record(actor=actor, huvudman=actor.huvudman, action="report_archive.request",
-                     obj=archive, object_label=f"{school_year}",
-                     extra={"units": archive.total, "node": node.pk if node else None,
-                            "school_form": school_form})
+        audit_record(
+            actor=actor,
+            huvudman=actor.huvudman,
+            action="report_archive.request",
+            obj=archive,
+            object_label=f"{school_year}",
+            extra={"units": archive.total, "node": node.pk if node else None, "school_form": school_form},
+        )
         transaction.on_commit(lambda: build_report_archive.enqueue(archive.pk))
     return archive
 
@@ -68,20 +82,19 @@ def _update(archive_id: int, **fields) -> None:
 @task
 def build_report_archive(archive_id: int) -> dict:
     """Builds the archive's ZIP: one PDF per unit, done counted up after each."""
-    archive = ReportArchive.objects.select_related("requested_by", "huvudman", "node").filter(
-        pk=archive_id).first()
+    archive = (
+        ReportArchive.objects.select_related("requested_by", "huvudman", "node").filter(pk=archive_id).first()
+    )
     if archive is None or archive.status == ArchiveStatus.DONE:
         return {"built": 0}
     units = list(archive_units(archive))
     _update(archive.pk, status=ArchiveStatus.RUNNING, total=len(units), done=0, error="")
     names: set[str] = set()
     try:
-        with translation.override("sv"), tempfile.SpooledTemporaryFile(
-                max_size=50 * 1024 * 1024) as buffer:
+        with translation.override("sv"), tempfile.SpooledTemporaryFile(max_size=50 * 1024 * 1024) as buffer:
             with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
                 for done, unit in enumerate(units, start=1):
-                    report = exports.readable_unit_report(archive.requested_by, unit,
-                                                          archive.school_year)
+                    report = exports.readable_unit_report(archive.requested_by, unit, archive.school_year)
                     pdf = exports.unit_pdf(report, huvudman_name=archive.huvudman.name)
                     name = exports.filename(_("report"), unit.name, archive.school_year, "pdf")
                     if name in names:  # two units of the same name
@@ -92,12 +105,21 @@ def build_report_archive(archive_id: int) -> dict:
             buffer.seek(0)
             content = buffer.read()
             year = archive.school_year.replace("/", "-")
-            _update(archive.pk, status=ArchiveStatus.DONE, content=content,
-                    filename=f"{slugify(_('reports'))}-{year}.zip", finished_at=timezone.now())
+            _update(
+                archive.pk,
+                status=ArchiveStatus.DONE,
+                content=content,
+                filename=f"{slugify(_('reports'))}-{year}.zip",
+                finished_at=timezone.now(),
+            )
     except Exception:
         log.exception("report archive %s failed", archive.pk)
-        _update(archive.pk, status=ArchiveStatus.FAILED, finished_at=timezone.now(),
-                error="The archive could not be built.")
+        _update(
+            archive.pk,
+            status=ArchiveStatus.FAILED,
+            finished_at=timezone.now(),
+            error="The archive could not be built.",
+        )
         raise
     log.info("report archive %s: %s unit reports", archive.pk, len(units))
     return {"built": len(units)}
@@ -116,8 +138,9 @@ class ArchivePrune:
         return sum(self.per_huvudman.values())
 
 
-def archives_prune(*, days: int | None = None, dry_run: bool = False,
-                   now: datetime.datetime | None = None) -> ArchivePrune:
+def archives_prune(
+    *, days: int | None = None, dry_run: bool = False, now: datetime.datetime | None = None
+) -> ArchivePrune:
     """Deletes the archives asked for more than `days` days ago, whatever their state (one still
     waiting or being built after that long has lost its worker), with an audit event per
     huvudman. Idempotent. A ZIP holds every unit's report, comments above k included, as it was
@@ -133,10 +156,17 @@ def archives_prune(*, days: int | None = None, dry_run: bool = False,
             return result
         old.delete()
         for huvudman in Huvudman.objects.filter(pk__in=result.per_huvudman):
-            audit_record(actor=None, huvudman=huvudman, action="report_archive.purge",
-                         object_type="reportarchive",
-                         extra={"deleted": result.per_huvudman[huvudman.pk], "days": days,
-                                "created_before": cutoff.isoformat()})
+            audit_record(
+                actor=None,
+                huvudman=huvudman,
+                action="report_archive.purge",
+                object_type="reportarchive",
+                extra={
+                    "deleted": result.per_huvudman[huvudman.pk],
+                    "days": days,
+                    "created_before": cutoff.isoformat(),
+                },
+            )
     return result
 
 
@@ -145,6 +175,13 @@ def archives_deleted_by_erasure(huvudman_id: int) -> AuditEvent | None:
     archive built before it could still have been kept: the archive page says why they are
     gone."""
     since = timezone.now() - datetime.timedelta(days=settings.REPORT_ARCHIVE_DAYS)
-    return AuditEvent.objects.filter(
-        huvudman_id=huvudman_id, action="person.erase", created_at__gte=since,
-        **{f"changes__{ARCHIVES_DELETED}__gt": 0}).order_by("-created_at", "-pk").first()
+    return (
+        AuditEvent.objects.filter(
+            huvudman_id=huvudman_id,
+            action="person.erase",
+            created_at__gte=since,
+            **{f"changes__{ARCHIVES_DELETED}__gt": 0},
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )

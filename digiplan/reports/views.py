@@ -19,8 +19,7 @@ from digiplan.reports import selectors
 from digiplan.reports.report_charts import org_charts, unit_charts
 
 # The downloads offered on both report pages: (format in the address, link text).
-FORMATS = (("pdf", gettext_lazy("PDF")), ("xlsx", gettext_lazy("Excel (XLSX)")),
-           ("csv", gettext_lazy("CSV")))
+FORMATS = (("pdf", gettext_lazy("PDF")), ("xlsx", gettext_lazy("Excel (XLSX)")), ("csv", gettext_lazy("CSV")))
 
 
 def _int(value) -> int | None:
@@ -46,8 +45,9 @@ def report_unit(request, unit_pk: int):
     unit = Organisation.objects.filter(pk=unit_pk, type=OrganisationType.SKOLENHET).first()
     if unit is None or not access.can_read(request.user, unit):
         raise Http404
-    year, years = _year(request, selectors.unit_years(unit),
-                        selectors.closed_years(unit.huvudman_id, unit=unit))
+    year, years = _year(
+        request, selectors.unit_years(unit), selectors.closed_years(unit.huvudman_id, unit=unit)
+    )
     report = selectors.unit_report(unit, year)
     if report["plan"] is not None and not can_read_plan(request.user, report["plan"].plan):
         # A draft plan is for its editors only; the report says a plan is being written.
@@ -57,11 +57,20 @@ def report_unit(request, unit_pk: int):
     if access.is_strategist(request.user):
         breadcrumbs.append({"label": _("Organisation report"), "url": reverse("report_org")})
     breadcrumbs.append({"label": unit.name})
-    return render(request, "reports/unit_report.html", {
-        "formats": FORMATS,
-        "unit": unit, "report": report, "year": year, "years": years,
-        "charts": unit_charts(report), "min_units": selectors.MEDIAN_MIN_UNITS,
-        "breadcrumbs": breadcrumbs})
+    return render(
+        request,
+        "reports/unit_report.html",
+        {
+            "formats": FORMATS,
+            "unit": unit,
+            "report": report,
+            "year": year,
+            "years": years,
+            "charts": unit_charts(report),
+            "min_units": selectors.MEDIAN_MIN_UNITS,
+            "breadcrumbs": breadcrumbs,
+        },
+    )
 
 
 @login_required
@@ -70,19 +79,30 @@ def report_org(request):
         raise PermissionDenied
     huvudman = request.user.huvudman
     managed = access.managed_nodes(request.user)
-    year, years = _year(request, selectors.org_years(huvudman.pk),
-                        selectors.closed_years(huvudman.pk))
+    year, years = _year(request, selectors.org_years(huvudman.pk), selectors.closed_years(huvudman.pk))
     choices = selectors.filter_choices(managed)
     node_pk, form = _int(request.GET.get("nod")), request.GET.get("skolform", "")
-    chosen = {"node": next((n for n in choices["nodes"] if n.pk == node_pk), None),
-              "school_form": form if form in choices["school_forms"] else ""}
-    units = selectors.report_units(managed, node=chosen["node"],
-                                   school_form=chosen["school_form"])
+    chosen = {
+        "node": next((n for n in choices["nodes"] if n.pk == node_pk), None),
+        "school_form": form if form in choices["school_forms"] else "",
+    }
+    units = selectors.report_units(managed, node=chosen["node"], school_form=chosen["school_form"])
     report = selectors.org_report(units, year, huvudman)
-    return render(request, "reports/org_report.html", {
-        "formats": FORMATS,
-        "report": report, "year": year, "years": years, "choices": choices, "chosen": chosen,
-        "filtered": bool(chosen["node"] or chosen["school_form"]),
-        "charts": org_charts(report),
-        "breadcrumbs": [{"label": _("Home"), "url": reverse("home")},
-                        {"label": _("Organisation report")}]})
+    return render(
+        request,
+        "reports/org_report.html",
+        {
+            "formats": FORMATS,
+            "report": report,
+            "year": year,
+            "years": years,
+            "choices": choices,
+            "chosen": chosen,
+            "filtered": bool(chosen["node"] or chosen["school_form"]),
+            "charts": org_charts(report),
+            "breadcrumbs": [
+                {"label": _("Home"), "url": reverse("home")},
+                {"label": _("Organisation report")},
+            ],
+        },
+    )

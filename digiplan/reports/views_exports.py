@@ -36,15 +36,23 @@ def _org_scope(request, params) -> dict:
     huvudman = request.user.huvudman
     managed = access.managed_nodes(request.user)
     wanted = params.get("ar", "")
-    year = wanted if selectors.valid_school_year(wanted) else selectors.default_year(
-        selectors.org_years(huvudman.pk), selectors.closed_years(huvudman.pk))
+    year = (
+        wanted
+        if selectors.valid_school_year(wanted)
+        else selectors.default_year(selectors.org_years(huvudman.pk), selectors.closed_years(huvudman.pk))
+    )
     choices = selectors.filter_choices(managed)
     node_pk, form = _int(params.get("nod")), params.get("skolform", "")
     node = next((n for n in choices["nodes"] if n.pk == node_pk), None)
     form = form if form in choices["school_forms"] else ""
-    return {"huvudman": huvudman, "year": year, "node": node, "school_form": form,
-            "units": selectors.report_units(managed, node=node, school_form=form),
-            "filter_text": ", ".join(x for x in (node.name if node else "", form) if x)}
+    return {
+        "huvudman": huvudman,
+        "year": year,
+        "node": node,
+        "school_form": form,
+        "units": selectors.report_units(managed, node=node, school_form=form),
+        "filter_text": ", ".join(x for x in (node.name if node else "", form) if x),
+    }
 
 
 def _strategist(request) -> None:
@@ -59,8 +67,9 @@ def report_export(request, unit_pk: int, fmt: str):
     unit = Organisation.objects.filter(pk=unit_pk, type=OrganisationType.SKOLENHET).first()
     if unit is None or not access.can_read(request.user, unit):
         raise Http404
-    year, _years = _year(request, selectors.unit_years(unit),
-                         selectors.closed_years(unit.huvudman_id, unit=unit))
+    year, _years = _year(
+        request, selectors.unit_years(unit), selectors.closed_years(unit.huvudman_id, unit=unit)
+    )
     report = exports.readable_unit_report(request.user, unit, year)
     name = exports.filename(_("report"), unit.name, year, fmt)
     if fmt == "pdf":
@@ -80,8 +89,11 @@ def report_org_export(request, fmt: str):
     report = selectors.org_report(scope["units"], scope["year"], scope["huvudman"])
     name = exports.filename(_("organisation report"), scope["huvudman"].name, scope["year"], fmt)
     if fmt == "pdf":
-        return _download(exports.org_pdf(report, huvudman_name=scope["huvudman"].name,
-                                         filter_text=scope["filter_text"]), fmt, name)
+        return _download(
+            exports.org_pdf(report, huvudman_name=scope["huvudman"].name, filter_text=scope["filter_text"]),
+            fmt,
+            name,
+        )
     tables = exports.org_tables(report)
     if fmt == "xlsx":
         return _download(exports.tables_xlsx(tables, title=scope["huvudman"].name), fmt, name)
@@ -101,8 +113,7 @@ def report_answers_export(request):
     handle = exports.answers_tempfile(campaign, units)
     name = exports.filename(_("answers"), scope["huvudman"].name, scope["year"], "xlsx")
     # FileResponse streams the file from disk and closes (so deletes) it when done.
-    return FileResponse(handle, as_attachment=True, filename=name,
-                        content_type=exports.XLSX_TYPE)
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=exports.XLSX_TYPE)
 
 
 # ---- The ZIP of every unit's report ---------------------------------------------------------
@@ -111,17 +122,21 @@ def report_answers_export(request):
 def _archive_for(request, pk: int) -> ReportArchive:
     """The archive, for a strategist of its huvudman who manages its node; 404 otherwise."""
     _strategist(request)
-    archive = ReportArchive.objects.select_related("node").filter(
-        pk=pk, huvudman_id=request.user.huvudman_id).first()
-    if archive is None or (archive.node is not None
-                           and not access.can_manage(request.user, archive.node)):
+    archive = (
+        ReportArchive.objects.select_related("node")
+        .filter(pk=pk, huvudman_id=request.user.huvudman_id)
+        .first()
+    )
+    if archive is None or (archive.node is not None and not access.can_manage(request.user, archive.node)):
         raise Http404
     return archive
 
 
 def _breadcrumbs(*, last: str, archives: bool = True) -> list[dict]:
-    crumbs = [{"label": _("Home"), "url": reverse("home")},
-              {"label": _("Organisation report"), "url": reverse("report_org")}]
+    crumbs = [
+        {"label": _("Home"), "url": reverse("home")},
+        {"label": _("Organisation report"), "url": reverse("report_org")},
+    ]
     if archives:
         crumbs.append({"label": _("All units' reports"), "url": reverse("report_archives")})
     crumbs.append({"label": last})
@@ -134,17 +149,25 @@ def report_archives(request):
     _strategist(request)
     scope = _org_scope(request, request.GET)
     managed = access.managed_nodes(request.user)
-    archives = ReportArchive.objects.filter(huvudman_id=request.user.huvudman_id).select_related(
-        "node", "requested_by").defer("content")[:20]
-    return render(request, "reports/archive_list.html", {
-        "archives": [a for a in archives if a.node is None
-                     or access.can_manage(request.user, a.node)],
-        "year": scope["year"], "years": selectors.org_years(request.user.huvudman_id),
-        "choices": selectors.filter_choices(managed),
-        "chosen": {"node": scope["node"], "school_form": scope["school_form"]},
-        "keep_days": settings.REPORT_ARCHIVE_DAYS,
-        "erasure": tasks.archives_deleted_by_erasure(request.user.huvudman_id),
-        "breadcrumbs": _breadcrumbs(last=_("All units' reports"), archives=False)})
+    archives = (
+        ReportArchive.objects.filter(huvudman_id=request.user.huvudman_id)
+        .select_related("node", "requested_by")
+        .defer("content")[:20]
+    )
+    return render(
+        request,
+        "reports/archive_list.html",
+        {
+            "archives": [a for a in archives if a.node is None or access.can_manage(request.user, a.node)],
+            "year": scope["year"],
+            "years": selectors.org_years(request.user.huvudman_id),
+            "choices": selectors.filter_choices(managed),
+            "chosen": {"node": scope["node"], "school_form": scope["school_form"]},
+            "keep_days": settings.REPORT_ARCHIVE_DAYS,
+            "erasure": tasks.archives_deleted_by_erasure(request.user.huvudman_id),
+            "breadcrumbs": _breadcrumbs(last=_("All units' reports"), archives=False),
+        },
+    )
 
 
 @login_required
@@ -152,8 +175,9 @@ def report_archives(request):
 def report_archive_create(request):
     _strategist(request)
     scope = _org_scope(request, request.POST)
-    archive = tasks.archive_request(actor=request.user, school_year=scope["year"],
-                                    node=scope["node"], school_form=scope["school_form"])
+    archive = tasks.archive_request(
+        actor=request.user, school_year=scope["year"], node=scope["node"], school_form=scope["school_form"]
+    )
     return redirect("report_archive", pk=archive.pk)
 
 
@@ -161,9 +185,15 @@ def report_archive_create(request):
 def report_archive(request, pk: int):
     archive = _archive_for(request, pk)
     working = archive.status in (ArchiveStatus.QUEUED, ArchiveStatus.RUNNING)
-    return render(request, "reports/archive_detail.html", {
-        "archive": archive, "working": working,
-        "breadcrumbs": _breadcrumbs(last=_("Reports %(year)s") % {"year": archive.school_year})})
+    return render(
+        request,
+        "reports/archive_detail.html",
+        {
+            "archive": archive,
+            "working": working,
+            "breadcrumbs": _breadcrumbs(last=_("Reports %(year)s") % {"year": archive.school_year}),
+        },
+    )
 
 
 @login_required
@@ -171,6 +201,9 @@ def report_archive_download(request, pk: int):
     archive = _archive_for(request, pk)
     if archive.status != ArchiveStatus.DONE or archive.content is None:
         raise Http404
-    return FileResponse(io.BytesIO(bytes(archive.content)), as_attachment=True,
-                        filename=archive.filename or "reports.zip",
-                        content_type="application/zip")
+    return FileResponse(
+        io.BytesIO(bytes(archive.content)),
+        as_attachment=True,
+        filename=archive.filename or "reports.zip",
+        content_type="application/zip",
+    )

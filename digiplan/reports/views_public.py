@@ -34,13 +34,22 @@ def _optional_url(name: str) -> str | None:
 
 @login_required
 def report_list(request):
-    units = (access.reachable_nodes(request.user)
-             .filter(type=OrganisationType.SKOLENHET, is_active=True).order_by("name", "pk"))
+    units = (
+        access.reachable_nodes(request.user)
+        .filter(type=OrganisationType.SKOLENHET, is_active=True)
+        .order_by("name", "pk")
+    )
     strategist = access.is_strategist(request.user)
-    return render(request, "reports/public_report_start.html", {
-        "units": units, "strategist": strategist,
-        "archive_url": _optional_url(ARCHIVE_URL_NAME) if strategist else None,
-        "breadcrumbs": [{"label": _("Home"), "url": reverse("home")}, {"label": _("Reports")}]})
+    return render(
+        request,
+        "reports/public_report_start.html",
+        {
+            "units": units,
+            "strategist": strategist,
+            "archive_url": _optional_url(ARCHIVE_URL_NAME) if strategist else None,
+            "breadcrumbs": [{"label": _("Home"), "url": reverse("home")}, {"label": _("Reports")}],
+        },
+    )
 
 
 # ---- Publishing ---------------------------------------------------------------------------------
@@ -48,12 +57,19 @@ def report_list(request):
 
 class PublishForm(forms.Form):
     school_year = forms.ChoiceField(label=gettext_lazy("School year"))
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200,
-                            help_text=gettext_lazy("Shown as the heading of the public page."))
+    title = forms.CharField(
+        label=gettext_lazy("Title"),
+        max_length=200,
+        help_text=gettext_lazy("Shown as the heading of the public page."),
+    )
     # A part of the organisation, as the organisation report filters it: an administration's
     # committee gets the follow-up of its own units.
-    node = forms.TypedChoiceField(label=gettext_lazy("Administration or area of the organisation"),
-                                  required=False, coerce=int, empty_value=None)
+    node = forms.TypedChoiceField(
+        label=gettext_lazy("Administration or area of the organisation"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+    )
     school_form = forms.ChoiceField(label=gettext_lazy("School form"), required=False)
 
     def __init__(self, *args, years: list[str], choices: dict, **kwargs):
@@ -61,8 +77,7 @@ class PublishForm(forms.Form):
         self.fields["school_year"].choices = [(y, y) for y in years]
         self.nodes = {n.pk: n for n in choices["nodes"]}
         self.fields["node"].choices = [("", _("All"))] + [(n.pk, n.name) for n in choices["nodes"]]
-        self.fields["school_form"].choices = [("", _("All"))] + [
-            (f, f) for f in choices["school_forms"]]
+        self.fields["school_form"].choices = [("", _("All"))] + [(f, f) for f in choices["school_forms"]]
 
     def scope(self) -> tuple[object, str, str]:
         """The chosen node (or None), school form, and the two as the reader sees them."""
@@ -84,22 +99,35 @@ def _years(huvudman) -> tuple[list[str], str]:
 
 def _list_page(request, huvudman, form, status=200):
     reports = PublicReport.objects.filter(huvudman=huvudman).select_related("published_by")
-    rows = [{"report": r, "url": request.build_absolute_uri(reverse("public_report",
-                                                                    args=[r.token]))}
-            for r in reports]
-    return render(request, "reports/public_report_list.html", {
-        "rows": rows, "form": form,
-        "breadcrumbs": [{"label": _("Home"), "url": reverse("home")},
-                        {"label": _("Reports"), "url": reverse("report_list")},
-                        {"label": _("Public reports")}]}, status=status)
+    rows = [
+        {"report": r, "url": request.build_absolute_uri(reverse("public_report", args=[r.token]))}
+        for r in reports
+    ]
+    return render(
+        request,
+        "reports/public_report_list.html",
+        {
+            "rows": rows,
+            "form": form,
+            "breadcrumbs": [
+                {"label": _("Home"), "url": reverse("home")},
+                {"label": _("Reports"), "url": reverse("report_list")},
+                {"label": _("Public reports")},
+            ],
+        },
+        status=status,
+    )
 
 
 @login_required
 def public_report_list(request):
     huvudman = _strategist(request)
     years, year = _years(huvudman)
-    form = PublishForm(years=years, initial={"school_year": year},
-                       choices=selectors.filter_choices(access.managed_nodes(request.user)))
+    form = PublishForm(
+        years=years,
+        initial={"school_year": year},
+        choices=selectors.filter_choices(access.managed_nodes(request.user)),
+    )
     return _list_page(request, huvudman, form)
 
 
@@ -108,23 +136,44 @@ def _overlap_message(report: PublicReport) -> str | None:
     earlier, unit_reports, kinds = public_overlap.conflicts(report)
     if not kinds:
         return None
-    labels = {public_overlap.COUNTS: _("participation and the number of units with figures"),
-              public_overlap.MEDIAN: _("medians and quartiles"),
-              public_overlap.PLANS: _("plan progress")}
-    others = [_("“%(title)s” (%(scope)s, %(year)s)") % {
-        "title": r.title, "scope": r.data.get("scope") or _("the whole organisation"),
-        "year": r.school_year} for r in earlier]
+    labels = {
+        public_overlap.COUNTS: _("participation and the number of units with figures"),
+        public_overlap.MEDIAN: _("medians and quartiles"),
+        public_overlap.PLANS: _("plan progress"),
+    }
+    others = [
+        _("“%(title)s” (%(scope)s, %(year)s)")
+        % {
+            "title": r.title,
+            "scope": r.data.get("scope") or _("the whole organisation"),
+            "year": r.school_year,
+        }
+        for r in earlier
+    ]
     if unit_reports:
         others.append(_("the organisation's medians in every unit's own report"))
-    values = {"title": report.title, "what": ", ".join(labels[k] for k in kinds),
-              "others": ", ".join(others), "n": public.MIN_UNITS}
+    values = {
+        "title": report.title,
+        "what": ", ".join(labels[k] for k in kinds),
+        "others": ", ".join(others),
+        "n": public.MIN_UNITS,
+    }
     if others:
-        return _("Some figures of “%(title)s” are not shown (%(what)s): together with "
-                 "%(others)s they would let the figures of fewer than %(n)s units be worked "
-                 "out.") % values
-    return _("Some figures of “%(title)s” are not shown (%(what)s): they would be the figures "
-             "of fewer than %(n)s units, or of a single unit to those who see the rest of them.") \
+        return (
+            _(
+                "Some figures of “%(title)s” are not shown (%(what)s): together with "
+                "%(others)s they would let the figures of fewer than %(n)s units be worked "
+                "out."
+            )
+            % values
+        )
+    return (
+        _(
+            "Some figures of “%(title)s” are not shown (%(what)s): they would be the figures "
+            "of fewer than %(n)s units, or of a single unit to those who see the rest of them."
+        )
         % values
+    )
 
 
 @login_required
@@ -138,18 +187,26 @@ def public_report_create(request):
         node, school_form, scope = form.scope()
         try:
             report = public.public_report_publish(
-                actor=request.user, huvudman=huvudman,
+                actor=request.user,
+                huvudman=huvudman,
                 units=selectors.report_units(managed, node=node, school_form=school_form),
-                school_year=form.cleaned_data["school_year"], title=form.cleaned_data["title"],
-                scope=scope)
+                school_year=form.cleaned_data["school_year"],
+                title=form.cleaned_data["title"],
+                scope=scope,
+            )
         except ValidationError as error:
             for field, messages_ in error.message_dict.items():
                 for message in messages_:
                     form.add_error(field if field in form.fields else None, message)
         else:
-            messages.success(request, _("“%(title)s” is published at %(url)s") % {
-                "title": report.title,
-                "url": request.build_absolute_uri(reverse("public_report", args=[report.token]))})
+            messages.success(
+                request,
+                _("“%(title)s” is published at %(url)s")
+                % {
+                    "title": report.title,
+                    "url": request.build_absolute_uri(reverse("public_report", args=[report.token])),
+                },
+            )
             overlap = _overlap_message(report)
             if overlap:
                 messages.warning(request, overlap)
@@ -163,8 +220,10 @@ def public_report_withdraw(request, pk: int):
     huvudman = _strategist(request)
     report = get_object_or_404(PublicReport, pk=pk, huvudman=huvudman)
     public.public_report_withdraw(actor=request.user, report=report)
-    messages.success(request, _("“%(title)s” is withdrawn: its address no longer shows the "
-                                "report.") % {"title": report.title})
+    messages.success(
+        request,
+        _("“%(title)s” is withdrawn: its address no longer shows the report.") % {"title": report.title},
+    )
     return redirect("public_report_list")
 
 
@@ -189,8 +248,13 @@ def public_report(request, token: str):
     report = _published(token)
     data = report.data
     chart_set = public_pdf.labels_and_charts(data)
-    return _not_indexed(render(request, "reports/public_report.html", {
-        "report": report, "data": data, "charts": chart_set, "facts": public_pdf.facts(data)}))
+    return _not_indexed(
+        render(
+            request,
+            "reports/public_report.html",
+            {"report": report, "data": data, "charts": chart_set, "facts": public_pdf.facts(data)},
+        )
+    )
 
 
 # Anyone with the address may ask for the PDF, as often as they like, and a render takes a

@@ -52,8 +52,7 @@ def test_a_token_answers_once_and_the_first_answer_stays(world):
     fx = build_campaign(world)
     participation = Participation.objects.get(person=world.staff)
     assert services.response_submit(participation=participation, answers=_answers(fx))
-    assert not services.response_submit(participation=participation,
-                                        answers=_answers(fx, value=1))
+    assert not services.response_submit(participation=participation, answers=_answers(fx, value=1))
     assert len(open_ballots(fx.campaign)) == 1
     services.campaign_close(actor=world.strategist, campaign=fx.campaign)
     assert Response.objects.count() == 1
@@ -92,8 +91,9 @@ def test_twenty_parallel_submits_of_one_token_leave_exactly_one_response():
     world = build_world()
     fx = build_campaign(world)
     participation = Participation.objects.get(person=world.staff)
-    results, errors = _at_once(20, lambda: services.response_submit(
-        participation=participation, answers=_answers(fx)))
+    results, errors = _at_once(
+        20, lambda: services.response_submit(participation=participation, answers=_answers(fx))
+    )
     outcomes = results
     assert Ballot.objects.count() == 1
     assert outcomes.count(True) == 1
@@ -101,11 +101,14 @@ def test_twenty_parallel_submits_of_one_token_leave_exactly_one_response():
     assert len(outcomes) + len(errors) == 20
 
 
-@pytest.mark.parametrize("answers, fragment", [
-    ({"LED.P1": 9}, "är inte ett svar"),
-    ({"LED.L1": 3}, "inte ingår"),          # a leader indicator in the staff questionnaire
-    ({"nonsense": 3}, "inte ingår"),
-])
+@pytest.mark.parametrize(
+    "answers, fragment",
+    [
+        ({"LED.P1": 9}, "är inte ett svar"),
+        ({"LED.L1": 3}, "inte ingår"),  # a leader indicator in the staff questionnaire
+        ({"nonsense": 3}, "inte ingår"),
+    ],
+)
 def test_bad_answers_are_refused_and_nothing_is_stored(world, answers, fragment):
     from django.core.exceptions import ValidationError
 
@@ -125,10 +128,10 @@ def test_a_huge_comment_is_refused_and_html_is_kept_as_text(world):
     fx = build_campaign(world)
     participation = Participation.objects.get(person=world.staff)
     with pytest.raises(ValidationError, match="längre än"):
-        services.response_submit(participation=participation, answers=_answers(fx),
-                                 comment="x" * 100_000)
-    services.response_submit(participation=participation, answers=_answers(fx),
-                             comment="<script>alert(1)</script>")
+        services.response_submit(participation=participation, answers=_answers(fx), comment="x" * 100_000)
+    services.response_submit(
+        participation=participation, answers=_answers(fx), comment="<script>alert(1)</script>"
+    )
     services.campaign_close(actor=world.strategist, campaign=fx.campaign)
     assert Response.objects.get().comment == "<script>alert(1)</script>"
 
@@ -152,8 +155,9 @@ def test_a_pupil_code_takes_as_many_answers_as_the_group_has_pupils(world):
     from django.core.exceptions import ValidationError
 
     fx = build_campaign(world)
-    code = services.pupil_code_create(actor=world.leader_a, campaign=fx.campaign,
-                                      unit=world.unit_a, label="6B", capacity=2)
+    code = services.pupil_code_create(
+        actor=world.leader_a, campaign=fx.campaign, unit=world.unit_a, label="6B", capacity=2
+    )
     answers = {str(fx.items["KOMP.E1"].pk): 5}
     services.pupil_submit(code=code, answers=answers)
     services.pupil_submit(code=code, answers=answers)
@@ -176,8 +180,9 @@ def test_parallel_pupils_on_one_code_never_exceed_its_capacity():
 
     world = build_world()
     fx = build_campaign(world)
-    code = services.pupil_code_create(actor=world.leader_a, campaign=fx.campaign,
-                                      unit=world.unit_a, label="6B", capacity=3)
+    code = services.pupil_code_create(
+        actor=world.leader_a, campaign=fx.campaign, unit=world.unit_a, label="6B", capacity=3
+    )
     answers = {str(fx.items["KOMP.E1"].pk): 5}
     stored, errors = _at_once(20, lambda: services.pupil_submit(code=code, answers=answers))
     refused = [e for e in errors if isinstance(e, ValidationError)]

@@ -37,7 +37,8 @@ def answered_text(answered, total) -> str:
     with translation.override("sv"):
         return translation.ngettext(
             "You have answered %(answered)s of %(counter)s statement.",
-            "You have answered %(answered)s of %(counter)s statements.", total,
+            "You have answered %(answered)s of %(counter)s statements.",
+            total,
         ) % {"answered": answered, "counter": total}
 
 
@@ -64,8 +65,9 @@ def draft_of(fx):
 def ballot_values(fx) -> list[dict]:
     """What each ballot in the box holds, by indicator code."""
     codes = {item.pk: code for code, item in fx.items.items()}
-    return [{codes[pk]: value for pk, value in ballot.answers.items()}
-            for ballot in open_ballots(fx.campaign)]
+    return [
+        {codes[pk]: value for pk, value in ballot.answers.items()} for ballot in open_ballots(fx.campaign)
+    ]
 
 
 def nothing_stored() -> bool:
@@ -92,22 +94,29 @@ def test_the_full_flow_by_personal_link_stores_one_anonymous_response(fx, world)
     client = Client()
     response = client.post(fx.url, {"del": "1", "go": "next", field(fx.led): "4"})
     assert response.status_code == 302 and response["Location"] == f"{fx.url}?del=2"
-    response = client.post(f"{fx.url}?del=2", {"del": "2", "go": "submit", field(fx.komp): "na",
-                                                "comment": "Mer tid för fortbildning."})
+    response = client.post(
+        f"{fx.url}?del=2",
+        {"del": "2", "go": "submit", field(fx.komp): "na", "comment": "Mer tid för fortbildning."},
+    )
     assert response.status_code == 200
     assert sv("Thank you for your answers!") in html(response)
     assert sv("Your answers have been submitted.") in html(response)
     [ballot] = open_ballots(fx.campaign)
-    assert (ballot.unit_id, ballot.group, ballot.comment) == (world.unit_a.pk, Group.STAFF,
-                                                              "Mer tid för fortbildning.")
+    assert (ballot.unit_id, ballot.group, ballot.comment) == (
+        world.unit_a.pk,
+        Group.STAFF,
+        "Mer tid för fortbildning.",
+    )
     assert ballot_values(fx) == [{"LED.P1": 4, "KOMP.P1": None}]
     assert not Response.objects.exists()  # nothing in the clear until the campaign closes
     services.campaign_close(actor=world.strategist, campaign=fx.campaign)
     stored = Response.objects.get()
-    assert (stored.unit, stored.group, stored.comment) == (world.unit_a, Group.STAFF,
-                                                           "Mer tid för fortbildning.")
-    assert dict(stored.answers.values_list("item__code", "value")) == {"LED.P1": 4,
-                                                                        "KOMP.P1": None}
+    assert (stored.unit, stored.group, stored.comment) == (
+        world.unit_a,
+        Group.STAFF,
+        "Mer tid för fortbildning.",
+    )
+    assert dict(stored.answers.values_list("item__code", "value")) == {"LED.P1": 4, "KOMP.P1": None}
     assert not Ballot.objects.exists()
     fx.participation.refresh_from_db()
     assert fx.participation.answered
@@ -139,8 +148,7 @@ def test_only_open_participations_of_the_person_are_listed(fx, world, client_for
 def test_someone_elses_participation_is_not_found(fx, client_for, persona):
     url = reverse("survey_participation", args=[fx.participation.pk])
     assert client_for(persona).get(url).status_code == 404
-    assert client_for(persona).post(url, {"del": "1", "go": "next",
-                                          field(fx.led): "4"}).status_code == 404
+    assert client_for(persona).post(url, {"del": "1", "go": "next", field(fx.led): "4"}).status_code == 404
     assert draft_of(fx) is None
 
 
@@ -166,15 +174,13 @@ def test_the_parts_can_be_answered_in_any_order(fx):
     client = Client()
     response = client.post(fx.url, {"del": "1", "go": "to-2"})
     assert response["Location"] == f"{fx.url}?del=2"
-    client.post(f"{fx.url}?del=2", {"del": "2", "go": "previous", field(fx.komp): "5",
-                                    "comment": "Bra"})
+    client.post(f"{fx.url}?del=2", {"del": "2", "go": "previous", field(fx.komp): "5", "comment": "Bra"})
     response = client.get(f"{fx.url}?del=1")
     assert answered_text(1, 2) in html(response)
     client.post(f"{fx.url}?del=1", {"del": "1", "go": "to-2", field(fx.led): "1"})
     response = client.get(f"{fx.url}?del=2")
     assert checked(response, fx.komp) == "5" and ">Bra</textarea>" in html(response)
-    client.post(f"{fx.url}?del=2", {"del": "2", "go": "submit", field(fx.komp): "5",
-                                    "comment": "Bra"})
+    client.post(f"{fx.url}?del=2", {"del": "2", "go": "submit", field(fx.komp): "5", "comment": "Bra"})
     assert ballot_values(fx) == [{"LED.P1": 1, "KOMP.P1": 5}]
 
 
@@ -190,8 +196,7 @@ def test_without_a_part_asked_for_the_first_unanswered_part_opens(fx):
 def test_save_and_continue_later_stays_on_the_page(fx):
     response = Client().post(fx.url, {"del": "1", "go": "stay", field(fx.led): "4"}, follow=True)
     assert response.redirect_chain == [(f"{fx.url}?del=1", 302)]
-    assert sv("Your answers are saved. You can continue later with the same link.") in \
-        html(response)
+    assert sv("Your answers are saved. You can continue later with the same link.") in html(response)
 
 
 @pytest.mark.parametrize("retry", ["twice", "after-thanks"])
@@ -207,8 +212,7 @@ def test_a_second_submit_shows_the_thank_you_page_and_stores_nothing(fx, retry):
         assert response.status_code == 200
         assert sv("Thank you for your answers!") in html(response)
         assert "Dina svar är redan inskickade" in html(response)
-        response = client.post(fx.url, {"del": "1", "go": "next", field(fx.led): "2"},
-                               follow=True)
+        response = client.post(fx.url, {"del": "1", "go": "next", field(fx.led): "2"}, follow=True)
         assert "Dina svar är redan inskickade" in html(response)
     assert ballot_values(fx) == [{"KOMP.P1": 4}]
     assert draft_of(fx) is None
@@ -220,10 +224,10 @@ def test_a_submit_still_in_flight_when_the_first_lands_stores_nothing(fx, monkey
     services.response_submit(participation=fx.participation, answers={str(fx.komp.pk): 4})
     real = services.participation_for_token
     seen = iter([in_flight])  # the POST sees the stale row, the page after it the real one
-    monkeypatch.setattr(services, "participation_for_token",
-                        lambda token: next(seen, None) or real(token))
-    response = Client().post(f"{fx.url}?del=2", {"del": "2", "go": "submit", field(fx.komp): "1"},
-                             follow=True)
+    monkeypatch.setattr(services, "participation_for_token", lambda token: next(seen, None) or real(token))
+    response = Client().post(
+        f"{fx.url}?del=2", {"del": "2", "go": "submit", field(fx.komp): "1"}, follow=True
+    )
     assert response.status_code == 200
     assert "Dina svar är redan inskickade" in html(response)
     assert ballot_values(fx) == [{"KOMP.P1": 4}]
@@ -251,12 +255,13 @@ def test_submitting_nothing_is_refused(fx):
 def test_an_unknown_or_tampered_token_shows_only_the_message(fx, token):
     for method in ("get", "post"):
         url = reverse("survey_token", args=[token]) if token != "%00" else "/svar/%00/"
-        response = getattr(Client(), method)(url, {"del": "1", "go": "next", field(fx.led): "1"}
-                                             if method == "post" else None)
+        response = getattr(Client(), method)(
+            url, {"del": "1", "go": "next", field(fx.led): "1"} if method == "post" else None
+        )
         assert response.status_code == 404
         page = html(response)
         assert "Länken gäller inte. Använd länken i din senaste inbjudan." in page
-        assert "<form method=\"post\" action=\"/svar" not in page
+        assert '<form method="post" action="/svar' not in page
         assert "Almskolan" not in page and "Skattning" not in page
     assert not Draft.objects.exists()
 
@@ -285,12 +290,12 @@ def test_a_statement_not_in_the_campaign_is_refused_and_nothing_is_stored(fx):
     leader_item = fx.items["LED.L1"]  # in the framework, but for leaders
     pupil_item = fx.items["KOMP.E1"]
     for extra in (leader_item.pk, pupil_item.pk, 999999, "x"):
-        response = Client().post(fx.url, {"del": "1", "go": "next", field(fx.led): "3",
-                                          f"item-{extra}": "3"})
+        response = Client().post(fx.url, {"del": "1", "go": "next", field(fx.led): "3", f"item-{extra}": "3"})
         assert response.status_code == 200
         assert "Ett påstående som inte ingår i den här skattningen besvarades." in html(response)
-    response = Client().post(f"{fx.url}?del=2", {"del": "2", "go": "submit",
-                                                 field(fx.komp): "3", field(fx.led): "3"})
+    response = Client().post(
+        f"{fx.url}?del=2", {"del": "2", "go": "submit", field(fx.komp): "3", field(fx.led): "3"}
+    )
     assert response.status_code == 200  # a statement of another part is not on this page
     assert draft_of(fx) is None
     assert nothing_stored()
@@ -299,8 +304,9 @@ def test_a_statement_not_in_the_campaign_is_refused_and_nothing_is_stored(fx):
 def test_a_100_kb_comment_is_refused_and_the_answers_are_kept(fx):
     client = Client()
     client.post(fx.url, {"del": "1", "go": "next", field(fx.led): "2"})
-    response = client.post(f"{fx.url}?del=2", {"del": "2", "go": "submit", field(fx.komp): "4",
-                                               "comment": "å" * 100_000})
+    response = client.post(
+        f"{fx.url}?del=2", {"del": "2", "go": "submit", field(fx.komp): "4", "comment": "å" * 100_000}
+    )
     assert response.status_code == 200
     page = html(response)
     assert "Kommentaren är längre än 2000 tecken." in page
@@ -312,8 +318,7 @@ def test_a_100_kb_comment_is_refused_and_the_answers_are_kept(fx):
 
 
 def test_a_comment_of_exactly_the_limit_is_accepted(fx):
-    Client().post(f"{fx.url}?del=2", {"del": "2", "go": "submit", field(fx.komp): "4",
-                                      "comment": "x" * 2000})
+    Client().post(f"{fx.url}?del=2", {"del": "2", "go": "submit", field(fx.komp): "4", "comment": "x" * 2000})
     [ballot] = open_ballots(fx.campaign)
     assert len(ballot.comment) == 2000
 
@@ -321,13 +326,13 @@ def test_a_comment_of_exactly_the_limit_is_accepted(fx):
 def test_html_in_the_comment_is_kept_as_text_and_never_rendered(fx):
     comment = '<script>alert("x")</script><b onmouseover="x()">fet</b>'
     client = Client()
-    client.post(f"{fx.url}?del=2", {"del": "2", "go": "stay", field(fx.komp): "4",
-                                    "comment": comment})
+    client.post(f"{fx.url}?del=2", {"del": "2", "go": "stay", field(fx.komp): "4", "comment": comment})
     page = html(client.get(f"{fx.url}?del=2"))
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
     assert "<script>alert" not in page and "<b onmouseover" not in page
-    response = client.post(f"{fx.url}?del=2", {"del": "2", "go": "submit", field(fx.komp): "4",
-                                               "comment": comment})
+    response = client.post(
+        f"{fx.url}?del=2", {"del": "2", "go": "submit", field(fx.komp): "4", "comment": comment}
+    )
     assert "<script>alert" not in html(response)
     [ballot] = open_ballots(fx.campaign)
     assert ballot.comment == comment
@@ -383,19 +388,24 @@ def test_the_own_profile_is_shown_once_in_the_answer_to_the_submit(fx, world):
 
 def test_no_page_reached_by_token_shows_the_persons_name_or_email(fx, world):
     client = Client()
-    pages = [client.get(fx.url), client.get(f"{fx.url}?del=2"),
-             client.post(fx.url, {"del": "1", "go": "next", field(fx.led): "9"}),
-             client.post(fx.url, {"del": "1", "go": "stay", field(fx.led): "4"}, follow=True),
-             client.post(f"{fx.url}?del=2", {"del": "2", "go": "submit", field(fx.komp): "3",
-                                             "comment": "x" * 3000}),
-             client.post(f"{fx.url}?del=2", {"del": "2", "go": "submit", field(fx.komp): "3"},
-                         follow=True),
-             client.post(f"{fx.url}?del=2", {"del": "2", "go": "submit", field(fx.komp): "3"},
-                         follow=True),
-             client.get(fx.url)]
+    pages = [
+        client.get(fx.url),
+        client.get(f"{fx.url}?del=2"),
+        client.post(fx.url, {"del": "1", "go": "next", field(fx.led): "9"}),
+        client.post(fx.url, {"del": "1", "go": "stay", field(fx.led): "4"}, follow=True),
+        client.post(
+            f"{fx.url}?del=2", {"del": "2", "go": "submit", field(fx.komp): "3", "comment": "x" * 3000}
+        ),
+        client.post(f"{fx.url}?del=2", {"del": "2", "go": "submit", field(fx.komp): "3"}, follow=True),
+        client.post(f"{fx.url}?del=2", {"del": "2", "go": "submit", field(fx.komp): "3"}, follow=True),
+        client.get(fx.url),
+    ]
     for response in pages:
-        everything = html(response) + str(response.headers) + "".join(
-            str(m) for m in response.context.get("messages", []) if response.context)
+        everything = (
+            html(response)
+            + str(response.headers)
+            + "".join(str(m) for m in response.context.get("messages", []) if response.context)
+        )
         for secret in (world.staff.name, world.staff.email, "personal@"):
             assert secret not in everything
     assert len(open_ballots(fx.campaign)) == 1
@@ -415,8 +425,9 @@ def test_the_pages_follow_the_content_security_policy(fx):
 
 @pytest.fixture
 def pupil(fx, world):
-    fx.code = services.pupil_code_create(actor=world.strategist, campaign=fx.campaign,
-                                         unit=world.unit_a, label="7B", capacity=3)
+    fx.code = services.pupil_code_create(
+        actor=world.strategist, campaign=fx.campaign, unit=world.unit_a, label="7B", capacity=3
+    )
     fx.pupil_item = fx.items["KOMP.E1"]
     fx.pupil_url = reverse("pupil_questionnaire", args=[fx.code.code])
     return fx
@@ -488,8 +499,7 @@ def test_a_code_counts_as_many_answers_as_the_group_has_pupils(pupil):
         client.post(pupil.pupil_url, _pupil_answers(client, pupil))
     client = Client()
     response = client.get(pupil.pupil_url)
-    assert "Koden har redan använts av lika många elever som det finns i gruppen." in \
-        html(response)
+    assert "Koden har redan använts av lika många elever som det finns i gruppen." in html(response)
     assert "<fieldset" not in html(response)
     # A form opened before the code was used up is refused too when sent.
     late = Client()
@@ -503,8 +513,7 @@ def test_a_code_counts_as_many_answers_as_the_group_has_pupils(pupil):
 
 def test_pupil_answers_outside_the_scale_or_campaign_are_refused(pupil, fx):
     client = Client()
-    for extra in ({field(pupil.pupil_item): "6"}, {field(pupil.pupil_item): "4",
-                                                  field(fx.led): "4"}, {}):
+    for extra in ({field(pupil.pupil_item): "6"}, {field(pupil.pupil_item): "4", field(fx.led): "4"}, {}):
         data = {**_pupil_answers(client, pupil), **extra}
         if not extra:
             del data[field(pupil.pupil_item)]

@@ -34,8 +34,10 @@ MARK = "Hemligt-omdöme-Q7"  # a comment no page or table may hold in the clear 
 
 
 def add_staff(world, count: int) -> list:
-    return [_person(world.huvudman, f"Kollega {n}", f"kollega{n}@sjovik.test", world.unit_a,
-                    Role.STAFF) for n in range(count)]
+    return [
+        _person(world.huvudman, f"Kollega {n}", f"kollega{n}@sjovik.test", world.unit_a, Role.STAFF)
+        for n in range(count)
+    ]
 
 
 def answer_page(client, url, led: str, komp: str, comment: str = ""):
@@ -45,8 +47,7 @@ def answer_page(client, url, led: str, komp: str, comment: str = ""):
     participation_led[fx_items[0]] = led
     client.post(url, participation_led)
     komp_field = re.findall(r'name="(item-\d+)"', client.get(f"{url}?del=2").content.decode())[0]
-    return client.post(f"{url}?del=2", {"del": "2", "go": "submit", komp_field: komp,
-                                        "comment": comment})
+    return client.post(f"{url}?del=2", {"del": "2", "go": "submit", komp_field: komp, "comment": comment})
 
 
 def unit_cells(response) -> list[str]:
@@ -61,11 +62,15 @@ def every_stored_text() -> list[tuple[str, str, str]]:
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
             model = tables.get(table)
-            columns = [f.column for f in model._meta.concrete_fields] if model else \
-                [c.name for c in connection.introspection.get_table_description(cursor, table)]
+            columns = (
+                [f.column for f in model._meta.concrete_fields]
+                if model
+                else [c.name for c in connection.introspection.get_table_description(cursor, table)]
+            )
             for column in columns:
-                cursor.execute(f"SELECT {connection.ops.quote_name(column)} FROM "
-                               f"{connection.ops.quote_name(table)}")
+                cursor.execute(
+                    f"SELECT {connection.ops.quote_name(column)} FROM {connection.ops.quote_name(table)}"
+                )
                 for (value,) in cursor.fetchall():
                     if isinstance(value, memoryview | bytes):
                         value = bytes(value).decode("utf-8", "replace")
@@ -76,8 +81,9 @@ def every_stored_text() -> list[tuple[str, str, str]]:
 
 def holding(needle: str) -> list[tuple[str, str]]:
     escaped = needle.encode("unicode_escape").decode()
-    return [(table, column) for table, column, value in every_stored_text()
-            if needle in value or escaped in value]
+    return [
+        (table, column) for table, column, value in every_stored_text() if needle in value or escaped in value
+    ]
 
 
 # ---- 1. No aggregate while open ----------------------------------------------------------------
@@ -86,8 +92,7 @@ def holding(needle: str) -> list[tuple[str, str]]:
 def test_the_thank_you_page_shows_the_same_figures_whatever_colleagues_answered(world):
     """Two colleagues answer the same; between them ten others answer 1 everywhere. If the page
     showed this year's figures, the difference would be those ten answers."""
-    before = closed_campaign(world, {world.unit_a: [{"LED.P1": v, "KOMP.P1": 4}
-                                                    for v in (1, 2, 3, 5, 5, 4)]})
+    before = closed_campaign(world, {world.unit_a: [{"LED.P1": v, "KOMP.P1": 4} for v in (1, 2, 3, 5, 5, 4)]})
     colleague = add_staff(world, 1)[0]
     fx = build_campaign(world, version=before.version)
     first = Participation.objects.get(campaign=fx.campaign, person=world.staff)
@@ -95,12 +100,19 @@ def test_the_thank_you_page_shows_the_same_figures_whatever_colleagues_answered(
     page_one = answer_page(Client(), reverse("survey_token", args=[fx.tokens[first.pk]]), "4", "2")
     size = services.box_size(fx.campaign)
     for _ in range(10):
-        Ballot.objects.create(campaign=fx.campaign, sealed=ballots.seal_ballot(
-            fx.campaign.pk, size, ballots.Contents(
-                unit_id=world.unit_a.pk, group=Group.STAFF,
-                answers={fx.items["LED.P1"].pk: 1, fx.items["KOMP.P1"].pk: 1})))
-    page_two = answer_page(Client(), reverse("survey_token", args=[fx.tokens[second.pk]]), "4",
-                           "2")
+        Ballot.objects.create(
+            campaign=fx.campaign,
+            sealed=ballots.seal_ballot(
+                fx.campaign.pk,
+                size,
+                ballots.Contents(
+                    unit_id=world.unit_a.pk,
+                    group=Group.STAFF,
+                    answers={fx.items["LED.P1"].pk: 1, fx.items["KOMP.P1"].pk: 1},
+                ),
+            ),
+        )
+    page_two = answer_page(Client(), reverse("survey_token", args=[fx.tokens[second.pk]]), "4", "2")
     assert unit_cells(page_one) == unit_cells(page_two) == ["3,3", "4,0"]  # last year's
     assert "Skattning 2025/26" in page_one.content.decode()
 
@@ -109,17 +121,23 @@ def test_no_results_page_or_download_shows_anything_of_an_open_campaign(world, c
     add_staff(world, 6)
     fx = build_campaign(world)
     for participation in Participation.objects.filter(campaign=fx.campaign):
-        services.response_submit(participation=participation, answers={
-            str(fx.items["LED.P1"].pk): "5", str(fx.items["KOMP.P1"].pk): "5"}, comment=MARK)
+        services.response_submit(
+            participation=participation,
+            answers={str(fx.items["LED.P1"].pk): "5", str(fx.items["KOMP.P1"].pk): "5"},
+            comment=MARK,
+        )
     assert not Response.objects.exists()  # nothing to aggregate: the answers are sealed
     pk, unit = fx.campaign.pk, world.unit_a.pk
     for persona in ("strategist", "leader_a"):
         client = client_for(persona)
-        for url in (reverse("results_org", args=[pk]),
-                    reverse("results_unit", args=[pk, unit]),
-                    reverse("results_export", args=[pk, "csv"]),
-                    reverse("results_export", args=[pk, "xlsx"]),
-                    reverse("report_unit", args=[unit]), reverse("report_org")):
+        for url in (
+            reverse("results_org", args=[pk]),
+            reverse("results_unit", args=[pk, unit]),
+            reverse("results_export", args=[pk, "csv"]),
+            reverse("results_export", args=[pk, "xlsx"]),
+            reverse("report_unit", args=[unit]),
+            reverse("report_org"),
+        ):
             response = client.get(url)
             body = b"".join(response) if response.streaming else response.content
             assert MARK.encode() not in body and b"5,0" not in body and b"5.0" not in body, url
@@ -134,8 +152,9 @@ def _dump() -> dict[str, set]:
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
-            tables[table] = {tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
-                             for row in cursor.fetchall()}
+            tables[table] = {
+                tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in cursor.fetchall()
+            }
     return tables
 
 
@@ -143,12 +162,15 @@ def test_while_open_the_database_holds_no_answer_or_comment_in_the_clear(world):
     add_staff(world, 2)
     fx = build_campaign(world)
     people = list(Participation.objects.filter(campaign=fx.campaign, unit=world.unit_a))
-    services.response_submit(participation=people[0], answers={
-        str(fx.items["LED.P1"].pk): "4"}, comment=MARK)
-    services.draft_save(participation=people[1], answers={str(fx.items["LED.P1"].pk): "2"},
-                        comment=MARK + "-utkast")
-    services.response_submit(participation=people[2], answers={
-        str(fx.items["LED.P1"].pk): "1", str(fx.items["KOMP.P1"].pk): "na"}, comment="x" * 2000)
+    services.response_submit(participation=people[0], answers={str(fx.items["LED.P1"].pk): "4"}, comment=MARK)
+    services.draft_save(
+        participation=people[1], answers={str(fx.items["LED.P1"].pk): "2"}, comment=MARK + "-utkast"
+    )
+    services.response_submit(
+        participation=people[2],
+        answers={str(fx.items["LED.P1"].pk): "1", str(fx.items["KOMP.P1"].pk): "na"},
+        comment="x" * 2000,
+    )
     assert holding(MARK) == []
     # Every sealed box of the campaign has one size: not even a comment's length shows.
     sizes = {len(bytes(v)) for v in Ballot.objects.values_list("sealed", flat=True)}
@@ -164,12 +186,10 @@ def test_two_backups_taken_while_open_show_who_answered_but_nothing_of_what(worl
     person = Participation.objects.filter(campaign=fx.campaign, unit=world.unit_a).first()
     services.draft_save(participation=person, answers={str(fx.items["LED.P1"].pk): "3"})
     first = _dump()
-    services.response_submit(participation=person, answers={str(fx.items["LED.P1"].pk): "5"},
-                             comment=MARK)
+    services.response_submit(participation=person, answers={str(fx.items["LED.P1"].pk): "5"}, comment=MARK)
     second = _dump()
     changed = {table for table in first if first[table] != second[table]}
-    assert changed == {Participation._meta.db_table, Ballot._meta.db_table,
-                       Draft._meta.db_table}
+    assert changed == {Participation._meta.db_table, Ballot._meta.db_table, Draft._meta.db_table}
     [new_ballot] = second[Ballot._meta.db_table] - first[Ballot._meta.db_table]
     assert not second[Response._meta.db_table] and not second[Answer._meta.db_table]
     assert MARK.encode() not in b"".join(v for v in new_ballot if isinstance(v, bytes))
@@ -179,12 +199,14 @@ def _answer_in_order(world, fx, count: int) -> list[tuple[int, int]]:
     """count colleagues answer one after another, each with its own answers; their
     participation ids and LED.P1 values in the order they answered."""
     order = []
-    participations = list(Participation.objects.filter(campaign=fx.campaign,
-                                                       unit=world.unit_a).order_by("?"))
+    participations = list(Participation.objects.filter(campaign=fx.campaign, unit=world.unit_a).order_by("?"))
     for number, participation in enumerate(participations[:count]):
         value = 1 + number % 5
-        services.response_submit(participation=participation, answers={
-            str(fx.items["LED.P1"].pk): str(value)}, comment=f"svar {number:02d}")
+        services.response_submit(
+            participation=participation,
+            answers={str(fx.items["LED.P1"].pk): str(value)},
+            comment=f"svar {number:02d}",
+        )
         order.append((participation.pk, number))
     return order
 
@@ -201,8 +223,9 @@ def _participations_in_storage_order(campaign) -> list[int]:
     table = connection.ops.quote_name(Participation._meta.db_table)
     position = "ctid" if connection.vendor == "postgresql" else "rowid"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id FROM {table} WHERE campaign_id = %s AND answered "
-                       f"ORDER BY {position}", [campaign.pk])
+        cursor.execute(
+            f"SELECT id FROM {table} WHERE campaign_id = %s AND answered ORDER BY {position}", [campaign.pk]
+        )
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -219,8 +242,10 @@ def test_after_closing_no_storage_order_or_transaction_ties_a_response_to_a_pers
     if connection.vendor == "postgresql":
         # The attack while open: the ballot and the participation share their transaction.
         with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM assessments_ballot b JOIN "
-                           "assessments_participation p ON p.xmin = b.xmin")
+            cursor.execute(
+                "SELECT count(*) FROM assessments_ballot b JOIN "
+                "assessments_participation p ON p.xmin = b.xmin"
+            )
             assert cursor.fetchone()[0] == 12  # linked, but the ballots are sealed
     services.campaign_close(actor=world.strategist, campaign=fx.campaign)
     stored = _comments_in_storage_order()
@@ -233,7 +258,9 @@ def test_after_closing_no_storage_order_or_transaction_ties_a_response_to_a_pers
             cursor.execute(
                 "SELECT count(DISTINCT x) FROM (SELECT xmin::text AS x FROM assessments_response "
                 "UNION SELECT xmin::text FROM assessments_answer UNION SELECT xmin::text FROM "
-                "assessments_participation WHERE campaign_id = %s) t", [fx.campaign.pk])
+                "assessments_participation WHERE campaign_id = %s) t",
+                [fx.campaign.pk],
+            )
             assert cursor.fetchone()[0] == 1
 
 
@@ -251,13 +278,17 @@ def test_after_closing_the_database_files_keep_no_old_ballot():
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("CREATE EXTENSION IF NOT EXISTS pageinspect")
-            cursor.execute("SELECT pg_relation_size('assessments_ballot') / "
-                           "current_setting('block_size')::int")
+            cursor.execute(
+                "SELECT pg_relation_size('assessments_ballot') / current_setting('block_size')::int"
+            )
             pages = cursor.fetchone()[0]
             left = 0
             for page in range(pages):
-                cursor.execute("SELECT count(*) FROM heap_page_items(get_raw_page("
-                               "'assessments_ballot', %s)) WHERE t_data IS NOT NULL", [page])
+                cursor.execute(
+                    "SELECT count(*) FROM heap_page_items(get_raw_page("
+                    "'assessments_ballot', %s)) WHERE t_data IS NOT NULL",
+                    [page],
+                )
                 left += cursor.fetchone()[0]
             assert left == 0
     else:
@@ -272,13 +303,15 @@ def test_signed_in_answering_leaves_no_answer_in_the_session_table(world, client
     fx = build_campaign(world)
     participation = Participation.objects.get(campaign=fx.campaign, person=world.staff)
     client = client_for("staff")
-    response = answer_page(client, reverse("survey_participation", args=[participation.pk]),
-                           "4", "2", comment=MARK)
+    response = answer_page(
+        client, reverse("survey_participation", args=[participation.pk]), "4", "2", comment=MARK
+    )
     assert "profile-table" in response.content.decode()
     for session in Session.objects.all():
         data = session.get_decoded()
         assert MARK not in str(data) and str(fx.items["LED.P1"].pk) not in str(
-            {k: v for k, v in data.items() if not k.startswith("_auth")})
+            {k: v for k, v in data.items() if not k.startswith("_auth")}
+        )
     assert holding(MARK) == []
 
 
@@ -289,8 +322,7 @@ def test_a_draft_opens_only_for_its_own_participation(world):
     add_staff(world, 1)
     fx = build_campaign(world)
     mine, other = Participation.objects.filter(campaign=fx.campaign, unit=world.unit_a)[:2]
-    services.draft_save(participation=mine, answers={str(fx.items["LED.P1"].pk): "2"},
-                        comment=MARK)
+    services.draft_save(participation=mine, answers={str(fx.items["LED.P1"].pk): "2"}, comment=MARK)
     sealed = Draft.objects.get(token_hash=mine.token_hash).sealed
     with pytest.raises(sealing.SealError):
         ballots.open_draft(fx.campaign.pk, other.pk, sealed)
@@ -327,8 +359,7 @@ SUBMIT_STEPS = ["seal", "claim", "status", "ballot", "draft"]
 
 
 @pytest.mark.parametrize("step", SUBMIT_STEPS)
-def test_a_crash_at_any_step_of_a_submit_loses_nothing_and_the_retry_counts_once(
-        world, monkeypatch, step):
+def test_a_crash_at_any_step_of_a_submit_loses_nothing_and_the_retry_counts_once(world, monkeypatch, step):
     fx = build_campaign(world)
     participation = Participation.objects.get(campaign=fx.campaign, person=world.staff)
     led = str(fx.items["LED.P1"].pk)
@@ -368,20 +399,29 @@ def test_a_crash_after_the_submit_committed_shows_already_answered_on_retry(worl
     assert [b.answers for b in open_ballots(fx.campaign)] == [{fx.items["KOMP.P1"].pk: 4}]
 
 
-CLOSE_STEPS = ["open ballot", "write responses", "empty box", "participations", "drafts",
-               "snapshot", "figures", "audit"]
+CLOSE_STEPS = [
+    "open ballot",
+    "write responses",
+    "empty box",
+    "participations",
+    "drafts",
+    "snapshot",
+    "figures",
+    "audit",
+]
 
 
 @pytest.mark.parametrize("step", CLOSE_STEPS)
-def test_a_crash_at_any_step_of_closing_leaves_the_campaign_open_and_every_ballot(
-        world, monkeypatch, step):
+def test_a_crash_at_any_step_of_closing_leaves_the_campaign_open_and_every_ballot(world, monkeypatch, step):
     from digiplan.assessments import selectors
 
     add_staff(world, 6)
     fx = build_campaign(world)
     _answer_in_order(world, fx, 6)
-    services.draft_save(participation=Participation.objects.filter(
-        campaign=fx.campaign, answered=False).first(), answers={str(fx.items["LED.P1"].pk): "3"})
+    services.draft_save(
+        participation=Participation.objects.filter(campaign=fx.campaign, answered=False).first(),
+        answers={str(fx.items["LED.P1"].pk): "3"},
+    )
     answered = set(Participation.objects.filter(answered=True).values_list("pk", flat=True))
     with monkeypatch.context() as patch:
         if step == "open ballot":
@@ -419,8 +459,7 @@ def test_a_crash_at_any_step_of_closing_leaves_the_campaign_open_and_every_ballo
     campaign = Campaign.objects.get(pk=fx.campaign.pk)
     assert campaign.status == CampaignStatus.OPEN
     assert Ballot.objects.count() == 6 and not Response.objects.exists()
-    assert set(Participation.objects.filter(answered=True).values_list("pk", flat=True)) == \
-        answered
+    assert set(Participation.objects.filter(answered=True).values_list("pk", flat=True)) == answered
     assert Draft.objects.count() == 1 and not ResultSnapshot.objects.exists()
     services.campaign_close(actor=world.strategist, campaign=campaign)
     assert Response.objects.count() == 6 and not Ballot.objects.exists()
@@ -431,8 +470,10 @@ def test_a_crash_at_any_step_of_closing_leaves_the_campaign_open_and_every_ballo
 
 def test_a_ballot_that_cannot_be_opened_stops_the_closing_and_loses_nothing(world, settings):
     fx = build_campaign(world)
-    services.response_submit(participation=Participation.objects.get(
-        campaign=fx.campaign, person=world.staff), answers={str(fx.items["LED.P1"].pk): "4"})
+    services.response_submit(
+        participation=Participation.objects.get(campaign=fx.campaign, person=world.staff),
+        answers={str(fx.items["LED.P1"].pk): "4"},
+    )
     old = settings.SEALING_KEY or settings.SECRET_KEY
     settings.SEALING_KEY = "a-new-secret-" + "y" * 40
     with pytest.raises(sealing.SealError):
@@ -444,20 +485,19 @@ def test_a_ballot_that_cannot_be_opened_stops_the_closing_and_loses_nothing(worl
     assert Answer.objects.get().value == 4
 
 
-def test_a_lost_connection_during_a_submit_asks_to_try_again_and_the_retry_counts_once(
-        world, monkeypatch):
+def test_a_lost_connection_during_a_submit_asks_to_try_again_and_the_retry_counts_once(world, monkeypatch):
     fx = build_campaign(world)
     participation = Participation.objects.get(campaign=fx.campaign, person=world.staff)
     url = reverse("survey_token", args=[fx.tokens[participation.pk]])
     komp = f"item-{fx.items['KOMP.P1'].pk}"
     with monkeypatch.context() as patch:
+
         def lost(*args, **kwargs):
             raise DatabaseError("server closed the connection unexpectedly")
 
         patch.setattr(services.Ballot.objects, "create", lost)
         with pytest.raises(DatabaseError):
-            Client(raise_request_exception=True).post(
-                f"{url}?del=2", {"del": "2", "go": "submit", komp: "4"})
+            Client(raise_request_exception=True).post(f"{url}?del=2", {"del": "2", "go": "submit", komp: "4"})
     participation.refresh_from_db()
     assert not participation.answered
     response = Client().post(f"{url}?del=2", {"del": "2", "go": "submit", komp: "4"})
@@ -467,17 +507,24 @@ def test_a_lost_connection_during_a_submit_asks_to_try_again_and_the_retry_count
 
 def test_the_release_writes_every_group_and_comment_as_sealed(world):
     fx = build_campaign(world)
-    code = services.pupil_code_create(actor=world.leader_a, campaign=fx.campaign,
-                                      unit=world.unit_a, label="7B", capacity=5)
+    code = services.pupil_code_create(
+        actor=world.leader_a, campaign=fx.campaign, unit=world.unit_a, label="7B", capacity=5
+    )
     services.pupil_submit(code=code, answers={str(fx.items["KOMP.E1"].pk): "3"})
-    services.response_submit(participation=Participation.objects.get(
-        campaign=fx.campaign, person=world.staff), answers={str(fx.items["LED.P1"].pk): "na"},
-        comment="Mer stöd, tack")
+    services.response_submit(
+        participation=Participation.objects.get(campaign=fx.campaign, person=world.staff),
+        answers={str(fx.items["LED.P1"].pk): "na"},
+        comment="Mer stöd, tack",
+    )
     services.campaign_close(actor=world.strategist, campaign=fx.campaign)
-    rows = {(r.unit_id, r.group, r.comment, tuple(r.answers.values_list("item__code", "value")))
-            for r in Response.objects.all()}
-    assert rows == {(world.unit_a.pk, "pupil", "", (("KOMP.E1", 3),)),
-                    (world.unit_a.pk, "staff", "Mer stöd, tack", (("LED.P1", None),))}
+    rows = {
+        (r.unit_id, r.group, r.comment, tuple(r.answers.values_list("item__code", "value")))
+        for r in Response.objects.all()
+    }
+    assert rows == {
+        (world.unit_a.pk, "pupil", "", (("KOMP.E1", 3),)),
+        (world.unit_a.pk, "staff", "Mer stöd, tack", (("LED.P1", None),)),
+    }
     assert all(isinstance(f, models.UUIDField) for f in [Response._meta.pk])
 
 
@@ -496,8 +543,7 @@ def test_upgrading_while_a_campaign_is_open_seals_its_answers_and_drafts():
     world = build_world()
     add_staff(world, 1)
     fx = build_campaign(world)
-    waiting, drafting = Participation.objects.filter(campaign=fx.campaign,
-                                                     unit=world.unit_a)[:2]
+    waiting, drafting = Participation.objects.filter(campaign=fx.campaign, unit=world.unit_a)[:2]
     led, komp = fx.items["LED.P1"].pk, fx.items["KOMP.P1"].pk
     executor = MigrationExecutor(connection)
     executor.migrate([("assessments", "0003_result_figures")])
@@ -505,17 +551,21 @@ def test_upgrading_while_a_campaign_is_open_seals_its_answers_and_drafts():
         response_id = uuid.uuid4()
         prepared = Response._meta.pk.get_db_prep_value(response_id, connection)
         with connection.cursor() as cursor:
-            cursor.execute("INSERT INTO assessments_response (id, campaign_id, unit_id, "
-                           '"group", submitted_on, comment) VALUES (%s, %s, %s, %s, %s, %s)',
-                           [prepared, fx.campaign.pk, world.unit_a.pk, "staff", "2026-10-01",
-                            MARK])
+            cursor.execute(
+                "INSERT INTO assessments_response (id, campaign_id, unit_id, "
+                '"group", submitted_on, comment) VALUES (%s, %s, %s, %s, %s, %s)',
+                [prepared, fx.campaign.pk, world.unit_a.pk, "staff", "2026-10-01", MARK],
+            )
             for item, value in ((led, 4), (komp, None)):
-                cursor.execute("INSERT INTO assessments_answer (response_id, item_id, value) "
-                               "VALUES (%s, %s, %s)", [prepared, item, value])
-            cursor.execute("INSERT INTO assessments_draft (token_hash, answers, comment, "
-                           "updated_on) VALUES (%s, %s, %s, %s)",
-                           [drafting.token_hash, json.dumps({str(led): 2, str(komp): None}),
-                            "halvvägs", "2026-10-02"])
+                cursor.execute(
+                    "INSERT INTO assessments_answer (response_id, item_id, value) VALUES (%s, %s, %s)",
+                    [prepared, item, value],
+                )
+            cursor.execute(
+                "INSERT INTO assessments_draft (token_hash, answers, comment, "
+                "updated_on) VALUES (%s, %s, %s, %s)",
+                [drafting.token_hash, json.dumps({str(led): 2, str(komp): None}), "halvvägs", "2026-10-02"],
+            )
         Participation.objects.filter(pk=waiting.pk).update(answered=True)
     finally:
         executor = MigrationExecutor(connection)
@@ -523,7 +573,11 @@ def test_upgrading_while_a_campaign_is_open_seals_its_answers_and_drafts():
     assert not Response.objects.exists() and not Answer.objects.exists()
     [ballot] = open_ballots(fx.campaign)
     assert (ballot.unit_id, ballot.group, ballot.comment, ballot.answers) == (
-        world.unit_a.pk, "staff", MARK, {led: 4, komp: None})
+        world.unit_a.pk,
+        "staff",
+        MARK,
+        {led: 4, komp: None},
+    )
     draft = services.draft_read(Participation.objects.get(pk=drafting.pk))
     assert (draft.answers, draft.comment) == ({led: 2, komp: None}, "halvvägs")
     assert holding(MARK) == [] and holding("halvvägs") == []
@@ -539,23 +593,26 @@ def test_erasing_a_person_named_in_a_sealed_comment_removes_the_name_from_every_
     general search cannot see it; at closing it would come back with the name."""
     from digiplan.organisations.privacy import person_erase
 
-    named = _person(world.huvudman, "Greta Gransson", "greta.g@sjovik.test", world.unit_b,
-                    Role.COORDINATOR)
+    named = _person(world.huvudman, "Greta Gransson", "greta.g@sjovik.test", world.unit_b, Role.COORDINATOR)
     add_staff(world, 2)
     fx = build_campaign(world)
     writers = list(Participation.objects.filter(campaign=fx.campaign, unit=world.unit_a))
     led = str(fx.items["LED.P1"].pk)
-    services.response_submit(participation=writers[0], answers={led: "4"},
-                             comment="Greta Gransson hjälper oss mycket.")
+    services.response_submit(
+        participation=writers[0], answers={led: "4"}, comment="Greta Gransson hjälper oss mycket."
+    )
     services.response_submit(participation=writers[1], answers={led: "2"}, comment="Bra år.")
-    services.draft_save(participation=writers[2], answers={led: "3"},
-                        comment="Fråga greta.g@sjovik.test om skrivaren")
+    services.draft_save(
+        participation=writers[2], answers={led: "3"}, comment="Fråga greta.g@sjovik.test om skrivaren"
+    )
     before = {bytes(v) for v in Ballot.objects.values_list("sealed", flat=True)}
     person_erase(actor=world.strategist, person=named, confirm_email="greta.g@sjovik.test")
     after = {bytes(v) for v in Ballot.objects.values_list("sealed", flat=True)}
     assert not before & after  # every ballot sealed again: which one named her does not show
     assert sorted(b.comment for b in open_ballots(fx.campaign)) == [
-        "Bra år.", "[borttagen person] hjälper oss mycket."]
+        "Bra år.",
+        "[borttagen person] hjälper oss mycket.",
+    ]
     assert services.draft_read(writers[2]).comment == "Fråga [borttagen person] om skrivaren"
     services.campaign_close(actor=world.strategist, campaign=fx.campaign)
     assert "Greta" not in " ".join(Response.objects.values_list("comment", flat=True))

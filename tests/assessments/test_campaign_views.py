@@ -41,10 +41,17 @@ def _version(world):
 
 def _form(version, **changes):
     today = timezone.localdate()
-    data = {"name": "Skattning hösten", "school_year": "2026/27", "framework_version": version.pk,
-            "include_leader": "on", "include_staff": "on", "unit_choice": "all",
-            "opens_on": today.isoformat(),
-            "closes_on": (today + datetime.timedelta(days=21)).isoformat(), "k": "5"}
+    data = {
+        "name": "Skattning hösten",
+        "school_year": "2026/27",
+        "framework_version": version.pk,
+        "include_leader": "on",
+        "include_staff": "on",
+        "unit_choice": "all",
+        "opens_on": today.isoformat(),
+        "closes_on": (today + datetime.timedelta(days=21)).isoformat(),
+        "k": "5",
+    }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -52,15 +59,16 @@ def _form(version, **changes):
 def _add_staff(world, unit, count, prefix):
     people = []
     for i in range(count):
-        person = org_services.person_create(actor=None, huvudman=world.huvudman,
-                                            name=f"{prefix} {i}", email=f"{prefix}{i}@sjovik.test")
-        org_services.membership_create(actor=None, person=person, organisation=unit,
-                                       role=Role.STAFF)
+        person = org_services.person_create(
+            actor=None, huvudman=world.huvudman, name=f"{prefix} {i}", email=f"{prefix}{i}@sjovik.test"
+        )
+        org_services.membership_create(actor=None, person=person, organisation=unit, role=Role.STAFF)
         people.append(person)
     return people
 
 
 # ---- Create ------------------------------------------------------------------------------------
+
 
 def test_strategist_creates_a_campaign_for_all_units(world, client_for):
     version = _version(world)
@@ -76,10 +84,11 @@ def test_strategist_creates_a_campaign_for_all_units(world, client_for):
 def test_units_can_be_chosen_by_school_form_or_by_hand(world, client_for):
     version = _version(world)
     client = client_for("strategist")
-    client.post(reverse("campaign_create"), _form(version, unit_choice="forms",
-                                                  school_forms=["FTH"]))
-    client.post(reverse("campaign_create"), _form(version, name="För hand", unit_choice="hand",
-                                                  units=[str(world.unit_a.pk)]))
+    client.post(reverse("campaign_create"), _form(version, unit_choice="forms", school_forms=["FTH"]))
+    client.post(
+        reverse("campaign_create"),
+        _form(version, name="För hand", unit_choice="hand", units=[str(world.unit_a.pk)]),
+    )
     by_form, by_hand = Campaign.objects.order_by("pk")
     assert list(by_form.units.values_list("unit", flat=True)) == [world.unit_b.pk]
     assert list(by_hand.units.values_list("unit", flat=True)) == [world.unit_a.pk]
@@ -93,14 +102,16 @@ def test_the_create_form_groups_units_under_their_area_and_explains_k(world, cli
     assert 'name="k"' in page and 'value="5"' in page and 'min="3"' in page
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"closes_on": timezone.localdate().isoformat()}, services.ERROR_DATES),
-    ({"school_year": "2026/28"}, ERROR_SCHOOL_YEAR),
-    ({"unit_choice": "hand"}, services.ERROR_UNITS),
-    ({"unit_choice": "forms"}, None),
-])
-def test_bad_input_is_refused_with_a_message_and_stores_nothing(world, client_for, changes,
-                                                                 message):
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"closes_on": timezone.localdate().isoformat()}, services.ERROR_DATES),
+        ({"school_year": "2026/28"}, ERROR_SCHOOL_YEAR),
+        ({"unit_choice": "hand"}, services.ERROR_UNITS),
+        ({"unit_choice": "forms"}, None),
+    ],
+)
+def test_bad_input_is_refused_with_a_message_and_stores_nothing(world, client_for, changes, message):
     version = _version(world)
     response = client_for("strategist").post(reverse("campaign_create"), _form(version, **changes))
     assert response.status_code == 200
@@ -120,8 +131,10 @@ def test_k_below_three_is_refused_in_swedish(world, client_for):
 
 def test_another_huvudmans_unit_cannot_be_slipped_in(world, client_for):
     version = _version(world)
-    response = client_for("strategist").post(reverse("campaign_create"), _form(
-        version, unit_choice="hand", units=[str(world.unit_a.pk), str(world.other_unit.pk)]))
+    response = client_for("strategist").post(
+        reverse("campaign_create"),
+        _form(version, unit_choice="hand", units=[str(world.unit_a.pk), str(world.other_unit.pk)]),
+    )
     assert _swedish(services.ERROR_UNITS) in response.content.decode()
     assert not Campaign.objects.exists()
 
@@ -135,8 +148,10 @@ def test_another_huvudmans_framework_cannot_be_used(world, client_for):
 
 # ---- Open, invitations, progress ---------------------------------------------------------------
 
-def test_opening_mails_each_staff_member_a_working_personal_link(world, client_for,
-                                                                 django_capture_on_commit_callbacks):
+
+def test_opening_mails_each_staff_member_a_working_personal_link(
+    world, client_for, django_capture_on_commit_callbacks
+):
     fx = build_campaign(world, open_it=False)
     colleagues = _add_staff(world, world.unit_b, 2, "kollega")
     with django_capture_on_commit_callbacks(execute=True):
@@ -173,13 +188,13 @@ def test_progress_shows_the_counts_of_the_raw_rows(world, client_for):
     answers = {str(fx.items["LED.P1"].pk): 4}
     for participation in Participation.objects.filter(campaign=campaign).order_by("pk")[::2]:
         services.response_submit(participation=participation, answers=answers)
-    code = services.pupil_code_create(actor=None, campaign=campaign, unit=world.unit_b,
-                                      label="6B", capacity=20)
+    code = services.pupil_code_create(
+        actor=None, campaign=campaign, unit=world.unit_b, label="6B", capacity=20
+    )
     for _ in range(3):
         services.pupil_submit(code=code, answers={str(fx.items["KOMP.E1"].pk): 5})
     rating = services.rating_for(campaign, world.unit_a)
-    services.rating_save(actor=world.leader_a, rating=rating, answers={}, comments={},
-                         submit=True)
+    services.rating_save(actor=world.leader_a, rating=rating, answers={}, comments={}, submit=True)
 
     response = client_for("strategist").get(reverse("campaign_detail", args=[campaign.pk]))
     page = response.content.decode()
@@ -202,19 +217,19 @@ def test_progress_shows_the_counts_of_the_raw_rows(world, client_for):
 
 # ---- Reminders and closing ---------------------------------------------------------------------
 
+
 def test_reminders_send_new_links_and_the_old_ones_stop_working(
-        world, client_for, django_capture_on_commit_callbacks):
+    world, client_for, django_capture_on_commit_callbacks
+):
     colleagues = _add_staff(world, world.unit_a, 2, "glomsk")
     fx = build_campaign(world)
     old = {Participation.objects.get(pk=pk).person_id: token for pk, token in fx.tokens.items()}
     done = Participation.objects.get(campaign=fx.campaign, person=colleagues[0])
     services.response_submit(participation=done, answers={})
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for("strategist").post(reverse("campaign_remind",
-                                                         args=[fx.campaign.pk]))
+        response = client_for("strategist").post(reverse("campaign_remind", args=[fx.campaign.pk]))
     assert response.status_code == 302
-    assert sorted(m.to[0] for m in mail.outbox) == sorted([world.staff.email,
-                                                           colleagues[1].email])
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([world.staff.email, colleagues[1].email])
     for message in mail.outbox:
         token = LINK.search(message.body).group("token")
         participation = services.participation_for_token(token)
@@ -240,8 +255,7 @@ def test_closing_asks_first_and_then_closes(world, client_for):
     assert fx.campaign.status == CampaignStatus.CLOSED
 
 
-@pytest.mark.parametrize("persona, status", [("leader_a", 403), ("staff", 403),
-                                             ("other_strategist", 404)])
+@pytest.mark.parametrize("persona, status", [("leader_a", 403), ("staff", 403), ("other_strategist", 404)])
 def test_only_the_own_strategist_opens_reminds_and_closes(world, client_for, persona, status):
     fx = build_campaign(world, open_it=False)
     client = client_for(persona)
@@ -253,6 +267,7 @@ def test_only_the_own_strategist_opens_reminds_and_closes(world, client_for, per
 
 
 # ---- Pupil codes -------------------------------------------------------------------------------
+
 
 def test_a_leader_makes_a_code_for_a_group_and_prints_it(world, client_for):
     fx = build_campaign(world)
@@ -269,8 +284,10 @@ def test_a_leader_makes_a_code_for_a_group_and_prints_it(world, client_for):
 
 def test_a_leader_cannot_make_codes_for_another_unit(world, client_for):
     fx = build_campaign(world)
-    response = client_for("leader_a").post(reverse("pupil_codes", args=[fx.campaign.pk]), {
-        "unit": world.unit_b.pk, "label": "6B", "capacity": "24"})
+    response = client_for("leader_a").post(
+        reverse("pupil_codes", args=[fx.campaign.pk]),
+        {"unit": world.unit_b.pk, "label": "6B", "capacity": "24"},
+    )
     assert response.status_code == 200 and 'class="errorlist"' in response.content.decode()
     assert not PupilCode.objects.exists()
     page = client_for("leader_b").get(reverse("pupil_codes", args=[fx.campaign.pk]))
@@ -280,19 +297,21 @@ def test_a_leader_cannot_make_codes_for_another_unit(world, client_for):
 @pytest.mark.parametrize("capacity", ["0", "201", "många"])
 def test_a_code_needs_a_sensible_group_size(world, client_for, capacity):
     fx = build_campaign(world)
-    response = client_for("strategist").post(reverse("pupil_codes", args=[fx.campaign.pk]), {
-        "unit": world.unit_a.pk, "label": "6B", "capacity": capacity})
+    response = client_for("strategist").post(
+        reverse("pupil_codes", args=[fx.campaign.pk]),
+        {"unit": world.unit_a.pk, "label": "6B", "capacity": capacity},
+    )
     assert response.status_code == 200
     assert not PupilCode.objects.exists()
 
 
 def test_no_pupil_codes_for_a_campaign_without_pupils(world, client_for):
     fx = build_campaign(world, include_pupils=False)
-    assert client_for("strategist").get(reverse("pupil_codes", args=[fx.campaign.pk])
-                                        ).status_code == 404
+    assert client_for("strategist").get(reverse("pupil_codes", args=[fx.campaign.pk])).status_code == 404
 
 
 # ---- The list each persona sees ----------------------------------------------------------------
+
 
 def test_the_list_shows_each_persona_their_own_way_in(world, client_for):
     fx = build_campaign(world)
@@ -305,22 +324,26 @@ def test_the_list_shows_each_persona_their_own_way_in(world, client_for):
     assert reverse("rating_edit", args=[campaign.pk, world.unit_b.pk]) not in leader
     assert f'href="{reverse("campaign_detail", args=[campaign.pk])}"' not in leader
     staff = client_for("staff").get(reverse("campaign_list")).content.decode()
-    assert 'href="/svar/"' in staff and reverse("rating_edit", args=[
-        campaign.pk, world.unit_a.pk]) not in staff
+    assert (
+        'href="/svar/"' in staff and reverse("rating_edit", args=[campaign.pk, world.unit_a.pk]) not in staff
+    )
     other = client_for("other_strategist").get(reverse("campaign_list")).content.decode()
     assert "Almskolan" not in other and "Skattning 2026/27" not in other
 
 
 @pytest.mark.django_db(transaction=True)  # real commits: the immediate task runs after them
-def test_a_mail_server_failure_opens_the_campaign_and_says_to_send_reminders(
-        world, client_for, settings):
+def test_a_mail_server_failure_opens_the_campaign_and_says_to_send_reminders(world, client_for, settings):
     import socket
 
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                                    "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5}}}
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+        }
+    }
     fx = build_campaign(world, open_it=False)
     client = client_for("strategist")
     response = client.post(reverse("campaign_open", args=[fx.campaign.pk]), follow=True)

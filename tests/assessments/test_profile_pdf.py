@@ -33,8 +33,7 @@ LAST_YEAR = [(1, 5), (2, 5), (3, 4), (5, 4), (5, None), (4, None)]
 
 
 def last_year(world, rows=LAST_YEAR):
-    return closed_campaign(world, {world.unit_a: [{"LED.P1": led, "KOMP.P1": komp}
-                                                   for led, komp in rows]})
+    return closed_campaign(world, {world.unit_a: [{"LED.P1": led, "KOMP.P1": komp} for led, komp in rows]})
 
 
 @pytest.fixture
@@ -64,28 +63,38 @@ def others_answer(fx, world, values):
     """Colleagues in unit A answer this year: ballots in the box."""
     size = answering.services.box_size(fx.campaign)
     for led, komp in values:
-        Ballot.objects.create(campaign=fx.campaign, sealed=ballots.seal_ballot(
-            fx.campaign.pk, size, ballots.Contents(unit_id=world.unit_a.pk, group="staff",
-                                                   answers={fx.led.pk: led, fx.komp.pk: komp})))
+        Ballot.objects.create(
+            campaign=fx.campaign,
+            sealed=ballots.seal_ballot(
+                fx.campaign.pk,
+                size,
+                ballots.Contents(
+                    unit_id=world.unit_a.pk, group="staff", answers={fx.led.pk: led, fx.komp.pk: komp}
+                ),
+            ),
+        )
 
 
 def submit(fx, client, led="4", komp="2") -> str:
     """Answers, submits and returns the thank-you page."""
     client.post(fx.url, {"del": "1", "go": "next", f"item-{fx.led.pk}": led})
-    response = client.post(f"{fx.url}?del=2", {"del": "2", "go": "submit",
-                                               f"item-{fx.komp.pk}": komp})
+    response = client.post(f"{fx.url}?del=2", {"del": "2", "go": "submit", f"item-{fx.komp.pk}": komp})
     return response.content.decode()
 
 
 def seal(data) -> str:
     raw = json.dumps(data).encode()
-    return sealing.seal(raw, purpose=ballots.PROFILE_PURPOSE, context=answering.PROFILE_CONTEXT,
-                        size=4096).hex()
+    return sealing.seal(
+        raw, purpose=ballots.PROFILE_PURPOSE, context=answering.PROFILE_CONTEXT, size=4096
+    ).hex()
 
 
 def opened(value: str) -> dict:
-    return json.loads(sealing.unseal(bytes.fromhex(value), purpose=ballots.PROFILE_PURPOSE,
-                                     context=answering.PROFILE_CONTEXT))
+    return json.loads(
+        sealing.unseal(
+            bytes.fromhex(value), purpose=ballots.PROFILE_PURPOSE, context=answering.PROFILE_CONTEXT
+        )
+    )
 
 
 def signed_field(page: str) -> str:
@@ -133,8 +142,7 @@ def test_the_sealed_profile_holds_campaign_unit_and_own_answers_only(fx_last_yea
 # ---- The PDF ---------------------------------------------------------------------------------
 
 
-def test_the_pdf_has_the_statements_the_own_answers_and_last_years_unit_means(fx_last_year,
-                                                                               world):
+def test_the_pdf_has_the_statements_the_own_answers_and_last_years_unit_means(fx_last_year, world):
     fx = fx_last_year
     others_answer(fx, world, [(1, 1)] * 8)  # this year's answers are never shown
     client = Client()
@@ -146,10 +154,18 @@ def test_the_pdf_has_the_statements_the_own_answers_and_last_years_unit_means(fx
     pdf = response.content
     assert pdf.startswith(b"%PDF-")
     text = flat(pdf_text(pdf))
-    for expected in ("Min skattning", "Skattning 2026/27 · Almskolan",
-                     "Ledning Jag vet vad planen säger", "Stämmer ganska bra (4)",
-                     "Kompetens", "Jag är trygg med verktygen", "Vet ej",
-                     sv("Unit average last time"), "3,3", sv("Too few answers")):
+    for expected in (
+        "Min skattning",
+        "Skattning 2026/27 · Almskolan",
+        "Ledning Jag vet vad planen säger",
+        "Stämmer ganska bra (4)",
+        "Kompetens",
+        "Jag är trygg med verktygen",
+        "Vet ej",
+        sv("Unit average last time"),
+        "3,3",
+        sv("Too few answers"),
+    ):
         assert expected in text, expected
     with translation.override("sv"):
         today = formats.date_format(timezone.localdate(), "j F Y")
@@ -196,8 +212,9 @@ def _message_page(response) -> str:
     return response.content.decode()
 
 
-@pytest.mark.parametrize("change", ["one character", "another purpose", "not hex", "empty",
-                                    "wrong shape", "expired", "huge"])
+@pytest.mark.parametrize(
+    "change", ["one character", "another purpose", "not hex", "empty", "wrong shape", "expired", "huge"]
+)
 def test_a_tampered_or_made_up_profile_is_refused(fx, world, change):
     client = Client()
     signed = signed_field(submit(fx, client))
@@ -205,8 +222,9 @@ def test_a_tampered_or_made_up_profile_is_refused(fx, world, change):
     payload = {"c": fx.campaign.pk, "u": world.unit_a.pk, "a": {str(fx.led.pk): "1"}, "e": later}
     value = {
         "one character": signed[:-3] + ("a" if signed[-3] != "a" else "b") + signed[-2:],
-        "another purpose": sealing.seal(json.dumps(payload).encode(), purpose="other",
-                                        context=answering.PROFILE_CONTEXT, size=4096).hex(),
+        "another purpose": sealing.seal(
+            json.dumps(payload).encode(), purpose="other", context=answering.PROFILE_CONTEXT, size=4096
+        ).hex(),
         "not hex": "zz" + signed[2:],
         "empty": "",
         "wrong shape": seal({"c": fx.campaign.pk, "u": world.unit_a.pk, "a": "x", "e": later}),
@@ -220,8 +238,7 @@ def test_a_tampered_or_made_up_profile_is_refused(fx, world, change):
 
 
 def test_a_profile_of_a_unit_outside_the_campaign_is_refused(fx, world):
-    payload = {"c": fx.campaign.pk, "u": world.other_unit.pk, "a": {},
-               "e": int(time.time()) + 60}
+    payload = {"c": fx.campaign.pk, "u": world.other_unit.pk, "a": {}, "e": int(time.time()) + 60}
     response = get_pdf(Client(), seal(payload))
     assert response.status_code == 400
 
@@ -244,18 +261,32 @@ def test_the_pdf_is_made_by_post_only(fx):
 def test_the_pdf_holds_no_person_data_and_nothing_is_stored(fx, world):
     client = Client()
     signed = signed_field(submit(fx, client))
-    counts = (Response.objects.count(), Answer.objects.count(), Draft.objects.count(),
-              AuditEvent.objects.count())
+    counts = (
+        Response.objects.count(),
+        Answer.objects.count(),
+        Draft.objects.count(),
+        AuditEvent.objects.count(),
+    )
     response = get_pdf(client, signed)
     pdf = response.content
     text = pdf_text(pdf)
-    for secret in (world.staff.name, world.staff.email, "personal@", fx.token,
-                   fx.participation.token_hash, str(Ballot.objects.get().pk)):
+    for secret in (
+        world.staff.name,
+        world.staff.email,
+        "personal@",
+        fx.token,
+        fx.participation.token_hash,
+        str(Ballot.objects.get().pk),
+    ):
         assert secret not in text
         assert secret.encode() not in pdf
     assert str(response.headers).find(world.staff.email) == -1
-    assert (Response.objects.count(), Answer.objects.count(), Draft.objects.count(),
-            AuditEvent.objects.count()) == counts
+    assert (
+        Response.objects.count(),
+        Answer.objects.count(),
+        Draft.objects.count(),
+        AuditEvent.objects.count(),
+    ) == counts
     assert not client.session.keys()
 
 
@@ -266,12 +297,22 @@ def test_the_lowest_answers_bring_staff_courses_from_the_library_to_page_and_pdf
     from digiplan.plans import services as plan_services
 
     plan_services.library_create(
-        actor=world.strategist, huvudman=world.huvudman, title="Verktygsstuga för personal",
-        description="Korta pass om de gemensamma verktygen.", items=[fx.items["KOMP"]],
-        duration="Sex veckor", for_staff=True, publish=True)
-    plan_services.library_create(actor=world.strategist, huvudman=world.huvudman,
-                                 title="Ledningens workshop", items=[fx.items["KOMP"]],
-                                 publish=True)  # not for staff: never suggested to them
+        actor=world.strategist,
+        huvudman=world.huvudman,
+        title="Verktygsstuga för personal",
+        description="Korta pass om de gemensamma verktygen.",
+        items=[fx.items["KOMP"]],
+        duration="Sex veckor",
+        for_staff=True,
+        publish=True,
+    )
+    plan_services.library_create(
+        actor=world.strategist,
+        huvudman=world.huvudman,
+        title="Ledningens workshop",
+        items=[fx.items["KOMP"]],
+        publish=True,
+    )  # not for staff: never suggested to them
     client = Client()
     page = submit(fx, client, led="5", komp="1")
     assert "Förslag på kompetensutveckling" in page
@@ -284,8 +325,13 @@ def test_the_lowest_answers_bring_staff_courses_from_the_library_to_page_and_pdf
 def test_high_answers_get_no_suggestions(fx, world):
     from digiplan.plans import services as plan_services
 
-    plan_services.library_create(actor=world.strategist, huvudman=world.huvudman,
-                                 title="Verktygsstuga för personal", items=[fx.items["KOMP"]],
-                                 for_staff=True, publish=True)
+    plan_services.library_create(
+        actor=world.strategist,
+        huvudman=world.huvudman,
+        title="Verktygsstuga för personal",
+        items=[fx.items["KOMP"]],
+        for_staff=True,
+        publish=True,
+    )
     page = submit(fx, Client(), led="5", komp="5")
     assert "Förslag på kompetensutveckling" not in page

@@ -29,11 +29,16 @@ def purge(*args) -> str:
 def fx(world):
     """An open campaign with three staff in unit A, two of them with drafts."""
     for number in (1, 2):
-        person = org_services.person_create(actor=None, huvudman=world.huvudman,
-                                            name=f"Lärare {number}",
-                                            email=f"larare{number}@sjovik.test", audit=False)
-        org_services.membership_create(actor=None, person=person, organisation=world.unit_a,
-                                       role=Role.STAFF, audit=False)
+        person = org_services.person_create(
+            actor=None,
+            huvudman=world.huvudman,
+            name=f"Lärare {number}",
+            email=f"larare{number}@sjovik.test",
+            audit=False,
+        )
+        org_services.membership_create(
+            actor=None, person=person, organisation=world.unit_a, role=Role.STAFF, audit=False
+        )
     fx = build_campaign(world)
     fx.participations = list(Participation.objects.filter(campaign=fx.campaign).order_by("pk"))
     assert len(fx.participations) == 3
@@ -44,8 +49,9 @@ def fx(world):
 
 
 def hashes(fx) -> list[str]:
-    return list(Participation.objects.filter(campaign=fx.campaign).order_by("pk")
-                .values_list("token_hash", flat=True))
+    return list(
+        Participation.objects.filter(campaign=fx.campaign).order_by("pk").values_list("token_hash", flat=True)
+    )
 
 
 def close(fx, world):
@@ -55,8 +61,7 @@ def close(fx, world):
 
 def test_closed_campaigns_lose_their_drafts_and_their_links(fx, world):
     participation = fx.participations[0]
-    services.response_submit(participation=participation,
-                             answers={str(fx.items["LED.P1"].pk): "4"})
+    services.response_submit(participation=participation, answers={str(fx.items["LED.P1"].pk): "4"})
     close(fx, world)
     assert not Draft.objects.exists()  # closing already deleted them
     # One left behind anyway (say, written in a race with the close).
@@ -74,14 +79,14 @@ def test_closed_campaigns_lose_their_drafts_and_their_links(fx, world):
         assert services.participation_for_token(token) is None
         assert Client().get(reverse("survey_token", args=[token])).status_code == 404
     # Who answered, the answers and the results stay as they were.
-    assert list(Participation.objects.filter(campaign=fx.campaign).order_by("pk").values_list(
-        "answered", flat=True)) == [True, False, False]
+    assert list(
+        Participation.objects.filter(campaign=fx.campaign).order_by("pk").values_list("answered", flat=True)
+    ) == [True, False, False]
     assert Response.objects.filter(campaign=fx.campaign).count() == 1
     assert selectors.snapshot_for(fx.campaign).data == snapshot
     assert "Utkast raderade: 1 (1 i stängda skattningar, 0 i skattningar öppna" in output
     assert "Länkar som gjordes oanvändbara: 3." in output
-    assert f"Sjöviks kommun – Skattning 2026/27 (id {fx.campaign.pk}): 1 utkast, 3 länkar." \
-        in output
+    assert f"Sjöviks kommun – Skattning 2026/27 (id {fx.campaign.pk}): 1 utkast, 3 länkar." in output
 
 
 def test_a_second_run_changes_nothing(fx, world):
@@ -112,18 +117,18 @@ def test_an_open_campaign_keeps_its_drafts_and_links(fx):
     assert Draft.objects.count() == 2 and hashes(fx) == before
     assert "Inget att rensa." in output
     # The link still leads to the questionnaire, with the saved answer.
-    page = Client().get(reverse("survey_token", args=[fx.tokens[fx.participations[0].pk]])
-                        + "?del=1")
+    page = Client().get(reverse("survey_token", args=[fx.tokens[fx.participations[0].pk]]) + "?del=1")
     assert page.status_code == 200 and 'value="3" checked' in page.content.decode()
 
 
-@pytest.mark.parametrize(("days_past_closing", "days", "kept"),
-                         [(10, 30, True), (30, 30, True), (31, 30, False), (1, 0, False)])
-def test_drafts_of_a_campaign_left_open_go_days_after_its_closing_date(
-        fx, days_past_closing, days, kept):
+@pytest.mark.parametrize(
+    ("days_past_closing", "days", "kept"), [(10, 30, True), (30, 30, True), (31, 30, False), (1, 0, False)]
+)
+def test_drafts_of_a_campaign_left_open_go_days_after_its_closing_date(fx, days_past_closing, days, kept):
     closes_on = timezone.localdate() - datetime.timedelta(days=days_past_closing)
     type(fx.campaign).objects.filter(pk=fx.campaign.pk).update(
-        opens_on=closes_on - datetime.timedelta(days=30), closes_on=closes_on)
+        opens_on=closes_on - datetime.timedelta(days=30), closes_on=closes_on
+    )
     before = hashes(fx)
     output = purge("--days", str(days))
     assert Draft.objects.exists() is kept
@@ -135,8 +140,7 @@ def test_drafts_of_a_campaign_left_open_go_days_after_its_closing_date(
 def test_drafts_nobody_can_reach_go_once_old(fx, world):
     old = Draft.objects.create(token_hash="a" * 64, sealed=b"x")
     recent = Draft.objects.create(token_hash="b" * 64, sealed=b"x")
-    Draft.objects.filter(pk=old.pk).update(
-        updated_on=timezone.localdate() - datetime.timedelta(days=31))
+    Draft.objects.filter(pk=old.pk).update(updated_on=timezone.localdate() - datetime.timedelta(days=31))
     output = purge()
     assert not Draft.objects.filter(pk=old.pk).exists()
     assert Draft.objects.filter(pk=recent.pk).exists()

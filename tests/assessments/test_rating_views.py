@@ -26,8 +26,15 @@ def _url(fx, unit):
 def _post(fx, revision=0, action="draft", **fields):
     """The form as the page posts it; LED_L1__level="3" sets the level of LED.L1."""
     l1, k1 = fx.items["LED.L1"].pk, fx.items["KOMP.L1"].pk
-    data = {"revision": revision, "action": action, "participants": "",
-            f"level_{l1}": "", f"comment_{l1}": "", f"level_{k1}": "", f"comment_{k1}": ""}
+    data = {
+        "revision": revision,
+        "action": action,
+        "participants": "",
+        f"level_{l1}": "",
+        f"comment_{l1}": "",
+        f"level_{k1}": "",
+        f"comment_{k1}": "",
+    }
     for key, value in fields.items():
         code, _sep, what = key.rpartition("__")
         data[f"{what}_{fx.items[code.replace('_', '.')].pk}"] = value
@@ -38,8 +45,10 @@ def test_a_draft_keeps_its_values_until_it_is_submitted_and_then_is_read_only(wo
     fx = build_campaign(world)
     client = client_for("leader_a")
     url = _url(fx, world.unit_a)
-    response = client.post(url, {**_post(fx, LED_L1__level="3", LED_L1__comment="Planen finns"),
-                                 "participants": "Ledningsgruppen"})
+    response = client.post(
+        url,
+        {**_post(fx, LED_L1__level="3", LED_L1__comment="Planen finns"), "participants": "Ledningsgruppen"},
+    )
     assert response.status_code == 302
     rating = LeaderRating.objects.get(campaign=fx.campaign, unit=world.unit_a)
     assert rating.status == RatingStatus.DRAFT and rating.participants == "Ledningsgruppen"
@@ -47,9 +56,17 @@ def test_a_draft_keeps_its_values_until_it_is_submitted_and_then_is_read_only(wo
     page = client.get(url).content.decode()  # coming back later
     assert 'value="3" checked' in page and "Planen finns" in page and "Ledningsgruppen" in page
 
-    response = client.post(url, _post(fx, revision=rating.revision, action="submit",
-                                      LED_L1__level="3", LED_L1__comment="Planen finns",
-                                      KOMP_L1__level="na"))
+    response = client.post(
+        url,
+        _post(
+            fx,
+            revision=rating.revision,
+            action="submit",
+            LED_L1__level="3",
+            LED_L1__comment="Planen finns",
+            KOMP_L1__level="na",
+        ),
+    )
     assert response.status_code == 302
     rating.refresh_from_db()
     assert rating.status == RatingStatus.SUBMITTED and rating.submitted_by == world.leader_a
@@ -67,8 +84,13 @@ def test_a_draft_keeps_its_values_until_it_is_submitted_and_then_is_read_only(wo
 def test_a_strategist_reopens_with_a_reason_and_the_leader_can_edit_again(world, client_for):
     fx = build_campaign(world)
     rating = services.rating_for(fx.campaign, world.unit_a)
-    services.rating_save(actor=world.leader_a, rating=rating, submit=True, comments={},
-                         answers={str(fx.items["LED.L1"].pk): 2, str(fx.items["KOMP.L1"].pk): 4})
+    services.rating_save(
+        actor=world.leader_a,
+        rating=rating,
+        submit=True,
+        comments={},
+        answers={str(fx.items["LED.L1"].pk): 2, str(fx.items["KOMP.L1"].pk): 4},
+    )
     reopen = reverse("rating_reopen", args=[fx.campaign.pk, world.unit_a.pk])
     assert client_for("leader_a").post(reopen, {"reason": "Jag vill"}).status_code == 403
 
@@ -85,8 +107,10 @@ def test_a_strategist_reopens_with_a_reason_and_the_leader_can_edit_again(world,
     assert AuditEvent.objects.filter(action="rating.reopen", actor=world.strategist).exists()
     page = client_for("leader_a").get(_url(fx, world.unit_a)).content.decode()
     assert "Fel nivå på LED.L1" in page and 'type="radio"' in page and 'value="2" checked' in page
-    response = client_for("leader_a").post(_url(fx, world.unit_a), _post(
-        fx, revision=rating.revision, action="submit", LED_L1__level="4", KOMP_L1__level="4"))
+    response = client_for("leader_a").post(
+        _url(fx, world.unit_a),
+        _post(fx, revision=rating.revision, action="submit", LED_L1__level="4", KOMP_L1__level="4"),
+    )
     assert response.status_code == 302
     rating.refresh_from_db()
     assert rating.status == RatingStatus.SUBMITTED
@@ -104,8 +128,9 @@ def test_a_stale_save_is_refused_and_keeps_what_was_written(world, client_for):
     fx = build_campaign(world)
     url = _url(fx, world.unit_a)
     client_for("strategist").post(url, _post(fx, LED_L1__level="2"))  # someone else, first
-    response = client_for("leader_a").post(url, _post(
-        fx, revision=0, LED_L1__level="4", LED_L1__comment="Min egen text"))
+    response = client_for("leader_a").post(
+        url, _post(fx, revision=0, LED_L1__level="4", LED_L1__comment="Min egen text")
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert _swedish(services.ERROR_STALE) in page
@@ -117,8 +142,9 @@ def test_html_in_comments_is_shown_as_text(world, client_for):
     fx = build_campaign(world)
     url = _url(fx, world.unit_a)
     script = '<script>alert("x")</script><b>fet</b>'
-    client_for("leader_a").post(url, {**_post(fx, LED_L1__level="3", LED_L1__comment=script),
-                                      "participants": "<i>alla</i>"})
+    client_for("leader_a").post(
+        url, {**_post(fx, LED_L1__level="3", LED_L1__comment=script), "participants": "<i>alla</i>"}
+    )
     assert LeaderAnswer.objects.get().comment == script
     for persona in ("leader_a", "strategist"):
         page = client_for(persona).get(url).content.decode()
@@ -129,8 +155,9 @@ def test_html_in_comments_is_shown_as_text(world, client_for):
 @pytest.mark.parametrize("value", ["9", "0", "-1", "abc", "3.5"])
 def test_a_value_outside_the_scale_is_refused(world, client_for, value):
     fx = build_campaign(world)
-    response = client_for("leader_a").post(_url(fx, world.unit_a), _post(
-        fx, LED_L1__level=value, LED_L1__comment="Kvar efter felet"))
+    response = client_for("leader_a").post(
+        _url(fx, world.unit_a), _post(fx, LED_L1__level=value, LED_L1__comment="Kvar efter felet")
+    )
     page = response.content.decode()
     assert response.status_code == 200 and "notice-error" in page
     assert "LED.L1" in page and "Kvar efter felet" in page
@@ -139,8 +166,9 @@ def test_a_value_outside_the_scale_is_refused(world, client_for, value):
 
 def test_a_comment_without_a_level_is_refused_not_stored_as_not_relevant(world, client_for):
     fx = build_campaign(world)
-    response = client_for("leader_a").post(_url(fx, world.unit_a), _post(
-        fx, KOMP_L1__comment="Vi har inte bestämt oss"))
+    response = client_for("leader_a").post(
+        _url(fx, world.unit_a), _post(fx, KOMP_L1__comment="Vi har inte bestämt oss")
+    )
     with translation.override("sv"):
         message = escape(str(ERROR_COMMENT_WITHOUT_LEVEL % {"code": "KOMP.L1"}))
     assert message in response.content.decode()
@@ -150,8 +178,9 @@ def test_a_comment_without_a_level_is_refused_not_stored_as_not_relevant(world, 
 
 def test_submitting_needs_a_level_for_every_statement(world, client_for):
     fx = build_campaign(world)
-    response = client_for("leader_a").post(_url(fx, world.unit_a), _post(
-        fx, action="submit", LED_L1__level="3"))
+    response = client_for("leader_a").post(
+        _url(fx, world.unit_a), _post(fx, action="submit", LED_L1__level="3")
+    )
     assert response.status_code == 200 and "KOMP.L1" in response.content.decode()
     assert not LeaderRating.objects.filter(status=RatingStatus.SUBMITTED).exists()
 
@@ -159,8 +188,9 @@ def test_submitting_needs_a_level_for_every_statement(world, client_for):
 def test_a_too_long_comment_is_refused_and_kept(world, client_for):
     fx = build_campaign(world)
     long = "å" * 2001
-    response = client_for("leader_a").post(_url(fx, world.unit_a), _post(
-        fx, LED_L1__level="3", LED_L1__comment=long))
+    response = client_for("leader_a").post(
+        _url(fx, world.unit_a), _post(fx, LED_L1__level="3", LED_L1__comment=long)
+    )
     assert response.status_code == 200 and long in response.content.decode()
     assert not LeaderAnswer.objects.exists()
 
@@ -169,13 +199,23 @@ def test_last_years_level_and_comment_stand_beside_the_statement(world, client_f
     fx = build_campaign(world)
     today = timezone.localdate()
     last = services.campaign_create(
-        actor=world.strategist, huvudman=world.huvudman, name="Skattning", school_year="2025/26",
-        framework_version=fx.version, opens_on=today - datetime.timedelta(days=365),
-        closes_on=today - datetime.timedelta(days=330), units=[world.unit_a])
+        actor=world.strategist,
+        huvudman=world.huvudman,
+        name="Skattning",
+        school_year="2025/26",
+        framework_version=fx.version,
+        opens_on=today - datetime.timedelta(days=365),
+        closes_on=today - datetime.timedelta(days=330),
+        units=[world.unit_a],
+    )
     services.campaign_open(actor=None, campaign=last)
-    services.rating_save(actor=world.leader_a, rating=services.rating_for(last, world.unit_a),
-                         answers={str(fx.items["LED.L1"].pk): 3},
-                         comments={str(fx.items["LED.L1"].pk): "Planen är på väg"}, submit=True)
+    services.rating_save(
+        actor=world.leader_a,
+        rating=services.rating_for(last, world.unit_a),
+        answers={str(fx.items["LED.L1"].pk): 3},
+        comments={str(fx.items["LED.L1"].pk): "Planen är på väg"},
+        submit=True,
+    )
     services.campaign_close(actor=None, campaign=last)
     page = client_for("leader_a").get(_url(fx, world.unit_a)).content.decode()
     assert "Påbörjad – Planen är på väg" in page
@@ -212,10 +252,12 @@ def test_a_coordinator_of_the_unit_may_rate(world, client_for):
     from digiplan.organisations import services as org_services
 
     fx = build_campaign(world)
-    coordinator = org_services.person_create(actor=None, huvudman=world.huvudman, name="Ida IT",
-                                             email="ida@sjovik.test")
-    org_services.membership_create(actor=None, person=coordinator, organisation=world.unit_a,
-                                   role="coordinator")
+    coordinator = org_services.person_create(
+        actor=None, huvudman=world.huvudman, name="Ida IT", email="ida@sjovik.test"
+    )
+    org_services.membership_create(
+        actor=None, person=coordinator, organisation=world.unit_a, role="coordinator"
+    )
     client = Client()
     client.force_login(coordinator)
     assert client.get(_url(fx, world.unit_a)).status_code == 200

@@ -33,16 +33,18 @@ from tests.assessments.test_results import (
 )
 
 # Unit B has three staff answers: below k = 5, so nothing of them may be in the snapshot.
-STAFF_B = [{"LED.P1": 1, "KOMP.P1": 2}, {"LED.P1": 1, "KOMP.P1": 1},
-           {"LED.P1": 2, "KOMP.P1": "na"}]
+STAFF_B = [{"LED.P1": 1, "KOMP.P1": 2}, {"LED.P1": 1, "KOMP.P1": 1}, {"LED.P1": 2, "KOMP.P1": "na"}]
 
 
 @pytest.fixture
 def closed(world):
-    return run_campaign(world, framework(world), {world.unit_a: STAFF_A, world.unit_b: STAFF_B},
-                        pupils={world.unit_a: PUPILS_A},
-                        leader={world.unit_a: LEADER_A,
-                                world.unit_b: ({"LED.L1": 3, "KOMP.L1": "na"}, {})})
+    return run_campaign(
+        world,
+        framework(world),
+        {world.unit_a: STAFF_A, world.unit_b: STAFF_B},
+        pupils={world.unit_a: PUPILS_A},
+        leader={world.unit_a: LEADER_A, world.unit_b: ({"LED.L1": 3, "KOMP.L1": "na"}, {})},
+    )
 
 
 def plain(data):
@@ -78,16 +80,14 @@ def test_closing_writes_the_results_the_pages_show(world, closed, client_for):
     # Each unit exactly as its unit page computes it.
     for unit in (world.unit_a, world.unit_b):
         page = selectors.unit_results(closed.campaign, unit)
-        assert unit_in(data, unit) == plain(selectors.unit_data(unit, page["areas"],
-                                                                page["responses"]))
+        assert unit_in(data, unit) == plain(selectors.unit_data(unit, page["areas"], page["responses"]))
     # The organisation exactly as the strategist's organisation page computes it.
     managed = access.managed_nodes(world.strategist)
     org = selectors.org_results(closed.campaign, selectors.org_units(closed.campaign, managed))
     assert data["organisation"] == plain(selectors.org_data(org))
 
 
-def test_the_snapshot_figures_equal_the_raw_answers_and_the_rendered_page(world, closed,
-                                                                       client_for):
+def test_the_snapshot_figures_equal_the_raw_answers_and_the_rendered_page(world, closed, client_for):
     data = selectors.snapshot_for(closed.campaign).data
     staff = figures_of(unit_in(data, world.unit_a))
     for code in ("LED.P1", "KOMP.P1"):
@@ -95,16 +95,18 @@ def test_the_snapshot_figures_equal_the_raw_answers_and_the_rendered_page(world,
         assert (staff[code]["n"], staff[code]["n_na"]) == (want["n"], want["n_na"])
         assert staff[code]["mean"] == pytest.approx(want["mean"])
         assert {d["value"]: d["answers"] for d in staff[code]["distribution"]} == {
-            v: want["counts"].get(v, 0) for v in (1, 2, 3, 4, 5)}
+            v: want["counts"].get(v, 0) for v in (1, 2, 3, 4, 5)
+        }
     pupils = figures_of(unit_in(data, world.unit_a), "pupil")
     assert pupils["KOMP.E1"]["mean"] == pytest.approx(expected(column(PUPILS_A, "KOMP.E1"))["mean"])
-    assert unit_in(data, world.unit_a)["responses"] == {"staff": len(STAFF_A),
-                                                        "pupil": len(PUPILS_A)}
-    leader = {row["code"]: row for area in unit_in(data, world.unit_a)["areas"]
-              for row in area["leader"]}
+    assert unit_in(data, world.unit_a)["responses"] == {"staff": len(STAFF_A), "pupil": len(PUPILS_A)}
+    leader = {row["code"]: row for area in unit_in(data, world.unit_a)["areas"] for row in area["leader"]}
     assert leader["LED.L1"]["value"] == 4 and leader["LED.L1"]["comment"] == "Planen antogs i våras."
-    page = client_for("strategist").get(
-        reverse("results_unit", args=[closed.campaign.pk, world.unit_a.pk])).content.decode()
+    page = (
+        client_for("strategist")
+        .get(reverse("results_unit", args=[closed.campaign.pk, world.unit_a.pk]))
+        .content.decode()
+    )
     assert f"{staff['LED.P1']['mean']:.1f}".replace(".", ",") in page
     # The organisation's pooled figures rest on unit A alone: B is below k.
     pooled = {(i["group"], i["code"]): i for i in data["organisation"]["indicators"]}
@@ -118,10 +120,12 @@ def test_the_snapshot_names_every_item_it_refers_to(world, closed):
     assert items["LED.P1"]["title"] == "Jag vet vad planen säger"
     assert items["LED.P1"]["area"] == "LED" and items["LED.P1"]["respondent"] == "staff"
     assert [lv["label"] for lv in items["LED.P1"]["scale"]][0] == "Stämmer inte alls"
-    assert {a["code"]: a["title"] for a in data["areas"]} == {"LED": "Ledning",
-                                                               "KOMP": "Kompetens"}
-    referred = {node["code"] for node in walk(data)
-                if isinstance(node, dict) and "code" in node and "title" not in node}
+    assert {a["code"]: a["title"] for a in data["areas"]} == {"LED": "Ledning", "KOMP": "Kompetens"}
+    referred = {
+        node["code"]
+        for node in walk(data)
+        if isinstance(node, dict) and "code" in node and "title" not in node
+    }
     assert referred <= set(items)
     assert data["campaign"]["k"] == 5 and data["campaign"]["school_year"] == "2026/27"
     assert data["campaign"]["framework"] == "skattning-test"
@@ -131,13 +135,11 @@ def test_the_snapshot_outlives_a_change_of_the_framework(world, closed):
     """A later version may retitle or drop an indicator; the snapshot keeps what was asked."""
     before = selectors.snapshot_for(closed.campaign).data
     changed = INDICATORS.replace("Jag vet vad planen säger", "Jag känner till planen")
-    later = run_campaign(world, framework(world, changed), {world.unit_a: STAFF_A},
-                         school_year="2027/28")
+    later = run_campaign(world, framework(world, changed), {world.unit_a: STAFF_A}, school_year="2027/28")
     assert selectors.snapshot_for(closed.campaign).data == before
     titles = {i["code"]: i["title"] for i in selectors.snapshot_for(later.campaign).data["items"]}
     assert titles["LED.P1"] == "Jag känner till planen"
-    assert selectors.snapshot_for(later.campaign).data["campaign"]["previous"] == \
-        closed.campaign.pk
+    assert selectors.snapshot_for(later.campaign).data["campaign"]["previous"] == closed.campaign.pk
 
 
 # ---- What is not written -------------------------------------------------------------------
@@ -167,8 +169,12 @@ def test_the_snapshot_does_not_depend_on_what_a_suppressed_unit_answered(world, 
 
 
 def test_staff_comments_are_not_copied_into_the_snapshot(world):
-    run = run_campaign(world, framework(world), {world.unit_a: STAFF_A},
-                       comments={world.unit_a: ["Vi behöver fler laddare"] * 5})
+    run = run_campaign(
+        world,
+        framework(world),
+        {world.unit_a: STAFF_A},
+        comments={world.unit_a: ["Vi behöver fler laddare"] * 5},
+    )
     assert "laddare" not in json.dumps(selectors.snapshot_for(run.campaign).data)
 
 
@@ -232,8 +238,9 @@ def test_the_snapshot_takes_as_many_queries_for_six_units_as_for_two(world):
     six = two + [new_unit(world, f"Skola {i}") for i in range(4)]
     counts = []
     for units, version_used, name in ((two, version, "Två"), (six, other, "Sex")):
-        run = run_campaign(world, version_used, dict.fromkeys(units, answers),
-                           leader=dict.fromkeys(units, leader), name=name)
+        run = run_campaign(
+            world, version_used, dict.fromkeys(units, answers), leader=dict.fromkeys(units, leader), name=name
+        )
         with CaptureQueriesContext(connection) as queries:
             data = selectors.snapshot_data(run.campaign)
         assert len(data["units"]) == len(units)

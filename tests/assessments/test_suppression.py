@@ -27,8 +27,7 @@ from tests.assessments.test_results import (
     xlsx_sheets,
 )
 
-STAFF_B = [{"LED.P1": 1, "KOMP.P1": 2}, {"LED.P1": 1, "KOMP.P1": 1},
-           {"LED.P1": 2, "KOMP.P1": "na"}]
+STAFF_B = [{"LED.P1": 1, "KOMP.P1": 2}, {"LED.P1": 1, "KOMP.P1": 1}, {"LED.P1": 2, "KOMP.P1": "na"}]
 STAFF_C = [{"LED.P1": v, "KOMP.P1": w} for v, w in ((3, 3), (4, 2), (4, 4), (5, 4), (2, 3))]
 SECRET = "Rektorn lyssnar aldrig på oss"
 
@@ -37,10 +36,13 @@ SECRET = "Rektorn lyssnar aldrig på oss"
 def small_b(world):
     """Units A and C are shown, B (also the only unit with school-age educare) is not."""
     unit_c = new_unit(world, "Cederskolan")
-    run = run_campaign(world, framework(world),
-                       {world.unit_a: STAFF_A, world.unit_b: STAFF_B, unit_c: STAFF_C},
-                       leader={world.unit_b: ({"LED.L1": 3, "KOMP.L1": 4}, {})},
-                       comments={world.unit_b: [SECRET]})
+    run = run_campaign(
+        world,
+        framework(world),
+        {world.unit_a: STAFF_A, world.unit_b: STAFF_B, unit_c: STAFF_C},
+        leader={world.unit_b: ({"LED.L1": 3, "KOMP.L1": 4}, {})},
+        comments={world.unit_b: [SECRET]},
+    )
     run.unit_c = unit_c
     return run
 
@@ -53,16 +55,23 @@ def _visible(html: str) -> str:
 def _everything(client, campaign, world, unit_c):
     """Every page and download a strategist can see about the campaign, under every filter."""
     shown = {}
-    queries = ["", "?skolform=FTH", "?skolform=GR", f"?nod={world.omrade.pk}",
-               f"?nod={world.forvaltning.pk}&skolform=FTH"]
+    queries = [
+        "",
+        "?skolform=FTH",
+        "?skolform=GR",
+        f"?nod={world.omrade.pk}",
+        f"?nod={world.forvaltning.pk}&skolform=FTH",
+    ]
     for query in queries:
-        shown[f"org{query}"] = _visible(client.get(
-            reverse("results_org", args=[campaign.pk]) + query).content.decode())
+        shown[f"org{query}"] = _visible(
+            client.get(reverse("results_org", args=[campaign.pk]) + query).content.decode()
+        )
         shown[f"csv{query}"] = download(client, campaign, "csv", query)
         shown[f"xlsx{query}"] = xlsx_sheets(download(client, campaign, "xlsx", query))
     for unit in (world.unit_a, world.unit_b, unit_c):
-        shown[f"unit {unit.name}"] = _visible(client.get(
-            reverse("results_unit", args=[campaign.pk, unit.pk])).content.decode())
+        shown[f"unit {unit.name}"] = _visible(
+            client.get(reverse("results_unit", args=[campaign.pk, unit.pk])).content.decode()
+        )
     return shown
 
 
@@ -118,8 +127,7 @@ def test_a_suppressed_figure_cannot_be_derived_by_subtraction(world, small_b, cl
         # The heat map's medians and spreads rest only on the cells it shows.
         heat = sections[2][1:]
         for column_number, spread in enumerate(sections[3][1:], start=1):
-            values = sorted(number(row[column_number]) for row in heat
-                            if row[column_number] != "–")
+            values = sorted(number(row[column_number]) for row in heat if row[column_number] != "–")
             assert spread[1] == str(len(values))
             if values:
                 assert number(spread[4]) == pytest.approx(values[0], abs=0.005)
@@ -132,8 +140,7 @@ def test_a_suppressed_figure_cannot_be_derived_by_subtraction(world, small_b, cl
     assert all(cell == "–" for row in only_b[4][1:] for cell in row[5:])
 
 
-def test_what_is_shown_does_not_change_with_what_the_suppressed_unit_answered(
-        world, small_b, client_for):
+def test_what_is_shown_does_not_change_with_what_the_suppressed_unit_answered(world, small_b, client_for):
     """The strongest form of "cannot be derived": change unit B's answers behind the scenes,
     and every page and download reads exactly the same."""
     client = client_for("strategist")
@@ -149,17 +156,21 @@ def test_what_is_shown_does_not_change_with_what_the_suppressed_unit_answered(
 def test_an_indicator_below_k_does_not_leak_through_its_area_mean(world, client_for):
     """Six answer KOMP.P1, only three KOMP.P2: the area mean must not include KOMP.P2, or
     area mean × 2 − KOMP.P1 would give it away."""
-    answers = [{"KOMP.P1": 4, "KOMP.P2": 1}, {"KOMP.P1": 3, "KOMP.P2": 1},
-               {"KOMP.P1": 5, "KOMP.P2": 2}, {"KOMP.P1": 4, "KOMP.P2": "na"},
-               {"KOMP.P1": 2}, {"KOMP.P1": 4}]
+    answers = [
+        {"KOMP.P1": 4, "KOMP.P2": 1},
+        {"KOMP.P1": 3, "KOMP.P2": 1},
+        {"KOMP.P1": 5, "KOMP.P2": 2},
+        {"KOMP.P1": 4, "KOMP.P2": "na"},
+        {"KOMP.P1": 2},
+        {"KOMP.P1": 4},
+    ]
     run = run_campaign(world, framework(world, INDICATORS_V2), {world.unit_a: answers})
     result = selectors.unit_results(run.campaign, world.unit_a)
     komp = next(a for a in result["areas"] if a.item.code == "KOMP")
     figures = {item.code: f for item, f in komp.groups["staff"]}
     assert figures["KOMP.P2"].suppressed and figures["KOMP.P2"].n is None
     assert komp.means["staff"] == pytest.approx(expected(column(answers, "KOMP.P1"))["mean"])
-    org = selectors.org_results(run.campaign, selectors.org_units(
-        run.campaign, world.huvudman.nodes.all()))
+    org = selectors.org_results(run.campaign, selectors.org_units(run.campaign, world.huvudman.nodes.all()))
     pooled = {item.code: f for _a, _g, item, f, _t in org["indicators"]}
     assert pooled["KOMP.P2"].suppressed and pooled["KOMP.P2"].units == 0
 
@@ -170,8 +181,7 @@ def test_the_gap_is_hidden_when_staff_is(world, small_b):
     assert led.leader_mean == 3 and led.means["staff"] is None and led.gap is None
 
 
-def test_comments_show_only_from_k_answers_in_random_order_and_unattributed(
-        world, small_b, client_for):
+def test_comments_show_only_from_k_answers_in_random_order_and_unattributed(world, small_b, client_for):
     client = client_for("strategist")
     page_b = client.get(reverse("results_unit", args=[small_b.campaign.pk, world.unit_b.pk]))
     assert SECRET not in page_b.content.decode()
@@ -179,8 +189,13 @@ def test_comments_show_only_from_k_answers_in_random_order_and_unattributed(
 
     texts = [f"Kommentar nummer {n}" for n in range(6)]
     unit_d = new_unit(world, "Döbelnskolan")
-    run = run_campaign(world, framework(world), {unit_d: [{"LED.P1": 3}] * 6},
-                       comments={unit_d: texts}, name="Med kommentarer")
+    run = run_campaign(
+        world,
+        framework(world),
+        {unit_d: [{"LED.P1": 3}] * 6},
+        comments={unit_d: texts},
+        name="Med kommentarer",
+    )
     url = reverse("results_unit", args=[run.campaign.pk, unit_d.pk])
     orders = set()
     for _ in range(15):
@@ -195,9 +210,12 @@ def test_comments_show_only_from_k_answers_in_random_order_and_unattributed(
 
 def test_comments_show_at_exactly_k_answers_and_not_at_one_fewer(world, client_for):
     unit_d, unit_e = new_unit(world, "Döbelnskolan"), new_unit(world, "Enskolan")
-    run = run_campaign(world, framework(world),
-                       {unit_d: [{"LED.P1": 3}] * 5, unit_e: [{"LED.P1": 3}] * 4},
-                       comments={unit_d: ["Fem svar räcker"], unit_e: ["Fyra svar räcker inte"]})
+    run = run_campaign(
+        world,
+        framework(world),
+        {unit_d: [{"LED.P1": 3}] * 5, unit_e: [{"LED.P1": 3}] * 4},
+        comments={unit_d: ["Fem svar räcker"], unit_e: ["Fyra svar räcker inte"]},
+    )
     assert selectors.unit_results(run.campaign, unit_d)["comments"] == ["Fem svar räcker"]
     assert selectors.unit_results(run.campaign, unit_e)["comments"] == []
 

@@ -28,17 +28,18 @@ from digiplan.organisations.models import Role
 from tests.assessment_helpers import build_campaign
 
 LINK = re.compile(r"https?://\S+/svar/(?P<token>[\w-]+)/")
-DATABASE_TASKS = override_settings(TASKS={"default": {
-    "BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}})
+DATABASE_TASKS = override_settings(
+    TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+)
 
 
 def _add_staff(world, unit, count, prefix):
     people = []
     for i in range(count):
-        person = org_services.person_create(actor=None, huvudman=world.huvudman,
-                                            name=f"{prefix} {i}", email=f"{prefix}{i}@sjovik.test")
-        org_services.membership_create(actor=None, person=person, organisation=unit,
-                                       role=Role.STAFF)
+        person = org_services.person_create(
+            actor=None, huvudman=world.huvudman, name=f"{prefix} {i}", email=f"{prefix}{i}@sjovik.test"
+        )
+        org_services.membership_create(actor=None, person=person, organisation=unit, role=Role.STAFF)
         people.append(person)
     return people
 
@@ -48,8 +49,16 @@ def _run_worker() -> None:
     its own signal handlers; the test run gets its own back."""
     saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
     try:
-        call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay",
-                     "--interval", "0", verbosity=0, stdout=io.StringIO())
+        call_command(
+            "db_worker",
+            "--batch",
+            "--no-reload",
+            "--no-startup-delay",
+            "--interval",
+            "0",
+            verbosity=0,
+            stdout=io.StringIO(),
+        )
     finally:
         for number, handler in saved.items():
             signal.signal(number, handler)
@@ -63,9 +72,14 @@ def _closed_port() -> int:
 
 def _broken_mail_server():
     """SMTP settings that point at a port nobody listens on."""
-    return override_settings(MAILERS={"default": {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "OPTIONS": {"host": "127.0.0.1", "port": _closed_port(), "timeout": 5}}})
+    return override_settings(
+        MAILERS={
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {"host": "127.0.0.1", "port": _closed_port(), "timeout": 5},
+            }
+        }
+    )
 
 
 def _links_work(client_for, messages) -> dict[str, Participation]:
@@ -83,11 +97,16 @@ def _links_work(client_for, messages) -> dict[str, Participation]:
 
 
 def _queue_text() -> str:
-    return json.dumps([[str(v) for v in row] for row in DBTaskResult.objects.values_list(
-        "args_kwargs", "return_value", "traceback")])
+    return json.dumps(
+        [
+            [str(v) for v in row]
+            for row in DBTaskResult.objects.values_list("args_kwargs", "return_value", "traceback")
+        ]
+    )
 
 
 # ---- Development: the ImmediateBackend sends at once -------------------------------------------
+
 
 def test_with_the_immediate_backend_invitations_arrive_at_once(world, client_for):
     colleagues = _add_staff(world, world.unit_b, 2, "kollega")
@@ -95,8 +114,7 @@ def test_with_the_immediate_backend_invitations_arrive_at_once(world, client_for
     ids = sorted(fx.tokens)
     result = tasks.send_invitations.enqueue(fx.campaign.pk, ids)
     assert result.status == "SUCCESSFUL" and result.return_value == {"sent": 3, "refused": 0}
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(
-        p.email for p in (world.staff, *colleagues))
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in (world.staff, *colleagues))
     mailed = _links_work(client_for, mail.outbox)
     assert all(p.invited_at is not None and p.reminded_at is None for p in mailed.values())
     assert all(m.subject.endswith("din personliga länk") for m in mail.outbox)
@@ -115,13 +133,11 @@ def test_invitations_skip_who_answered_and_a_closed_campaign_gets_nothing(world)
     assert tasks.send_reminders.enqueue(fx.campaign.pk).return_value["sent"] == 0
     other = build_campaign(world)
     services.campaign_close(actor=world.strategist, campaign=other.campaign)
-    assert tasks.send_invitations.enqueue(other.campaign.pk, list(other.tokens)
-                                          ).return_value["sent"] == 0
+    assert tasks.send_invitations.enqueue(other.campaign.pk, list(other.tokens)).return_value["sent"] == 0
     assert mail.outbox == []
 
 
-def test_one_refused_address_does_not_stop_the_others_and_keeps_its_old_link(
-        world, client_for, monkeypatch):
+def test_one_refused_address_does_not_stop_the_others_and_keeps_its_old_link(world, client_for, monkeypatch):
     colleagues = _add_staff(world, world.unit_a, 2, "glomsk")
     fx = build_campaign(world)
     Participation.objects.filter(campaign=fx.campaign).update(invited_at=timezone.now())
@@ -137,8 +153,7 @@ def test_one_refused_address_does_not_stop_the_others_and_keeps_its_old_link(
     monkeypatch.setattr(tasks, "mailers", SimpleNamespace(default=Refusing()))
     result = tasks.send_reminders.enqueue(fx.campaign.pk)
     assert result.status == "SUCCESSFUL" and result.return_value == {"sent": 2, "refused": 1}
-    assert sorted(m.to[0] for m in mail.outbox) == sorted([world.staff.email,
-                                                           colleagues[1].email])
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([world.staff.email, colleagues[1].email])
     for message in mail.outbox:
         assert message.subject.startswith("Påminnelse")
         assert "Länkar i tidigare e-postmeddelanden fungerar inte längre" in message.body
@@ -155,13 +170,17 @@ def test_batches_split_the_ids():
 
 # ---- Production: the database backend and its worker -------------------------------------------
 
+
 @pytest.mark.django_db(transaction=True)
 def test_with_the_database_backend_nothing_is_sent_until_the_worker_runs(world, client_for):
     colleagues = _add_staff(world, world.unit_b, 2, "kollega")
     fx = build_campaign(world, open_it=False)
     with DATABASE_TASKS:
-        page = client_for("strategist").post(reverse("campaign_open", args=[fx.campaign.pk]),
-                                             follow=True).content.decode()
+        page = (
+            client_for("strategist")
+            .post(reverse("campaign_open", args=[fx.campaign.pk]), follow=True)
+            .content.decode()
+        )
         assert "3 e-postmeddelanden med personliga länkar är på väg" in page
         assert mail.outbox == []
         participations = Participation.objects.filter(campaign=fx.campaign)
@@ -171,13 +190,14 @@ def test_with_the_database_backend_nothing_is_sent_until_the_worker_runs(world, 
         assert row.status == "READY"
         assert row.task_path == "digiplan.assessments.tasks.send_invitations"
         # Only the campaign and participation ids: nothing in the queue opens a questionnaire.
-        assert row.args_kwargs == {"args": [fx.campaign.pk, sorted(p.pk for p in participations)],
-                                   "kwargs": {}}
+        assert row.args_kwargs == {
+            "args": [fx.campaign.pk, sorted(p.pk for p in participations)],
+            "kwargs": {},
+        }
 
         _run_worker()
 
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(
-        p.email for p in (world.staff, *colleagues))
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in (world.staff, *colleagues))
     mailed = _links_work(client_for, mail.outbox)
     assert all(p.invited_at is not None for p in mailed.values())
     row.refresh_from_db()
@@ -207,8 +227,11 @@ def test_reminders_wait_for_the_worker_and_old_links_work_until_then(world, clie
     Participation.objects.filter(campaign=fx.campaign).update(invited_at=timezone.now())
     old = {Participation.objects.get(pk=pk).person.email: token for pk, token in fx.tokens.items()}
     with DATABASE_TASKS:
-        page = client_for("strategist").post(reverse("campaign_remind", args=[fx.campaign.pk]),
-                                             follow=True).content.decode()
+        page = (
+            client_for("strategist")
+            .post(reverse("campaign_remind", args=[fx.campaign.pk]), follow=True)
+            .content.decode()
+        )
         assert "2 e-postmeddelanden med personliga länkar är på väg" in page
         assert mail.outbox == []
         assert all(services.participation_for_token(t) for t in old.values())
@@ -232,8 +255,7 @@ def test_reminders_wait_for_the_worker_and_old_links_work_until_then(world, clie
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_failing_mail_server_fails_the_task_and_reminders_then_send_the_invitations(
-        world, client_for):
+def test_a_failing_mail_server_fails_the_task_and_reminders_then_send_the_invitations(world, client_for):
     fx = build_campaign(world, open_it=False)
     with DATABASE_TASKS:
         client_for("strategist").post(reverse("campaign_open", args=[fx.campaign.pk]))
@@ -260,7 +282,7 @@ def test_a_failing_mail_server_fails_the_task_and_reminders_then_send_the_invita
 
 def test_with_the_immediate_backend_a_mail_failure_fails_the_task_and_keeps_the_old_links(world):
     fx = build_campaign(world)
-    (pk, token), = fx.tokens.items()
+    ((pk, token),) = fx.tokens.items()
     with _broken_mail_server():
         result = tasks.send_reminders.enqueue(fx.campaign.pk)
     assert result.status == "FAILED"

@@ -259,8 +259,7 @@ class BrowserChecks:
                 problems.append(format_violations(label, violations))
         console = [m for m in self.console_errors if not any(p.search(m) for p in self._ignored)]
         if console:
-            problems.append("Console errors (CSP violations show up here):\n  "
-                            + "\n  ".join(console))
+            problems.append("Console errors (CSP violations show up here):\n  " + "\n  ".join(console))
         if self.page_errors:
             problems.append("Uncaught exceptions in the page:\n  " + "\n  ".join(self.page_errors))
         if problems:
@@ -272,8 +271,10 @@ class BrowserChecks:
             return
         for method, url in missed:
             if method != "GET" or self.page.is_closed():
-                warnings.warn(f"axe could not scan {url} (after {method}): "
-                              f"{self.unscanned[(method, url)]}", stacklevel=1)
+                warnings.warn(
+                    f"axe could not scan {url} (after {method}): {self.unscanned[(method, url)]}",
+                    stacklevel=1,
+                )
                 continue
             tab = self.page.context.new_page()
             try:

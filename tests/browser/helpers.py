@@ -22,13 +22,15 @@ def main_menu(page: Page) -> Locator:
 def assert_no_horizontal_scroll(page: Page) -> None:
     """The page itself does not scroll sideways at phone width (WCAG 1.4.10 Reflow)."""
     overflow = page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     culprits = page.evaluate("""() => [...document.querySelectorAll('body *')]
         .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
         .slice(0, 8).map(e => e.tagName + '.' + e.className + ':'
                          + Math.round(e.getBoundingClientRect().right))""")
     assert overflow <= 1, (
-        f"{page.url} is {overflow}px wider than the {page.viewport_size} viewport: {culprits}")
+        f"{page.url} is {overflow}px wider than the {page.viewport_size} viewport: {culprits}"
+    )
 
 
 def is_focused(locator: Locator) -> bool:
@@ -81,9 +83,11 @@ def follow_up_plan(page: Page, goals, done_activity: str, summary: str) -> None:
     activity marked done, the unit's summary, and the follow-up closed."""
     for goal, outcome in zip(goals, ("Uppnått", "Delvis uppnått", "Ej uppnått"), strict=True):
         page.get_by_role("group", name=f"Resultat för ”{goal.title}”").get_by_label(
-            outcome, exact=True).check()
+            outcome, exact=True
+        ).check()
     page.get_by_role("group", name=f"Blev ”{done_activity}” genomförd?").get_by_label(
-        "Klar", exact=True).check()
+        "Klar", exact=True
+    ).check()
     page.get_by_role("textbox", name="Sammanfattning för enheten").fill(summary)
     page.get_by_role("button", name="Avsluta uppföljningen").click()
     page.wait_for_load_state()

@@ -54,10 +54,10 @@ def sign_out(page: Page) -> None:
 
 def staff_member(world, name: str, email: str, unit) -> Person:
     """One more member of staff; made before build_campaign, they get a participation."""
-    person = org_services.person_create(actor=None, huvudman=world.huvudman, name=name,
-                                        email=email, audit=False)
-    org_services.membership_create(actor=None, person=person, organisation=unit,
-                                   role=Role.STAFF, audit=False)
+    person = org_services.person_create(
+        actor=None, huvudman=world.huvudman, name=name, email=email, audit=False
+    )
+    org_services.membership_create(actor=None, person=person, organisation=unit, role=Role.STAFF, audit=False)
     return person
 
 
@@ -76,12 +76,10 @@ def open_own_rating(page: Page, fx, world, state: str) -> None:
     units = page.locator("section").filter(has=page.get_by_role("heading", name="Dina enheter"))
     units.get_by_role("link", name=f"{state} – ledningens skattning, Almskolan").click()
     page.wait_for_url(url_re("rating_edit", fx.campaign.pk, world.unit_a.pk))
-    expect(page.get_by_role("heading", level=1, name="Ledningens skattning, Almskolan")
-           ).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="Ledningens skattning, Almskolan")).to_be_visible()
 
 
-def test_leader_rates_saves_a_draft_submits_and_the_strategist_reopens(page, live_server,
-                                                                      world, login):
+def test_leader_rates_saves_a_draft_submits_and_the_strategist_reopens(page, live_server, world, login):
     fx = build_campaign(world)
     comment = "Vi har en plan. <b>fet</b> & klar"
     who = "Rektor, IKT-gruppen och två lärare"
@@ -186,13 +184,13 @@ def expect_part(page: Page, number: int, title: str) -> None:
 
 def press_button(page: Page, name: str, key: str = "Enter") -> None:
     """Tab to a button of the questionnaire form and press it."""
-    tab_to(page, page.locator("form.questionnaire-form").get_by_role(
-        "button", name=name, exact=True))
+    tab_to(page, page.locator("form.questionnaire-form").get_by_role("button", name=name, exact=True))
     page.keyboard.press(key)
 
 
-def answer_staff_questionnaire_by_keyboard(page: Page, live_server, world, person,
-                                           fx, *, phone: bool = False) -> None:
+def answer_staff_questionnaire_by_keyboard(
+    page: Page, live_server, world, person, fx, *, phone: bool = False
+) -> None:
     participation = Participation.objects.get(person=person, campaign=fx.campaign)
     token_url = url(live_server, "survey_token", fx.tokens[participation.pk])
 
@@ -234,8 +232,9 @@ def answer_staff_questionnaire_by_keyboard(page: Page, live_server, world, perso
     # Back on part 1 the answer is kept; part 2's answer was saved on the way.
     page.wait_for_url(re.compile(r"\?del=1(#.*)?$"))
     expect_part(page, 1, "Ledning")
-    expect(statement(page, "Jag vet vad planen säger").get_by_role(
-        "radio", name="Stämmer ganska bra")).to_be_checked()
+    expect(
+        statement(page, "Jag vet vad planen säger").get_by_role("radio", name="Stämmer ganska bra")
+    ).to_be_checked()
     expect(page.get_by_text("Du har besvarat 2 av 2 påståenden.")).to_be_visible()
     areas = page.get_by_role("navigation", name="Alla delar")
     expect(areas.get_by_role("button", name=re.compile(r"^2\. Kompetens"))).to_contain_text("Klar")
@@ -245,8 +244,7 @@ def answer_staff_questionnaire_by_keyboard(page: Page, live_server, world, perso
 
     page.wait_for_url(re.compile(r"\?del=2(#.*)?$"))
     expect_part(page, 2, "Kompetens")
-    expect(statement(page, "Jag är trygg med verktygen").get_by_role(
-        "radio", name="Vet ej")).to_be_checked()
+    expect(statement(page, "Jag är trygg med verktygen").get_by_role("radio", name="Vet ej")).to_be_checked()
     check_width()
     skip_to_content(page)
     tab_to(page, page.get_by_role("textbox", name="Kommentar (frivillig)"))
@@ -270,8 +268,7 @@ def answer_staff_questionnaire_by_keyboard(page: Page, live_server, world, perso
     # shows that form instead. Either way, submitting it again stores nothing new.
     page.go_back()
     page.wait_for_url(re.compile(r"\?del=2(#.*)?$"))
-    submit = page.locator("form.questionnaire-form").get_by_role(
-        "button", name="Skicka in", exact=True)
+    submit = page.locator("form.questionnaire-form").get_by_role("button", name="Skicka in", exact=True)
     if not submit.count():
         expect(page.get_by_role("heading", level=1, name="Tack för dina svar!")).to_be_visible()
         expect(page.get_by_text("Dina svar är redan inskickade. Tack!")).to_be_visible()
@@ -316,8 +313,7 @@ def answer_as_pupil(page: Page, live_server, typed_code: str) -> None:
     page.get_by_role("button", name="Börja").click()
 
 
-def test_leader_makes_a_pupil_code_that_takes_as_many_answers_as_pupils(page, live_server,
-                                                                       world, login):
+def test_leader_makes_a_pupil_code_that_takes_as_many_answers_as_pupils(page, live_server, world, login):
     fx = build_campaign(world)
     login(world.leader_a.email, PASSWORD)
     main_menu(page).get_by_role("link", name="Skattning", exact=True).click()
@@ -362,7 +358,8 @@ def test_leader_makes_a_pupil_code_that_takes_as_many_answers_as_pupils(page, li
     answer_as_pupil(page, live_server, code)
     expect(page.get_by_role("heading", level=1, name="Elevenkät")).to_be_visible()
     expect(page.locator("main")).to_contain_text(
-        "Koden har redan använts av lika många elever som det finns i gruppen. Fråga din lärare.")
+        "Koden har redan använts av lika många elever som det finns i gruppen. Fråga din lärare."
+    )
     expect(page.get_by_role("button", name="Skicka mina svar")).to_have_count(0)
     assert PupilCode.objects.get(code=code).used == 2
     pupil_answers = [b for b in open_ballots(fx.campaign) if b.group == Group.PUPIL]
@@ -376,11 +373,9 @@ def test_leader_makes_a_pupil_code_that_takes_as_many_answers_as_pupils(page, li
 def results_campaign(world) -> Campaign:
     """Six staff answers at Almskolan (k is 5), two at Björkskolan; then closed."""
     for number in range(5):
-        staff_member(world, f"Personal A{number}", f"personal.a{number}@sjovik.test",
-                     world.unit_a)
+        staff_member(world, f"Personal A{number}", f"personal.a{number}@sjovik.test", world.unit_a)
     for number in range(2):
-        staff_member(world, f"Personal B{number}", f"personal.b{number}@sjovik.test",
-                     world.unit_b)
+        staff_member(world, f"Personal B{number}", f"personal.b{number}@sjovik.test", world.unit_b)
     fx = build_campaign(world)
     assert fx.campaign.k == 5
     led, komp = fx.items["LED.P1"], fx.items["KOMP.P1"]
@@ -390,8 +385,9 @@ def results_campaign(world) -> Campaign:
         participations = list(Participation.objects.filter(campaign=fx.campaign, unit=unit))
         assert len(participations) == len(values)
         for participation, (led_value, komp_value) in zip(participations, values, strict=True):
-            services.response_submit(participation=participation, answers={
-                str(led.pk): led_value, str(komp.pk): komp_value})
+            services.response_submit(
+                participation=participation, answers={str(led.pk): led_value, str(komp.pk): komp_value}
+            )
     services.campaign_close(actor=world.strategist, campaign=fx.campaign)
     fx.campaign.refresh_from_db()
     assert fx.campaign.status == CampaignStatus.CLOSED
@@ -399,7 +395,8 @@ def results_campaign(world) -> Campaign:
 
 
 def test_strategist_reads_the_organisation_results_with_small_units_suppressed(
-        page, live_server, world, login):
+    page, live_server, world, login
+):
     campaign = results_campaign(world)
     login(world.strategist.email, PASSWORD)
     main_menu(page).get_by_role("link", name="Skattning", exact=True).click()
@@ -411,8 +408,8 @@ def test_strategist_reads_the_organisation_results_with_small_units_suppressed(
     page.wait_for_url(url_re("results_org", campaign.pk))
     expect(page.get_by_role("heading", level=1, name="Resultat för organisationen")).to_be_visible()
     expect(page.locator(".results-about")).to_contain_text(
-        "Ett streck (–) betyder färre än 5 svar: värdet visas inte, så att ingens svar kan "
-        "kännas igen.")
+        "Ett streck (–) betyder färre än 5 svar: värdet visas inte, så att ingens svar kan kännas igen."
+    )
 
     rates = page.get_by_role("table").filter(has=page.locator("caption", has_text="Personal som"))
     almskolan = rates.get_by_role("row").filter(has=page.get_by_role("link", name="Almskolan"))
@@ -421,12 +418,10 @@ def test_strategist_reads_the_organisation_results_with_small_units_suppressed(
     expect(bjorkskolan.get_by_role("cell").nth(1)).to_have_text("2")
 
     heatmap = page.get_by_role("table", name=re.compile("värmekarta"))
-    expect(heatmap.get_by_role("columnheader")).to_have_text(
-        ["Enhet", "LED Ledning", "KOMP Kompetens"])
+    expect(heatmap.get_by_role("columnheader")).to_have_text(["Enhet", "LED Ledning", "KOMP Kompetens"])
     almskolan = heatmap.get_by_role("row").filter(has=page.get_by_role("link", name="Almskolan"))
     expect(almskolan.get_by_role("cell")).to_have_text(["4,0", "3,0"])
-    bjorkskolan = heatmap.get_by_role("row").filter(
-        has=page.get_by_role("link", name="Björkskolan"))
+    bjorkskolan = heatmap.get_by_role("row").filter(has=page.get_by_role("link", name="Björkskolan"))
     cells = bjorkskolan.get_by_role("cell")
     expect(cells).to_have_count(2)
     for number in range(2):
@@ -448,7 +443,7 @@ def test_strategist_reads_the_organisation_results_with_small_units_suppressed(
     assert ["–", "Färre än 5 svar: värdet visas inte."] in rows
     title = rows.index(["Personalens medelvärde per område"])
     assert rows[title + 1] == ["Enhet", "LED Ledning", "KOMP Kompetens"]
-    heat_rows = {row[0]: row[1:] for row in rows[title + 2:title + 4]}
+    heat_rows = {row[0]: row[1:] for row in rows[title + 2 : title + 4]}
     assert heat_rows == {"Almskolan": ["4,00", "3,00"], "Björkskolan": ["–", "–"]}
     # Per unit and indicator: Björkskolan's counts, means and distributions are all hidden.
     per_unit = [row for row in rows if row and row[0] == "Björkskolan" and len(row) > 8]

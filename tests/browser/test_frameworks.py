@@ -33,7 +33,8 @@ def item_heads(page: Page) -> Locator:
 def framework_item(page: Page, code: str) -> Locator:
     """The <li> of the item with exactly this code on a version's page."""
     return page.locator("li.framework-item").filter(
-        has=page.locator(".item-code", has_text=re.compile(rf"^{re.escape(code)}$")))
+        has=page.locator(".item-code", has_text=re.compile(rf"^{re.escape(code)}$"))
+    )
 
 
 # --- Keyboard helpers -------------------------------------------------------------------------
@@ -129,8 +130,7 @@ def add_area_by_keyboard(page: Page, code: str, title: str, link: str | None = N
     return item
 
 
-def test_keyboard_only_create_link_reorder_publish_and_follow_the_chain(page, live_server, world,
-                                                                        login):
+def test_keyboard_only_create_link_reorder_publish_and_follow_the_chain(page, live_server, world, login):
     import_framework(NATIONAL, huvudman=None, actor=None, publish=True)
     login(world.strategist.email, PASSWORD)
 
@@ -155,8 +155,7 @@ def test_keyboard_only_create_link_reorder_publish_and_follow_the_chain(page, li
     press(page, page.get_by_role("button", name="Skapa utkast"))
 
     page.wait_for_url(VERSION_URL)
-    draft = FrameworkVersion.objects.get(framework__slug="testplan",
-                                         framework__huvudman=world.huvudman)
+    draft = FrameworkVersion.objects.get(framework__slug="testplan", framework__huvudman=world.huvudman)
     expect(page).to_have_url(url_re("version_detail", draft.pk))
     expect(page.get_by_role("heading", level=1, name="Testplan")).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("Ramverket har skapats som utkast")
@@ -164,8 +163,9 @@ def test_keyboard_only_create_link_reorder_publish_and_follow_the_chain(page, li
 
     # Two areas; the first derives from the national sub-goal 1.2 ("Bygger på").
     skip_to_content(page)
-    dk = add_area_by_keyboard(page, "DK", "Digital kompetens",
-                              link="Nationell strategi (test): 1.2 Personal har kompetens")
+    dk = add_area_by_keyboard(
+        page, "DK", "Digital kompetens", link="Nationell strategi (test): 1.2 Personal har kompetens"
+    )
     expect(page.locator(f"#item-{dk.pk}")).to_contain_text("Bygger på: Nationell strategi (test) 1.2")
     assert [i.code for i in dk.links.all()] == ["1.2"]
     lt = add_area_by_keyboard(page, "LT", "Likvärdig tillgång")
@@ -179,8 +179,10 @@ def test_keyboard_only_create_link_reorder_publish_and_follow_the_chain(page, li
     page.wait_for_url(re.compile(rf"#move-(up|down)-{lt.pk}$"))
     expect(page.get_by_role("status")).to_contain_text("LT har flyttats uppåt")
     expect(item_heads(page).locator(".item-code")).to_have_text(["LT", "DK"])
-    assert list(draft.items.filter(parent=None).order_by("order").values_list("code", flat=True)
-                ) == ["LT", "DK"]
+    assert list(draft.items.filter(parent=None).order_by("order").values_list("code", flat=True)) == [
+        "LT",
+        "DK",
+    ]
     tab_to(page, page.get_by_role("button", name="Flytta ned LT"), limit=1)  # at most one key
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(rf"#move-(up|down)-{lt.pk}$"))
@@ -190,8 +192,10 @@ def test_keyboard_only_create_link_reorder_publish_and_follow_the_chain(page, li
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(rf"#move-(up|down)-{lt.pk}$"))
     expect(item_heads(page).locator(".item-code")).to_have_text(["LT", "DK"])
-    assert list(draft.items.filter(parent=None).order_by("order").values_list("code", flat=True)
-                ) == ["LT", "DK"]
+    assert list(draft.items.filter(parent=None).order_by("order").values_list("code", flat=True)) == [
+        "LT",
+        "DK",
+    ]
 
     # A responsibility for Personal on DK.
     press(page, page.get_by_role("link", name="Lägg till ansvar"))
@@ -202,8 +206,11 @@ def test_keyboard_only_create_link_reorder_publish_and_follow_the_chain(page, li
     expect(page.locator("select[name=role] option:checked")).to_have_text("Personal")
     choose_by_keyboard(page, page.locator("select[name=area]"), str(dk.pk))
     expect(page.locator("select[name=area] option:checked")).to_have_text("DK Digital kompetens")
-    type_into(page, page.get_by_role("textbox", name="Ansvar", exact=True),
-              "Ansvara för min egen digitala kompetens")
+    type_into(
+        page,
+        page.get_by_role("textbox", name="Ansvar", exact=True),
+        "Ansvara för min egen digitala kompetens",
+    )
     press(page, page.get_by_role("button", name="Spara"))
     page.wait_for_url(re.compile(r"/ramverk/version/\d+/#responsibilities$"))
     responsibilities = page.locator("#responsibilities tbody tr")
@@ -248,14 +255,16 @@ def test_keyboard_only_create_link_reorder_publish_and_follow_the_chain(page, li
     page.wait_for_url(url_re("item_chain", dk.pk))
     expect(page.get_by_role("heading", level=1, name="Styrkedja")).to_be_visible()
     expect(page.locator("p.lead")).to_have_text("DK Digital kompetens")
-    up = page.locator("section").filter(has=page.get_by_role(
-        "heading", name="Bygger på (upp till den nationella strategin)"))
+    up = page.locator("section").filter(
+        has=page.get_by_role("heading", name="Bygger på (upp till den nationella strategin)")
+    )
     national_12 = up.get_by_role("link", name="1.2 Personal har kompetens")
     expect(national_12).to_be_visible()
     expect(up).to_contain_text("1 Digital kompetens för alla i skolväsendet ›")
     expect(up).to_contain_text("Nationell strategi (test)")
     cited_by = page.locator("section").filter(
-        has=page.get_by_role("heading", name="Punkter som bygger på den här"))
+        has=page.get_by_role("heading", name="Punkter som bygger på den här")
+    )
     expect(cited_by).to_contain_text("Ingen punkt bygger på den här än.")
 
 
@@ -264,9 +273,13 @@ def test_keyboard_only_create_link_reorder_publish_and_follow_the_chain(page, li
 
 def draft_with_three_areas(world) -> FrameworkVersion:
     import_framework(NATIONAL, huvudman=None, actor=None, publish=True)
-    return import_framework(MUNICIPAL.replace(
-        "  - code: LT\n", "  - code: ST\n    kind: area\n    title: Styrning\n  - code: LT\n"),
-        huvudman=world.huvudman, actor=world.strategist)
+    return import_framework(
+        MUNICIPAL.replace(
+            "  - code: LT\n", "  - code: ST\n    kind: area\n    title: Styrning\n  - code: LT\n"
+        ),
+        huvudman=world.huvudman,
+        actor=world.strategist,
+    )
 
 
 def test_focus_stays_on_the_move_button_so_enter_moves_again(page, live_server, world, login):
@@ -274,21 +287,18 @@ def test_focus_stays_on_the_move_button_so_enter_moves_again(page, live_server, 
     lt = draft.items.get(code="LT")
     login(world.strategist.email, PASSWORD)
     page.goto(url(live_server, "version_detail", draft.pk))
-    expect(item_heads(page).locator(".item-code")).to_have_text(
-        ["DK", "DK.1", "DK.1.L", "ST", "LT"])
+    expect(item_heads(page).locator(".item-code")).to_have_text(["DK", "DK.1", "DK.1.L", "ST", "LT"])
     skip_to_content(page)
     press(page, page.get_by_role("button", name="Flytta upp LT"))
 
     page.wait_for_url(re.compile(rf"#move-(up|down)-{lt.pk}$"))
-    expect(item_heads(page).locator(".item-code")).to_have_text(
-        ["DK", "DK.1", "DK.1.L", "LT", "ST"])
+    expect(item_heads(page).locator(".item-code")).to_have_text(["DK", "DK.1", "DK.1.L", "LT", "ST"])
     expect(page.get_by_role("button", name="Flytta upp LT")).to_be_focused()
     page.keyboard.press("Enter")  # again, without moving the focus
 
     page.wait_for_url(re.compile(rf"#move-(up|down)-{lt.pk}$"))
     expect(page.get_by_role("status")).to_contain_text("LT har flyttats uppåt")
-    expect(item_heads(page).locator(".item-code")).to_have_text(
-        ["LT", "DK", "DK.1", "DK.1.L", "ST"])
+    expect(item_heads(page).locator(".item-code")).to_have_text(["LT", "DK", "DK.1", "DK.1.L", "ST"])
 
 
 def test_focus_is_on_a_move_button_after_moving_to_the_edge(page, live_server, world, login):
@@ -300,8 +310,7 @@ def test_focus_is_on_a_move_button_after_moving_to_the_edge(page, live_server, w
     press(page, page.get_by_role("button", name="Flytta ned ST"))  # ST becomes the last area
 
     page.wait_for_url(re.compile(rf"#move-(up|down)-{st.pk}$"))
-    expect(item_heads(page).locator(".item-code")).to_have_text(
-        ["DK", "DK.1", "DK.1.L", "LT", "ST"])
+    expect(item_heads(page).locator(".item-code")).to_have_text(["DK", "DK.1", "DK.1.L", "LT", "ST"])
     expect(page.get_by_role("button", name="Flytta ned ST")).to_be_disabled()
     expect(page.get_by_role("button", name="Flytta upp ST")).to_be_focused(timeout=2000)
 
@@ -309,11 +318,9 @@ def test_focus_is_on_a_move_button_after_moving_to_the_edge(page, live_server, w
 # --- 2. A published version is frozen; changes go through a new draft ------------------------
 
 
-def test_published_version_is_changed_through_a_new_draft_and_compared(page, live_server, world,
-                                                                        login):
+def test_published_version_is_changed_through_a_new_draft_and_compared(page, live_server, world, login):
     import_framework(NATIONAL, huvudman=None, actor=None, publish=True)
-    v1 = import_framework(MUNICIPAL, huvudman=world.huvudman, actor=world.strategist,
-                          publish=True)
+    v1 = import_framework(MUNICIPAL, huvudman=world.huvudman, actor=world.strategist, publish=True)
     old_title, new_title = "All personal har adekvat kompetens", "All personal har god digital kompetens"
     login(world.strategist.email, PASSWORD)
     main_menu(page).get_by_role("link", name="Ramverk").click()
@@ -364,7 +371,8 @@ def test_published_version_is_changed_through_a_new_draft_and_compared(page, liv
 
     page.wait_for_url(re.compile(re.escape(reverse("version_diff", args=[v1.framework.pk]))))
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Jämför versioner av Sjöviks digitaliseringsplan")
+        "Jämför versioner av Sjöviks digitaliseringsplan"
+    )
     expect(page.get_by_role("combobox", name="Från")).to_have_value(str(v1.pk))
     expect(page.get_by_role("combobox", name="Till")).to_have_value(str(draft.pk))
     expect(page.get_by_role("heading", level=2, name="Från v1 till v2")).to_be_visible()
@@ -381,15 +389,18 @@ def test_published_version_is_changed_through_a_new_draft_and_compared(page, liv
 # --- 3. Importing a framework file --------------------------------------------------------------
 
 
-def test_import_refuses_a_bad_file_with_line_numbers_and_accepts_a_good_one(page, live_server,
-                                                                          world, login, tmp_path):
+def test_import_refuses_a_bad_file_with_line_numbers_and_accepts_a_good_one(
+    page, live_server, world, login, tmp_path
+):
     call_command("load_frameworks")  # the fixture links to the real national strategy
     text = OTHER_PLAN.read_text(encoding="utf-8")
     lines = text.splitlines()
     # The error names the line of the unknown key itself, two below the item's first line.
     line = next(n for n, row in enumerate(lines, start=1) if row.strip() == "- code: A1.2")
-    bad = text.replace("      - code: A1.2\n        kind: requirement\n",
-                       "      - code: A1.2\n        kind: requirement\n        färg: blå\n")
+    bad = text.replace(
+        "      - code: A1.2\n        kind: requirement\n",
+        "      - code: A1.2\n        kind: requirement\n        färg: blå\n",
+    )
     assert bad != text
     bad_file = tmp_path / "fel-plan.yaml"
     bad_file.write_text(bad, encoding="utf-8")
@@ -409,8 +420,9 @@ def test_import_refuses_a_bad_file_with_line_numbers_and_accepts_a_good_one(page
     expect(alert.get_by_role("heading", name="Filen importerades inte")).to_be_visible()
     errors = alert.locator("li")
     expect(errors).to_have_count(1)
-    expect(errors.first).to_have_text(re.compile(
-        rf"^Rad {line + 2}: Okänd nyckel ”färg” för en punkt\. Tillåtna nycklar: .*children.*"))
+    expect(errors.first).to_have_text(
+        re.compile(rf"^Rad {line + 2}: Okänd nyckel ”färg” för en punkt\. Tillåtna nycklar: .*children.*")
+    )
     expect(page).to_have_url(url_re("framework_import"))
     assert Framework.objects.count() == frameworks_before
     assert not Framework.objects.filter(slug="annan-kommun-plan").exists()
@@ -419,32 +431,33 @@ def test_import_refuses_a_bad_file_with_line_numbers_and_accepts_a_good_one(page
     page.get_by_role("button", name="Importera filen", exact=True).click()
 
     page.wait_for_url(VERSION_URL)
-    version = FrameworkVersion.objects.get(framework__slug="annan-kommun-plan",
-                                           framework__huvudman=world.huvudman)
+    version = FrameworkVersion.objects.get(
+        framework__slug="annan-kommun-plan", framework__huvudman=world.huvudman
+    )
     expect(page).to_have_url(url_re("version_detail", version.pk))
     assert version.status == VersionStatus.DRAFT
     expect(page.get_by_role("status")).to_contain_text("Filen har importerats som utkast")
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "IT-plan för förskola och skola, Ekeby kommun 2024–2027")
+        "IT-plan för förskola och skola, Ekeby kommun 2024–2027"
+    )
     expect(page.locator("p.lead .badge")).to_have_text("utkast")
     codes = item_heads(page).locator(".item-code")
     expect(codes).to_have_count(version.items.count())
     expect(codes.first).to_have_text("A1")
     a1 = framework_item(page, "A1")
     expect(a1.locator(".item-title")).to_have_text("Kompetens")
-    expect(a1).to_contain_text(
-        "Bygger på: Nationell digitaliseringsstrategi för skolväsendet 1")
+    expect(a1).to_contain_text("Bygger på: Nationell digitaliseringsstrategi för skolväsendet 1")
     expect(page.locator(".item-title", has_text="Talsyntes och rättstavning")).to_be_visible()
     expect(page.locator("#responsibilities tbody tr")).to_have_count(
-        Responsibility.objects.filter(version=version).count())
+        Responsibility.objects.filter(version=version).count()
+    )
     expect(page.locator("#targets tbody tr")).to_have_count(2)
     expect(page.get_by_role("button", name="Publicera")).to_be_visible()
 
     # The list shows it as a draft of the organisation's own frameworks.
     main_menu(page).get_by_role("link", name="Ramverk").click()
     page.wait_for_url(url_re("framework_list"))
-    own = page.locator("section").filter(has=page.get_by_role(
-        "heading", name="Din organisations ramverk"))
+    own = page.locator("section").filter(has=page.get_by_role("heading", name="Din organisations ramverk"))
     row = own.locator("tbody tr").filter(has_text="Ekeby kommun")
     expect(row.get_by_role("link", name="utkast")).to_be_visible()
 
@@ -452,8 +465,9 @@ def test_import_refuses_a_bad_file_with_line_numbers_and_accepts_a_good_one(page
 # --- 4. A unit leader reads, never writes -------------------------------------------------------
 
 
-def test_unit_leader_reads_published_frameworks_but_cannot_edit_or_see_drafts(page, live_server,
-                                                                            world, login, axe):
+def test_unit_leader_reads_published_frameworks_but_cannot_edit_or_see_drafts(
+    page, live_server, world, login, axe
+):
     fw = build_frameworks(world)
     login(world.leader_a.email, PASSWORD)
     main_menu(page).get_by_role("link", name="Ramverk").click()
@@ -466,8 +480,7 @@ def test_unit_leader_reads_published_frameworks_but_cannot_edit_or_see_drafts(pa
     expect(main.get_by_role("link", name="utkast")).to_have_count(0)
     expect(main.get_by_role("link", name="Friskolans digitaliseringsplan", exact=True)).to_have_count(0)
     expect(main.get_by_role("link", name="Nationell strategi (test)", exact=True)).to_be_visible()
-    own = page.locator("section").filter(has=page.get_by_role(
-        "heading", name="Din organisations ramverk"))
+    own = page.locator("section").filter(has=page.get_by_role("heading", name="Din organisations ramverk"))
     expect(own.get_by_role("link", name="v1")).to_be_visible()
     own.get_by_role("link", name="Sjöviks digitaliseringsplan").click()
 
@@ -475,13 +488,18 @@ def test_unit_leader_reads_published_frameworks_but_cannot_edit_or_see_drafts(pa
     expect(page.get_by_role("heading", level=1, name="Sjöviks digitaliseringsplan")).to_be_visible()
     expect(page.locator("p.lead")).to_contain_text("v1, publicerad")
     expect(framework_item(page, "DK.1").locator(".item-title")).to_have_text(
-        "All personal har adekvat kompetens")
+        "All personal har adekvat kompetens"
+    )
     expect(page.locator("#responsibilities tbody tr")).to_have_count(3)
     for name in ("Ändra", "Lägg till under", "Flytta upp", "Flytta ned", "Ta bort"):
         expect(main.get_by_role("button", name=re.compile(f"^{name}"))).to_have_count(0)
         expect(main.get_by_role("link", name=re.compile(f"^{name}"))).to_have_count(0)
-    for name in ("Publicera", "Starta ett nytt utkast utifrån den här versionen", "Arkivera",
-                 "Ta bort utkastet"):
+    for name in (
+        "Publicera",
+        "Starta ett nytt utkast utifrån den här versionen",
+        "Arkivera",
+        "Ta bort utkastet",
+    ):
         expect(main.get_by_role("button", name=name)).to_have_count(0)
     for name in ("Lägg till ett område", "Lägg till ansvar", "Lägg till ett mätbart mål"):
         expect(main.get_by_role("link", name=name)).to_have_count(0)
@@ -490,8 +508,11 @@ def test_unit_leader_reads_published_frameworks_but_cannot_edit_or_see_drafts(pa
     expect(page.get_by_role("link", name="Styrkedja – DK.1", exact=True)).to_be_visible()
 
     # The draft does not exist as far as a unit leader is concerned.
-    for name, pk in (("version_detail", fw.draft.pk), ("item_edit", fw.draft_item.pk),
-                     ("item_chain", fw.draft_item.pk)):
+    for name, pk in (
+        ("version_detail", fw.draft.pk),
+        ("item_edit", fw.draft_item.pk),
+        ("item_chain", fw.draft_item.pk),
+    ):
         response = page.goto(url(live_server, name, pk))
         assert response.status == 404, name
         expect(page.locator("body")).not_to_contain_text("All personal har adekvat kompetens")
@@ -509,8 +530,10 @@ def test_unit_leader_reads_published_frameworks_but_cannot_edit_or_see_drafts(pa
 def test_builtin_national_strategy_shows_its_english_titles(page, live_server, world, login):
     call_command("load_frameworks")
     national = FrameworkVersion.objects.get(
-        framework__slug="nationell-digitaliseringsstrategi-2017", framework__huvudman=None,
-        status=VersionStatus.PUBLISHED)
+        framework__slug="nationell-digitaliseringsstrategi-2017",
+        framework__huvudman=None,
+        status=VersionStatus.PUBLISHED,
+    )
     focus_area = national.items.get(code="1")
     assert focus_area.translations["en"]["title"] == "Digital competence for all in the school system"
 
@@ -528,14 +551,14 @@ def test_builtin_national_strategy_shows_its_english_titles(page, live_server, w
     expect(page).to_have_url(url_re("version_detail", national.pk))
     expect(title).to_have_text("Digital competence for all in the school system")
     expect(page.get_by_role("heading", level=2, name="Content")).to_be_visible()
-    expect(page.get_by_role("navigation", name="Main menu")
-           .get_by_role("link", name="Frameworks")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Frameworks")
+    ).to_be_visible()
 
     # The chain of steering of a sub-goal speaks English too.
     page.get_by_role("link", name="Chain of steering – 1.1", exact=True).click()
     sub_goal = national.items.get(code="1.1")
     page.wait_for_url(url_re("item_chain", sub_goal.pk))
     expect(page.get_by_role("heading", level=1, name="Chain of steering")).to_be_visible()
-    expect(page.locator("p.lead")).to_contain_text(
-        "1 Digital competence for all in the school system ›")
+    expect(page.locator("p.lead")).to_contain_text("1 Digital competence for all in the school system ›")
     expect(page.locator("p.lead strong")).to_contain_text(sub_goal.translations["en"]["title"][:40])

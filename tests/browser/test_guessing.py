@@ -7,16 +7,14 @@ from tests.assessment_helpers import build_campaign
 from tests.browser.helpers import tab_forward_to, url
 
 
-def test_too_many_wrong_codes_give_a_swedish_page_that_says_to_wait(page, live_server, world,
-                                                                    settings, axe):
+def test_too_many_wrong_codes_give_a_swedish_page_that_says_to_wait(page, live_server, world, settings, axe):
     settings.GUESS_LIMIT = 2
     build_campaign(world)
     page.goto(url(live_server, "pupil_start"))
     statuses = []
     for attempt in range(settings.GUESS_LIMIT + 1):
         # The page that says the code does not exist holds the form again.
-        page.get_by_role("textbox", name="Skriv koden du fått av din lärare").fill(
-            f"OO00000{attempt}")
+        page.get_by_role("textbox", name="Skriv koden du fått av din lärare").fill(f"OO00000{attempt}")
         with page.expect_response(lambda r: r.request.method == "POST") as answer:
             page.get_by_role("button", name="Börja").click()
         page.wait_for_load_state()

@@ -110,8 +110,12 @@ def test_import_works_on_a_phone(page, live_server, world, login):
 def test_wide_tables_scroll_in_their_own_box_on_a_phone(page, live_server, world, login):
     page.set_viewport_size({"width": 360, "height": 740})
     login(world.strategist.email, PASSWORD)
-    for name, args in (("organisation_tree", ()), ("people_list", ()),
-                       ("person_detail", (world.staff.pk,)), ("audit_list", ())):
+    for name, args in (
+        ("organisation_tree", ()),
+        ("people_list", ()),
+        ("person_detail", (world.staff.pk,)),
+        ("audit_list", ()),
+    ):
         page.goto(url(live_server, name, *args))
         assert_no_horizontal_scroll(page)
 
@@ -233,8 +237,7 @@ def test_keyboard_only_create_move_and_deactivate_a_unit(page, live_server, worl
     skip_to_content(page)
     tab_to(page, page.get_by_role("button", name="Inaktivera"))
     page.keyboard.press("Space")
-    expect(page.get_by_role("heading", level=1).locator(".badge-inactive")).to_have_text(
-        "inaktiverad")
+    expect(page.get_by_role("heading", level=1).locator(".badge-inactive")).to_have_text("inaktiverad")
     expect(page.get_by_role("button", name="Aktivera igen")).to_be_visible()
     unit.refresh_from_db()
     assert unit.is_active is False
@@ -243,8 +246,7 @@ def test_keyboard_only_create_move_and_deactivate_a_unit(page, live_server, worl
 # --- Journey 4: people, roles and the audit trail --------------------------------------------
 
 
-def test_strategist_adds_a_person_with_a_role_and_sees_it_in_the_log(page, live_server, world,
-                                                                      login):
+def test_strategist_adds_a_person_with_a_role_and_sees_it_in_the_log(page, live_server, world, login):
     login(world.strategist.email, PASSWORD)
     main_menu(page).get_by_role("link", name="Personer").click()
     page.wait_for_url(url_re("people_list"))
@@ -272,7 +274,10 @@ def test_strategist_adds_a_person_with_a_role_and_sees_it_in_the_log(page, live_
     expect(roles.get_by_role("link", name="Almskolan")).to_be_visible()
     membership = Membership.objects.get(person=greta)
     assert (membership.organisation_id, membership.role, membership.is_teaching) == (
-        world.unit_a.pk, "staff", True)
+        world.unit_a.pk,
+        "staff",
+        True,
+    )
 
     # The people list, filtered by name.
     main_menu(page).get_by_role("link", name="Personer").click()
@@ -307,8 +312,10 @@ def test_strategist_adds_a_person_with_a_role_and_sees_it_in_the_log(page, live_
     expect(events).to_have_count(1)
     expect(events).to_contain_text("Roll tilldelad")
     expect(events).to_contain_text("Almskolan")
-    assert set(AuditEvent.objects.filter(actor_label__icontains="Sara").values_list(
-        "action", flat=True)) >= {"person.create", "membership.create"}
+    assert set(AuditEvent.objects.filter(actor_label__icontains="Sara").values_list("action", flat=True)) >= {
+        "person.create",
+        "membership.create",
+    }
 
 
 # --- Journey 5: a unit leader sees only their unit ------------------------------------------
@@ -350,8 +357,9 @@ def test_switch_to_english_in_the_header(page, live_server, world, login):
     expect(page).to_have_url(url_re("organisation_tree"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1, name="Organisation")).to_be_visible()
-    expect(page.get_by_role("navigation", name="Main menu")
-           .get_by_role("link", name="People")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Main menu").get_by_role("link", name="People")
+    ).to_be_visible()
     expect(page.get_by_role("button", name="Filter")).to_be_visible()
 
     # The choice sticks on the next page, and the button now offers Swedish.

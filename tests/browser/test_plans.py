@@ -31,20 +31,26 @@ def unit_with_results(world):
     rated LED.L1 lowest (1) and KOMP.L1 low (2), staff agree little with KOMP.P1 (mean 1,4) and
     much with LED.P1 (mean 4,6), so leader and staff also disagree on the area LED."""
     version = framework(world)
-    staff = [{"LED.P1": led, "KOMP.P1": komp}
-             for led, komp in ((5, 1), (5, 2), (4, 1), (5, 1), (4, 2))]
-    fx = run_campaign(world, version, {world.unit_a: staff},
-                      leader={world.unit_a: ({"LED.L1": 1, "KOMP.L1": 2}, {})})
+    staff = [{"LED.P1": led, "KOMP.P1": komp} for led, komp in ((5, 1), (5, 2), (4, 1), (5, 1), (4, 2))]
+    fx = run_campaign(
+        world, version, {world.unit_a: staff}, leader={world.unit_a: ({"LED.L1": 1, "KOMP.L1": 2}, {})}
+    )
     plan_services.library_create(
-        actor=world.strategist, huvudman=world.huvudman, title=LIBRARY_TITLE,
+        actor=world.strategist,
+        huvudman=world.huvudman,
+        title=LIBRARY_TITLE,
         description="Arbetslagen prövar ett verktyg i taget och delar erfarenheter.",
-        items=[fx.items["KOMP"]], duration="En termin", publish=True)
+        items=[fx.items["KOMP"]],
+        duration="En termin",
+        publish=True,
+    )
     return fx
 
 
 def accept(page: Page, code: str, *, library: str | None = None) -> None:
     suggestion = page.locator("article.plan-suggestion").filter(
-        has=page.get_by_role("heading", name=re.compile(re.escape(code))))
+        has=page.get_by_role("heading", name=re.compile(re.escape(code)))
+    )
     if library:
         suggestion.get_by_label(library).check()
     suggestion.get_by_role("button", name=re.compile(f"^Anta.*{re.escape(code)}")).click()
@@ -67,7 +73,8 @@ def test_from_results_to_plan_to_done_to_follow_up(page: Page, live_server, logi
 
     # The results beside the plan, and the suggested goals drawn from them.
     results = page.get_by_role("region", name="Senaste resultat").or_(
-        page.locator("section").filter(has=page.get_by_role("heading", name="Senaste resultat")))
+        page.locator("section").filter(has=page.get_by_role("heading", name="Senaste resultat"))
+    )
     expect(results.first).to_contain_text("Skattning 2026/27")
     suggestions = page.locator("article.plan-suggestion")
     expect(suggestions).to_have_count(4)
@@ -118,13 +125,15 @@ def test_from_results_to_plan_to_done_to_follow_up(page: Page, live_server, logi
     login(world.leader_a.email, PASSWORD)
     page.goto(url(live_server, "plan_detail", plan.pk))
     page.get_by_role("link", name="Följ upp planen").click()
-    follow_up_plan(page, goals.order_by("order"), LIBRARY_TITLE,
-                   "Tre mål, ett uppnått. Arbetet fortsätter.")
+    follow_up_plan(page, goals.order_by("order"), LIBRARY_TITLE, "Tre mål, ett uppnått. Arbetet fortsätter.")
     expect(page.get_by_role("table", name="Resultat per mål")).to_contain_text("Delvis uppnått")
 
     plan.refresh_from_db()
     assert plan.status == PlanStatus.FOLLOWED_UP
     assert plan.summary.startswith("Tre mål")
     assert sorted(Goal.objects.filter(plan=plan).values_list("outcome", flat=True)) == [
-        "achieved", "not_achieved", "partly"]
+        "achieved",
+        "not_achieved",
+        "partly",
+    ]
     assert fx.campaign.pk  # the plan's baselines came from this campaign

@@ -12,8 +12,7 @@ from tests.conftest import PASSWORD
 from tests.reports.test_public import YEAR, build_org
 
 
-def test_a_strategist_publishes_and_anyone_reads_the_public_report(page: Page, live_server, world,
-                                                                   login):
+def test_a_strategist_publishes_and_anyone_reads_the_public_report(page: Page, live_server, world, login):
     build_org(world)
     login(world.strategist.email, PASSWORD)
     page.goto(url(live_server, "home"))

@@ -27,8 +27,9 @@ def test_login_page_in_swedish_then_english(page, live_server):
 
 def test_sign_in_lands_on_home_page(page, live_server, login):
     huvudman = huvudman_create(name="Testkommun", organisation_number="212000-1234")
-    person = person_create(actor=None, huvudman=huvudman, name="Test Testsson",
-                           email="test.testsson@example.se")
+    person = person_create(
+        actor=None, huvudman=huvudman, name="Test Testsson", email="test.testsson@example.se"
+    )
     person.set_password(PASSWORD)
     person.save()
 

@@ -58,8 +58,13 @@ LIBRARY_TITLE = "Verktygsstuga i arbetslaget"
 # (mean 4,7) and not with their tools (mean 1,3): KOMP.P1 is suggested, and LED is an area where
 # the leader (Ej planerad) and staff disagree.
 ALMSKOLAN_ANSWERS = [(5, 1), (5, 2), (4, 1), (5, 1), (4, 2), (5, 1)]
-AGREEMENT = {1: "Stämmer inte alls", 2: "Stämmer dåligt", 3: "Stämmer delvis",
-             4: "Stämmer ganska bra", 5: "Stämmer helt"}
+AGREEMENT = {
+    1: "Stämmer inte alls",
+    2: "Stämmer dåligt",
+    3: "Stämmer delvis",
+    4: "Stämmer ganska bra",
+    5: "Stämmer helt",
+}
 PUPILS = 5
 
 
@@ -75,14 +80,12 @@ def import_file(page: Page, kind: str, path: Path, sections: list[str]) -> None:
     """Import → choose the kind → upload → the preview lists `sections` → "Importera filen"."""
     main_menu(page).get_by_role("link", name="Import", exact=True).click()
     page.wait_for_url(url_re("import_start"))
-    expect(page.get_by_role("heading", level=1, name="Importera enheter och personer")
-           ).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="Importera enheter och personer")).to_be_visible()
     page.get_by_role("radio", name=re.compile(rf"^{kind}")).check()
     page.set_input_files("input[name=files]", path)
     page.get_by_role("button", name="Visa vad som skulle ändras").click()
     page.wait_for_url(re.compile(r"/import/\d+/$"))
-    expect(page.get_by_role("heading", level=1, name="Förhandsgranskning av import")
-           ).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="Förhandsgranskning av import")).to_be_visible()
     expect(page.get_by_text(path.name)).to_be_visible()
     expect(page.locator("details.preview-section > summary")).to_have_text(sections)
     page.get_by_role("button", name="Importera filen", exact=True).click()
@@ -91,8 +94,9 @@ def import_file(page: Page, kind: str, path: Path, sections: list[str]) -> None:
 
 
 def import_the_organisation(page: Page, world) -> None:
-    import_file(page, "Enheter", CYCLE / "enheter.csv",
-                ["Enheter som läggs till (2)", "Enheter som ändras (1)"])
+    import_file(
+        page, "Enheter", CYCLE / "enheter.csv", ["Enheter som läggs till (2)", "Enheter som ändras (1)"]
+    )
     expect(page).to_have_url(url_re("organisation_tree"))
     tree = page.locator("table.tree-table")
     for name in ("Område Öster", "Ängsskolan", "Almskolan", "Björkskolan"):
@@ -100,8 +104,9 @@ def import_the_organisation(page: Page, world) -> None:
     angs = Organisation.objects.get(school_unit_code="44444444")
     assert angs.parent.name == "Område Öster" and angs.staff_count == 12
 
-    import_file(page, "Personer", CYCLE / "personer.csv", [
-        "Personer som läggs till (8)", "Roller som ges (8)"])
+    import_file(
+        page, "Personer", CYCLE / "personer.csv", ["Personer som läggs till (8)", "Roller som ges (8)"]
+    )
     expect(page).to_have_url(url_re("people_list"))
     people = page.locator("main table tbody tr")
     expect(people.filter(has_text="Ingrid Rektor")).to_contain_text("Ängsskolan")
@@ -128,8 +133,9 @@ def publish_the_framework(page: Page, world, tmp_path: Path) -> FrameworkVersion
     page.wait_for_load_state()
     expect(page.locator("p.lead")).to_contain_text("v1, publicerad")
     expect(page.get_by_role("button", name="Publicera")).to_have_count(0)
-    version = FrameworkVersion.objects.get(framework__slug="skattning-test",
-                                           framework__huvudman=world.huvudman)
+    version = FrameworkVersion.objects.get(
+        framework__slug="skattning-test", framework__huvudman=world.huvudman
+    )
     assert version.status == VersionStatus.PUBLISHED
     return version
 
@@ -142,7 +148,8 @@ def add_library_entry(page: Page, world) -> None:
     expect(page.get_by_role("heading", level=1, name="Nytt exempel på aktivitet")).to_be_visible()
     page.get_by_role("textbox", name="Titel").fill(LIBRARY_TITLE)
     page.get_by_role("textbox", name="Beskrivning").fill(
-        "Arbetslaget prövar ett verktyg i taget och visar varandra hur det används.")
+        "Arbetslaget prövar ett verktyg i taget och visar varandra hur det används."
+    )
     group = page.locator("details.library-item-group").filter(has_text="Skattning (test)")
     group.locator("summary").click()
     group.get_by_role("checkbox", name="KOMP Kompetens").check()
@@ -160,8 +167,7 @@ def create_and_open_the_campaign(page: Page, world) -> Campaign:
     page.wait_for_url(url_re("campaign_list"))
     page.get_by_role("link", name="Ny skattningsomgång").click()
     page.wait_for_url(url_re("campaign_create"))
-    page.get_by_role("combobox", name="Påståenden att skatta").select_option(
-        label="Skattning (test) (v1)")
+    page.get_by_role("combobox", name="Påståenden att skatta").select_option(label="Skattning (test) (v1)")
     page.get_by_role("checkbox", name="Elevenkät (anonym, med gruppkoder)").check()
     page.get_by_role("radio", name="De enheter som kryssas i nedan").check()
     page.get_by_role("checkbox", name="Almskolan", exact=True).check()
@@ -172,14 +178,15 @@ def create_and_open_the_campaign(page: Page, world) -> Campaign:
     campaign = Campaign.objects.get(huvudman=world.huvudman)
     assert {cu.unit.name for cu in campaign.units.all()} == {"Almskolan", "Ängsskolan"}
     expect(page.locator("main")).to_contain_text(
-        "När du öppnar omgången får 8 personer i personalen ett e-postmeddelande med en "
-        "personlig länk.")
+        "När du öppnar omgången får 8 personer i personalen ett e-postmeddelande med en personlig länk."
+    )
 
     page.get_by_role("button", name="Öppna och skicka inbjudningar").click()
     page.wait_for_url(url_re("campaign_detail", campaign.pk))
     expect(flash(page).first).to_contain_text("Omgången är öppen.")
     expect(page.locator("ul.messages")).to_contain_text(
-        "8 e-postmeddelanden med personliga länkar har skickats.")
+        "8 e-postmeddelanden med personliga länkar har skickats."
+    )
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.OPEN
     return campaign
@@ -194,11 +201,11 @@ def leader_rates_and_prints_a_code(page: Page, world, campaign: Campaign) -> str
     units = page.locator("section").filter(has=page.get_by_role("heading", name="Dina enheter"))
     units.get_by_role("link", name="Inte påbörjad – ledningens skattning, Almskolan").click()
     page.wait_for_url(url_re("rating_edit", campaign.pk, world.unit_a.pk))
-    expect(page.get_by_role("heading", level=1, name="Ledningens skattning, Almskolan")
-           ).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="Ledningens skattning, Almskolan")).to_be_visible()
     for code, level in (("LED.L1", "Ej planerad"), ("KOMP.L1", "Planerad")):
         page.get_by_role("group", name=re.compile(rf"^{re.escape(code)}\b")).get_by_role(
-            "radio", name=level, exact=True).check()
+            "radio", name=level, exact=True
+        ).check()
     page.get_by_role("textbox", name="Vilka som deltog").fill("Rektor och arbetslagsledarna")
     page.get_by_role("button", name="Skicka in", exact=True).click()
     page.wait_for_url(url_re("rating_edit", campaign.pk, world.unit_a.pk))
@@ -247,25 +254,31 @@ def answer_staff_questionnaire(page: Page, link: str, led: int, komp: int) -> No
     expect(page.locator(".questionnaire-part")).to_have_text("Del 1 av 2")
     expect(page.get_by_role("heading", level=1, name="Ledning")).to_be_visible()
     page.get_by_role("group", name=re.compile(r"Jag vet vad planen säger$")).get_by_role(
-        "radio", name=AGREEMENT[led], exact=True).check()
+        "radio", name=AGREEMENT[led], exact=True
+    ).check()
     page.locator("form.questionnaire-form").get_by_role("button", name="Nästa", exact=True).click()
     page.wait_for_url(re.compile(r"\?del=2(#.*)?$"))
     expect(page.get_by_role("heading", level=1, name="Kompetens")).to_be_visible()
     page.get_by_role("group", name=re.compile(r"Jag är trygg med verktygen$")).get_by_role(
-        "radio", name=AGREEMENT[komp], exact=True).check()
-    page.locator("form.questionnaire-form").get_by_role(
-        "button", name="Skicka in", exact=True).click()
+        "radio", name=AGREEMENT[komp], exact=True
+    ).check()
+    page.locator("form.questionnaire-form").get_by_role("button", name="Skicka in", exact=True).click()
     page.wait_for_load_state()
     expect(page.get_by_role("heading", level=1, name="Tack för dina svar!")).to_be_visible()
 
 
-def staff_and_pupils_answer(page: Page, live_server, world, campaign: Campaign,
-                            code: str) -> None:
+def staff_and_pupils_answer(page: Page, live_server, world, campaign: Campaign, code: str) -> None:
     links = invitation_links(live_server)
-    almskolan = sorted(Participation.objects.filter(campaign=campaign, unit=world.unit_a)
-                       .values_list("person__email", flat=True))
-    angs = sorted(Participation.objects.filter(campaign=campaign, unit__name="Ängsskolan")
-                  .values_list("person__email", flat=True))
+    almskolan = sorted(
+        Participation.objects.filter(campaign=campaign, unit=world.unit_a).values_list(
+            "person__email", flat=True
+        )
+    )
+    angs = sorted(
+        Participation.objects.filter(campaign=campaign, unit__name="Ängsskolan").values_list(
+            "person__email", flat=True
+        )
+    )
     assert sorted(links) == sorted(almskolan + angs) and len(almskolan) == 6 and len(angs) == 2
     for email, (led, komp) in zip(almskolan, ALMSKOLAN_ANSWERS, strict=True):
         answer_staff_questionnaire(page, links[email], led, komp)
@@ -281,8 +294,9 @@ def staff_and_pupils_answer(page: Page, live_server, world, campaign: Campaign,
         page.get_by_role("button", name="Börja").click()
         page.wait_for_url(url_re("pupil_questionnaire", code))
         expect(page.get_by_text("Almskolan · 5A")).to_be_visible()
-        page.get_by_role("group", name=re.compile(r"Jag får hjälp när datorn krånglar$")
-                         ).get_by_role("radio", name="Stämmer ganska bra").check()
+        page.get_by_role("group", name=re.compile(r"Jag får hjälp när datorn krånglar$")).get_by_role(
+            "radio", name="Stämmer ganska bra"
+        ).check()
         page.get_by_role("button", name="Skicka mina svar").click()
         page.wait_for_url(url_re("pupil_done"))
         expect(page.get_by_role("heading", level=1, name="Tack!")).to_be_visible()
@@ -316,7 +330,8 @@ def close_the_campaign(page: Page, campaign: Campaign) -> None:
 
 def accept(page: Page, code: str, *, library: str | None = None) -> None:
     suggestion = page.locator("article.plan-suggestion").filter(
-        has=page.get_by_role("heading", name=re.compile(re.escape(code))))
+        has=page.get_by_role("heading", name=re.compile(re.escape(code)))
+    )
     if library:
         suggestion.get_by_label(library).check()
     suggestion.get_by_role("button", name=re.compile(f"^Anta.*{re.escape(code)}")).click()
@@ -340,8 +355,7 @@ def leader_writes_the_plan(page: Page, live_server, world, campaign: Campaign) -
     assert plan.status == PlanStatus.DRAFT and plan.school_year == campaign.school_year
 
     # The results beside the plan, and the unit's full results one link away.
-    results = page.locator("section").filter(
-        has=page.get_by_role("heading", name="Senaste resultat"))
+    results = page.locator("section").filter(has=page.get_by_role("heading", name="Senaste resultat"))
     expect(results).to_contain_text(f"{campaign.name} {campaign.school_year}")
     results.get_by_role("link", name="Alla resultat för enheten").click()
     page.wait_for_url(url_re("results_unit", campaign.pk, world.unit_a.pk))
@@ -407,8 +421,12 @@ def leader_follows_the_plan_up(page: Page, plan: Plan) -> None:
     page.wait_for_url(url_re("plan_detail", plan.pk))
     page.get_by_role("link", name="Följ upp planen").click()
     page.wait_for_url(url_re("plan_follow_up", plan.pk))
-    follow_up_plan(page, Goal.objects.filter(plan=plan).order_by("order"), LIBRARY_TITLE,
-                   "Verktygsstugan blev av; planen för ledningen återstår.")
+    follow_up_plan(
+        page,
+        Goal.objects.filter(plan=plan).order_by("order"),
+        LIBRARY_TITLE,
+        "Verktygsstugan blev av; planen för ledningen återstår.",
+    )
     plan.refresh_from_db()
     assert plan.status == PlanStatus.FOLLOWED_UP
 
@@ -419,10 +437,16 @@ def leader_follows_the_plan_up(page: Page, plan: Plan) -> None:
 def download(page: Page, fmt: str, year: str):
     """Click the report's download link for fmt (it keeps the chosen year) and return it."""
     link = page.get_by_role("list", name="Ladda ner rapporten").get_by_role(
-        "link", name={"pdf": "PDF", "xlsx": "Excel (XLSX)"}[fmt], exact=True)
-    expect(link).to_have_attribute("href", re.compile(
-        re.escape(reverse("report_org_export", args=[fmt])) + r"\?.*ar=" + re.escape(
-            urlencode({"ar": year})[3:])))
+        "link", name={"pdf": "PDF", "xlsx": "Excel (XLSX)"}[fmt], exact=True
+    )
+    expect(link).to_have_attribute(
+        "href",
+        re.compile(
+            re.escape(reverse("report_org_export", args=[fmt]))
+            + r"\?.*ar="
+            + re.escape(urlencode({"ar": year})[3:])
+        ),
+    )
     with page.expect_download() as info:
         link.click()
     return info.value
@@ -437,12 +461,11 @@ def strategist_reads_the_organisation_report(page: Page, world, campaign: Campai
     page.get_by_role("combobox", name="Läsår").select_option(year)
     page.get_by_role("button", name="Visa", exact=True).click()
     page.wait_for_url(re.compile(re.escape(reverse("report_org")) + r"\?ar=" + r"[^&]*"))
-    expect(page.get_by_role("heading", level=1, name=f"Uppföljningsrapport {year}")
-           ).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name=f"Uppföljningsrapport {year}")).to_be_visible()
     participation = page.get_by_role("table").filter(
-        has=page.locator("caption", has_text="Personal som har svarat"))
-    almskolan = participation.get_by_role("row").filter(
-        has=page.get_by_role("link", name="Almskolan"))
+        has=page.locator("caption", has_text="Personal som har svarat")
+    )
+    almskolan = participation.get_by_role("row").filter(has=page.get_by_role("link", name="Almskolan"))
     expect(almskolan.get_by_role("cell")).to_have_text(["6", "6", "100 %", str(PUPILS)])
     angs = participation.get_by_role("row").filter(has=page.get_by_role("link", name="Ängsskolan"))
     expect(angs.get_by_role("cell")).to_have_text(["2", "1", "50 %", "0"])
@@ -468,8 +491,7 @@ def strategist_reads_the_organisation_report(page: Page, world, campaign: Campai
     for cu in campaign.units.select_related("unit"):
         asked = Participation.objects.filter(campaign=campaign, unit=cu.unit)
         expected = (asked.count(), asked.filter(answered=True).count())
-        pupils = Response.objects.filter(campaign=campaign, unit=cu.unit,
-                                         group=Group.PUPIL).count()
+        pupils = Response.objects.filter(campaign=campaign, unit=cu.unit, group=Group.PUPIL).count()
         assert by_unit[cu.unit.name][:2] == expected, (cu.unit.name, by_unit)
         assert by_unit[cu.unit.name][3] == pupils, (cu.unit.name, by_unit)
     assert by_unit["Almskolan"][:2] == (6, 6) and by_unit["Ängsskolan"][:2] == (2, 1)
@@ -479,11 +501,9 @@ def strategist_reads_the_organisation_report(page: Page, world, campaign: Campai
 # --- 7. Who may not look -------------------------------------------------------------------------
 
 
-def others_are_kept_out(page: Page, live_server, world, login, plan: Plan,
-                        campaign: Campaign) -> None:
+def others_are_kept_out(page: Page, live_server, world, login, plan: Plan, campaign: Campaign) -> None:
     login(world.leader_b.email, PASSWORD)
-    for name, args in (("plan_detail", (plan.pk,)),
-                       ("results_unit", (campaign.pk, world.unit_a.pk))):
+    for name, args in (("plan_detail", (plan.pk,)), ("results_unit", (campaign.pk, world.unit_a.pk))):
         response = page.goto(url(live_server, name, *args))
         assert response.status == 404, (name, response.status)
         expect(page.locator("main")).not_to_contain_text("Verktygsstuga")

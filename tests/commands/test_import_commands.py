@@ -15,8 +15,10 @@ from digiplan.organisations.models import Huvudman, Membership, Organisation, Pe
 from tests.helpers import domain_snapshot
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ss12000"
-FULL = [str(FIXTURES / n) for n in ("organisations-1.json", "organisations-2.json",
-                                    "persons-1.json", "duties-1.json")]
+FULL = [
+    str(FIXTURES / n)
+    for n in ("organisations-1.json", "organisations-2.json", "persons-1.json", "duties-1.json")
+]
 ZERO = {"add": 0, "change": 0, "deactivate": 0}
 
 
@@ -39,12 +41,17 @@ def snapshot() -> dict:
 
 # --- import_ss12000 ----------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_import_ss12000_saves_and_says_what_it_did():
     out, err = run("import_ss12000", *FULL)
     assert common.units_text({"add": 9, "change": 0, "deactivate": 0}) in out
-    assert common.people_text({"add": 6, "change": 0, "deactivate": 0, "memberships_add": 7,
-                               "memberships_remove": 0}) in out
+    assert (
+        common.people_text(
+            {"add": 6, "change": 0, "deactivate": 0, "memberships_add": 7, "memberships_remove": 0}
+        )
+        in out
+    )
     assert err == ""
     assert Organisation.objects.count() == 10 and Membership.objects.count() == 7
 
@@ -70,8 +77,7 @@ def test_bad_records_are_printed_and_the_command_fails():
     before = snapshot()
     message, err = rejected("import_ss12000", str(FIXTURES / "bad-parent-cycle.json"))
     assert "bad-parent-cycle.json" in err and err.count("\n") == 2
-    assert str(ss12000.ERROR_RECORD % {"number": 2, "file": "bad-parent-cycle.json",
-                                       "message": ""}) in err
+    assert str(ss12000.ERROR_RECORD % {"number": 2, "file": "bad-parent-cycle.json", "message": ""}) in err
     assert "2" in message
     assert snapshot() == before
 
@@ -92,8 +98,10 @@ def test_a_missing_file_fails():
 @pytest.mark.django_db
 def test_at_most_a_hundred_errors_are_printed(tmp_path):
     orgs = json.loads(Path(FULL[0]).read_bytes())
-    orgs["data"] += [{**orgs["data"][1], "id": f"00000000-0000-4000-8000-{n:012d}",
-                      "organisationType": "Kommundel"} for n in range(150)]
+    orgs["data"] += [
+        {**orgs["data"][1], "id": f"00000000-0000-4000-8000-{n:012d}", "organisationType": "Kommundel"}
+        for n in range(150)
+    ]
     path = tmp_path / "many.json"
     path.write_text(json.dumps(orgs))
     message, err = rejected("import_ss12000", str(path))
@@ -108,15 +116,15 @@ def test_the_command_exits_non_zero_from_the_shell(monkeypatch):
     monkeypatch.setattr("django.db.connections.close_all", lambda: None)  # keep the test's DB
     with pytest.raises(SystemExit) as exit_:
         ImportSs12000(stdout=io.StringIO(), stderr=io.StringIO()).run_from_argv(
-            ["manage.py", "import_ss12000", str(FIXTURES / "bad-unknown-type.json")])
+            ["manage.py", "import_ss12000", str(FIXTURES / "bad-unknown-type.json")]
+        )
     assert exit_.value.code == 1
 
 
 @pytest.mark.django_db
 def test_the_huvudman_option_must_match_the_files():
     message, _err = rejected("import_ss12000", FULL[0], huvudman="556000-0002")
-    assert message == str(ss12000.ERROR_OTHER_HUVUDMAN % {"number": "212000-9999",
-                                                          "chosen": "556000-0002"})
+    assert message == str(ss12000.ERROR_OTHER_HUVUDMAN % {"number": "212000-9999", "chosen": "556000-0002"})
 
 
 @pytest.mark.django_db
@@ -134,6 +142,7 @@ def test_deactivate_missing_is_passed_on(tmp_path):
 
 
 # --- export_organisation -----------------------------------------------------------------
+
 
 @pytest.mark.django_db
 def test_export_then_import_is_a_round_trip_that_changes_nothing(tmp_path):
@@ -164,11 +173,14 @@ def test_export_of_an_unknown_huvudman_fails():
 
 # --- import_organisation and import_people (CSV / XLSX) -----------------------------------
 
+
 def test_import_organisation_adds_units_from_a_csv(world, tmp_path):
     path = tmp_path / "enheter.csv"
-    path.write_text("typ;namn;skolenhetskod;överordnad;skolformer\n"
-                    "skolenhet;Cedergymnasiet;44444444;Utbildningsförvaltningen;GY\n",
-                    encoding="utf-8")
+    path.write_text(
+        "typ;namn;skolenhetskod;överordnad;skolformer\n"
+        "skolenhet;Cedergymnasiet;44444444;Utbildningsförvaltningen;GY\n",
+        encoding="utf-8",
+    )
     out, _err = run("import_organisation", str(path), huvudman="212000-1234", dry_run=True)
     assert common.units_text({"add": 1, "change": 0, "deactivate": 0}) in out
     assert not Organisation.objects.filter(name="Cedergymnasiet").exists()
@@ -202,11 +214,17 @@ def test_import_organisation_rejects_a_file_with_unknown_columns(world, tmp_path
 
 def test_import_people_adds_people_and_roles_from_a_csv(world, tmp_path):
     path = tmp_path / "personal.csv"
-    path.write_text("namn;e-post;enhet;roll;undervisande\n"
-                    "Lisa Lärare;lisa@sjovik.test;11111111;personal;ja\n", encoding="utf-8")
+    path.write_text(
+        "namn;e-post;enhet;roll;undervisande\nLisa Lärare;lisa@sjovik.test;11111111;personal;ja\n",
+        encoding="utf-8",
+    )
     out, _err = run("import_people", str(path), huvudman="212000-1234")
-    assert common.people_text({"add": 1, "change": 0, "deactivate": 0, "memberships_add": 1,
-                               "memberships_remove": 0}) in out
+    assert (
+        common.people_text(
+            {"add": 1, "change": 0, "deactivate": 0, "memberships_add": 1, "memberships_remove": 0}
+        )
+        in out
+    )
     lisa = Membership.objects.get(person__email="lisa@sjovik.test")
     assert lisa.organisation == world.unit_a and lisa.role == Role.STAFF and lisa.is_teaching
 

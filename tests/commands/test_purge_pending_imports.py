@@ -23,9 +23,13 @@ def run(**options) -> str:
 
 
 def pending(world, *, age: datetime.timedelta, huvudman=None, actor=None) -> PendingImport:
-    made = PendingImport.objects.create(huvudman=huvudman or world.huvudman,
-                                        actor=actor or world.strategist, kind="units",
-                                        file_names="enheter.csv", rows={"rows": []})
+    made = PendingImport.objects.create(
+        huvudman=huvudman or world.huvudman,
+        actor=actor or world.strategist,
+        kind="units",
+        file_names="enheter.csv",
+        rows={"rows": []},
+    )
     PendingImport.objects.filter(pk=made.pk).update(created_at=timezone.now() - age)
     return made
 
@@ -44,8 +48,7 @@ def test_the_boundary_is_exactly_twenty_four_hours(world):
     at = pending(world, age=DAY)
     past = pending(world, age=DAY + datetime.timedelta(microseconds=1))
     PendingImport.objects.filter(pk=at.pk).update(created_at=now - DAY)
-    PendingImport.objects.filter(pk=past.pk).update(
-        created_at=now - DAY - datetime.timedelta(microseconds=1))
+    PendingImport.objects.filter(pk=past.pk).update(created_at=now - DAY - datetime.timedelta(microseconds=1))
     result = pending_imports_purge(now=now)
     assert result.deleted == 1
     assert list(PendingImport.objects.values_list("pk", flat=True)) == [at.pk]

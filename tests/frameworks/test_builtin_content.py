@@ -30,8 +30,9 @@ def loaded(db):
 
 
 def _published(slug: str) -> FrameworkVersion:
-    return FrameworkVersion.objects.get(framework__slug=slug, framework__huvudman__isnull=True,
-                                        status=VersionStatus.PUBLISHED)
+    return FrameworkVersion.objects.get(
+        framework__slug=slug, framework__huvudman__isnull=True, status=VersionStatus.PUBLISHED
+    )
 
 
 def _items(slug: str, **filters):
@@ -39,8 +40,10 @@ def _items(slug: str, **filters):
 
 
 def _links_to_national_sub_goal(item: Item) -> bool:
-    return any(t.version.framework.slug == NATIONAL and t.kind == ItemKind.SUB_GOAL
-               for t in item.links.select_related("version__framework"))
+    return any(
+        t.version.framework.slug == NATIONAL and t.kind == ItemKind.SUB_GOAL
+        for t in item.links.select_related("version__framework")
+    )
 
 
 def _english(translations: dict, *keys: str) -> bool:
@@ -62,18 +65,26 @@ def test_national_strategy_has_three_focus_areas_and_nine_sub_goals(loaded):
 
     sub_goals = {i.code: i for i in _items(NATIONAL, kind=ItemKind.SUB_GOAL)}
     assert set(sub_goals) == SUB_GOALS
-    assert all(s.parent.kind == ItemKind.GOAL and s.parent.code[0] == s.code[0]
-               for s in sub_goals.values())
-    assert sub_goals["1.1"].title == ("Barn och elever ska i alla delar av skolväsendet ges "
-                                      "förutsättningar att utveckla adekvat digital kompetens")
-    assert sub_goals["1.2"].title == ("Förskolechefer, rektorer och huvudmän ska ha förmåga att "
-                                      "strategiskt leda digitalt utvecklingsarbete i verksamheterna")
-    assert sub_goals["2.2"].title == ("Det ska finnas ändamålsenlig infrastruktur samt teknisk och "
-                                      "pedagogisk support i verksamheten")
-    assert sub_goals["2.4"].title == ("Digitaliseringen ska användas för att underlätta personalens "
-                                      "arbetssituation i fråga om undervisning och administration")
-    assert sub_goals["3.2"].title == ("Uppföljning av digitaliseringsarbetet i skolväsendet ska "
-                                      "genomföras och stödja utveckling av verksamheter och insatser")
+    assert all(s.parent.kind == ItemKind.GOAL and s.parent.code[0] == s.code[0] for s in sub_goals.values())
+    assert sub_goals["1.1"].title == (
+        "Barn och elever ska i alla delar av skolväsendet ges "
+        "förutsättningar att utveckla adekvat digital kompetens"
+    )
+    assert sub_goals["1.2"].title == (
+        "Förskolechefer, rektorer och huvudmän ska ha förmåga att "
+        "strategiskt leda digitalt utvecklingsarbete i verksamheterna"
+    )
+    assert sub_goals["2.2"].title == (
+        "Det ska finnas ändamålsenlig infrastruktur samt teknisk och pedagogisk support i verksamheten"
+    )
+    assert sub_goals["2.4"].title == (
+        "Digitaliseringen ska användas för att underlätta personalens "
+        "arbetssituation i fråga om undervisning och administration"
+    )
+    assert sub_goals["3.2"].title == (
+        "Uppföljning av digitaliseringsarbetet i skolväsendet ska "
+        "genomföras och stödja utveckling av verksamheter och insatser"
+    )
     for item in _items(NATIONAL):
         assert item.description, item.code
         assert _english(item.translations, "title", "description"), item.code
@@ -96,8 +107,7 @@ def test_skr_action_plan_has_five_areas_each_serving_a_national_sub_goal(loaded)
 @pytest.mark.django_db
 def test_standard_set_counts_levels_translations_and_links(loaded):
     areas = _items(STANDARD, kind=ItemKind.AREA, parent=None)
-    assert sorted(a.code for a in areas) == sorted(
-        ["LED", "KOMP", "SAM", "INFRA", "UND", "KVAL", "DATA"])
+    assert sorted(a.code for a in areas) == sorted(["LED", "KOMP", "SAM", "INFRA", "UND", "KVAL", "DATA"])
     for area in areas:
         assert area.description and _english(area.translations, "title", "description")
 
@@ -140,16 +150,18 @@ def test_standard_leader_indicators_have_english_level_descriptions(loaded):
         assert item.level_descriptions, item.code
         english = (item.translations.get("en") or {}).get("levels") or {}
         assert sorted(english) == sorted(item.level_descriptions), item.code
-        assert all(isinstance(text, str) and text.strip() and text == text.strip()
-                   for text in english.values()), item.code
+        assert all(
+            isinstance(text, str) and text.strip() and text == text.strip() for text in english.values()
+        ), item.code
         assert english != item.level_descriptions, item.code
 
 
 @pytest.mark.django_db
 def test_standard_scales(loaded):
     version = _published(STANDARD)
-    scales = {i.scale.slug: i.scale for i in version.items.filter(scale__isnull=False)
-              .select_related("scale")}
+    scales = {
+        i.scale.slug: i.scale for i in version.items.filter(scale__isnull=False).select_related("scale")
+    }
     assert set(scales) == {"status", "instamning", "fardighet"}
 
     def levels(slug):
@@ -157,7 +169,12 @@ def test_standard_scales(loaded):
 
     status = levels("status")
     assert [(lv.value, lv.label) for lv in status if not lv.not_applicable] == [
-        (1, "Ej planerad"), (2, "Planerad"), (3, "Påbörjad"), (4, "Nästan där"), (5, "Uppnådd")]
+        (1, "Ej planerad"),
+        (2, "Planerad"),
+        (3, "Påbörjad"),
+        (4, "Nästan där"),
+        (5, "Uppnådd"),
+    ]
     assert [(lv.value, lv.label) for lv in status if lv.not_applicable] == [(0, "Ej relevant")]
 
     agreement = levels("instamning")
@@ -178,8 +195,11 @@ def test_standard_scales(loaded):
 
 def test_every_builtin_file_names_its_source():
     files = sorted(BUILTIN.glob("*.yaml"))
-    assert {f.name for f in files} >= {"01-nationell-digitaliseringsstrategi-2017.yaml",
-                                       "02-skr-handlingsplan-2019.yaml", "03-digiplan-standard.yaml"}
+    assert {f.name for f in files} >= {
+        "01-nationell-digitaliseringsstrategi-2017.yaml",
+        "02-skr-handlingsplan-2019.yaml",
+        "03-digiplan-standard.yaml",
+    }
     for path in files:
         data = yamlfile.load(path.read_text(encoding="utf-8"))
         assert str(data.get("source") or "").strip(), path.name

@@ -38,8 +38,9 @@ def test_drafts_do_not_count_as_responsibilities(world, client_for):
     fw = build_frameworks(world)
     from digiplan.frameworks import services
 
-    services.responsibility_save(actor=world.strategist, version=fw.draft, role="staff",
-                                 text="Bara i utkastet")
+    services.responsibility_save(
+        actor=world.strategist, version=fw.draft, role="staff", text="Bara i utkastet"
+    )
     assert "Bara i utkastet" not in client_for("staff").get(reverse("my_responsibilities")).content.decode()
 
 

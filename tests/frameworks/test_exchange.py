@@ -27,11 +27,14 @@ def _errors(text):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("change, line, fragment", [
-    (("kind: national", "kind: national\ncolour: blue"), 5, "Okänd nyckel ”colour”"),
-    (('- {code: "1.2"', '- {code: "1.1"'), 20, "används två gånger"),
-    (("scale: status-test", "scale: saknas"), 0, "är inte definierad"),
-])
+@pytest.mark.parametrize(
+    "change, line, fragment",
+    [
+        (("kind: national", "kind: national\ncolour: blue"), 5, "Okänd nyckel ”colour”"),
+        (('- {code: "1.2"', '- {code: "1.1"'), 20, "används två gånger"),
+        (("scale: status-test", "scale: saknas"), 0, "är inte definierad"),
+    ],
+)
 def test_bad_files_are_refused_with_line_numbers(change, line, fragment):
     national = NATIONAL.replace(*change) if change[0] in NATIONAL else NATIONAL
     text = national if "scale:" not in change[0] else MUNICIPAL.replace(*change)
@@ -48,14 +51,14 @@ def test_each_kind_of_bad_input_is_refused_and_nothing_is_written():
     before = Item.objects.count()
     cases = {
         "link to nothing": MUNICIPAL.replace("nationell-test:1.2", "nationell-test:9.9"),
-        "link cycle": MUNICIPAL.replace('links: ["nationell-test:2.1"]', 'links: ["DK.1"]').replace(
-            'links: ["nationell-test:1.2"]', 'links: ["LT"]').replace(
-            'links: ["nationell-test:1"]', 'links: ["DK.1"]'),
+        "link cycle": MUNICIPAL.replace('links: ["nationell-test:2.1"]', 'links: ["DK.1"]')
+        .replace('links: ["nationell-test:1.2"]', 'links: ["LT"]')
+        .replace('links: ["nationell-test:1"]', 'links: ["DK.1"]'),
         "indicator without scale": MUNICIPAL.replace("scale: status-test\n", ""),
-        "one-level scale": NATIONAL.replace("      - {value: 2, label: Påbörjad}\n      - {value: 3, "
-                                            "label: Uppnådd}\n", ""),
-        "huge title": MUNICIPAL.replace("title: Digital kompetens\n",
-                                        "title: " + "x" * 5_000_000 + "\n"),
+        "one-level scale": NATIONAL.replace(
+            "      - {value: 2, label: Påbörjad}\n      - {value: 3, label: Uppnådd}\n", ""
+        ),
+        "huge title": MUNICIPAL.replace("title: Digital kompetens\n", "title: " + "x" * 5_000_000 + "\n"),
         "not yaml": "format: [unclosed",
         "not a mapping": "- a\n- b\n",
     }
@@ -67,9 +70,12 @@ def test_each_kind_of_bad_input_is_refused_and_nothing_is_written():
 
 @pytest.mark.django_db
 def test_html_in_titles_is_kept_as_text():
-    version = import_framework(NATIONAL.replace("Likvärdig tillgång och användning",
-                                                "<script>alert(1)</script>"),
-                               huvudman=None, actor=None, publish=True)
+    version = import_framework(
+        NATIONAL.replace("Likvärdig tillgång och användning", "<script>alert(1)</script>"),
+        huvudman=None,
+        actor=None,
+        publish=True,
+    )
     assert version.items.get(code="2").title == "<script>alert(1)</script>"
 
 

@@ -40,8 +40,9 @@ def loaded():
 
 
 def published(slug: str, huvudman=None) -> FrameworkVersion:
-    return FrameworkVersion.objects.get(framework__slug=slug, framework__huvudman=huvudman,
-                                        status=VersionStatus.PUBLISHED)
+    return FrameworkVersion.objects.get(
+        framework__slug=slug, framework__huvudman=huvudman, status=VersionStatus.PUBLISHED
+    )
 
 
 def items_of(slug: str, kind: str | None = None):
@@ -58,13 +59,21 @@ def _flat(nodes):
 def test_goteborg_strategy_has_four_priority_areas_and_their_desired_states(loaded):
     areas = list(items_of("goteborg-strategi", ItemKind.AREA).order_by("order"))
     assert [a.title for a in areas] == [
-        "Digital kompetens", "Samarbete för utveckling", "Möjliggörande infrastruktur",
-        "Stödjande kvalitetsarbete"]
+        "Digital kompetens",
+        "Samarbete för utveckling",
+        "Möjliggörande infrastruktur",
+        "Stödjande kvalitetsarbete",
+    ]
     states = {a.code: list(a.children.filter(kind=ItemKind.DESIRED_STATE)) for a in areas}
     assert {code: len(s) for code, s in states.items()} == {"DK": 5, "SU": 4, "MI": 5, "SK": 4}
     titles = {s.title for group in states.values() for s in group}
-    assert {"Omvärldsbevakning", "Kompetens att leda digitalisering", "Samarbetsytor",
-            "Adekvat beställarkompetens", "Synligt digitaliseringsarbete"} <= titles
+    assert {
+        "Omvärldsbevakning",
+        "Kompetens att leda digitalisering",
+        "Samarbetsytor",
+        "Adekvat beställarkompetens",
+        "Synligt digitaliseringsarbete",
+    } <= titles
     assert all(s.description for group in states.values() for s in group)
     assert Framework.objects.get(slug="goteborg-strategi", huvudman=None).source
 
@@ -90,9 +99,12 @@ def test_goteborg_plan_keeps_every_responsibility_with_role_and_area(loaded):
     assert all(r.area is not None and r.area.kind == ItemKind.AREA for r in responsibilities)
     pairs = {(r.role, r.role_title) for r in responsibilities}
     assert pairs == {
-        (Role.STAFF, "Personal"), (Role.STAFF, "Undervisande personal"),
-        (Role.UNIT_LEADER, "Chef"), (Role.UNIT_LEADER, "Rektor"),
-        (Role.STRATEGIST, "Förvaltningscentralt")}
+        (Role.STAFF, "Personal"),
+        (Role.STAFF, "Undervisande personal"),
+        (Role.UNIT_LEADER, "Chef"),
+        (Role.UNIT_LEADER, "Rektor"),
+        (Role.STRATEGIST, "Förvaltningscentralt"),
+    }
     by = {}
     for r in responsibilities:
         by.setdefault((r.role_title, r.area.code), 0)
@@ -124,12 +136,20 @@ def test_orebro_goals_hows_and_prerequisites(loaded):
 def test_orkelljunga_levels_support_goals_and_roles_as_the_plan_names_them(loaded):
     version = published("orkelljunga-digitaliseringsplan")
     assert [a.title for a in version.items.filter(kind=ItemKind.AREA).order_by("order")] == [
-        "Digital kompetens", "Teknik och förutsättningar", "Vetenskaplig grund och uppföljning"]
+        "Digital kompetens",
+        "Teknik och förutsättningar",
+        "Vetenskaplig grund och uppföljning",
+    ]
     sections = set(version.items.filter(kind=ItemKind.SECTION).values_list("title", flat=True))
-    assert {"Digital kompetens förvaltningsnivå", "Digital kompetens rektors/chefsnivå",
-            "Teknik och förutsättningar förvaltningsnivå",
-            "Vetenskaplig grund och uppföljning på rektors/chefsnivå", "Organisation",
-            "Stöd till verksamheterna", "Mål läsåret 2019-2020"} <= sections
+    assert {
+        "Digital kompetens förvaltningsnivå",
+        "Digital kompetens rektors/chefsnivå",
+        "Teknik och förutsättningar förvaltningsnivå",
+        "Vetenskaplig grund och uppföljning på rektors/chefsnivå",
+        "Organisation",
+        "Stöd till verksamheterna",
+        "Mål läsåret 2019-2020",
+    } <= sections
     year = version.items.get(code="PM.2019")
     goals = list(year.children.filter(kind=ItemKind.GOAL))
     assert len(goals) == 5
@@ -137,11 +157,16 @@ def test_orkelljunga_levels_support_goals_and_roles_as_the_plan_names_them(loade
     chromebook = version.items.get(kind=ItemKind.TOOL)
     assert chromebook.school_forms == ["GR", "GY"]
     roles = set(version.responsibilities.values_list("role", "role_title"))
-    assert {(Role.STRATEGIST, "Utvecklingsstrateg"), (Role.STRATEGIST, "Förvaltningschef"),
-            (Role.UNIT_LEADER, "Rektor/chef"), (Role.UNIT_LEADER, "Rektor"),
-            (Role.COORDINATOR, "Digitaliseringssamordnare"),
-            (Role.COORDINATOR, "Digitaliseringsansvarig"), (Role.COORDINATOR, "Superuser"),
-            (Role.STAFF, "Pedagoger")} <= roles
+    assert {
+        (Role.STRATEGIST, "Utvecklingsstrateg"),
+        (Role.STRATEGIST, "Förvaltningschef"),
+        (Role.UNIT_LEADER, "Rektor/chef"),
+        (Role.UNIT_LEADER, "Rektor"),
+        (Role.COORDINATOR, "Digitaliseringssamordnare"),
+        (Role.COORDINATOR, "Digitaliseringsansvarig"),
+        (Role.COORDINATOR, "Superuser"),
+        (Role.STAFF, "Pedagoger"),
+    } <= roles
     assert not version.responsibilities.filter(area__isnull=True).exists()
     assert not version.targets.exists()  # the plan names no device ratios
 
@@ -192,8 +217,11 @@ def test_round_trip_gives_the_same_text(loaded, slug):
 
 
 def test_loading_again_changes_nothing(loaded):
-    before = dict(FrameworkVersion.objects.filter(framework__huvudman=None)
-                  .values_list("framework__slug", "number").order_by("framework__slug", "number"))
+    before = dict(
+        FrameworkVersion.objects.filter(framework__huvudman=None)
+        .values_list("framework__slug", "number")
+        .order_by("framework__slug", "number")
+    )
     count = FrameworkVersion.objects.count()
     call_command("load_frameworks")
     assert FrameworkVersion.objects.count() == count
@@ -210,9 +238,20 @@ def test_a_plan_we_do_not_ship_imports_for_a_huvudman(loaded):
 
     responsibilities = list(version.responsibilities.select_related("area"))
     titles = {r.role_title for r in responsibilities}
-    assert titles == {"IT-strateg", "IT-pedagog", "IT-tekniker", "rektor", "lokal IT-grupp",
-                      "arbetslaget", "grannkommunens IT-avdelning", "förskolechef", "elevhälsan",
-                      "skolbibliotekarie", "förvaltningschef", "nämnden"}
+    assert titles == {
+        "IT-strateg",
+        "IT-pedagog",
+        "IT-tekniker",
+        "rektor",
+        "lokal IT-grupp",
+        "arbetslaget",
+        "grannkommunens IT-avdelning",
+        "förskolechef",
+        "elevhälsan",
+        "skolbibliotekarie",
+        "förvaltningschef",
+        "nämnden",
+    }
     appendix = [r for r in responsibilities if r.area and r.area.code == "BILAGA"]
     assert {r.role_title for r in appendix} == titles
     assert {r.role for r in responsibilities} == set(Role.values)
@@ -233,7 +272,9 @@ def test_a_plan_we_do_not_ship_imports_for_a_huvudman(loaded):
     national = published(NATIONAL)
     assert set(version.items.get(code="A2.1").links.all()) == {national.items.get(code="2.1")}
     assert {(t.metric, t.school_form, str(t.value)) for t in version.targets.all()} == {
-        ("devices_per_pupil", "GR", "1.000"), ("devices_per_child", "FS", "0.200")}
+        ("devices_per_pupil", "GR", "1.000"),
+        ("devices_per_child", "FS", "0.200"),
+    }
 
     first = export_framework(version)
     again = import_framework(first, huvudman=huvudman, actor=None, publish=True)

@@ -12,15 +12,18 @@ def test_a_published_version_is_frozen(world):
     with pytest.raises(ValidationError, match="nytt utkast"):
         services.item_update(actor=world.strategist, item=fw.published_item, title="Ändrad")
     with pytest.raises(ValidationError):
-        services.item_create(actor=world.strategist, version=fw.published, parent=None,
-                             kind="area", code="NY", title="Ny")
+        services.item_create(
+            actor=world.strategist, version=fw.published, parent=None, kind="area", code="NY", title="Ny"
+        )
     assert reload(fw.published).items.get(code="DK.1").title == "All personal har adekvat kompetens"
 
 
 def test_editing_a_published_version_in_the_ui_offers_a_new_draft(world, client_for):
     fw = build_frameworks(world)
-    response = client_for("strategist").post(reverse("item_edit", args=[fw.published_item.pk]), {
-        "kind": "desired_state", "code": "DK.1", "title": "Ändrad", "revision": 0})
+    response = client_for("strategist").post(
+        reverse("item_edit", args=[fw.published_item.pk]),
+        {"kind": "desired_state", "code": "DK.1", "title": "Ändrad", "revision": 0},
+    )
     assert response.status_code == 200
     assert "Starta ett nytt utkast" in response.content.decode()
     assert Item.objects.get(pk=fw.published_item.pk).title != "Ändrad"
@@ -48,8 +51,7 @@ def test_a_stale_revision_is_refused(world):
     revision = reload(fw.draft).revision
     services.item_update(actor=world.strategist, item=fw.draft_item, title="Första", revision=revision)
     with pytest.raises(ValidationError, match="Någon annan"):
-        services.item_update(actor=world.strategist, item=fw.draft_item, title="Andra",
-                             revision=revision)
+        services.item_update(actor=world.strategist, item=fw.draft_item, title="Andra", revision=revision)
     assert Item.objects.get(pk=fw.draft_item.pk).title == "Första"
 
 
@@ -62,8 +64,14 @@ def test_the_new_draft_keeps_links_to_the_national_strategy(world):
 def test_an_indicator_needs_a_scale_and_a_respondent(world):
     fw = build_frameworks(world)
     with pytest.raises(ValidationError):
-        services.item_create(actor=world.strategist, version=fw.draft, parent=fw.draft_item,
-                             kind="indicator", code="X.1", title="Utan skala")
+        services.item_create(
+            actor=world.strategist,
+            version=fw.draft,
+            parent=fw.draft_item,
+            kind="indicator",
+            code="X.1",
+            title="Utan skala",
+        )
 
 
 def test_moving_items_by_keyboard_buttons(world, client_for):
@@ -77,12 +85,21 @@ def test_moving_items_by_keyboard_buttons(world, client_for):
 def test_the_diff_reads_what_changed(world, client_for):
     fw = build_frameworks(world)
     services.item_update(actor=world.strategist, item=fw.draft_item, title="Ny lydelse")
-    services.item_create(actor=world.strategist, version=fw.draft, parent=None, kind="area",
-                         code="SÄK", title="Informationssäkerhet")
+    services.item_create(
+        actor=world.strategist,
+        version=fw.draft,
+        parent=None,
+        kind="area",
+        code="SÄK",
+        title="Informationssäkerhet",
+    )
     services.item_delete(actor=world.strategist, item=fw.draft.items.get(code="LT"))
     v2 = services.version_publish(actor=world.strategist, version=fw.draft)
-    page = client_for("staff").get(reverse("version_diff", args=[fw.framework.pk]) +
-                                   f"?fran={fw.published.pk}&till={v2.pk}").content.decode()
+    page = (
+        client_for("staff")
+        .get(reverse("version_diff", args=[fw.framework.pk]) + f"?fran={fw.published.pk}&till={v2.pk}")
+        .content.decode()
+    )
     assert "<ins>SÄK Informationssäkerhet</ins>" in page
     assert "<del>LT Likvärdig tillgång</del>" in page
     assert "<del>All personal har adekvat kompetens</del> → <ins>Ny lydelse</ins>" in page
@@ -91,8 +108,10 @@ def test_the_diff_reads_what_changed(world, client_for):
 
 def test_starting_from_a_template_copies_it_into_the_huvudman(world, client_for):
     fw = build_frameworks(world)
-    response = client_for("strategist").post(reverse("framework_create"), {
-        "name": "Vår egen plan", "slug": "var-plan", "kind": "plan", "template": fw.national.pk})
+    response = client_for("strategist").post(
+        reverse("framework_create"),
+        {"name": "Vår egen plan", "slug": "var-plan", "kind": "plan", "template": fw.national.pk},
+    )
     assert response.status_code == 302
     framework = world.huvudman.frameworks.get(slug="var-plan")
     draft = framework.versions.get()

@@ -23,9 +23,13 @@ from tests.helpers import domain_snapshot, fixture_bytes
 
 SS12000 = Path(__file__).resolve().parent.parent / "fixtures" / "ss12000"
 PAGES = ("organisations-1.json", "organisations-2.json", "persons-1.json", "duties-1.json")
-PUPIL = {"id": "5b7c9d1e-2f3a-4b5c-8d6e-000000000099", "givenName": "Elin", "familyName":
-         "Elevsson", "civicNo": {"value": "201001019993"}, "emails": [
-             {"type": "Privat", "value": "elin.elevsson@hemma.example"}]}
+PUPIL = {
+    "id": "5b7c9d1e-2f3a-4b5c-8d6e-000000000099",
+    "givenName": "Elin",
+    "familyName": "Elevsson",
+    "civicNo": {"value": "201001019993"},
+    "emails": [{"type": "Privat", "value": "elin.elevsson@hemma.example"}],
+}
 
 
 def _pages(*, with_pupil: bool = False) -> list[SimpleUploadedFile]:
@@ -62,11 +66,13 @@ def _stored_texts(pending: PendingImport) -> str:
     """Every text column of the pending import's row as the database holds it, with anything
     that looks like base64 decoded beside it: a file kept in any encoding is found."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM {PendingImport._meta.db_table} WHERE id = %s",
-                       [pending.pk])
+        cursor.execute(f"SELECT * FROM {PendingImport._meta.db_table} WHERE id = %s", [pending.pk])
         row = cursor.fetchone()
-    texts = [value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-             for value in row if isinstance(value, str | dict | list)]
+    texts = [
+        value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        for value in row
+        if isinstance(value, str | dict | list)
+    ]
     decoded = []
     for text in texts:
         for chunk in re.findall(r"[A-Za-z0-9+/=]{24,}", text):
@@ -92,6 +98,7 @@ def _secrets() -> set[str]:
 
 
 # --- What is kept ---------------------------------------------------------------------------
+
 
 def test_a_preview_never_holds_a_civic_number_address_or_phone(ekeby, client_for):
     client = client_for("strategist")
@@ -124,24 +131,29 @@ def test_a_table_preview_keeps_rows_not_the_file(world, client_for):
 
 def test_the_kept_rows_plan_as_the_files_themselves_do(ekeby):
     files = [(f.name, f.read()) for f in _pages(with_pupil=True)]
-    pending = previews.pending_import_create(huvudman=ekeby.huvudman, actor=ekeby.strategist,
-                                             kind="ss12000", deactivate_missing=False,
-                                             files=files)
+    pending = previews.pending_import_create(
+        huvudman=ekeby.huvudman, actor=ekeby.strategist, kind="ss12000", deactivate_missing=False, files=files
+    )
     from_rows = previews.pending_import_preview(pending=pending, actor=ekeby.strategist)
     from_files = ss12000.plan_ss12000(files, "212000-9999", actor=ekeby.strategist)
     assert from_rows.sections and not from_rows.errors
     assert [(s["title"], s["items"]) for s in from_rows.sections] == [
-        (title, items[:previews.PREVIEW_ITEMS]) for title, items in previews._changes(from_files)]
+        (title, items[: previews.PREVIEW_ITEMS]) for title, items in previews._changes(from_files)
+    ]
 
 
 def test_a_refused_file_leaves_no_preview_behind(world, client_for):
-    response = upload(client_for("strategist"), "units",
-                      SimpleUploadedFile("enheter.csv", b"\xef\xbb\xbftyp;namn\n\xff\xfe\n"))
+    response = upload(
+        client_for("strategist"),
+        "units",
+        SimpleUploadedFile("enheter.csv", b"\xef\xbb\xbftyp;namn\n\xff\xfe\n"),
+    )
     assert response.status_code == 400
     assert not PendingImport.objects.exists()
 
 
 # --- Confirm and cancel ---------------------------------------------------------------------
+
 
 def test_confirming_writes_the_import_and_deletes_the_preview(world, client_for):
     client = client_for("strategist")
@@ -159,8 +171,9 @@ def test_a_confirmation_after_the_organisation_changed_writes_nothing(world, cli
     pending = PendingImport.objects.get()
     shown = pending.digest
     # Meanwhile someone else adds the unit the file adds: the import would now change it.
-    organisation_create(actor=None, parent=world.omrade, type="skolenhet", name="Ängsskolan",
-                        school_unit_code="44444444")
+    organisation_create(
+        actor=None, parent=world.omrade, type="skolenhet", name="Ängsskolan", school_unit_code="44444444"
+    )
     before = domain_snapshot()
     response = confirm(client, pending, digest=shown)
     assert response["Location"] == reverse("import_preview", args=[pending.pk])
@@ -212,7 +225,8 @@ def test_a_preview_older_than_a_day_is_gone_before_the_purge_runs(world, client_
     client.get(upload_units(client)["Location"])
     pending = PendingImport.objects.get()
     PendingImport.objects.filter(pk=pending.pk).update(
-        created_at=timezone.now() - previews.PENDING_LIFETIME - datetime.timedelta(seconds=1))
+        created_at=timezone.now() - previews.PENDING_LIFETIME - datetime.timedelta(seconds=1)
+    )
     before = domain_snapshot()
     assert client.get(reverse("import_preview", args=[pending.pk])).status_code == 404
     assert confirm(client, pending, digest=pending.digest).status_code == 404
@@ -220,10 +234,14 @@ def test_a_preview_older_than_a_day_is_gone_before_the_purge_runs(world, client_
 
 
 def test_a_confirmation_that_fails_midway_writes_nothing_and_keeps_the_preview(
-        world, client_for, monkeypatch):
+    world, client_for, monkeypatch
+):
     client = client_for("strategist")
-    client.get(upload(client, "people", SimpleUploadedFile(
-        "p.csv", fixture_bytes("people_excel_semicolon_bom.csv")))["Location"])
+    client.get(
+        upload(
+            client, "people", SimpleUploadedFile("p.csv", fixture_bytes("people_excel_semicolon_bom.csv"))
+        )["Location"]
+    )
     pending = PendingImport.objects.get()
     before = domain_snapshot()
     real = Person.objects.bulk_update
@@ -241,8 +259,11 @@ def test_a_confirmation_that_fails_midway_writes_nothing_and_keeps_the_preview(
 
 def test_switching_language_between_preview_and_confirmation_changes_nothing(world, client_for):
     client = client_for("strategist")
-    client.get(upload(client, "people", SimpleUploadedFile(
-        "p.csv", fixture_bytes("people_excel_semicolon_bom.csv")))["Location"])  # in Swedish
+    client.get(
+        upload(
+            client, "people", SimpleUploadedFile("p.csv", fixture_bytes("people_excel_semicolon_bom.csv"))
+        )["Location"]
+    )  # in Swedish
     pending = PendingImport.objects.get()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     confirm(client, pending, digest=pending.digest)

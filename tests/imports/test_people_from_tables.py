@@ -12,8 +12,7 @@ from tests.helpers import domain_snapshot, fixture_bytes
 def plan_file(world, name, data=None, **options):
     errors = ErrorList()
     rows = people.rows_from_table(data or fixture_bytes(name), name, world.huvudman, errors)
-    return people.plan_people(world.huvudman, rows, errors=errors, actor=world.strategist,
-                              **options)
+    return people.plan_people(world.huvudman, rows, errors=errors, actor=world.strategist, **options)
 
 
 def test_it_adds_people_with_their_roles_from_excel_csv(world):
@@ -25,7 +24,9 @@ def test_it_adds_people_with_their_roles_from_excel_csv(world):
     assert asa.name == "Åsa Öberg" and asa.huvudman == world.huvudman
     assert not asa.has_usable_password()
     assert sorted(asa.memberships.values_list("organisation__name", "role", "is_teaching")) == [
-        ("Almskolan", Role.STAFF, True), ("Område Norr", Role.VIEWER, False)]
+        ("Almskolan", Role.STAFF, True),
+        ("Område Norr", Role.VIEWER, False),
+    ]
     erik = Person.objects.get(external_id="P-77")
     assert erik.memberships.get().role == Role.UNIT_LEADER
 
@@ -42,8 +43,9 @@ def test_reimport_updates_by_key_and_never_duplicates(world):
         people.apply_people(plan, actor=world.strategist, source="p.csv")
     assert plan.summary["add"] == 0 and plan.summary["memberships_add"] == 0
     assert Person.objects.filter(email="asa.oberg@sjovik.test").count() == 1
-    renamed = ("namn;e-post;externt id;enhet;roll\n"
-               "Erik Ärligsson;erik.ny@sjovik.test;P-77;22222222;enhetsledare\n")
+    renamed = (
+        "namn;e-post;externt id;enhet;roll\nErik Ärligsson;erik.ny@sjovik.test;P-77;22222222;enhetsledare\n"
+    )
     plan = plan_file(world, "r.csv", data=renamed.encode())
     assert plan.summary["change"] == 1 and plan.summary["add"] == 0
     people.apply_people(plan, actor=world.strategist, source="r.csv")
@@ -103,8 +105,14 @@ def test_imported_roles_are_audited_with_names_as_the_ui_writes_them(world):
     people.apply_people(plan, actor=world.strategist, source="m.csv")
     created = AuditEvent.objects.get(action="membership.create", actor=world.strategist)
     deleted = AuditEvent.objects.get(action="membership.delete", actor=world.strategist)
-    assert created.changes["after"] == {"person": "Per Personal", "organisation": "Björkskolan",
-                                        "role": "Personal"}
+    assert created.changes["after"] == {
+        "person": "Per Personal",
+        "organisation": "Björkskolan",
+        "role": "Personal",
+    }
     assert created.object_label == "Per Personal – Personal – Björkskolan"
-    assert deleted.changes["before"] == {"person": "Per Personal", "organisation": "Almskolan",
-                                         "role": "Personal"}
+    assert deleted.changes["before"] == {
+        "person": "Per Personal",
+        "organisation": "Almskolan",
+        "role": "Personal",
+    }

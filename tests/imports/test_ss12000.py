@@ -79,11 +79,14 @@ def imported(db):
 
 def tree(huvudman) -> dict[str, tuple[str, str, bool]]:
     """name → (type, parent name, active)."""
-    return {n.name: (n.type, n.parent.name if n.parent else "", n.is_active)
-            for n in Organisation.objects.filter(huvudman=huvudman).select_related("parent")}
+    return {
+        n.name: (n.type, n.parent.name if n.parent else "", n.is_active)
+        for n in Organisation.objects.filter(huvudman=huvudman).select_related("parent")
+    }
 
 
 # --- A full import -----------------------------------------------------------------------
+
 
 def test_a_full_import_creates_the_huvudman_and_its_tree(imported):
     assert imported.name == "Ekeby kommun"
@@ -109,19 +112,20 @@ def test_units_keep_their_code_forms_and_id(imported):
     unit = Organisation.objects.get(name="Norrskolan F-6")
     assert unit.school_unit_code == "29990001"
     assert unit.external_id == oid(5)
-    assert sorted(unit.school_forms.values_list("school_form", flat=True)) == [
-        "FKLASS", "FTH", "GR"]
+    assert sorted(unit.school_forms.values_list("school_form", flat=True)) == ["FKLASS", "FTH", "GR"]
     ended = Organisation.objects.get(name="Gamla skolan")
     assert ended.deactivated_at is not None and ended.school_unit_code == ""
-    assert all(n.path == f"{n.parent.path}{n.pk}/" for n in
-               Organisation.objects.filter(huvudman=imported, parent__isnull=False)
-               .select_related("parent"))
+    assert all(
+        n.path == f"{n.parent.path}{n.pk}/"
+        for n in Organisation.objects.filter(huvudman=imported, parent__isnull=False).select_related("parent")
+    )
 
 
 def test_people_get_the_roles_their_duties_give(imported):
-    roles = sorted((m.person.name, m.organisation.name, m.role, m.is_teaching, m.external_id)
-                   for m in Membership.objects.filter(huvudman=imported)
-                   .select_related("person", "organisation"))
+    roles = sorted(
+        (m.person.name, m.organisation.name, m.role, m.is_teaching, m.external_id)
+        for m in Membership.objects.filter(huvudman=imported).select_related("person", "organisation")
+    )
     assert roles == [
         ("Anna Rektorsson", "Rektorsområde Norr", Role.UNIT_LEADER, False, did(1)),
         # Lärare and Förstelärare at one unit: one membership, with the first duty's id.
@@ -137,8 +141,10 @@ def test_people_get_the_roles_their_duties_give(imported):
 
 
 def test_people_are_kept_with_their_work_address_and_nothing_else(imported):
-    people = {p.external_id: (p.name, p.email, p.has_usable_password())
-              for p in Person.objects.filter(huvudman=imported)}
+    people = {
+        p.external_id: (p.name, p.email, p.has_usable_password())
+        for p in Person.objects.filter(huvudman=imported)
+    }
     assert people == {
         pid(1): ("Anna Rektorsson", "anna.rektorsson@ekeby.example", False),  # not Privat
         pid(2): ("Bengt Lärarsson", "bengt.lararsson@ekeby.example", False),
@@ -179,11 +185,18 @@ def test_no_civic_number_address_phone_or_photo_is_stored_anywhere(imported):
 
 def test_the_import_is_audited(imported):
     actions = set(AuditEvent.objects.filter(huvudman=imported).values_list("action", flat=True))
-    assert {"huvudman.create", "organisation.create", "person.create", "membership.create",
-            "import.units", "import.people"} <= actions
+    assert {
+        "huvudman.create",
+        "organisation.create",
+        "person.create",
+        "membership.create",
+        "import.units",
+        "import.people",
+    } <= actions
 
 
 # --- Importing again ---------------------------------------------------------------------
+
 
 def test_importing_the_same_pages_again_changes_nothing(imported):
     before = {m.__name__: m.objects.count() for m in (Organisation, Person, Membership)}
@@ -203,8 +216,13 @@ def test_pages_in_another_order_give_the_same_tree(db):
 def test_a_changed_display_name_is_one_change(imported):
     changed = page("organisations-2.json")
     changed["data"][2]["displayName"] = "Ekeby gymnasieskola"
-    plan = plan_ss12000([*files("organisations-1.json"), as_file("organisations-2.json", changed),
-                         *files("persons-1.json", "duties-1.json")])
+    plan = plan_ss12000(
+        [
+            *files("organisations-1.json"),
+            as_file("organisations-2.json", changed),
+            *files("persons-1.json", "duties-1.json"),
+        ]
+    )
     assert plan.summary["units"]["change"] == 1 and plan.summary["units"]["add"] == 0
     assert plan.units.changes[0].after["name"] == "Ekeby gymnasieskola"
     apply_ss12000(plan, actor=None, source="test")
@@ -235,10 +253,15 @@ def test_missing_units_and_people_are_deactivated_only_when_asked(imported):
     persons["data"] = [r for r in persons["data"] if r["id"] != pid(5)]  # Eva, who worked there
     duties = page("duties-1.json")
     duties["data"] = [r for r in duties["data"] if r["person"]["id"] != pid(5)]
-    hand_made = services.person_create(actor=None, huvudman=imported, name="Sara Strateg",
-                                       email="sara@ekeby.example")
-    pages = [*files("organisations-1.json"), as_file("organisations-2.json", orgs),
-             as_file("persons-1.json", persons), as_file("duties-1.json", duties)]
+    hand_made = services.person_create(
+        actor=None, huvudman=imported, name="Sara Strateg", email="sara@ekeby.example"
+    )
+    pages = [
+        *files("organisations-1.json"),
+        as_file("organisations-2.json", orgs),
+        as_file("persons-1.json", persons),
+        as_file("duties-1.json", duties),
+    ]
 
     assert plan_ss12000(pages).summary["units"]["deactivate"] == 0
     summary = run(pages, deactivate_missing=True)
@@ -250,6 +273,7 @@ def test_missing_units_and_people_are_deactivated_only_when_asked(imported):
 
 
 # --- The huvudman ------------------------------------------------------------------------
+
 
 def test_the_huvudman_is_found_by_its_number_with_or_without_dash(imported):
     orgs = page("organisations-1.json")
@@ -279,15 +303,15 @@ def test_duties_without_the_organisation_pages_are_rejected(imported):
 def test_a_huvudman_record_for_another_huvudman_is_rejected(imported):
     with pytest.raises(FileRejected) as rejected:
         plan_ss12000(files("organisations-1.json"), "556000-0002")
-    assert rejected.value.message == str(ss12000.ERROR_OTHER_HUVUDMAN % {
-        "number": ORGNR, "chosen": "556000-0002"})
+    assert rejected.value.message == str(
+        ss12000.ERROR_OTHER_HUVUDMAN % {"number": ORGNR, "chosen": "556000-0002"}
+    )
 
 
 def test_an_unknown_huvudman_without_a_record_is_rejected(db):
     with pytest.raises(FileRejected) as rejected:
         plan_ss12000(files("organisations-2.json"), "212000-0000")
-    assert rejected.value.message == str(ss12000.ERROR_NO_SUCH_HUVUDMAN % {
-        "number": "212000-0000"})
+    assert rejected.value.message == str(ss12000.ERROR_NO_SUCH_HUVUDMAN % {"number": "212000-0000"})
 
 
 # --- Bad input: nothing is written -------------------------------------------------------
@@ -315,22 +339,17 @@ def test_a_cut_off_file_says_where_it_ends(db):
 
 
 BAD_RECORDS = [
-    ("bad-missing-parent.json", 3,
-     ss12000.ERROR_PARENT_MISSING % {"id": oid(404)}),
-    ("bad-parent-cycle.json", 2,
-     ss12000.ERROR_PARENT_CYCLE % {"ids": f"{oid(21)} → {oid(22)} → {oid(21)}"}),
-    ("bad-parent-cycle.json", 3,
-     ss12000.ERROR_PARENT_CYCLE % {"ids": f"{oid(21)} → {oid(22)} → {oid(21)}"}),
+    ("bad-missing-parent.json", 3, ss12000.ERROR_PARENT_MISSING % {"id": oid(404)}),
+    ("bad-parent-cycle.json", 2, ss12000.ERROR_PARENT_CYCLE % {"ids": f"{oid(21)} → {oid(22)} → {oid(21)}"}),
+    ("bad-parent-cycle.json", 3, ss12000.ERROR_PARENT_CYCLE % {"ids": f"{oid(21)} → {oid(22)} → {oid(21)}"}),
     ("bad-unknown-type.json", 3, ss12000.ERROR_UNKNOWN_ORG_TYPE % {"value": "Kommundel"}),
-    ("bad-duty-missing-person.json", 1,
-     ss12000.ERROR_DUTY_PERSON_MISSING % {"id": pid(404)}),
+    ("bad-duty-missing-person.json", 1, ss12000.ERROR_DUTY_PERSON_MISSING % {"id": pid(404)}),
 ]
 WITH_ORGANISATIONS = {"bad-duty-missing-person.json": FULL[:3]}
 
 
 @pytest.mark.parametrize(("name", "number", "message"), BAD_RECORDS)
-def test_a_bad_record_is_reported_by_number_and_file_and_nothing_is_written(
-        imported, name, number, message):
+def test_a_bad_record_is_reported_by_number_and_file_and_nothing_is_written(imported, name, number, message):
     before = snapshot()
     plan = plan_ss12000(files(*WITH_ORGANISATIONS.get(name, ()), name))
     assert record(number, name, message) in [str(e) for e in plan.errors]
@@ -339,8 +358,9 @@ def test_a_bad_record_is_reported_by_number_and_file_and_nothing_is_written(
     assert snapshot() == before
 
 
-@pytest.mark.parametrize("name", ["bad-missing-parent.json", "bad-parent-cycle.json",
-                                  "bad-unknown-type.json"])
+@pytest.mark.parametrize(
+    "name", ["bad-missing-parent.json", "bad-parent-cycle.json", "bad-unknown-type.json"]
+)
 def test_a_bad_page_for_a_new_huvudman_writes_nothing_either(db, name):
     plan = plan_ss12000(files(name))
     assert plan.errors and plan.huvudman_new
@@ -352,7 +372,8 @@ def test_a_record_below_a_cycle_is_not_blamed_for_it(imported):
     plan = plan_ss12000(files("bad-parent-cycle.json"))
     assert [e.where.split(":")[0] for e in plan.errors] == [
         record(2, "bad-parent-cycle.json", "").split(":")[0],
-        record(3, "bad-parent-cycle.json", "").split(":")[0]]
+        record(3, "bad-parent-cycle.json", "").split(":")[0],
+    ]
 
 
 def test_every_bad_record_is_reported_at_once(imported):
@@ -362,8 +383,9 @@ def test_every_bad_record_is_reported_at_once(imported):
     persons = page("persons-1.json")
     persons["data"][1]["emails"] = []  # Bengt, who has duties
     persons["data"][2]["emails"] = [{"type": "Skola personal", "value": "inte en adress"}]
-    plan = plan_ss12000([*files(*FULL[:2]), as_file("persons-1.json", persons),
-                         as_file("duties-1.json", duties)])
+    plan = plan_ss12000(
+        [*files(*FULL[:2]), as_file("persons-1.json", persons), as_file("duties-1.json", duties)]
+    )
     assert [str(e) for e in plan.errors] == [
         record(2, "persons-1.json", ss12000.ERROR_NO_EMAIL % {"name": "Bengt Lärarsson"}),
         record(3, "persons-1.json", ss12000.ERROR_BAD_EMAIL % {"email": "inte en adress"}),
@@ -374,8 +396,11 @@ def test_every_bad_record_is_reported_at_once(imported):
 
 def test_the_same_id_twice_is_an_error(imported):
     plan = plan_ss12000(files("organisations-1.json", "organisations-1.json"))
-    assert record(1, "organisations-1.json", ss12000.ERROR_DUPLICATE_ID % {
-        "id": oid(1), "number": 1, "file": "organisations-1.json"}) in map(str, plan.errors)
+    assert record(
+        1,
+        "organisations-1.json",
+        ss12000.ERROR_DUPLICATE_ID % {"id": oid(1), "number": 1, "file": "organisations-1.json"},
+    ) in map(str, plan.errors)
 
 
 def test_unknown_school_types_are_reported(db):
@@ -383,15 +408,22 @@ def test_unknown_school_types_are_reported(db):
     orgs["data"][4]["schoolTypes"] = ["GR", "GRUNDSKOLA"]
     plan = plan_ss12000([as_file("o.json", orgs)])
     assert [str(e) for e in plan.errors] == [
-        record(5, "o.json", ss12000.ERROR_UNKNOWN_SCHOOL_TYPES % {"values": "GRUNDSKOLA"})]
+        record(5, "o.json", ss12000.ERROR_UNKNOWN_SCHOOL_TYPES % {"values": "GRUNDSKOLA"})
+    ]
 
 
 def test_a_unit_below_a_school_unit_is_an_error(db):
     orgs = page("organisations-1.json")
     orgs["data"][5]["parentOrganisation"] = {"id": oid(5)}
     plan = plan_ss12000([as_file("o.json", orgs)])
-    assert [str(e) for e in plan.errors] == [record(6, "o.json", ss12000.ERROR_UNDER_UNIT % {
-        "type": OrganisationType.SKOLENHET.label.lower(), "parent": "Norrskolan F-6"})]
+    assert [str(e) for e in plan.errors] == [
+        record(
+            6,
+            "o.json",
+            ss12000.ERROR_UNDER_UNIT
+            % {"type": OrganisationType.SKOLENHET.label.lower(), "parent": "Norrskolan F-6"},
+        )
+    ]
 
 
 def test_persons_without_their_duties_are_rejected(imported):
@@ -401,6 +433,7 @@ def test_persons_without_their_duties_are_rejected(imported):
 
 
 # --- Mapping details ---------------------------------------------------------------------
+
 
 def test_a_forvaltning_within_a_forvaltning_becomes_an_omrade(db):
     orgs = page("organisations-1.json")
@@ -452,6 +485,7 @@ def test_an_end_date_today_still_counts_as_active(db):
 
 # --- Export ------------------------------------------------------------------------------
 
+
 def test_export_then_import_changes_nothing(imported):
     exported = export_organisations(imported)
     assert exported["pageToken"] is None
@@ -461,8 +495,7 @@ def test_export_then_import_changes_nothing(imported):
 
 
 def test_export_of_a_tree_made_by_hand_imports_back_unchanged(world):
-    Organisation.objects.filter(pk=world.unit_b.pk).update(is_active=False,
-                                                           school_unit_code="")
+    Organisation.objects.filter(pk=world.unit_b.pk).update(is_active=False, school_unit_code="")
     exported = export_organisations(world.huvudman)
     again = export_organisations(world.huvudman)
     assert exported == again  # ids derived from the nodes stay the same
@@ -491,6 +524,7 @@ def test_export_writes_types_codes_and_end_dates(imported):
 
 # --- The fixtures and the export follow the standard's schemas ----------------------------
 
+
 def _schema_checker():
     """A small validator for the parts of OpenAPI 3 the SS 12000 schemas use."""
     yaml = pytest.importorskip("yaml")
@@ -508,8 +542,7 @@ def _schema_checker():
                 problems.append(f"{where}: null")
             return
         kind = schema.get("type")
-        python = {"string": str, "integer": int, "boolean": bool, "array": list,
-                  "object": dict}.get(kind)
+        python = {"string": str, "integer": int, "boolean": bool, "array": list, "object": dict}.get(kind)
         if python and not isinstance(value, python):
             problems.append(f"{where}: not {kind}")
             return
@@ -518,7 +551,8 @@ def _schema_checker():
         if schema.get("format") == "date" and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             problems.append(f"{where}: not a date")
         if schema.get("format") == "uuid" and not re.fullmatch(
-                r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", value):
+            r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", value
+        ):
             problems.append(f"{where}: not a uuid")
         if isinstance(value, dict):
             for name in schema.get("required", []):
@@ -535,10 +569,15 @@ def _schema_checker():
     return lambda value, name: check(value, {"$ref": f"#/components/schemas/{name}"}, name, [])
 
 
-@pytest.mark.parametrize(("name", "schema"), [
-    ("organisations-1.json", "Organisations"), ("organisations-2.json", "Organisations"),
-    ("persons-1.json", "PersonsExpanded"), ("duties-1.json", "Duties"),
-])
+@pytest.mark.parametrize(
+    ("name", "schema"),
+    [
+        ("organisations-1.json", "Organisations"),
+        ("organisations-2.json", "Organisations"),
+        ("persons-1.json", "PersonsExpanded"),
+        ("duties-1.json", "Duties"),
+    ],
+)
 def test_the_valid_fixtures_follow_the_schemas(name, schema):
     check = _schema_checker()
     assert check(page(name), schema) == []

@@ -22,8 +22,9 @@ def import_file(world, name, **options):
     return units.apply_units(plan, actor=world.strategist, source=name)
 
 
-@pytest.mark.parametrize("name", ["units_excel_semicolon_bom.csv", "units_windows1252.csv",
-                                  "units_comma.csv"])
+@pytest.mark.parametrize(
+    "name", ["units_excel_semicolon_bom.csv", "units_windows1252.csv", "units_comma.csv"]
+)
 def test_it_reads_excel_csv_in_every_encoding_and_separator(world, name):
     summary = import_file(world, name)
     assert summary == {"add": 3, "change": 1, "deactivate": 0, "unchanged": 0}
@@ -34,7 +35,10 @@ def test_it_reads_excel_csv_in_every_encoding_and_separator(world, name):
     assert ang.path == f"{ang.parent.path}{ang.pk}/"
     assert sorted(ang.school_forms.values_list("school_form", flat=True)) == ["FKLASS", "FTH", "GR"]
     assert {(c.school_form, c.grade_band): c.pupils for c in ang.pupil_counts.all()} == {
-        ("FKLASS", ""): 30, ("GR", "F-3"): 120, ("GR", "4-6"): 110}
+        ("FKLASS", ""): 30,
+        ("GR", "F-3"): 120,
+        ("GR", "4-6"): 110,
+    }
     assert ang.staff_count == 42
     assert Organisation.objects.get(school_unit_code="55555555").name == "Öjeby förskola"
     world.unit_a.refresh_from_db()
@@ -60,7 +64,10 @@ def test_each_write_is_audited_with_its_actor(world):
     import_file(world, "units_excel_semicolon_bom.csv")
     created = AuditEvent.objects.filter(action="organisation.create", actor=world.strategist)
     assert sorted(created.values_list("object_label", flat=True)) == [
-        "Område Söder", "Ängsskolan", "Öjeby förskola"]
+        "Område Söder",
+        "Ängsskolan",
+        "Öjeby förskola",
+    ]
     change = AuditEvent.objects.get(action="organisation.update", object_id=str(world.unit_a.pk))
     assert change.changes["before"]["pupils"] == ["GR F-3=120"]
     assert change.changes["after"]["pupils"] == ["GR F-3=130"]
@@ -69,11 +76,16 @@ def test_each_write_is_audited_with_its_actor(world):
 REJECTIONS = {
     "units_duplicate_code.csv": [
         (3, "Skolenhetskoden 44444444 förekommer två gånger"),
-        (4, "En annan aktiv enhet har redan skolenhetskod 33333333")],
+        (4, "En annan aktiv enhet har redan skolenhetskod 33333333"),
+    ],
     "units_unknown_parent.csv": [(2, "Område Väst")],
-    "units_bad_values.csv": [(2, "ska vara exakt 8 siffror"), (3, "Okänd typ"),
-                             (4, "Namn saknas"), (5, "Okända skolformer"),
-                             (6, "längre än 200 tecken")],
+    "units_bad_values.csv": [
+        (2, "ska vara exakt 8 siffror"),
+        (3, "Okänd typ"),
+        (4, "Namn saknas"),
+        (5, "Okända skolformer"),
+        (6, "längre än 200 tecken"),
+    ],
     "units_cycle.csv": [(2, "bildar en slinga"), (3, "bildar en slinga")],
     "units_formula.csv": [(2, "som en formel i ett kalkylblad")],
     "units_formula.xlsx": [(2, "som en formel i ett kalkylblad")],
@@ -88,7 +100,10 @@ def test_a_file_with_bad_rows_writes_nothing_and_names_each_row(world, name):
     reported = [(e.line, e.message) for e in plan.errors]
     for line, fragment in REJECTIONS[name]:
         assert any(line == got_line and fragment in message for got_line, message in reported), (
-            line, fragment, reported)
+            line,
+            fragment,
+            reported,
+        )
     assert domain_snapshot() == before
 
 
@@ -138,7 +153,8 @@ def test_deactivate_missing_deactivates_units_not_in_the_file(world):
 
 def test_more_than_a_hundred_bad_rows_are_counted_but_only_a_hundred_listed(world):
     lines = ["typ;namn;skolenhetskod;överordnad"] + [
-        f"skolenhet;Skola {i};{i:07d};Område Norr" for i in range(150)]
+        f"skolenhet;Skola {i};{i:07d};Område Norr" for i in range(150)
+    ]
     errors = ErrorList()
     units.rows_from_table("\n".join(lines).encode(), "many.csv", errors)
     assert errors.total == 150 and len(errors.errors) == 100 and errors.omitted == 50
@@ -149,9 +165,11 @@ def test_a_unit_code_can_move_between_units_in_one_file(world):
 
     organisation_update(actor=None, node=world.unit_a, external_id="A")
     organisation_update(actor=None, node=world.unit_b, external_id="B")
-    data = ("typ;namn;skolenhetskod;externt id;överordnad\n"
-            "skolenhet;Almskolan;22222222;A;Område Norr\n"
-            "skolenhet;Björkskolan;11111111;B;Område Norr\n").encode()
+    data = (
+        "typ;namn;skolenhetskod;externt id;överordnad\n"
+        "skolenhet;Almskolan;22222222;A;Område Norr\n"
+        "skolenhet;Björkskolan;11111111;B;Område Norr\n"
+    ).encode()
     errors = ErrorList()
     rows = units.rows_from_table(data, "swap.csv", errors)
     plan = units.plan_units(world.huvudman, rows, errors=errors)

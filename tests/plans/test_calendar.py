@@ -41,8 +41,7 @@ def test_the_feed_parses_and_holds_exactly_the_persons_dated_activities(world, c
     _add(world, fx.plan, "Utan datum", owner=world.staff)
     _add(world, fx.plan, "Deltar", participants=[world.staff], due_on=datetime.date(2026, 11, 3))
     _add(world, fx.plan, "Någon annans", owner=world.leader_a, due_on=datetime.date(2026, 11, 4))
-    draft = services.plan_create(actor=world.leader_a, organisation=world.unit_a,
-                                 school_year="2027/28")
+    draft = services.plan_create(actor=world.leader_a, organisation=world.unit_a, school_year="2027/28")
     _add(world, draft, "I ett utkast", owner=world.staff, due_on=datetime.date(2027, 9, 1))
 
     response = _feed(client, secret)  # no one signed in: calendar programs cannot
@@ -63,8 +62,7 @@ def test_the_feed_parses_and_holds_exactly_the_persons_dated_activities(world, c
 def test_the_uid_stays_the_same_from_one_fetch_to_the_next(world, client, feed):
     fx, secret = feed
     first = _events(_feed(client, secret))[fx.activity.title]["UID"]
-    services.activity_progress(actor=world.staff, activity=fx.activity,
-                               status=ActivityStatus.ONGOING)
+    services.activity_progress(actor=world.staff, activity=fx.activity, status=ActivityStatus.ONGOING)
     second = _events(_feed(client, secret))[fx.activity.title]
     assert second["UID"] == first
     assert int(second["SEQUENCE"]) == fx.activity.revision + 1
@@ -72,23 +70,31 @@ def test_the_uid_stays_the_same_from_one_fetch_to_the_next(world, client, feed):
 
 def test_done_and_cancelled_activities_say_so(world, client, feed):
     fx, secret = feed
-    services.activity_progress(actor=world.staff, activity=fx.activity,
-                               status=ActivityStatus.DONE)
-    _add(world, fx.plan, "Inställd", owner=world.staff, due_on=datetime.date(2026, 12, 1),
-         status=ActivityStatus.CANCELLED)
+    services.activity_progress(actor=world.staff, activity=fx.activity, status=ActivityStatus.DONE)
+    _add(
+        world,
+        fx.plan,
+        "Inställd",
+        owner=world.staff,
+        due_on=datetime.date(2026, 12, 1),
+        status=ActivityStatus.CANCELLED,
+    )
     events = _events(_feed(client, secret))
     assert str(events["Inställd"]["STATUS"]) == "CANCELLED"
     assert str(events[fx.activity.title]["X-DIGIPLAN-STATUS"]) == "done"
     assert str(events[fx.activity.title]["STATUS"]) == "CONFIRMED"
 
 
-@pytest.mark.parametrize("title", [
-    '<script>alert("x")</script>',
-    "Möte, planering; uppföljning \\ del 1",
-    "Rad ett\nRad två\r\nRad tre",
-    "Kompetensutveckling för förskolans pedagoger i digitala verktyg, källkritik och "
-    "programmering – åtta träffar med handledning under höstterminen",
-])
+@pytest.mark.parametrize(
+    "title",
+    [
+        '<script>alert("x")</script>',
+        "Möte, planering; uppföljning \\ del 1",
+        "Rad ett\nRad två\r\nRad tre",
+        "Kompetensutveckling för förskolans pedagoger i digitala verktyg, källkritik och "
+        "programmering – åtta träffar med handledning under höstterminen",
+    ],
+)
 def test_awkward_titles_come_back_from_the_parser_unchanged(world, client, feed, title):
     fx, secret = feed
     _add(world, fx.plan, title, owner=world.staff, due_on=datetime.date(2026, 10, 10))
@@ -99,8 +105,7 @@ def test_awkward_titles_come_back_from_the_parser_unchanged(world, client, feed,
 
 def test_every_line_ends_in_crlf_and_is_at_most_75_octets(world, client, feed):
     fx, secret = feed
-    _add(world, fx.plan, "Ä" * 150, owner=world.staff, description="x",
-         due_on=datetime.date(2026, 10, 10))
+    _add(world, fx.plan, "Ä" * 150, owner=world.staff, description="x", due_on=datetime.date(2026, 10, 10))
     body = _feed(client, secret).content
     assert body.endswith(b"\r\n")
     lines = body.split(b"\r\n")[:-1]
@@ -159,7 +164,7 @@ def test_each_person_sees_only_their_own_address(world, client_for):
 
 
 def test_text_values_escape_what_rfc_5545_asks():
-    assert ical_text('a,b;c\\d\ne') == "a\\,b\\;c\\\\d\\ne"
+    assert ical_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
     assert ical_text("bell\x07tab\t") == "belltab\t"
 
 

@@ -11,9 +11,15 @@ pytestmark = pytest.mark.django_db
 
 
 def _entry(world, title, items, *, for_staff=True, publish=True, forms=()):
-    return services.library_create(actor=world.strategist, huvudman=world.huvudman, title=title,
-                                   items=items, for_staff=for_staff, publish=publish,
-                                   school_forms=list(forms))
+    return services.library_create(
+        actor=world.strategist,
+        huvudman=world.huvudman,
+        title=title,
+        items=items,
+        for_staff=for_staff,
+        publish=publish,
+        school_forms=list(forms),
+    )
 
 
 def test_lowest_statements_get_staff_entries_linked_to_them_or_their_area(world):
@@ -29,7 +35,9 @@ def test_lowest_statements_get_staff_entries_linked_to_them_or_their_area(world)
 
     # KOMP.P1 (1 of 5) is lower than LED.P1 (2 of 5): it comes first.
     assert [(s.item.code, [a.title for a in s.activities]) for s in got] == [
-        ("KOMP.P1", [on_area.title]), ("LED.P1", [on_item.title])]
+        ("KOMP.P1", [on_area.title]),
+        ("LED.P1", [on_item.title]),
+    ]
 
 
 def test_high_answers_dont_know_and_an_empty_library_suggest_nothing(world):
@@ -38,17 +46,23 @@ def test_high_answers_dont_know_and_an_empty_library_suggest_nothing(world):
     assert competence_suggestions(world.huvudman.pk, {led.pk: 1}, [led, komp]) == []
     _entry(world, "Handledning om planen", [led])
     # 4 of 5 is at three quarters of the scale: not low. None is "vet ej".
-    assert competence_suggestions(world.huvudman.pk, {led.pk: 4, komp.pk: None},
-                                  [led, komp]) == []
-    assert [s.item.code for s in competence_suggestions(
-        world.huvudman.pk, {led.pk: 3}, [led, komp])] == ["LED.P1"]
+    assert competence_suggestions(world.huvudman.pk, {led.pk: 4, komp.pk: None}, [led, komp]) == []
+    assert [s.item.code for s in competence_suggestions(world.huvudman.pk, {led.pk: 3}, [led, komp])] == [
+        "LED.P1"
+    ]
 
 
 def test_another_huvudmans_library_is_never_suggested(world):
     fx = build_campaign(world)
     led = fx.items["LED.P1"]
-    services.library_create(actor=world.other_strategist, huvudman=world.other_huvudman,
-                            title="Annans kurs", items=[], for_staff=True, publish=True)
+    services.library_create(
+        actor=world.other_strategist,
+        huvudman=world.other_huvudman,
+        title="Annans kurs",
+        items=[],
+        for_staff=True,
+        publish=True,
+    )
     _entry(world, "Vår kurs", [led])
     got = competence_suggestions(world.huvudman.pk, {led.pk: 1}, [led])
     assert [a.title for s in got for a in s.activities] == ["Vår kurs"]

@@ -33,5 +33,3 @@ def test_demo_plans_show_every_state(db):
     assert not current.previous.goals.filter(outcome="").exists()
 
     assert not demo.seed(huvudman), "a second run writes nothing"
-
-

@@ -25,12 +25,18 @@ def url(plan, fmt):
 def fx(world):
     fx = build_plan(world)
     fx.late = services.activity_create(
-        actor=world.leader_a, plan=fx.plan, goal=fx.goal, title=FORMULA,
-        description="+SUM(1;2)", owner=world.leader_a, starts_on=datetime.date(2026, 8, 17),
-        due_on=datetime.date(2026, 10, 2))
+        actor=world.leader_a,
+        plan=fx.plan,
+        goal=fx.goal,
+        title=FORMULA,
+        description="+SUM(1;2)",
+        owner=world.leader_a,
+        starts_on=datetime.date(2026, 8, 17),
+        due_on=datetime.date(2026, 10, 2),
+    )
     fx.loose = services.activity_create(
-        actor=world.leader_a, plan=fx.plan, title="Utan mål <b>fet</b>",
-        status=ActivityStatus.DONE)
+        actor=world.leader_a, plan=fx.plan, title="Utan mål <b>fet</b>", status=ActivityStatus.DONE
+    )
     return fx
 
 
@@ -44,9 +50,16 @@ def test_the_pdf_holds_the_plans_words_and_swedish_dates(fx, world, client_for):
     catalog = next(head for head, _data in _objects(body).values() if b"/Type /Catalog" in head)
     assert b"/StructTreeRoot" in catalog and b"/Lang (sv)" in catalog, "tagged, in Swedish"
     text = flat(pdf_text(body))
-    for words in ("Almskolan", "2026/27", "Tryggare med verktygen", "KOMP.P1",
-                  "Studiecirkel om lärplattformen", "Per Personal", "medel minst 4",
-                  "Utan mål <b>fet</b>"):
+    for words in (
+        "Almskolan",
+        "2026/27",
+        "Tryggare med verktygen",
+        "KOMP.P1",
+        "Studiecirkel om lärplattformen",
+        "Per Personal",
+        "medel minst 4",
+        "Utan mål <b>fet</b>",
+    ):
         assert words in text, words
     # Dates written out in Swedish, not in ISO form.
     assert "1 september 2026" in text
@@ -56,10 +69,14 @@ def test_the_pdf_holds_the_plans_words_and_swedish_dates(fx, world, client_for):
 
 
 def test_the_pdf_shows_the_follow_up_once_there_is_one(fx, world):
-    services.goal_follow_up(actor=world.leader_a, goal=fx.goal, revision=None,
-                            outcome=GoalOutcome.PARTLY, reflection="Halvvägs där, ärligt talat.")
-    services.plan_follow_up(actor=world.leader_a, plan=fx.plan,
-                            summary="Ett lärorikt år för Almskolan.")
+    services.goal_follow_up(
+        actor=world.leader_a,
+        goal=fx.goal,
+        revision=None,
+        outcome=GoalOutcome.PARTLY,
+        reflection="Halvvägs där, ärligt talat.",
+    )
+    services.plan_follow_up(actor=world.leader_a, plan=fx.plan, summary="Ett lärorikt år för Almskolan.")
     fx.plan.refresh_from_db()
     text = flat(pdf_text(exports.plan_pdf(fx.plan)))
     assert "Halvvägs där, ärligt talat." in text
@@ -101,18 +118,17 @@ def test_an_unknown_format_is_not_found(fx, client_for):
     assert client_for("leader_a").get(url(fx.plan, "PDF")).status_code == 404
 
 
-@pytest.mark.parametrize("persona, status", [
-    ("strategist", 200), ("leader_a", 200), ("staff", 200), ("leader_b", 404),
-    ("other_strategist", 404)])
+@pytest.mark.parametrize(
+    "persona, status",
+    [("strategist", 200), ("leader_a", 200), ("staff", 200), ("leader_b", 404), ("other_strategist", 404)],
+)
 def test_a_published_plan_goes_to_its_readers(fx, client_for, persona, status):
     assert client_for(persona).get(url(fx.plan, "pdf")).status_code == status
 
 
 def test_a_draft_goes_only_to_its_editors(world, client_for):
-    plan = services.plan_create(actor=world.leader_a, organisation=world.unit_a,
-                                school_year="2027/28")
-    expected = {"strategist": 200, "leader_a": 200, "staff": 404, "leader_b": 404,
-                "other_strategist": 404}
+    plan = services.plan_create(actor=world.leader_a, organisation=world.unit_a, school_year="2027/28")
+    expected = {"strategist": 200, "leader_a": 200, "staff": 404, "leader_b": 404, "other_strategist": 404}
     got = {p: client_for(p).get(url(plan, "xlsx")).status_code for p in expected}
     assert got == expected
     response = client_for("anonymous").get(url(plan, "xlsx"))

@@ -16,14 +16,20 @@ pytestmark = pytest.mark.django_db
 
 
 def _entry(world, title="Digitala lärresurser i förskolan", **extra):
-    return services.library_create(actor=world.strategist, huvudman=world.huvudman, title=title,
-                                   **{"publish": True, **extra})
+    return services.library_create(
+        actor=world.strategist, huvudman=world.huvudman, title=title, **{"publish": True, **extra}
+    )
 
 
 def _form(**overrides) -> dict:
-    data = {"title": "Pedagogiska caféer", "description": "En träff i månaden.",
-            "duration": "En termin", "source": "Göteborgs plan", "is_published": "on",
-            "revision": ""}
+    data = {
+        "title": "Pedagogiska caféer",
+        "description": "En träff i månaden.",
+        "duration": "En termin",
+        "source": "Göteborgs plan",
+        "is_published": "on",
+        "revision": "",
+    }
     data.update(overrides)
     return data
 
@@ -33,6 +39,7 @@ def _listed(response) -> list[str]:
 
 
 # ---- Reading -------------------------------------------------------------------------------------
+
 
 def test_everyone_of_the_huvudman_reads_the_published_examples(world, client_for):
     fx = build_plan(world)
@@ -53,8 +60,7 @@ def test_unpublished_examples_are_for_strategists_only(world, client_for):
     _entry(world, title="Utkast till exempel", publish=False)
     assert "Utkast till exempel" in _listed(client_for("strategist").get(reverse("library_list")))
     for persona in ("leader_a", "leader_b", "staff"):
-        assert "Utkast till exempel" not in _listed(client_for(persona).get(
-            reverse("library_list")))
+        assert "Utkast till exempel" not in _listed(client_for(persona).get(reverse("library_list")))
 
 
 def test_another_huvudman_sees_nothing_of_ours(world, client_for):
@@ -75,10 +81,16 @@ def test_only_strategists_get_the_new_example_button(world, client_for):
 
 def test_each_entry_shows_its_items_role_duration_forms_and_source(world, client_for):
     fw = build_frameworks(world)
-    title = role_title_save(actor=None, huvudman=world.huvudman, role="coordinator",
-                            name="IT-pedagog")
-    _entry(world, title="Kollegialt lärande", items=[fw.published_item], role_title=title,
-           duration="Sex veckor", school_forms=["FS", "GR"], source="Örebros plan")
+    title = role_title_save(actor=None, huvudman=world.huvudman, role="coordinator", name="IT-pedagog")
+    _entry(
+        world,
+        title="Kollegialt lärande",
+        items=[fw.published_item],
+        role_title=title,
+        duration="Sex veckor",
+        school_forms=["FS", "GR"],
+        source="Örebros plan",
+    )
     html = client_for("staff").get(reverse("library_list")).content.decode()
     assert "DK.1 All personal har adekvat kompetens" in html
     assert reverse("item_chain", args=[fw.published_item.pk]) in html
@@ -92,7 +104,8 @@ def test_filter_by_text(world, client_for):
     _entry(world, title="Källkritik", description="Granska källor på nätet.")
     client = client_for("staff")
     assert _listed(client.get(reverse("library_list"), {"q": "programmering"})) == [
-        "Programmering i matematik"]
+        "Programmering i matematik"
+    ]
     assert _listed(client.get(reverse("library_list"), {"q": "nätet"})) == ["Källkritik"]
 
 
@@ -113,26 +126,27 @@ def test_filter_by_area_finds_examples_linked_below_or_above_it(world, client_fo
     _entry(world, title="Annat område", items=[other_area])
     client = client_for("staff")
     assert _listed(client.get(reverse("library_list"), {"omrade": area.pk})) == [
-        "Hela området", "Under området"]
+        "Hela området",
+        "Under området",
+    ]
     # An example for the whole area serves each item in it as well.
     assert _listed(client.get(reverse("library_list"), {"omrade": fw.published_item.pk})) == [
-        "Hela området", "Under området"]
+        "Hela området",
+        "Under området",
+    ]
 
 
 def test_usage_counts_equal_the_copies_made(world, client_for):
     fx = build_plan(world)  # one copy, in unit A's plan
-    plan_b = services.plan_create(actor=world.leader_b, organisation=world.unit_b,
-                                  school_year="2026/27")
+    plan_b = services.plan_create(actor=world.leader_b, organisation=world.unit_b, school_year="2026/27")
     for _ in range(2):
-        services.activity_from_library(actor=world.leader_b, plan=plan_b,
-                                       library_activity=fx.entry)
+        services.activity_from_library(actor=world.leader_b, plan=plan_b, library_activity=fx.entry)
     unused = _entry(world, title="Oanvänt exempel")
     copies = Activity.objects.filter(library_activity=fx.entry)
     response = client_for("leader_a").get(reverse("library_list"))
     by_title = {e.title: e for e in response.context["page"].object_list}
     assert by_title[fx.entry.title].uses == copies.count() == 3
-    assert by_title[fx.entry.title].unit_count == len(
-        {a.plan.organisation_id for a in copies}) == 2
+    assert by_title[fx.entry.title].unit_count == len({a.plan.organisation_id for a in copies}) == 2
     assert by_title[unused.title].uses == 0
 
 
@@ -153,11 +167,14 @@ def test_the_menu_links_the_library_and_marks_it_current(world, client_for):
 
 # ---- Creating ------------------------------------------------------------------------------------
 
+
 def test_a_strategist_creates_an_example(world, client_for):
     fw = build_frameworks(world)
     national = fw.national.items.get(code="1.2")
-    response = client_for("strategist").post(reverse("library_create"), _form(
-        items=[fw.published_item.pk, national.pk], school_forms=["FS", "GR"], for_staff="on"))
+    response = client_for("strategist").post(
+        reverse("library_create"),
+        _form(items=[fw.published_item.pk, national.pk], school_forms=["FS", "GR"], for_staff="on"),
+    )
     assert response.status_code == 302
     entry = LibraryActivity.objects.get(title="Pedagogiska caféer")
     assert entry.huvudman == world.huvudman
@@ -183,18 +200,21 @@ def test_the_form_offers_items_grouped_by_framework(world, client_for):
 def test_another_huvudmans_item_or_role_title_is_refused(world, client_for):
     fw = build_frameworks(world)
     other_item = fw.other.items.get(code="DK.1")
-    other_title = role_title_save(actor=None, huvudman=world.other_huvudman, role="coordinator",
-                                  name="IT-pedagog")
-    response = client_for("strategist").post(reverse("library_create"), _form(
-        items=[other_item.pk], role_title=other_title.pk))
+    other_title = role_title_save(
+        actor=None, huvudman=world.other_huvudman, role="coordinator", name="IT-pedagog"
+    )
+    response = client_for("strategist").post(
+        reverse("library_create"), _form(items=[other_item.pk], role_title=other_title.pk)
+    )
     assert response.status_code == 200
     assert response.context["form"].errors.keys() >= {"items", "role_title"}
     assert not LibraryActivity.objects.exists()
 
 
 def test_a_missing_title_keeps_what_was_typed(world, client_for):
-    response = client_for("strategist").post(reverse("library_create"), _form(
-        title="", description="Allt jag skrev"))
+    response = client_for("strategist").post(
+        reverse("library_create"), _form(title="", description="Allt jag skrev")
+    )
     assert response.status_code == 200
     assert "title" in response.context["form"].errors
     html = response.content.decode()
@@ -203,8 +223,7 @@ def test_a_missing_title_keeps_what_was_typed(world, client_for):
     assert not LibraryActivity.objects.exists()
 
 
-@pytest.mark.parametrize("persona, status", [("leader_a", 403), ("leader_b", 403),
-                                             ("staff", 403)])
+@pytest.mark.parametrize("persona, status", [("leader_a", 403), ("leader_b", 403), ("staff", 403)])
 def test_only_strategists_create(world, client_for, persona, status):
     assert client_for(persona).get(reverse("library_create")).status_code == status
     assert client_for(persona).post(reverse("library_create"), _form()).status_code == status
@@ -218,13 +237,13 @@ def test_another_huvudmans_strategist_creates_in_their_own_library(world, client
 
 # ---- Editing -------------------------------------------------------------------------------------
 
+
 def test_a_strategist_edits_an_example(world, client_for):
     fx = build_plan(world)
     url = reverse("library_edit", args=[fx.entry.pk])
     client = client_for("strategist")
     assert client.get(url).status_code == 200
-    response = client.post(url, _form(title="Studiecirkel, version 2", revision="0",
-                                      is_published=""))
+    response = client.post(url, _form(title="Studiecirkel, version 2", revision="0", is_published=""))
     assert response.status_code == 302
     entry = LibraryActivity.objects.get(pk=fx.entry.pk)
     assert entry.title == "Studiecirkel, version 2"
@@ -234,8 +253,7 @@ def test_a_strategist_edits_an_example(world, client_for):
     assert Activity.objects.get(pk=fx.activity.pk).title == "Studiecirkel om lärplattformen"
 
 
-@pytest.mark.parametrize("persona, status", [("leader_a", 403), ("staff", 403),
-                                             ("other_strategist", 404)])
+@pytest.mark.parametrize("persona, status", [("leader_a", 403), ("staff", 403), ("other_strategist", 404)])
 def test_others_cannot_edit(world, client_for, persona, status):
     fx = build_plan(world)
     url = reverse("library_edit", args=[fx.entry.pk])
@@ -251,11 +269,15 @@ def test_a_stale_save_shows_both_versions_and_loses_nothing(world, client_for):
     opened = client.get(url).context["form"]["revision"].value()
     assert str(opened) == "0"
     # Someone else saves while the form is open.
-    services.library_update(actor=world.strategist, entry=fx.entry, revision=0,
-                            title="Den andres titel", description="Den andres text",
-                            publish=True)
-    response = client.post(url, _form(title="Min titel", description="Min text",
-                                      revision=str(opened)))
+    services.library_update(
+        actor=world.strategist,
+        entry=fx.entry,
+        revision=0,
+        title="Den andres titel",
+        description="Den andres text",
+        publish=True,
+    )
+    response = client.post(url, _form(title="Min titel", description="Min text", revision=str(opened)))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Den andres titel" in html and "Den andres text" in html  # the stored version
@@ -272,6 +294,7 @@ def test_a_stale_save_shows_both_versions_and_loses_nothing(world, client_for):
 
 # ---- Deleting ------------------------------------------------------------------------------------
 
+
 def test_a_strategist_deletes_an_example_and_the_copies_stay(world, client_for):
     fx = build_plan(world)
     response = client_for("strategist").post(reverse("library_delete", args=[fx.entry.pk]))
@@ -281,28 +304,25 @@ def test_a_strategist_deletes_an_example_and_the_copies_stay(world, client_for):
     assert copy.library_activity is None and copy.title == fx.entry.title
 
 
-@pytest.mark.parametrize("persona, status", [("leader_a", 403), ("staff", 403),
-                                             ("other_strategist", 404)])
+@pytest.mark.parametrize("persona, status", [("leader_a", 403), ("staff", 403), ("other_strategist", 404)])
 def test_others_cannot_delete(world, client_for, persona, status):
     fx = build_plan(world)
-    assert client_for(persona).post(reverse("library_delete", args=[fx.entry.pk])
-                                    ).status_code == status
+    assert client_for(persona).post(reverse("library_delete", args=[fx.entry.pk])).status_code == status
     assert LibraryActivity.objects.filter(pk=fx.entry.pk).exists()
 
 
 def test_delete_is_post_only(world, client_for):
     fx = build_plan(world)
-    assert client_for("strategist").get(reverse("library_delete", args=[fx.entry.pk])
-                                        ).status_code == 405
+    assert client_for("strategist").get(reverse("library_delete", args=[fx.entry.pk])).status_code == 405
     assert LibraryActivity.objects.filter(pk=fx.entry.pk).exists()
 
 
 def test_a_draft_plans_copy_counts_as_use_too(world, client_for):
     entry = _entry(world, title="Exempel i ett utkast")
-    plan = services.plan_create(actor=world.leader_a, organisation=world.unit_a,
-                                school_year="2027/28")
-    services.activity_from_library(actor=world.leader_a, plan=plan, library_activity=entry,
-                                   due_on=datetime.date(2028, 3, 1))
+    plan = services.plan_create(actor=world.leader_a, organisation=world.unit_a, school_year="2027/28")
+    services.activity_from_library(
+        actor=world.leader_a, plan=plan, library_activity=entry, due_on=datetime.date(2028, 3, 1)
+    )
     assert plan.status == PlanStatus.DRAFT
     response = client_for("strategist").get(reverse("library_list"))
     assert {e.title: e.uses for e in response.context["page"].object_list}[entry.title] == 1

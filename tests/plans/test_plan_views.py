@@ -28,15 +28,18 @@ LOGIN = "login-redirect"
 
 
 def _status(response, persona: str):
-    if response.status_code == 302 and persona == "anonymous" and \
-            reverse("login") in response["Location"]:
+    if response.status_code == 302 and persona == "anonymous" and reverse("login") in response["Location"]:
         return LOGIN
     return response.status_code
 
 
 def _draft(world, organisation=None, school_year=None, **kwargs) -> Plan:
-    return services.plan_create(actor=world.leader_a, organisation=organisation or world.unit_a,
-                                school_year=school_year or "2026/27", **kwargs)
+    return services.plan_create(
+        actor=world.leader_a,
+        organisation=organisation or world.unit_a,
+        school_year=school_year or "2026/27",
+        **kwargs,
+    )
 
 
 def _this_year() -> str:
@@ -54,9 +57,13 @@ def _next_year() -> str:
 def test_the_list_shows_each_person_the_plans_they_may_read(world, client_for):
     published = build_plan(world).plan
     draft_b = _draft(world, organisation=world.unit_b)
-    expected = {"leader_a": {published.title}, "staff": {published.title},
-                "leader_b": {draft_b.title}, "strategist": {published.title, draft_b.title},
-                "other_strategist": set()}
+    expected = {
+        "leader_a": {published.title},
+        "staff": {published.title},
+        "leader_b": {draft_b.title},
+        "strategist": {published.title, draft_b.title},
+        "other_strategist": set(),
+    }
     for persona, titles in expected.items():
         response = client_for(persona).get(reverse("plan_list"))
         assert response.status_code == 200
@@ -83,9 +90,15 @@ def test_a_leader_creates_a_plan_for_their_unit(world, client_for):
     # One unit to plan for: the form opens directly for it.
     assert response.context["node"] == world.unit_a
     assert response.context["form"]["school_year"].value() == _this_year()
-    response = client.post(reverse("plan_create"), {
-        "organisation": world.unit_a.pk, "school_year": "2026/27", "title": "",
-        "follow_up_due": "2027-05-31"})
+    response = client.post(
+        reverse("plan_create"),
+        {
+            "organisation": world.unit_a.pk,
+            "school_year": "2026/27",
+            "title": "",
+            "follow_up_due": "2027-05-31",
+        },
+    )
     plan = Plan.objects.get(organisation=world.unit_a)
     assert response.status_code == 302
     assert response["Location"] == reverse("plan_detail", args=[plan.pk])
@@ -101,21 +114,28 @@ def test_a_strategist_creates_a_central_plan(world, client_for):
     assert "node_form" in response.context  # several nodes: choose first
     response = client.get(reverse("plan_create"), {"node": world.forvaltning.pk})
     assert response.context["node"] == world.forvaltning
-    client.post(reverse("plan_create"), {"organisation": world.forvaltning.pk,
-                                         "school_year": "2026/27", "title": "Central plan"})
+    client.post(
+        reverse("plan_create"),
+        {"organisation": world.forvaltning.pk, "school_year": "2026/27", "title": "Central plan"},
+    )
     plan = Plan.objects.get(organisation=world.forvaltning)
     assert plan.is_central and plan.title == "Central plan"
 
 
 def test_nobody_creates_a_plan_for_a_node_they_do_not_plan_for(world, client_for):
     assert client_for("staff").get(reverse("plan_create")).status_code == 403
-    response = client_for("staff").post(reverse("plan_create"), {
-        "organisation": world.unit_a.pk, "school_year": "2026/27"})
+    response = client_for("staff").post(
+        reverse("plan_create"), {"organisation": world.unit_a.pk, "school_year": "2026/27"}
+    )
     assert response.status_code == 403
-    for persona, node in (("leader_a", world.unit_b), ("leader_a", world.omrade),
-                          ("other_strategist", world.unit_a)):
-        response = client_for(persona).post(reverse("plan_create"), {
-            "organisation": node.pk, "school_year": "2026/27"})
+    for persona, node in (
+        ("leader_a", world.unit_b),
+        ("leader_a", world.omrade),
+        ("other_strategist", world.unit_a),
+    ):
+        response = client_for(persona).post(
+            reverse("plan_create"), {"organisation": node.pk, "school_year": "2026/27"}
+        )
         assert response.status_code == 200
         assert response.context["node_form"].errors
     assert not Plan.objects.exists()
@@ -124,8 +144,10 @@ def test_nobody_creates_a_plan_for_a_node_they_do_not_plan_for(world, client_for
 
 def test_a_second_plan_for_the_same_year_is_refused_with_the_typed_input_kept(world, client_for):
     _draft(world)
-    response = client_for("leader_a").post(reverse("plan_create"), {
-        "organisation": world.unit_a.pk, "school_year": "2026/27", "title": "Andra planen"})
+    response = client_for("leader_a").post(
+        reverse("plan_create"),
+        {"organisation": world.unit_a.pk, "school_year": "2026/27", "title": "Andra planen"},
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["school_year"]
     assert response.context["form"]["title"].value() == "Andra planen"
@@ -133,8 +155,9 @@ def test_a_second_plan_for_the_same_year_is_refused_with_the_typed_input_kept(wo
 
 
 def test_a_bad_school_year_is_refused(world, client_for):
-    response = client_for("leader_a").post(reverse("plan_create"), {
-        "organisation": world.unit_a.pk, "school_year": "2026/28"})
+    response = client_for("leader_a").post(
+        reverse("plan_create"), {"organisation": world.unit_a.pk, "school_year": "2026/28"}
+    )
     assert response.context["form"].errors["school_year"]
     assert not Plan.objects.exists()
 
@@ -142,12 +165,19 @@ def test_a_bad_school_year_is_refused(world, client_for):
 def test_a_new_plan_carries_forward_the_unfinished_activities_the_user_ticks(world, client_for):
     earlier = _draft(world, school_year=_this_year(), title="Förra planen")
     goal = services.goal_create(actor=world.leader_a, plan=earlier, title="Tryggare digitalt")
-    keep = services.activity_create(actor=world.leader_a, plan=earlier, goal=goal,
-                                    title="Fortbildning i lärplattformen", owner=world.staff)
-    leave = services.activity_create(actor=world.leader_a, plan=earlier, title="Inventera datorer",
-                                     status=ActivityStatus.ONGOING)
-    done = services.activity_create(actor=world.leader_a, plan=earlier, title="Klar sak",
-                                    status=ActivityStatus.DONE)
+    keep = services.activity_create(
+        actor=world.leader_a,
+        plan=earlier,
+        goal=goal,
+        title="Fortbildning i lärplattformen",
+        owner=world.staff,
+    )
+    leave = services.activity_create(
+        actor=world.leader_a, plan=earlier, title="Inventera datorer", status=ActivityStatus.ONGOING
+    )
+    done = services.activity_create(
+        actor=world.leader_a, plan=earlier, title="Klar sak", status=ActivityStatus.DONE
+    )
     client = client_for("leader_a")
 
     response = client.get(reverse("plan_create"), {"node": world.unit_a.pk})
@@ -157,8 +187,10 @@ def test_a_new_plan_carries_forward_the_unfinished_activities_the_user_ticks(wor
     assert set(form.fields["carry"].queryset) == {keep, leave}
     assert done.title not in response.content.decode()
 
-    response = client.post(reverse("plan_create"), {
-        "organisation": world.unit_a.pk, "school_year": _next_year(), "carry": [keep.pk]})
+    response = client.post(
+        reverse("plan_create"),
+        {"organisation": world.unit_a.pk, "school_year": _next_year(), "carry": [keep.pk]},
+    )
     assert response.status_code == 302
     plan = Plan.objects.get(school_year=_next_year())
     copy = plan.activities.get()
@@ -171,8 +203,10 @@ def test_a_new_plan_carries_forward_the_unfinished_activities_the_user_ticks(wor
 def test_a_forged_carry_of_another_units_activity_is_refused(world, client_for):
     other = _draft(world, organisation=world.unit_b, school_year=_this_year())
     foreign = services.activity_create(actor=world.strategist, plan=other, title="Främmande")
-    response = client_for("leader_a").post(reverse("plan_create"), {
-        "organisation": world.unit_a.pk, "school_year": _next_year(), "carry": [foreign.pk]})
+    response = client_for("leader_a").post(
+        reverse("plan_create"),
+        {"organisation": world.unit_a.pk, "school_year": _next_year(), "carry": [foreign.pk]},
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["carry"]
     assert not Plan.objects.filter(organisation=world.unit_a).exists()
@@ -183,10 +217,16 @@ def test_a_forged_carry_of_another_units_activity_is_refused(world, client_for):
 
 def test_the_plan_page_shows_goals_items_and_activities(world, client_for):
     fx = build_plan(world)
-    services.activity_update(actor=world.leader_a, activity=fx.activity, revision=None,
-                             title=fx.activity.title, goal=fx.goal, owner=world.staff,
-                             starts_on=datetime.date(2025, 9, 1),
-                             due_on=datetime.date(2025, 10, 1))
+    services.activity_update(
+        actor=world.leader_a,
+        activity=fx.activity,
+        revision=None,
+        title=fx.activity.title,
+        goal=fx.goal,
+        owner=world.staff,
+        starts_on=datetime.date(2025, 9, 1),
+        due_on=datetime.date(2025, 10, 1),
+    )
     loose = services.activity_create(actor=world.leader_a, plan=fx.plan, title="Utan mål-aktivitet")
     response = client_for("staff").get(reverse("plan_detail", args=[fx.plan.pk]))
     page = response.content.decode()
@@ -213,10 +253,18 @@ def test_readers_see_the_plan_read_only_and_editors_see_edit_buttons(world, clie
 def test_a_draft_is_hidden_from_staff_and_other_units(world, client_for):
     plan = _draft(world)
     url = reverse("plan_detail", args=[plan.pk])
-    got = {p: _status(client_for(p).get(url), p) for p in
-           ("anonymous", "strategist", "leader_a", "leader_b", "staff", "other_strategist")}
-    assert got == {"anonymous": LOGIN, "strategist": 200, "leader_a": 200, "leader_b": 404,
-                   "staff": 404, "other_strategist": 404}
+    got = {
+        p: _status(client_for(p).get(url), p)
+        for p in ("anonymous", "strategist", "leader_a", "leader_b", "staff", "other_strategist")
+    }
+    assert got == {
+        "anonymous": LOGIN,
+        "strategist": 200,
+        "leader_a": 200,
+        "leader_b": 404,
+        "staff": 404,
+        "other_strategist": 404,
+    }
 
 
 def _close(world, campaign):
@@ -238,15 +286,19 @@ def test_the_plan_page_shows_the_latest_results_per_area(world, client_for):
     results = response.context["results"]
     assert results["campaign"] == fx.campaign
     assert [a["item"].code for a in results["areas"]] == ["LED", "KOMP"]
-    assert reverse("results_unit", args=[fx.campaign.pk, world.unit_a.pk]) in \
-        response.content.decode()
+    assert reverse("results_unit", args=[fx.campaign.pk, world.unit_a.pk]) in response.content.decode()
 
 
 def test_html_in_titles_is_shown_escaped(world, client_for):
     client = client_for("leader_a")
-    client.post(reverse("plan_create"), {"organisation": world.unit_a.pk,
-                                         "school_year": "2026/27",
-                                         "title": "<script>alert('plan')</script>"})
+    client.post(
+        reverse("plan_create"),
+        {
+            "organisation": world.unit_a.pk,
+            "school_year": "2026/27",
+            "title": "<script>alert('plan')</script>",
+        },
+    )
     plan = Plan.objects.get()
     client.post(reverse("goal_create", args=[plan.pk]), {"title": "<b>fet</b> mål"})
     page = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
@@ -260,16 +312,22 @@ def test_html_in_titles_is_shown_escaped(world, client_for):
 
 
 def _plan_post(plan, **changes):
-    data = {"title": plan.title, "introduction": plan.introduction, "follow_up_due": "",
-            "revision": plan.revision}
+    data = {
+        "title": plan.title,
+        "introduction": plan.introduction,
+        "follow_up_due": "",
+        "revision": plan.revision,
+    }
     data.update(changes)
     return data
 
 
 def test_an_editor_saves_the_plan(world, client_for):
     plan = _draft(world)
-    response = client_for("strategist").post(reverse("plan_edit", args=[plan.pk]), _plan_post(
-        plan, title="Ny titel", introduction="Vi börjar här.", follow_up_due="2027-05-15"))
+    response = client_for("strategist").post(
+        reverse("plan_edit", args=[plan.pk]),
+        _plan_post(plan, title="Ny titel", introduction="Vi börjar här.", follow_up_due="2027-05-15"),
+    )
     assert response.status_code == 302
     plan.refresh_from_db()
     assert (plan.title, plan.introduction) == ("Ny titel", "Vi börjar här.")
@@ -279,8 +337,12 @@ def test_an_editor_saves_the_plan(world, client_for):
 def test_readers_may_not_edit(world, client_for):
     fx = build_plan(world)
     url = reverse("plan_edit", args=[fx.plan.pk])
-    for persona, status in (("staff", 403), ("leader_b", 404), ("other_strategist", 404),
-                            ("anonymous", LOGIN)):
+    for persona, status in (
+        ("staff", 403),
+        ("leader_b", 404),
+        ("other_strategist", 404),
+        ("anonymous", LOGIN),
+    ):
         response = client_for(persona).post(url, _plan_post(fx.plan, title="Kapat"))
         assert _status(response, persona) == status
     fx.plan.refresh_from_db()
@@ -290,8 +352,9 @@ def test_readers_may_not_edit(world, client_for):
 def test_a_megabyte_introduction_is_refused_and_the_text_kept(world, client_for):
     plan = _draft(world)
     text = "å" * 1_000_000
-    response = client_for("leader_a").post(reverse("plan_edit", args=[plan.pk]),
-                                           _plan_post(plan, introduction=text))
+    response = client_for("leader_a").post(
+        reverse("plan_edit", args=[plan.pk]), _plan_post(plan, introduction=text)
+    )
     assert response.status_code == 200
     form = response.context["form"]
     assert form.errors["introduction"]
@@ -317,8 +380,7 @@ def test_two_people_editing_the_plan_the_second_sees_both_versions(world, client
     assert plan.title == "Annas version"
     # Saving again after comparing is a deliberate choice: it goes through.
     assert int(form["revision"].value()) == plan.revision
-    response = second.post(url, _plan_post(plan, title="Saras version",
-                                           revision=form["revision"].value()))
+    response = second.post(url, _plan_post(plan, title="Saras version", revision=form["revision"].value()))
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.title == "Saras version"
@@ -326,18 +388,18 @@ def test_two_people_editing_the_plan_the_second_sees_both_versions(world, client
 
 def test_a_followed_up_plan_cannot_be_edited(world, client_for):
     fx = build_plan(world)
-    services.goal_follow_up(actor=world.leader_a, goal=fx.goal, revision=None,
-                            outcome=GoalOutcome.ACHIEVED)
+    services.goal_follow_up(actor=world.leader_a, goal=fx.goal, revision=None, outcome=GoalOutcome.ACHIEVED)
     services.plan_follow_up(actor=world.leader_a, plan=fx.plan, summary="Klart.")
     client = client_for("leader_a")
-    for name, kwargs in (("plan_edit", {"pk": fx.plan.pk}), ("goal_create", {"pk": fx.plan.pk}),
-                         ("goal_edit", {"pk": fx.plan.pk, "goal_pk": fx.goal.pk})):
+    for name, kwargs in (
+        ("plan_edit", {"pk": fx.plan.pk}),
+        ("goal_create", {"pk": fx.plan.pk}),
+        ("goal_edit", {"pk": fx.plan.pk, "goal_pk": fx.goal.pk}),
+    ):
         response = client.get(reverse(name, kwargs=kwargs), follow=True)
         assert response.redirect_chain[-1][0] == reverse("plan_detail", args=[fx.plan.pk])
-        assert [str(m) for m in response.context["messages"]] == [
-            str(services.ERROR_FOLLOWED_UP)]
-    response = client.post(reverse("plan_edit", args=[fx.plan.pk]),
-                           _plan_post(fx.plan, title="Efteråt"))
+        assert [str(m) for m in response.context["messages"]] == [str(services.ERROR_FOLLOWED_UP)]
+    response = client.post(reverse("plan_edit", args=[fx.plan.pk]), _plan_post(fx.plan, title="Efteråt"))
     assert response.status_code == 302
     response = client.post(reverse("goal_delete", args=[fx.plan.pk, fx.goal.pk]))
     fx.plan.refresh_from_db()
@@ -379,10 +441,16 @@ def test_a_goal_links_to_items_of_the_results_framework(world, client_for):
     response = client.get(reverse("goal_create", args=[fx.plan.pk]))
     offered = {item.pk for group in response.context["groups"] for item, _w in group["rows"]}
     assert {fx.items["LED"].pk, fx.items["LED.L1"].pk, fx.items["KOMP.P1"].pk} <= offered
-    response = client.post(reverse("goal_create", args=[fx.plan.pk]), {
-        "title": "Alla vet vad planen säger", "description": "Prata om planen.",
-        "items": [fx.items["LED"].pk, fx.items["LED.P1"].pk], "baseline_text": "medel 2,4",
-        "target_text": "medel 3,5"})
+    response = client.post(
+        reverse("goal_create", args=[fx.plan.pk]),
+        {
+            "title": "Alla vet vad planen säger",
+            "description": "Prata om planen.",
+            "items": [fx.items["LED"].pk, fx.items["LED.P1"].pk],
+            "baseline_text": "medel 2,4",
+            "target_text": "medel 3,5",
+        },
+    )
     assert response.status_code == 302
     goal = fx.plan.goals.get(title="Alla vet vad planen säger")
     assert set(goal.items.all()) == {fx.items["LED"], fx.items["LED.P1"]}
@@ -395,8 +463,9 @@ def test_a_goal_cannot_link_to_another_huvudmans_items(world, client_for):
     foreign.framework.huvudman = world.other_huvudman
     foreign.framework.save()
     item = foreign.items.first()
-    response = client_for("leader_a").post(reverse("goal_create", args=[fx.plan.pk]), {
-        "title": "Främmande", "items": [item.pk]})
+    response = client_for("leader_a").post(
+        reverse("goal_create", args=[fx.plan.pk]), {"title": "Främmande", "items": [item.pk]}
+    )
     assert response.status_code == 200 and response.context["form"].errors["items"]
     assert not fx.plan.goals.filter(title="Främmande").exists()
 
@@ -448,11 +517,16 @@ def rated(world):
     KOMP.P1 staff all 5 (not weak). Plus a published example activity on the area LED."""
     version = framework(world)
     staff = [{"LED.P1": v, "KOMP.P1": 5} for v in (2, 2, 3, 3, 2)]
-    run = run_campaign(world, version, {world.unit_a: staff},
-                       leader={world.unit_a: ({"LED.L1": 2, "KOMP.L1": 4}, {})})
-    entry = services.library_create(actor=world.strategist, huvudman=world.huvudman,
-                                    title="Gå igenom planen på APT", items=[run.items["LED"]],
-                                    publish=True)
+    run = run_campaign(
+        world, version, {world.unit_a: staff}, leader={world.unit_a: ({"LED.L1": 2, "KOMP.L1": 4}, {})}
+    )
+    entry = services.library_create(
+        actor=world.strategist,
+        huvudman=world.huvudman,
+        title="Gå igenom planen på APT",
+        items=[run.items["LED"]],
+        publish=True,
+    )
     plan = _draft(world)
     return run, entry, plan
 
@@ -482,10 +556,18 @@ def test_accepting_a_suggestion_takes_the_figures_from_the_server(rated, client_
     run, entry, plan = rated
     item = run.items["LED.L1"]
     prefix = f"s{item.pk}-"
-    response = client_for("leader_a").post(_accept_url(plan, item), {
-        f"{prefix}title": "", f"{prefix}target_text": "", f"{prefix}library": [entry.pk],
-        # Forged figures are not fields of the form: they are ignored.
-        f"{prefix}baseline": "5", "baseline": "5", f"{prefix}target": "1"})
+    response = client_for("leader_a").post(
+        _accept_url(plan, item),
+        {
+            f"{prefix}title": "",
+            f"{prefix}target_text": "",
+            f"{prefix}library": [entry.pk],
+            # Forged figures are not fields of the form: they are ignored.
+            f"{prefix}baseline": "5",
+            "baseline": "5",
+            f"{prefix}target": "1",
+        },
+    )
     assert response.status_code == 302
     goal = plan.goals.get()
     assert goal.origin == GoalOrigin.SUGGESTED
@@ -505,8 +587,10 @@ def test_accepting_with_an_edited_title_and_target(rated, client_for):
     run, _entry, plan = rated
     item = run.items["LED.P1"]
     prefix = f"s{item.pk}-"
-    client_for("strategist").post(_accept_url(plan, item), {
-        f"{prefix}title": "Alla känner planen", f"{prefix}target_text": "medel minst 4"})
+    client_for("strategist").post(
+        _accept_url(plan, item),
+        {f"{prefix}title": "Alla känner planen", f"{prefix}target_text": "medel minst 4"},
+    )
     goal = plan.goals.get()
     assert goal.title == "Alla känner planen" and goal.target_text == "medel minst 4"
     assert goal.baseline == Decimal("2.40")  # 12 / 5, as the answers give it
@@ -516,11 +600,11 @@ def test_accepting_with_an_edited_title_and_target(rated, client_for):
 
 def test_a_library_entry_that_does_not_match_is_refused(rated, client_for):
     run, _entry, plan = rated
-    other = services.library_create(actor=None, huvudman=plan.huvudman,
-                                    title="Annat", items=[run.items["KOMP"]], publish=True)
+    other = services.library_create(
+        actor=None, huvudman=plan.huvudman, title="Annat", items=[run.items["KOMP"]], publish=True
+    )
     item = run.items["LED.L1"]
-    response = client_for("leader_a").post(_accept_url(plan, item), {
-        f"s{item.pk}-library": [other.pk]})
+    response = client_for("leader_a").post(_accept_url(plan, item), {f"s{item.pk}-library": [other.pk]})
     assert response.status_code == 400
     assert not plan.goals.exists()
 
@@ -529,8 +613,7 @@ def test_an_item_that_is_not_suggested_cannot_be_accepted(rated, client_for):
     run, _entry, plan = rated
     response = client_for("leader_a").post(_accept_url(plan, run.items["KOMP.L1"]), follow=True)
     assert not plan.goals.exists()
-    assert [str(m) for m in response.context["messages"]] == [
-        str(ERROR_SUGGESTION_GONE)]
+    assert [str(m) for m in response.context["messages"]] == [str(ERROR_SUGGESTION_GONE)]
 
 
 def test_dismissing_hides_a_suggestion(rated, client_for):
@@ -559,8 +642,9 @@ def test_staff_cannot_accept_on_a_published_plan(rated, client_for):
 def test_no_html_in_a_suggestion_title_gets_through(rated, client_for):
     run, _entry, plan = rated
     item = run.items["LED.L1"]
-    client_for("leader_a").post(_accept_url(plan, item), {
-        f"s{item.pk}-title": "<img src=x onerror=alert(1)>"})
+    client_for("leader_a").post(
+        _accept_url(plan, item), {f"s{item.pk}-title": "<img src=x onerror=alert(1)>"}
+    )
     page = client_for("leader_a").get(reverse("plan_detail", args=[plan.pk])).content.decode()
     assert "<img src=x" not in page
     assert re.search(r"&lt;img src=x onerror=alert\(1\)&gt;", page)

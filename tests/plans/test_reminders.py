@@ -20,8 +20,9 @@ from tests.plan_helpers import build_plan
 DUE = datetime.date(2027, 3, 31)  # the due date of build_plan's activity
 BEFORE_DUE = datetime.date(2027, 3, 20)
 BEFORE_FOLLOW_UP = datetime.date(2027, 5, 20)  # the plan's follow-up is due 31 May 2027
-DATABASE_TASKS = override_settings(TASKS={"default": {
-    "BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}})
+DATABASE_TASKS = override_settings(
+    TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+)
 
 
 @pytest.fixture
@@ -50,13 +51,20 @@ def test_the_owner_is_reminded_once_in_swedish_with_links(fx, world):
 
     assert tasks.remind_activity_owners(today=BEFORE_DUE) == {"sent": 0, "refused": 0}
     assert tasks.remind_activity_owners(today=BEFORE_DUE + datetime.timedelta(days=1)) == {
-        "sent": 0, "refused": 0}
+        "sent": 0,
+        "refused": 0,
+    }
     assert len(mail.outbox) == 1
 
 
 def test_one_mail_lists_all_of_a_persons_activities(fx, world):
-    services.activity_create(actor=world.leader_a, plan=fx.plan, title="Andra aktiviteten",
-                             owner=world.staff, due_on=DUE - datetime.timedelta(days=3))
+    services.activity_create(
+        actor=world.leader_a,
+        plan=fx.plan,
+        title="Andra aktiviteten",
+        owner=world.staff,
+        due_on=DUE - datetime.timedelta(days=3),
+    )
     tasks.remind_activity_owners(today=BEFORE_DUE)
     [message] = mail.outbox
     assert "Studiecirkel om lärplattformen" in message.body
@@ -67,9 +75,16 @@ def test_a_moved_due_date_gets_its_own_reminder(fx, world):
     tasks.remind_activity_owners(today=BEFORE_DUE)
     activity = fx.activity
     activity.refresh_from_db()
-    services.activity_update(actor=world.leader_a, activity=activity, revision=activity.revision,
-                             title=activity.title, goal=fx.goal, owner=world.staff,
-                             starts_on=activity.starts_on, due_on=DUE + datetime.timedelta(days=2))
+    services.activity_update(
+        actor=world.leader_a,
+        activity=activity,
+        revision=activity.revision,
+        title=activity.title,
+        goal=fx.goal,
+        owner=world.staff,
+        starts_on=activity.starts_on,
+        due_on=DUE + datetime.timedelta(days=2),
+    )
     assert tasks.remind_activity_owners(today=BEFORE_DUE)["sent"] == 1
     assert len(mails_to(world.staff.email)) == 2
 
@@ -77,8 +92,7 @@ def test_a_moved_due_date_gets_its_own_reminder(fx, world):
 def test_nothing_outside_the_window(fx):
     assert tasks.remind_activity_owners(today=DUE - datetime.timedelta(days=15))["sent"] == 0
     assert tasks.remind_activity_owners(today=DUE + datetime.timedelta(days=1))["sent"] == 0
-    assert tasks.remind_activity_owners(today=DUE - datetime.timedelta(days=30), days=30)[
-        "sent"] == 1
+    assert tasks.remind_activity_owners(today=DUE - datetime.timedelta(days=30), days=30)["sent"] == 1
     assert not mails_to("rektor.a@sjovik.test")
 
 
@@ -103,10 +117,12 @@ def test_no_reminder_for_an_inactive_owner(fx, world):
 
 
 def _coordinator(world):
-    person = org_services.person_create(actor=None, huvudman=world.huvudman, name="Cia Pedagog",
-                                        email="pedagog.a@sjovik.test")
-    org_services.membership_create(actor=None, person=person, organisation=world.unit_a,
-                                   role=Role.COORDINATOR)
+    person = org_services.person_create(
+        actor=None, huvudman=world.huvudman, name="Cia Pedagog", email="pedagog.a@sjovik.test"
+    )
+    org_services.membership_create(
+        actor=None, person=person, organisation=world.unit_a, role=Role.COORDINATOR
+    )
     return person
 
 
@@ -114,8 +130,7 @@ def test_the_editors_are_reminded_of_the_follow_up_once(fx, world):
     coordinator = _coordinator(world)
     result = tasks.remind_plan_editors(today=BEFORE_FOLLOW_UP)
     assert result == {"sent": 2, "refused": 0}
-    assert sorted(m.to[0] for m in mail.outbox) == sorted([world.leader_a.email,
-                                                           coordinator.email])
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([world.leader_a.email, coordinator.email])
     message = mails_to(world.leader_a.email)[0]
     assert "Hej Anna Rektor!" in message.body
     assert "Almskolan" in message.subject and "31 maj 2027" in message.subject
@@ -130,8 +145,7 @@ def test_the_editors_are_reminded_of_the_follow_up_once(fx, world):
 
 
 def test_no_follow_up_reminder_for_a_followed_up_plan(fx, world):
-    services.goal_follow_up(actor=world.leader_a, goal=fx.goal, revision=None,
-                            outcome=GoalOutcome.ACHIEVED)
+    services.goal_follow_up(actor=world.leader_a, goal=fx.goal, revision=None, outcome=GoalOutcome.ACHIEVED)
     services.plan_follow_up(actor=world.leader_a, plan=fx.plan, summary="Klart.")
     assert tasks.remind_plan_editors(today=BEFORE_FOLLOW_UP)["sent"] == 0
     assert tasks.remind_activity_owners(today=BEFORE_DUE)["sent"] == 0
@@ -142,12 +156,21 @@ def _due_soon(world):
     """A published plan with an activity due in a week and a follow-up due in ten days,
     counted from the real today (the command takes no date)."""
     today = timezone.localdate()
-    plan = services.plan_create(actor=world.leader_b, organisation=world.unit_b,
-                                school_year="2026/27",
-                                follow_up_due=today + datetime.timedelta(days=10))
+    plan = services.plan_create(
+        actor=world.leader_b,
+        organisation=world.unit_b,
+        school_year="2026/27",
+        follow_up_due=today + datetime.timedelta(days=10),
+    )
     goal = services.goal_create(actor=world.leader_b, plan=plan, title="Ett mål")
-    services.activity_create(actor=world.leader_b, plan=plan, goal=goal, title="Snart klar",
-                             owner=world.leader_b, due_on=today + datetime.timedelta(days=7))
+    services.activity_create(
+        actor=world.leader_b,
+        plan=plan,
+        goal=goal,
+        title="Snart klar",
+        owner=world.leader_b,
+        due_on=today + datetime.timedelta(days=7),
+    )
     return services.plan_publish(actor=world.leader_b, plan=plan)
 
 

@@ -29,8 +29,7 @@ ONE_MB = "x" * 1_000_000
 
 @pytest.fixture
 def plan(world):
-    return services.plan_create(actor=world.leader_a, organisation=world.unit_a,
-                                school_year="2026/27")
+    return services.plan_create(actor=world.leader_a, organisation=world.unit_a, school_year="2026/27")
 
 
 @pytest.fixture
@@ -70,31 +69,34 @@ def test_a_person_from_another_unit_or_huvudman_is_refused(world, plan, field, w
 
 
 def test_people_of_the_unit_and_above_it_may_be_named(world, plan):
-    activity = create_activity(world, plan, owner=world.staff,
-                               participants=[world.leader_a, world.strategist])
+    activity = create_activity(
+        world, plan, owner=world.staff, participants=[world.leader_a, world.strategist]
+    )
     assert set(activity.participants.all()) == {world.leader_a, world.strategist}
 
 
 def test_a_role_title_of_another_huvudman_is_refused(world, plan):
-    foreign = role_title_save(actor=None, huvudman=world.other_huvudman, role="coordinator",
-                              name="IT-pedagog")
+    foreign = role_title_save(
+        actor=None, huvudman=world.other_huvudman, role="coordinator", name="IT-pedagog"
+    )
     with pytest.raises(ValidationError) as error:
         create_activity(world, plan, role_title=foreign)
     assert "role_title" in error.value.message_dict
     with pytest.raises(ValidationError):
-        services.library_create(actor=world.strategist, huvudman=world.huvudman, title="X",
-                                role_title=foreign)
+        services.library_create(
+            actor=world.strategist, huvudman=world.huvudman, title="X", role_title=foreign
+        )
 
 
 def test_items_of_another_huvudmans_framework_are_refused(world, plan, items):
-    foreign = import_framework(INDICATORS, huvudman=world.other_huvudman, actor=None,
-                               publish=True).items.get(code="KOMP")
+    foreign = import_framework(INDICATORS, huvudman=world.other_huvudman, actor=None, publish=True).items.get(
+        code="KOMP"
+    )
     with pytest.raises(ValidationError) as error:
         services.goal_create(actor=world.leader_a, plan=plan, title="Mål", items=[foreign])
     assert "items" in error.value.message_dict
     with pytest.raises(ValidationError):
-        services.library_create(actor=world.strategist, huvudman=world.huvudman, title="X",
-                                items=[foreign])
+        services.library_create(actor=world.strategist, huvudman=world.huvudman, title="X", items=[foreign])
     with pytest.raises(ValidationError):
         services.suggestion_dismiss(actor=world.leader_a, plan=plan, item=foreign)
     assert not Goal.objects.exists()
@@ -105,8 +107,9 @@ def _followed_up(world, plan):
     goal = services.goal_create(actor=world.leader_a, plan=plan, title="Mål")
     activity = create_activity(world, plan, goal=goal)
     services.plan_publish(actor=world.leader_a, plan=plan)
-    services.goal_follow_up(actor=world.leader_a, goal=goal, revision=None,
-                            outcome=GoalOutcome.ACHIEVED, reflection="Bra.")
+    services.goal_follow_up(
+        actor=world.leader_a, goal=goal, revision=None, outcome=GoalOutcome.ACHIEVED, reflection="Bra."
+    )
     plan = services.plan_follow_up(actor=world.leader_a, plan=plan, summary="Klart.")
     return plan, goal, activity
 
@@ -119,8 +122,7 @@ def test_a_followed_up_plan_cannot_be_changed(world, plan):
         lambda: services.goal_update(actor=world.leader_a, goal=goal, revision=None, title="Ny"),
         lambda: services.goal_delete(actor=world.leader_a, goal=goal),
         lambda: create_activity(world, plan),
-        lambda: services.activity_progress(actor=world.leader_a, activity=activity,
-                                           note="Sent"),
+        lambda: services.activity_progress(actor=world.leader_a, activity=activity, note="Sent"),
         lambda: services.activity_delete(actor=world.leader_a, activity=activity),
         lambda: services.plan_follow_up(actor=world.leader_a, plan=plan, summary="Igen"),
     ]
@@ -136,11 +138,21 @@ def test_a_followed_up_plan_cannot_be_changed(world, plan):
 
 def test_a_stale_plan_save_raises_a_conflict_and_overwrites_nothing(world, plan):
     opened = plan.revision
-    services.plan_update(actor=world.strategist, plan=plan, revision=opened,
-                         title="Strategens titel", introduction="Strategens text")
+    services.plan_update(
+        actor=world.strategist,
+        plan=plan,
+        revision=opened,
+        title="Strategens titel",
+        introduction="Strategens text",
+    )
     with pytest.raises(services.PlanConflict) as conflict:
-        services.plan_update(actor=world.leader_a, plan=plan, revision=opened,
-                             title="Rektorns titel", introduction="Rektorns text")
+        services.plan_update(
+            actor=world.leader_a,
+            plan=plan,
+            revision=opened,
+            title="Rektorns titel",
+            introduction="Rektorns text",
+        )
     assert conflict.value.code == "stale"
     assert conflict.value.current.title == "Strategens titel"
     stored = Plan.objects.get(pk=plan.pk)
@@ -151,15 +163,12 @@ def test_a_stale_plan_save_raises_a_conflict_and_overwrites_nothing(world, plan)
 def test_a_stale_activity_or_goal_save_raises_a_conflict(world, plan):
     goal = services.goal_create(actor=world.leader_a, plan=plan, title="Mål")
     activity = create_activity(world, plan, goal=goal)
-    services.activity_update(actor=world.strategist, activity=activity, revision=0,
-                             title="Först", goal=goal)
+    services.activity_update(actor=world.strategist, activity=activity, revision=0, title="Först", goal=goal)
     with pytest.raises(services.PlanConflict) as conflict:
-        services.activity_update(actor=world.leader_a, activity=activity, revision=0,
-                                 title="Sist", goal=goal)
+        services.activity_update(actor=world.leader_a, activity=activity, revision=0, title="Sist", goal=goal)
     assert conflict.value.current.title == "Först"
     with pytest.raises(services.PlanConflict):
-        services.activity_progress(actor=world.leader_a, activity=activity, note="Hej",
-                                   revision=0)
+        services.activity_progress(actor=world.leader_a, activity=activity, note="Hej", revision=0)
     assert Activity.objects.get(pk=activity.pk).title == "Först"
     assert not ProgressNote.objects.exists()
     services.goal_update(actor=world.strategist, goal=goal, revision=0, title="Mål A")
@@ -171,14 +180,15 @@ def test_a_stale_activity_or_goal_save_raises_a_conflict(world, plan):
 
 def test_html_is_stored_verbatim(world, plan):
     """Escaping is the views' job: the service keeps exactly what was typed."""
-    services.plan_update(actor=world.leader_a, plan=plan, revision=None, title=HTML,
-                         introduction=HTML)
-    goal = services.goal_create(actor=world.leader_a, plan=plan, title=HTML, description=HTML,
-                                target_text=HTML)
+    services.plan_update(actor=world.leader_a, plan=plan, revision=None, title=HTML, introduction=HTML)
+    goal = services.goal_create(
+        actor=world.leader_a, plan=plan, title=HTML, description=HTML, target_text=HTML
+    )
     activity = create_activity(world, plan, title=HTML, description=HTML, goal=goal)
     services.activity_progress(actor=world.leader_a, activity=activity, note=HTML)
-    entry = services.library_create(actor=world.strategist, huvudman=world.huvudman, title=HTML,
-                                    description=HTML)
+    entry = services.library_create(
+        actor=world.strategist, huvudman=world.huvudman, title=HTML, description=HTML
+    )
     plan.refresh_from_db()
     goal.refresh_from_db()
     activity.refresh_from_db()
@@ -199,8 +209,7 @@ def test_a_one_megabyte_note_is_refused(world, plan):
     services.goal_create(actor=world.leader_a, plan=plan, title="Mål")
     services.plan_publish(actor=world.leader_a, plan=plan)
     with pytest.raises(ValidationError):
-        services.activity_follow_up(actor=world.leader_a, activity=activity, done=True,
-                                    note=ONE_MB)
+        services.activity_follow_up(actor=world.leader_a, activity=activity, done=True, note=ONE_MB)
     with pytest.raises(ValidationError):
         services.plan_follow_up(actor=world.leader_a, plan=plan, summary=ONE_MB)
     assert Activity.objects.get(pk=activity.pk).status == ActivityStatus.PLANNED
@@ -209,10 +218,10 @@ def test_a_one_megabyte_note_is_refused(world, plan):
 def test_one_megabyte_texts_are_refused(world, plan):
     refused = 0
     for call in (
-        lambda: services.plan_update(actor=world.leader_a, plan=plan, revision=None,
-                                     title="Plan", introduction=ONE_MB),
-        lambda: services.goal_create(actor=world.leader_a, plan=plan, title="Mål",
-                                     description=ONE_MB),
+        lambda: services.plan_update(
+            actor=world.leader_a, plan=plan, revision=None, title="Plan", introduction=ONE_MB
+        ),
+        lambda: services.goal_create(actor=world.leader_a, plan=plan, title="Mål", description=ONE_MB),
         lambda: create_activity(world, plan, title="Ny", description=ONE_MB),
     ):
         try:
@@ -234,21 +243,18 @@ def test_an_empty_note_without_status_is_refused(world, plan):
 
 def test_a_second_plan_for_the_same_unit_and_year_is_refused(world, plan):
     with pytest.raises(ValidationError) as error:
-        services.plan_create(actor=world.leader_a, organisation=world.unit_a,
-                             school_year="2026/27")
+        services.plan_create(actor=world.leader_a, organisation=world.unit_a, school_year="2026/27")
     assert "school_year" in error.value.message_dict
     assert Plan.objects.count() == 1
 
 
 def test_an_area_gets_no_plan(world):
     with pytest.raises(ValidationError):
-        services.plan_create(actor=world.strategist, organisation=world.omrade,
-                             school_year="2026/27")
+        services.plan_create(actor=world.strategist, organisation=world.omrade, school_year="2026/27")
 
 
 def test_a_goal_of_another_plan_is_refused(world, plan):
-    other = services.plan_create(actor=world.leader_b, organisation=world.unit_b,
-                                 school_year="2026/27")
+    other = services.plan_create(actor=world.leader_b, organisation=world.unit_b, school_year="2026/27")
     foreign_goal = services.goal_create(actor=world.leader_b, plan=other, title="B:s mål")
     with pytest.raises(ValidationError) as error:
         create_activity(world, plan, goal=foreign_goal)
@@ -260,28 +266,41 @@ def test_a_goal_of_another_plan_is_refused(world, plan):
 
 @pytest.fixture
 def last_year(world, items):
-    old = services.plan_create(actor=world.leader_a, organisation=world.unit_a,
-                               school_year="2025/26")
-    goal = services.goal_create(actor=world.leader_a, plan=old, title="Trygg med verktygen",
-                                items=[items["KOMP.P1"]], baseline_text="medel 2,1",
-                                target_text="medel 3")
+    old = services.plan_create(actor=world.leader_a, organisation=world.unit_a, school_year="2025/26")
+    goal = services.goal_create(
+        actor=world.leader_a,
+        plan=old,
+        title="Trygg med verktygen",
+        items=[items["KOMP.P1"]],
+        baseline_text="medel 2,1",
+        target_text="medel 3",
+    )
     other_goal = services.goal_create(actor=world.leader_a, plan=old, title="Klart mål")
-    made = {status: create_activity(world, old, title=f"Aktivitet {status}", goal=goal,
-                                    status=status, owner=world.staff,
-                                    participants=[world.leader_a])
-            for status in ActivityStatus.values}
+    made = {
+        status: create_activity(
+            world,
+            old,
+            title=f"Aktivitet {status}",
+            goal=goal,
+            status=status,
+            owner=world.staff,
+            participants=[world.leader_a],
+        )
+        for status in ActivityStatus.values
+    }
     made["loose"] = create_activity(world, old, title="Utan mål")
-    made["other_goal_done"] = create_activity(world, old, title="Gjord", goal=other_goal,
-                                              status=ActivityStatus.DONE)
+    made["other_goal_done"] = create_activity(
+        world, old, title="Gjord", goal=other_goal, status=ActivityStatus.DONE
+    )
     return old, goal, made
 
 
-def test_carry_forward_copies_the_chosen_unfinished_activities_and_their_goal_once(
-        world, last_year):
+def test_carry_forward_copies_the_chosen_unfinished_activities_and_their_goal_once(world, last_year):
     old, goal, made = last_year
     chosen = [made[ActivityStatus.PLANNED], made[ActivityStatus.ONGOING], made["loose"]]
-    plan = services.plan_create(actor=world.leader_a, organisation=world.unit_a,
-                                school_year="2026/27", carry=chosen)
+    plan = services.plan_create(
+        actor=world.leader_a, organisation=world.unit_a, school_year="2026/27", carry=chosen
+    )
     assert plan.previous == old
     copies = {a.title: a for a in plan.activities.all()}
     assert set(copies) == {"Aktivitet planned", "Aktivitet ongoing", "Utan mål"}
@@ -305,30 +324,31 @@ def test_carry_forward_copies_the_chosen_unfinished_activities_and_their_goal_on
 def test_finished_activities_are_not_carried(world, last_year, status):
     _old, _goal, made = last_year
     with pytest.raises(ValidationError) as error:
-        services.plan_create(actor=world.leader_a, organisation=world.unit_a,
-                             school_year="2026/27", carry=[made[status]])
+        services.plan_create(
+            actor=world.leader_a, organisation=world.unit_a, school_year="2026/27", carry=[made[status]]
+        )
     assert str(services.ERROR_CARRY) in messages(error.value)
     assert not Plan.objects.filter(school_year="2026/27").exists()
 
 
 def test_another_units_activity_is_not_carried(world, last_year):
-    b_old = services.plan_create(actor=world.leader_b, organisation=world.unit_b,
-                                 school_year="2025/26")
+    b_old = services.plan_create(actor=world.leader_b, organisation=world.unit_b, school_year="2025/26")
     foreign = create_activity(world, b_old, title="B:s aktivitet")
     with pytest.raises(ValidationError):
-        services.plan_create(actor=world.leader_a, organisation=world.unit_a,
-                             school_year="2026/27", carry=[foreign])
+        services.plan_create(
+            actor=world.leader_a, organisation=world.unit_a, school_year="2026/27", carry=[foreign]
+        )
     assert not Plan.objects.filter(school_year="2026/27").exists()
     assert Activity.objects.filter(carried_from__isnull=False).count() == 0
 
 
 def test_a_later_plans_activity_is_not_carried_back(world, last_year):
-    newer = services.plan_create(actor=world.leader_a, organisation=world.unit_a,
-                                 school_year="2027/28")
+    newer = services.plan_create(actor=world.leader_a, organisation=world.unit_a, school_year="2027/28")
     later = create_activity(world, newer, title="Framtida")
     with pytest.raises(ValidationError):
-        services.plan_create(actor=world.leader_a, organisation=world.unit_a,
-                             school_year="2026/27", carry=[later])
+        services.plan_create(
+            actor=world.leader_a, organisation=world.unit_a, school_year="2026/27", carry=[later]
+        )
 
 
 # ---- Publishing and follow-up ------------------------------------------------------------------
@@ -351,8 +371,7 @@ def test_the_follow_up_needs_every_outcome(world, plan):
     with pytest.raises(ValidationError):  # a draft is not followed up
         services.plan_follow_up(actor=world.leader_a, plan=plan, summary="")
     services.plan_publish(actor=world.leader_a, plan=plan)
-    services.goal_follow_up(actor=world.leader_a, goal=first, revision=None,
-                            outcome=GoalOutcome.ACHIEVED)
+    services.goal_follow_up(actor=world.leader_a, goal=first, revision=None, outcome=GoalOutcome.ACHIEVED)
     with pytest.raises(ValidationError) as error:
         services.plan_follow_up(actor=world.leader_a, plan=plan, summary="Sammanfattning")
     assert "Andra målet" in messages(error.value) and "Första" not in messages(error.value)
@@ -377,38 +396,78 @@ def test_every_write_leaves_an_audit_row_with_its_actor(world, plan, items):
 
     leader, strategist = world.leader_a, world.strategist
     assert AuditEvent.objects.get(action="plan.create").actor == leader
-    audited("plan.update", leader, lambda: services.plan_update(
-        actor=leader, plan=plan, revision=None, title="Vår plan"))
-    goal = audited("goal.create", leader, lambda: services.goal_create(
-        actor=leader, plan=plan, title="Mål", items=[items["KOMP"]]))
-    audited("goal.update", strategist, lambda: services.goal_update(
-        actor=strategist, goal=goal, revision=None, title="Mål 2"))
-    audited("goal.dismiss_suggestion", leader, lambda: services.suggestion_dismiss(
-        actor=leader, plan=plan, item=items["LED.L1"]))
-    entry = audited("library.create", strategist, lambda: services.library_create(
-        actor=strategist, huvudman=world.huvudman, title="Exempel", publish=True))
-    audited("library.update", strategist, lambda: services.library_update(
-        actor=strategist, entry=entry, revision=None, title="Exempel 2", publish=True))
-    activity = audited("activity.create", leader, lambda: services.activity_from_library(
-        actor=leader, plan=plan, library_activity=entry, goal=goal))
-    audited("activity.update", leader, lambda: services.activity_update(
-        actor=leader, activity=activity, revision=None, title="Ändrad", goal=goal,
-        owner=world.staff))
+    audited(
+        "plan.update",
+        leader,
+        lambda: services.plan_update(actor=leader, plan=plan, revision=None, title="Vår plan"),
+    )
+    goal = audited(
+        "goal.create",
+        leader,
+        lambda: services.goal_create(actor=leader, plan=plan, title="Mål", items=[items["KOMP"]]),
+    )
+    audited(
+        "goal.update",
+        strategist,
+        lambda: services.goal_update(actor=strategist, goal=goal, revision=None, title="Mål 2"),
+    )
+    audited(
+        "goal.dismiss_suggestion",
+        leader,
+        lambda: services.suggestion_dismiss(actor=leader, plan=plan, item=items["LED.L1"]),
+    )
+    entry = audited(
+        "library.create",
+        strategist,
+        lambda: services.library_create(
+            actor=strategist, huvudman=world.huvudman, title="Exempel", publish=True
+        ),
+    )
+    audited(
+        "library.update",
+        strategist,
+        lambda: services.library_update(
+            actor=strategist, entry=entry, revision=None, title="Exempel 2", publish=True
+        ),
+    )
+    activity = audited(
+        "activity.create",
+        leader,
+        lambda: services.activity_from_library(actor=leader, plan=plan, library_activity=entry, goal=goal),
+    )
+    audited(
+        "activity.update",
+        leader,
+        lambda: services.activity_update(
+            actor=leader, activity=activity, revision=None, title="Ändrad", goal=goal, owner=world.staff
+        ),
+    )
     extra = audited("activity.create", leader, lambda: create_activity(world, plan))
-    audited("activity.delete", leader, lambda: services.activity_delete(
-        actor=leader, activity=extra))
+    audited("activity.delete", leader, lambda: services.activity_delete(actor=leader, activity=extra))
     audited("plan.publish", leader, lambda: services.plan_publish(actor=leader, plan=plan))
-    audited("activity.progress", world.staff, lambda: services.activity_progress(
-        actor=world.staff, activity=activity, status=ActivityStatus.ONGOING, note="Igång"))
-    audited("activity.follow_up", leader, lambda: services.activity_follow_up(
-        actor=leader, activity=activity, done=True, note="Klar"))
-    audited("goal.follow_up", leader, lambda: services.goal_follow_up(
-        actor=leader, goal=goal, revision=None, outcome=GoalOutcome.PARTLY))
-    audited("plan.follow_up", leader, lambda: services.plan_follow_up(
-        actor=leader, plan=plan, summary="Summering"))
-    audited("calendar.create", world.staff, lambda: services.calendar_feed_secret(
-        person=world.staff))
-    audited("library.delete", strategist, lambda: services.library_delete(
-        actor=strategist, entry=entry))
+    audited(
+        "activity.progress",
+        world.staff,
+        lambda: services.activity_progress(
+            actor=world.staff, activity=activity, status=ActivityStatus.ONGOING, note="Igång"
+        ),
+    )
+    audited(
+        "activity.follow_up",
+        leader,
+        lambda: services.activity_follow_up(actor=leader, activity=activity, done=True, note="Klar"),
+    )
+    audited(
+        "goal.follow_up",
+        leader,
+        lambda: services.goal_follow_up(actor=leader, goal=goal, revision=None, outcome=GoalOutcome.PARTLY),
+    )
+    audited(
+        "plan.follow_up",
+        leader,
+        lambda: services.plan_follow_up(actor=leader, plan=plan, summary="Summering"),
+    )
+    audited("calendar.create", world.staff, lambda: services.calendar_feed_secret(person=world.staff))
+    audited("library.delete", strategist, lambda: services.library_delete(actor=strategist, entry=entry))
     # The copy in the plan stays when its example is deleted.
     assert Activity.objects.filter(pk=activity.pk, library_activity__isnull=True).exists()

@@ -28,14 +28,15 @@ from tests.assessments.test_results import framework, run_campaign
 @pytest.fixture
 def fx(world):
     version = framework(world)
-    staff = [{"LED.P1": led, "KOMP.P1": komp}
-             for led, komp in ((1, 3), (2, 3), (2, 4), (1, 3), (2, 4))]
+    staff = [{"LED.P1": led, "KOMP.P1": komp} for led, komp in ((1, 3), (2, 3), (2, 4), (1, 3), (2, 4))]
     result = run_campaign(
-        world, version, staff={world.unit_a: staff},
+        world,
+        version,
+        staff={world.unit_a: staff},
         pupils={world.unit_a: [{"KOMP.E1": 1}] * 3},
-        leader={world.unit_a: ({"LED.L1": 4, "KOMP.L1": 2}, {})})
-    result.plan = services.plan_create(actor=world.leader_a, organisation=world.unit_a,
-                                       school_year="2026/27")
+        leader={world.unit_a: ({"LED.L1": 4, "KOMP.L1": 2}, {})},
+    )
+    result.plan = services.plan_create(actor=world.leader_a, organisation=world.unit_a, school_year="2026/27")
     return result
 
 
@@ -45,8 +46,13 @@ def codes(suggestions):
 
 def test_the_weakest_indicators_then_the_widest_disagreements(fx):
     found = selectors.suggestions(fx.plan)
-    assert codes(found) == [("LED.P1", "staff"), ("KOMP.L1", "leader"), ("KOMP.P1", "staff"),
-                            ("LED", "gap"), ("KOMP", "gap")]
+    assert codes(found) == [
+        ("LED.P1", "staff"),
+        ("KOMP.L1", "leader"),
+        ("KOMP.P1", "staff"),
+        ("LED", "gap"),
+        ("KOMP", "gap"),
+    ]
     by_code = {s.item.code: s for s in found}
     assert by_code["LED.P1"].baseline == Decimal("1.60")
     assert by_code["LED.P1"].target == Decimal("2.10")
@@ -74,35 +80,49 @@ def test_an_indicator_at_three_quarters_is_not_weak(fx):
 
 def test_dismissed_and_taken_items_are_left_out(fx, world):
     services.suggestion_dismiss(actor=world.leader_a, plan=fx.plan, item=fx.items["LED.P1"])
-    services.goal_create(actor=world.leader_a, plan=fx.plan, title="Kompetensplan",
-                         items=[fx.items["KOMP.L1"], fx.items["KOMP"]],
-                         origin=GoalOrigin.SUGGESTED)
+    services.goal_create(
+        actor=world.leader_a,
+        plan=fx.plan,
+        title="Kompetensplan",
+        items=[fx.items["KOMP.L1"], fx.items["KOMP"]],
+        origin=GoalOrigin.SUGGESTED,
+    )
     assert codes(selectors.suggestions(fx.plan)) == [("KOMP.P1", "staff"), ("LED", "gap")]
 
 
 def test_accepting_a_dismissed_item_as_a_goal_clears_the_dismissal(fx, world):
     services.suggestion_dismiss(actor=world.leader_a, plan=fx.plan, item=fx.items["LED.P1"])
-    services.goal_create(actor=world.leader_a, plan=fx.plan, title="Planen",
-                         items=[fx.items["LED.P1"]], origin=GoalOrigin.SUGGESTED)
+    services.goal_create(
+        actor=world.leader_a,
+        plan=fx.plan,
+        title="Planen",
+        items=[fx.items["LED.P1"]],
+        origin=GoalOrigin.SUGGESTED,
+    )
     assert not fx.plan.dismissed.exists()
 
 
 def test_matching_example_activities_go_with_each_suggestion(fx, world):
     def entry(title, codes, **extra):
-        return services.library_create(actor=world.strategist, huvudman=world.huvudman,
-                                       title=title, items=[fx.items[c] for c in codes],
-                                       publish=extra.pop("publish", True), **extra)
+        return services.library_create(
+            actor=world.strategist,
+            huvudman=world.huvudman,
+            title=title,
+            items=[fx.items[c] for c in codes],
+            publish=extra.pop("publish", True),
+            **extra,
+        )
 
     area = entry("Hela kompetensområdet", ["KOMP"])  # linked to the parent area
     led = entry("Planen på APT", ["LED.P1"], school_forms=["GR"])
     entry("Förskolans kompetens", ["KOMP"], school_forms=["FS"])  # another school form
     entry("Egen kurs", ["KOMP.P1"], for_staff=True)  # for staff on their own, not for plans
     entry("Ej publicerad", ["KOMP.L1"], publish=False)
-    services.library_create(actor=world.other_strategist, huvudman=world.other_huvudman,
-                            title="Annan huvudmans", publish=True)
+    services.library_create(
+        actor=world.other_strategist, huvudman=world.other_huvudman, title="Annan huvudmans", publish=True
+    )
 
-    by_code = {s.item.code: [a.title for a in s.activities]
-               for s in selectors.suggestions(fx.plan)}
+    by_code = {s.item.code: [a.title for a in s.activities] for s in selectors.suggestions(fx.plan)}
     assert by_code == {
         "LED.P1": [led.title],
         "KOMP.L1": [area.title],
@@ -113,9 +133,9 @@ def test_matching_example_activities_go_with_each_suggestion(fx, world):
 
 
 def test_no_suggestions_without_a_closed_campaign_or_for_a_central_plan(world):
-    plan = services.plan_create(actor=world.leader_b, organisation=world.unit_b,
-                                school_year="2026/27")
+    plan = services.plan_create(actor=world.leader_b, organisation=world.unit_b, school_year="2026/27")
     assert selectors.suggestions(plan) == []
-    central = services.plan_create(actor=world.strategist, organisation=world.forvaltning,
-                                   school_year="2026/27")
+    central = services.plan_create(
+        actor=world.strategist, organisation=world.forvaltning, school_year="2026/27"
+    )
     assert selectors.suggestions(central) == []

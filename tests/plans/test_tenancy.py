@@ -13,8 +13,13 @@ from digiplan.plans import access, selectors, services
 from digiplan.plans.models import Plan
 from tests.plan_helpers import build_plan
 
-SECRET_WORDS = ("Tryggare med verktygen", "Studiecirkel om lärplattformen", "Hemligt utkast",
-                "Hemlig aktivitet", "Exempel bara för Sjövik")
+SECRET_WORDS = (
+    "Tryggare med verktygen",
+    "Studiecirkel om lärplattformen",
+    "Hemligt utkast",
+    "Hemlig aktivitet",
+    "Exempel bara för Sjövik",
+)
 
 
 def plan_patterns():
@@ -52,22 +57,35 @@ def kwargs_choices(pattern: URLPattern, ids: list[int]):
 @pytest.fixture
 def fx(world):
     fx = build_plan(world)
-    fx.draft = services.plan_create(actor=world.leader_b, organisation=world.unit_b,
-                                    school_year="2026/27", title="Hemligt utkast")
-    fx.draft_activity = services.activity_create(actor=world.leader_b, plan=fx.draft,
-                                                 title="Hemlig aktivitet", owner=world.leader_b)
-    fx.unpublished = services.library_create(actor=world.strategist, huvudman=world.huvudman,
-                                             title="Exempel bara för Sjövik")
-    fx.progress = services.activity_progress(actor=world.staff, activity=fx.activity,
-                                             note="Anteckning")
+    fx.draft = services.plan_create(
+        actor=world.leader_b, organisation=world.unit_b, school_year="2026/27", title="Hemligt utkast"
+    )
+    fx.draft_activity = services.activity_create(
+        actor=world.leader_b, plan=fx.draft, title="Hemlig aktivitet", owner=world.leader_b
+    )
+    fx.unpublished = services.library_create(
+        actor=world.strategist, huvudman=world.huvudman, title="Exempel bara för Sjövik"
+    )
+    fx.progress = services.activity_progress(actor=world.staff, activity=fx.activity, note="Anteckning")
     return fx
 
 
 def test_every_plans_url_answers_the_stranger_with_404(fx, world, client_for):
     client = client_for("other_strategist")
-    ids = sorted({fx.plan.pk, fx.goal.pk, fx.activity.pk, fx.entry.pk, fx.draft.pk,
-                  fx.draft_activity.pk, fx.unpublished.pk, fx.activity.notes.get().pk,
-                  world.unit_a.pk, world.staff.pk})
+    ids = sorted(
+        {
+            fx.plan.pk,
+            fx.goal.pk,
+            fx.activity.pk,
+            fx.entry.pk,
+            fx.draft.pk,
+            fx.draft_activity.pk,
+            fx.unpublished.pk,
+            fx.activity.notes.get().pk,
+            world.unit_a.pk,
+            world.staff.pk,
+        }
+    )
     checked = 0
     for name, pattern in plan_patterns():
         for kwargs in kwargs_choices(pattern, ids):
@@ -79,7 +97,8 @@ def test_every_plans_url_answers_the_stranger_with_404(fx, world, client_for):
                 assert not leaked, f"{method.upper()} {url} shows {leaked}"
                 if kwargs and any(isinstance(v, int) for v in kwargs.values()):
                     assert response.status_code in (404, 405), (
-                        f"{method.upper()} {url} answered {response.status_code}")
+                        f"{method.upper()} {url} answered {response.status_code}"
+                    )
                 else:
                     assert response.status_code < 500, f"{method.upper()} {url}"
                 checked += 1
@@ -99,9 +118,11 @@ def test_the_selectors_give_the_stranger_nothing(fx, world):
             access.get_plan_for_user(stranger, plan.pk)
     assert not access.can_update_activity(stranger, fx.activity)
     assert not access.can_plan_for(stranger, world.unit_a)
-    months = selectors.year_view(access.readable_plans(stranger), "2026/27",
-                                 fx.campaign.__class__.objects.filter(
-                                     huvudman_id=stranger.huvudman_id))
+    months = selectors.year_view(
+        access.readable_plans(stranger),
+        "2026/27",
+        fx.campaign.__class__.objects.filter(huvudman_id=stranger.huvudman_id),
+    )
     assert not any(month.events for month in months)
     their_units = Organisation.objects.filter(huvudman_id=stranger.huvudman_id)
     overview = selectors.overview(their_units, "2026/27", stranger.huvudman_id)

@@ -22,8 +22,18 @@ from tests.assessments.test_results import (
     run_campaign,
 )
 
-__all__ = ["INDICATORS_V2", "column", "expected", "framework", "new_unit", "quartile",
-           "run_campaign", "build_years", "mean", "area_mean"]
+__all__ = [
+    "INDICATORS_V2",
+    "column",
+    "expected",
+    "framework",
+    "new_unit",
+    "quartile",
+    "run_campaign",
+    "build_years",
+    "mean",
+    "area_mean",
+]
 
 YEAR_1, YEAR_2 = "2025/26", "2026/27"
 
@@ -49,8 +59,9 @@ def staff(led, komp, komp2=None):
 
 
 def build_years(world):
-    soder = org_services.organisation_create(actor=None, parent=world.forvaltning,
-                                             type=OrganisationType.OMRADE, name="Område Söder")
+    soder = org_services.organisation_create(
+        actor=None, parent=world.forvaltning, type=OrganisationType.OMRADE, name="Område Söder"
+    )
     skola_1 = new_unit(world, "Skola Ett")
     skola_2 = new_unit(world, "Skola Två", parent=soder)
     small = new_unit(world, "Lilla skolan", school_forms=("FS",))
@@ -62,10 +73,14 @@ def build_years(world):
         skola_1: staff((2, 2, 2, 3, 1), (1, 2, 2, 2, 3)),
         small: staff((5, 5, 5), (5, 5, 5)),
     }
-    y1_leader = {a: ({"LED.L1": 2, "KOMP.L1": 1}, {}), b: ({"LED.L1": 4, "KOMP.L1": 3}, {}),
-                 skola_1: ({"LED.L1": 3, "KOMP.L1": 2}, {})}
-    year_1 = run_campaign(world, framework(world), y1_staff, leader=y1_leader,
-                          units=[a, b, skola_1, small], school_year=YEAR_1)
+    y1_leader = {
+        a: ({"LED.L1": 2, "KOMP.L1": 1}, {}),
+        b: ({"LED.L1": 4, "KOMP.L1": 3}, {}),
+        skola_1: ({"LED.L1": 3, "KOMP.L1": 2}, {}),
+    }
+    year_1 = run_campaign(
+        world, framework(world), y1_staff, leader=y1_leader, units=[a, b, skola_1, small], school_year=YEAR_1
+    )
 
     y2_staff = {
         a: staff((4, 4, 3, 5, 4, "na"), (3, 3, 4, 2, 3, 4), (2, 2, 3, 3, "na", 2)),
@@ -75,38 +90,74 @@ def build_years(world):
         small: staff((1, 1, 1, 1), (1, 1, 1, 1), (1, 1, 1, 1)),
     }
     y2_pupils = {a: [{"KOMP.E1": v} for v in (4, 5, 3, "na", 5, 2)]}
-    y2_leader = {a: ({"LED.L1": 4, "KOMP.L1": 2}, {"LED.L1": "<script>alert(1)</script>"}),
-                 b: ({"LED.L1": 5, "KOMP.L1": 4}, {}),
-                 skola_1: ({"LED.L1": 2, "KOMP.L1": "na"}, {})}
+    y2_leader = {
+        a: ({"LED.L1": 4, "KOMP.L1": 2}, {"LED.L1": "<script>alert(1)</script>"}),
+        b: ({"LED.L1": 5, "KOMP.L1": 4}, {}),
+        skola_1: ({"LED.L1": 2, "KOMP.L1": "na"}, {}),
+    }
     comments = {a: ["Vi behöver mer tid.", "", "Bra fortbildning i år."]}
-    year_2 = run_campaign(world, framework(world, INDICATORS_V2), y2_staff, pupils=y2_pupils,
-                          leader=y2_leader, comments=comments,
-                          units=[a, b, skola_1, skola_2, small], school_year=YEAR_2)
-    return SimpleNamespace(year_1=year_1, year_2=year_2, y1_staff=y1_staff, y2_staff=y2_staff,
-                           y1_leader=y1_leader, y2_leader=y2_leader, y2_pupils=y2_pupils,
-                           small=small, skola_1=skola_1, skola_2=skola_2, soder=soder,
-                           comments=comments)
+    year_2 = run_campaign(
+        world,
+        framework(world, INDICATORS_V2),
+        y2_staff,
+        pupils=y2_pupils,
+        leader=y2_leader,
+        comments=comments,
+        units=[a, b, skola_1, skola_2, small],
+        school_year=YEAR_2,
+    )
+    return SimpleNamespace(
+        year_1=year_1,
+        year_2=year_2,
+        y1_staff=y1_staff,
+        y2_staff=y2_staff,
+        y1_leader=y1_leader,
+        y2_leader=y2_leader,
+        y2_pupils=y2_pupils,
+        small=small,
+        skola_1=skola_1,
+        skola_2=skola_2,
+        soder=soder,
+        comments=comments,
+    )
 
 
 def build_unit_plan(world, years):
     """Unit A's published plan for year 2: a goal on KOMP.P1 with one done, one late and one
     cancelled activity, followed up."""
-    plan = plan_services.plan_create(actor=world.leader_a, organisation=world.unit_a,
-                                     school_year=YEAR_2, title="Almskolans plan 2026/27",
-                                     follow_up_due=datetime.date(2027, 5, 31))
+    plan = plan_services.plan_create(
+        actor=world.leader_a,
+        organisation=world.unit_a,
+        school_year=YEAR_2,
+        title="Almskolans plan 2026/27",
+        follow_up_due=datetime.date(2027, 5, 31),
+    )
     goal = plan_services.goal_create(
-        actor=world.leader_a, plan=plan, title="Tryggare med verktygen",
-        items=[years.year_2.items["KOMP.P1"]], baseline_text="medel 3,2 av 5",
-        target_text="medel minst 4")
-    done = plan_services.activity_create(actor=world.leader_a, plan=plan, goal=goal,
-                                         title="Studiecirkel", due_on=datetime.date(2026, 10, 1),
-                                         status=ActivityStatus.DONE)
-    late = plan_services.activity_create(actor=world.leader_a, plan=plan, goal=goal,
-                                         title="Workshop i lärplattformen",
-                                         due_on=datetime.date(2020, 1, 31))
-    cancelled = plan_services.activity_create(actor=world.leader_a, plan=plan,
-                                              title="Studiebesök",
-                                              status=ActivityStatus.CANCELLED)
+        actor=world.leader_a,
+        plan=plan,
+        title="Tryggare med verktygen",
+        items=[years.year_2.items["KOMP.P1"]],
+        baseline_text="medel 3,2 av 5",
+        target_text="medel minst 4",
+    )
+    done = plan_services.activity_create(
+        actor=world.leader_a,
+        plan=plan,
+        goal=goal,
+        title="Studiecirkel",
+        due_on=datetime.date(2026, 10, 1),
+        status=ActivityStatus.DONE,
+    )
+    late = plan_services.activity_create(
+        actor=world.leader_a,
+        plan=plan,
+        goal=goal,
+        title="Workshop i lärplattformen",
+        due_on=datetime.date(2020, 1, 31),
+    )
+    cancelled = plan_services.activity_create(
+        actor=world.leader_a, plan=plan, title="Studiebesök", status=ActivityStatus.CANCELLED
+    )
     plan = plan_services.plan_publish(actor=world.leader_a, plan=plan)
     return SimpleNamespace(plan=plan, goal=goal, done=done, late=late, cancelled=cancelled)
 

@@ -34,13 +34,15 @@ def _create(client, **data):
 @pytest.mark.django_db(transaction=True)
 @DATABASE_TASKS
 def test_the_worker_builds_one_pdf_per_unit_and_the_page_follows_it(
-        world, years, client_for, django_capture_on_commit_callbacks):
+    world, years, client_for, django_capture_on_commit_callbacks
+):
     client = client_for("strategist")
     with django_capture_on_commit_callbacks(execute=True):
         response = _create(client)
     archive = ReportArchive.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse(
-        "report_archive", args=[archive.pk])
+        "report_archive", args=[archive.pk]
+    )
     units = ["Almskolan", "Björkskolan", "Lilla skolan", "Skola Ett", "Skola Två"]
     assert (archive.status, archive.done, archive.total) == (ArchiveStatus.QUEUED, 0, len(units))
     # The queue holds the id, nothing else.
@@ -86,8 +88,9 @@ def test_a_failure_is_shown_and_nothing_half_built_is_served(world, client_for, 
         raise RuntimeError("no fonts")
 
     monkeypatch.setattr(tasks.exports, "unit_pdf", broken)
-    archive = ReportArchive.objects.create(huvudman=world.huvudman, school_year=YEAR_2,
-                                           requested_by=world.strategist)
+    archive = ReportArchive.objects.create(
+        huvudman=world.huvudman, school_year=YEAR_2, requested_by=world.strategist
+    )
     with pytest.raises(RuntimeError):
         tasks.build_report_archive.call(archive.pk)
     archive.refresh_from_db()
@@ -98,8 +101,9 @@ def test_a_failure_is_shown_and_nothing_half_built_is_served(world, client_for, 
     assert client.get(reverse("report_archive_download", args=[archive.pk])).status_code == 404
 
 
-def test_the_immediate_backend_builds_it_in_the_request(world, client_for,
-                                                        django_capture_on_commit_callbacks):
+def test_the_immediate_backend_builds_it_in_the_request(
+    world, client_for, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         _create(client_for("strategist"))
     archive = ReportArchive.objects.get()
@@ -107,8 +111,9 @@ def test_the_immediate_backend_builds_it_in_the_request(world, client_for,
 
 
 def test_who_reaches_an_archive(world, client_for):
-    archive = ReportArchive.objects.create(huvudman=world.huvudman, school_year=YEAR_2,
-                                           requested_by=world.strategist)
+    archive = ReportArchive.objects.create(
+        huvudman=world.huvudman, school_year=YEAR_2, requested_by=world.strategist
+    )
     for name in ("report_archive", "report_archive_download"):
         url = reverse(name, args=[archive.pk])
         assert client_for("other_strategist").get(url).status_code == 404
@@ -121,8 +126,9 @@ def test_who_reaches_an_archive(world, client_for):
 
 
 def test_the_list_offers_the_form_and_earlier_archives(world, client_for):
-    ReportArchive.objects.create(huvudman=world.huvudman, school_year="2024/25",
-                                 requested_by=world.strategist)
+    ReportArchive.objects.create(
+        huvudman=world.huvudman, school_year="2024/25", requested_by=world.strategist
+    )
     ReportArchive.objects.create(huvudman=world.other_huvudman, school_year="2023/24")
     page = client_for("strategist").get(reverse("report_archives")).content.decode()
     assert 'action="' + reverse("report_archive_create") + '"' in page

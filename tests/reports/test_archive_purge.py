@@ -16,11 +16,12 @@ from digiplan.reports.models import ArchiveStatus, ReportArchive
 
 
 def _archive(huvudman, *, days_ago: float, status=ArchiveStatus.DONE, requested_by=None):
-    archive = ReportArchive.objects.create(huvudman=huvudman, school_year="2025/26",
-                                           status=status, content=b"PK zip",
-                                           requested_by=requested_by)
+    archive = ReportArchive.objects.create(
+        huvudman=huvudman, school_year="2025/26", status=status, content=b"PK zip", requested_by=requested_by
+    )
     ReportArchive.objects.filter(pk=archive.pk).update(
-        created_at=timezone.now() - datetime.timedelta(days=days_ago))
+        created_at=timezone.now() - datetime.timedelta(days=days_ago)
+    )
     return archive
 
 
@@ -48,7 +49,9 @@ def test_archives_older_than_thirty_days_go_and_the_rest_stay(world, archives):
     assert list(ReportArchive.objects.values_list("pk", flat=True)) == [archives["recent"].pk]
     events = AuditEvent.objects.filter(action="report_archive.purge")
     assert {(e.huvudman_id, e.changes["deleted"], e.changes["days"]) for e in events} == {
-        (world.huvudman.pk, 2, 30), (world.other_huvudman.pk, 1, 30)}
+        (world.huvudman.pk, 2, 30),
+        (world.other_huvudman.pk, 1, 30),
+    }
     assert all(e.actor_id is None for e in events)
     # Idempotent: nothing more to do, nothing more audited.
     assert "Inget att rensa" in _run()

@@ -29,8 +29,7 @@ def swedish():
 
 def _drawings(values):
     return {
-        "radar": charts.radar("Personal", AREAS, [("I år", values), ("Median", values[::-1])],
-                              1, 5),
+        "radar": charts.radar("Personal", AREAS, [("I år", values), ("Median", values[::-1])], 1, 5),
         "bars": charts.bars("Median", AREAS, [("Median", values)], 1, 5),
         "columns": charts.bars("Median", AREAS, [("Median", values)], 1, 5, horizontal=False),
         "line": charts.line("Över åren", AREAS, [("Personal", values)]),
@@ -74,20 +73,34 @@ def test_no_coordinate_is_finer_than_the_printed_value_allows():
 def test_the_public_reports_charts_draw_the_printed_medians():
     """The public page and PDF draw from PublicReport.data, which keeps the exact medians:
     their charts are those of the rounded ones."""
+
     def data(median):
-        return {"areas": [{"code": "LED", "title": "Ledning", "translations": {},
-                           "median": median(3.0449)},
-                          {"code": "KOMP", "title": "Kompetens", "translations": {},
-                           "median": median(2.4501)}],
-                "trend": {"years": ["2025/26", "2026/27"], "areas": [
-                    {"code": "LED", "title": "Ledning", "translations": {}, "lines": [
-                        {"group": "staff", "units": [4, 4],
-                         "values": [median(3.0449), median(2.4501)]}]}]},
-                "plans": {"priorities": [], "national": []}, "scales": {"staff": [1, 5]}}
+        return {
+            "areas": [
+                {"code": "LED", "title": "Ledning", "translations": {}, "median": median(3.0449)},
+                {"code": "KOMP", "title": "Kompetens", "translations": {}, "median": median(2.4501)},
+            ],
+            "trend": {
+                "years": ["2025/26", "2026/27"],
+                "areas": [
+                    {
+                        "code": "LED",
+                        "title": "Ledning",
+                        "translations": {},
+                        "lines": [
+                            {"group": "staff", "units": [4, 4], "values": [median(3.0449), median(2.4501)]}
+                        ],
+                    }
+                ],
+            },
+            "plans": {"priorities": [], "national": []},
+            "scales": {"staff": [1, 5]},
+        }
 
     exact, rounded = data(lambda v: v), data(_one_decimal)
-    exact_charts, rounded_charts = (public_pdf.labels_and_charts(exact),
-                                    public_pdf.labels_and_charts(rounded))
+    exact_charts, rounded_charts = (
+        public_pdf.labels_and_charts(exact),
+        public_pdf.labels_and_charts(rounded),
+    )
     assert str(exact_charts["medians"].svg) == str(rounded_charts["medians"].svg)
-    assert str(exact["trend"]["areas"][0]["chart"].svg) == str(
-        rounded["trend"]["areas"][0]["chart"].svg)
+    assert str(exact["trend"]["areas"][0]["chart"].svg) == str(rounded["trend"]["areas"][0]["chart"].svg)

@@ -44,11 +44,17 @@ def texts(root: ET.Element) -> list[str]:
 
 def every_chart(label: str = "Enhet") -> list[charts.Chart]:
     return [
-        charts.radar("Profil", [label, *AREAS[1:]], [("I år", [3.4, 2.0, None, 4.1, 5]),
-                                                     ("Förra året", [3, 3, 3, 3, 3])], 1, 5),
+        charts.radar(
+            "Profil",
+            [label, *AREAS[1:]],
+            [("I år", [3.4, 2.0, None, 4.1, 5]), ("Förra året", [3, 3, 3, 3, 3])],
+            1,
+            5,
+        ),
         charts.bars("Medel", [label, *AREAS[1:]], [("I år", [3.4, 2.0, None, 4.1, 5])], 1, 5),
-        charts.bars("Medel stående", [label, *AREAS[1:3]], [("I år", [3.4, None, 4.1])], 1, 5,
-                    horizontal=False),
+        charts.bars(
+            "Medel stående", [label, *AREAS[1:3]], [("I år", [3.4, None, 4.1])], 1, 5, horizontal=False
+        ),
         charts.stacked_distribution("Fördelning", [(label, [("Nej", 1), ("Ja", 3)]), ("B", None)]),
         charts.heatmap("Karta", [label, "B"], AREAS[:3], [[1.0, 2.5, None], [5.0, 3.4, 4.1]], 1, 5),
         charts.line("Trend", ["2024/25", "2025/26", "2026/27"], [(label, [2.0, None, 3.4])], 1, 5),
@@ -120,8 +126,10 @@ def centre_of(element):
     if element.tag == f"{SVG}circle":
         return float(element.get("cx")), float(element.get("cy"))
     if element.tag == f"{SVG}rect":
-        return (float(element.get("x")) + float(element.get("width")) / 2,
-                float(element.get("y")) + float(element.get("height")) / 2)
+        return (
+            float(element.get("x")) + float(element.get("width")) / 2,
+            float(element.get("y")) + float(element.get("height")) / 2,
+        )
     raise AssertionError(element.tag)
 
 
@@ -156,15 +164,21 @@ def test_a_radar_table_holds_every_value_of_every_series():
     assert chart.table.columns == (gettext("Area"), "I år", "Förra året")
     assert [row.header for row in chart.table.rows] == AREAS
     assert [row.cells for row in chart.table.rows] == [
-        ("3,4", "2,5"), ("2,1", not_shown()), ("5,0", "3,1"), ("1,0", "4,0"), ("3,3", "1,2")]
+        ("3,4", "2,5"),
+        ("2,1", not_shown()),
+        ("5,0", "3,1"),
+        ("1,0", "4,0"),
+        ("3,3", "1,2"),
+    ]
 
 
 # ---- Bars ----------------------------------------------------------------------------------
 
 
 def test_a_horizontal_bar_is_as_long_as_its_value_on_the_scale():
-    chart = charts.bars("Medel", ["A", "B", "C", "D"], [("I år", [5, 4, 1, 2.5]), ("Median", [3, 3, 3, 3])],
-                        1, 5)
+    chart = charts.bars(
+        "Medel", ["A", "B", "C", "D"], [("I år", [5, 4, 1, 2.5]), ("Median", [3, 3, 3, 3])], 1, 5
+    )
     root = parse(chart)
     bars = with_class(root, "chart-bar")
     assert len(bars) == 8
@@ -186,8 +200,9 @@ def test_a_vertical_bar_is_as_tall_as_its_value_on_the_scale():
 
 @pytest.mark.parametrize("horizontal", [True, False])
 def test_a_missing_bar_is_not_drawn_and_is_marked(horizontal):
-    chart = charts.bars("Medel", ["A", "B"], [("I år", [3.0, None]), ("Median", [None, 2.0])], 1, 5,
-                        horizontal=horizontal)
+    chart = charts.bars(
+        "Medel", ["A", "B"], [("I år", [3.0, None]), ("Median", [None, 2.0])], 1, 5, horizontal=horizontal
+    )
     root = parse(chart)
     assert len(with_class(root, "chart-bar")) == 2
     assert len(with_class(root, "chart-missing")) == 2
@@ -225,15 +240,27 @@ def test_a_distribution_bar_is_split_in_proportion_to_the_counts():
     fills = [s.get("fill") for s in segments]
     lightness = [charts.relative_luminance(f) for f in fills]
     assert lightness == sorted(lightness, reverse=True), "levels go from light to dark"
-    assert chart.table.columns == (gettext("Category"), "Stämmer inte", "Delvis", "Ganska bra", "Helt",
-                                   gettext("Number of answers"))
+    assert chart.table.columns == (
+        gettext("Category"),
+        "Stämmer inte",
+        "Delvis",
+        "Ganska bra",
+        "Helt",
+        gettext("Number of answers"),
+    )
     assert chart.table.rows[0].cells == (
-        "2 (10\u00a0%)", "4 (20\u00a0%)", "6 (30\u00a0%)", "8 (40\u00a0%)", "20")
+        "2 (10\u00a0%)",
+        "4 (20\u00a0%)",
+        "6 (30\u00a0%)",
+        "8 (40\u00a0%)",
+        "20",
+    )
 
 
 def test_a_suppressed_or_empty_distribution_draws_no_segments_and_says_why():
-    chart = charts.stacked_distribution("Fördelning", [
-        ("Visad", [("Nej", 1), ("Ja", 1)]), ("För få", None), ("Tom", [("Nej", 0), ("Ja", 0)])])
+    chart = charts.stacked_distribution(
+        "Fördelning", [("Visad", [("Nej", 1), ("Ja", 1)]), ("För få", None), ("Tom", [("Nej", 0), ("Ja", 0)])]
+    )
     root = parse(chart)
     assert len(with_class(root, "chart-segment")) == 2
     assert [e.text for e in with_class(root, "chart-missing")] == [not_shown(), gettext("no answers")]
@@ -297,7 +324,9 @@ def test_a_line_has_a_point_per_value_and_breaks_where_one_is_missing():
     top, bottom = heights[-1], heights[0]
     assert (bottom - heights[1]) / (bottom - top) == pytest.approx(1 / 4)
     assert [row.cells for row in chart.table.rows] == [
-        ("1,0", "2,0", not_shown(), "4,0", "5,0"), (not_shown(), "3,0", not_shown(), "3,0", not_shown())]
+        ("1,0", "2,0", not_shown(), "4,0", "5,0"),
+        (not_shown(), "3,0", not_shown(), "3,0", not_shown()),
+    ]
     assert chart.table.columns[1:] == tuple(years)
 
 
@@ -317,7 +346,7 @@ def lightness(colour: str) -> float:
 
 def test_the_first_four_series_colours_stay_apart_in_greyscale():
     first = [lightness(c) for c in charts.SERIES_COLOURS[:4]]
-    gaps = [abs(a - b) for i, a in enumerate(first) for b in first[i + 1:]]
+    gaps = [abs(a - b) for i, a in enumerate(first) for b in first[i + 1 :]]
     assert min(gaps) >= 15, first
 
 
@@ -412,15 +441,18 @@ def test_the_chart_draws_its_text_into_the_pdf():
     assert "Medelvärdeperområde" in text and "3,4" in text and "".join(not_shown().split()) in text
 
 
-@pytest.mark.parametrize("build", [
-    lambda: charts.radar("t", [], [], 1, 5),
-    lambda: charts.radar("t", ["a", "b"], [("s", [3, None])], 1, 5),
-    lambda: charts.bars("t", [], [], 1, 5),
-    lambda: charts.stacked_distribution("t", []),
-    lambda: charts.heatmap("t", [], [], [], 1, 5),
-    lambda: charts.line("t", [], []),
-    lambda: charts.line("t", ["2026/27"], [("s", [None])]),
-])
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: charts.radar("t", [], [], 1, 5),
+        lambda: charts.radar("t", ["a", "b"], [("s", [3, None])], 1, 5),
+        lambda: charts.bars("t", [], [], 1, 5),
+        lambda: charts.stacked_distribution("t", []),
+        lambda: charts.heatmap("t", [], [], [], 1, 5),
+        lambda: charts.line("t", [], []),
+        lambda: charts.line("t", ["2026/27"], [("s", [None])]),
+    ],
+)
 def test_empty_and_tiny_charts_still_render(build):
     chart = build()
     assert parse(chart).tag == f"{SVG}svg"

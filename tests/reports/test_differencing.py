@@ -26,12 +26,12 @@ from tests.assessments.test_results import framework, new_unit, run_campaign
 
 YEAR = "2026/27"
 LED = {  # five answers each: the unit's LED mean
-    "Almviksskolan": (1, 2, 2, 2, 2),      # 1.8
-    "Bokskolan": (2, 2, 2, 2, 3),          # 2.2
-    "Cederskolan": (3, 4, 4, 4, 3),        # 3.6
-    "Dalaskolan": (4, 4, 4, 4, 5),         # 4.2
-    "Eneskolan": (5, 5, 5, 5, 4),          # 4.8
-    "Förskolan Humlan": (3, 3, 3, 3, 3),   # 3.0
+    "Almviksskolan": (1, 2, 2, 2, 2),  # 1.8
+    "Bokskolan": (2, 2, 2, 2, 3),  # 2.2
+    "Cederskolan": (3, 4, 4, 4, 3),  # 3.6
+    "Dalaskolan": (4, 4, 4, 4, 5),  # 4.2
+    "Eneskolan": (5, 5, 5, 5, 4),  # 4.8
+    "Förskolan Humlan": (3, 3, 3, 3, 3),  # 3.0
 }
 PRESCHOOL = "Förskolan Humlan"
 HUMLAN_PUPILS = 3
@@ -39,31 +39,42 @@ HUMLAN_ACTIVITIES = 5
 
 
 def _plan(world, unit, activities: int):
-    plan = plan_services.plan_create(actor=world.strategist, organisation=unit,
-                                     school_year=YEAR, title=f"Plan {unit.name}")
+    plan = plan_services.plan_create(
+        actor=world.strategist, organisation=unit, school_year=YEAR, title=f"Plan {unit.name}"
+    )
     goal = plan_services.goal_create(actor=world.strategist, plan=plan, title="Mål")
     for number in range(activities):
-        plan_services.activity_create(actor=world.strategist, plan=plan, goal=goal,
-                                      title=f"Aktivitet {number}", status=ActivityStatus.DONE)
+        plan_services.activity_create(
+            actor=world.strategist,
+            plan=plan,
+            goal=goal,
+            title=f"Aktivitet {number}",
+            status=ActivityStatus.DONE,
+        )
     return plan_services.plan_publish(actor=world.strategist, plan=plan)
 
 
 def build(world, *, parents=None, humlan_pupils=HUMLAN_PUPILS):
     """parents: unit name → the area it lies in (Område Norr when not given)."""
     parents = parents or {}
-    units = {name: new_unit(world, name, parent=parents.get(name),
-                            school_forms=("FS",) if name == PRESCHOOL else ("GR",))
-             for name in LED}
-    staff = {units[name]: [{"LED.P1": v, "KOMP.P1": 3} for v in values]
-             for name, values in LED.items()}
-    pupils = {unit: [{"KOMP.E1": 4}] * (humlan_pupils if name == PRESCHOOL else 6)
-              for name, unit in units.items()}
-    run = run_campaign(world, framework(world), staff, pupils=pupils, units=list(units.values()),
-                       school_year=YEAR)
+    units = {
+        name: new_unit(
+            world, name, parent=parents.get(name), school_forms=("FS",) if name == PRESCHOOL else ("GR",)
+        )
+        for name in LED
+    }
+    staff = {units[name]: [{"LED.P1": v, "KOMP.P1": 3} for v in values] for name, values in LED.items()}
+    pupils = {
+        unit: [{"KOMP.E1": 4}] * (humlan_pupils if name == PRESCHOOL else 6) for name, unit in units.items()
+    }
+    run = run_campaign(
+        world, framework(world), staff, pupils=pupils, units=list(units.values()), school_year=YEAR
+    )
     for name, unit in units.items():
         _plan(world, unit, HUMLAN_ACTIVITIES if name == PRESCHOOL else 2)
-    return SimpleNamespace(units=units, campaign=run.campaign,
-                           means={name: statistics.mean(v) for name, v in LED.items()})
+    return SimpleNamespace(
+        units=units, campaign=run.campaign, means={name: statistics.mean(v) for name, v in LED.items()}
+    )
 
 
 @pytest.fixture
@@ -72,13 +83,15 @@ def org(world):
 
 
 def publish(world, title, *, node=None, school_form="", managed=None):
-    managed = managed if managed is not None else Organisation.objects.filter(
-        huvudman=world.huvudman)
+    managed = managed if managed is not None else Organisation.objects.filter(huvudman=world.huvudman)
     return public.public_report_publish(
-        actor=world.strategist, huvudman=world.huvudman,
+        actor=world.strategist,
+        huvudman=world.huvudman,
         units=selectors.report_units(managed, node=node, school_form=school_form),
-        school_year=YEAR, title=title, scope=", ".join(
-            x for x in (node.name if node else "", school_form) if x))
+        school_year=YEAR,
+        title=title,
+        scope=", ".join(x for x in (node.name if node else "", school_form) if x),
+    )
 
 
 def _area(report, code="LED"):
@@ -88,9 +101,10 @@ def _area(report, code="LED"):
 def _differences(whole, part) -> dict:
     """Every figure of whole minus part that both reports show."""
     found = {}
-    for section, names in (("participation", ("asked", "answered", "pupil_responses")),
-                           ("plans", ("units_with_plan", "plans", "goals", "activities",
-                                      "done"))):
+    for section, names in (
+        ("participation", ("asked", "answered", "pupil_responses")),
+        ("plans", ("units_with_plan", "plans", "goals", "activities", "done")),
+    ):
         for name in names:
             a, b = whole.data[section][name], part.data[section][name]
             if a is not None and b is not None:
@@ -116,8 +130,7 @@ def test_medians_of_nested_scopes_do_not_give_a_units_mean(world, org):
     assert _area(whole)["median"] == pytest.approx(3.3)
     part = _area(schools)["median"]
     # The attack: twice the whole's median minus the schools' is Humlan's mean.
-    assert part is None or 2 * _area(whole)["median"] - part != pytest.approx(
-        org.means[PRESCHOOL])
+    assert part is None or 2 * _area(whole)["median"] - part != pytest.approx(org.means[PRESCHOOL])
     assert part is None and _area(schools)["overlap"]
 
 
@@ -157,16 +170,19 @@ def test_the_organisation_median_of_every_units_report_counts_as_published(world
 
 
 def test_parts_that_differ_by_three_units_are_both_published_in_full(world):
-    soder = org_services.organisation_create(actor=None, parent=world.forvaltning,
-                                             type=OrganisationType.OMRADE, name="Område Söder")
+    soder = org_services.organisation_create(
+        actor=None, parent=world.forvaltning, type=OrganisationType.OMRADE, name="Område Söder"
+    )
     # Humlan's pupils above k too: else the pupils' figures of Norr would rest on two units.
-    org = build(world, parents={"Cederskolan": soder, "Dalaskolan": soder, "Eneskolan": soder},
-                humlan_pupils=6)
+    org = build(
+        world, parents={"Cederskolan": soder, "Dalaskolan": soder, "Eneskolan": soder}, humlan_pupils=6
+    )
     whole = publish(world, "Hela organisationen")
     south = publish(world, "Söder", node=soder)
     assert whole.disclosure["withheld"] == {} and south.disclosure["withheld"] == {}
-    assert _area(south)["median"] == pytest.approx(statistics.median(
-        org.means[n] for n in ("Cederskolan", "Dalaskolan", "Eneskolan")))
+    assert _area(south)["median"] == pytest.approx(
+        statistics.median(org.means[n] for n in ("Cederskolan", "Dalaskolan", "Eneskolan"))
+    )
     assert _differences(whole, south)["participation.answered"] == 15  # three units: allowed
 
 
@@ -176,21 +192,23 @@ def test_parts_that_differ_by_three_units_are_both_published_in_full(world):
 @pytest.fixture
 def one_outside(world):
     """Humlan alone in Område Söder; an area head reads everything in Område Norr."""
-    soder = org_services.organisation_create(actor=None, parent=world.forvaltning,
-                                             type=OrganisationType.OMRADE, name="Område Söder")
+    soder = org_services.organisation_create(
+        actor=None, parent=world.forvaltning, type=OrganisationType.OMRADE, name="Område Söder"
+    )
     org = build(world, parents={PRESCHOOL: soder})
-    head = org_services.person_create(actor=None, huvudman=world.huvudman, name="Nora Norr",
-                                      email="norr@sjovik.test")
-    org_services.membership_create(actor=None, person=head, organisation=world.omrade,
-                                   role=Role.STRATEGIST)
+    head = org_services.person_create(
+        actor=None, huvudman=world.huvudman, name="Nora Norr", email="norr@sjovik.test"
+    )
+    org_services.membership_create(actor=None, person=head, organisation=world.omrade, role=Role.STRATEGIST)
     org.head, org.soder = head, soder
     return org
 
 
 def test_an_area_head_cannot_subtract_the_areas_units_from_the_whole(world, one_outside):
     whole = publish(world, "Hela organisationen")
-    mine = selectors.org_report(selectors.report_units(access.managed_nodes(one_outside.head)),
-                                YEAR, world.huvudman)["results"]
+    mine = selectors.org_report(
+        selectors.report_units(access.managed_nodes(one_outside.head)), YEAR, world.huvudman
+    )["results"]
     known = sum(row.answered for row in mine["rates"])
     pupils = sum(row.pupil_responses for row in mine["rates"])
     p = whole.data["participation"]
@@ -199,8 +217,7 @@ def test_an_area_head_cannot_subtract_the_areas_units_from_the_whole(world, one_
     assert p["pupil_responses"] is None or p["pupil_responses"] - pupils != HUMLAN_PUPILS
 
 
-def test_an_area_heads_unit_reports_hide_the_median_that_gives_away_the_unit_outside(
-        world, one_outside):
+def test_an_area_heads_unit_reports_hide_the_median_that_gives_away_the_unit_outside(world, one_outside):
     """The median over all six units, in a Norr unit's report, with the five Norr units'
     means the area head sees, gives Humlan's mean."""
     report = selectors.unit_report(one_outside.units["Almviksskolan"], YEAR)
@@ -212,24 +229,25 @@ def test_an_area_heads_unit_reports_hide_the_median_that_gives_away_the_unit_out
 
 
 def test_without_an_area_membership_the_unit_report_shows_the_median(world):
-    soder = org_services.organisation_create(actor=None, parent=world.forvaltning,
-                                             type=OrganisationType.OMRADE, name="Område Söder")
+    soder = org_services.organisation_create(
+        actor=None, parent=world.forvaltning, type=OrganisationType.OMRADE, name="Område Söder"
+    )
     org = build(world, parents={PRESCHOOL: soder})
     report = selectors.unit_report(org.units["Almviksskolan"], YEAR)
-    assert next(a for a in report["areas"] if a.code == "LED").median["staff"] == \
-        pytest.approx(3.3)
+    assert next(a for a in report["areas"] if a.code == "LED").median["staff"] == pytest.approx(3.3)
 
 
 # ---- What the strategist and the public are told --------------------------------------------
 
 
-def test_the_strategist_is_told_which_report_the_withheld_figures_conflict_with(
-        world, org, client_for):
+def test_the_strategist_is_told_which_report_the_withheld_figures_conflict_with(world, org, client_for):
     client = client_for("strategist")
-    client.post(reverse("public_report_create"), {"school_year": YEAR,
-                                                  "title": "Hela organisationen"})
-    response = client.post(reverse("public_report_create"), {
-        "school_year": YEAR, "title": "Grundskolan", "school_form": "GR"}, follow=True)
+    client.post(reverse("public_report_create"), {"school_year": YEAR, "title": "Hela organisationen"})
+    response = client.post(
+        reverse("public_report_create"),
+        {"school_year": YEAR, "title": "Grundskolan", "school_form": "GR"},
+        follow=True,
+    )
     page = response.content.decode()
     assert "Vissa värden i ”Grundskolan” visas inte" in page
     assert "”Hela organisationen” (hela organisationen, 2026/27)" in page
@@ -243,8 +261,10 @@ def test_the_strategist_is_told_which_report_the_withheld_figures_conflict_with(
 def test_the_units_a_report_rests_on_are_kept_but_never_shown(world, org, client_for):
     report = publish(world, "Hela organisationen")
     assert sorted(report.disclosure["units"]) == sorted(
-        selectors.report_units(Organisation.objects.filter(huvudman=world.huvudman))
-        .values_list("pk", flat=True))
+        selectors.report_units(Organisation.objects.filter(huvudman=world.huvudman)).values_list(
+            "pk", flat=True
+        )
+    )
     assert "disclosure" not in str(report.data)
 
 

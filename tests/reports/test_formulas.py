@@ -40,9 +40,12 @@ CSV_NUMBER = re.compile(r"-?\d+(,\d+)?")
 def _framework_text() -> str:
     """The test framework with an area and indicators given formula titles."""
     text = INDICATORS
-    for plain, evil in (("Ledning", EVIL["link"]), ("Jag vet vad planen säger", EVIL["at"]),
-                        ("Jag är trygg med verktygen", EVIL["minus"]),
-                        ("Jag får hjälp när datorn krånglar", EVIL["plus"])):
+    for plain, evil in (
+        ("Ledning", EVIL["link"]),
+        ("Jag vet vad planen säger", EVIL["at"]),
+        ("Jag är trygg med verktygen", EVIL["minus"]),
+        ("Jag får hjälp när datorn krånglar", EVIL["plus"]),
+    ):
         text = text.replace(f"title: {plain}\n", f"title: {json.dumps(evil)}\n")
     return text
 
@@ -53,21 +56,40 @@ def evil(world):
     others = [new_unit(world, EVIL[key]) for key in ("tab", "cr", "space")]
     answers = [{"LED.P1": v, "KOMP.P1": v} for v in (1, 2, 3, 4, 5, 2)]
     version = framework(world, _framework_text())
-    run = run_campaign(world, version, {unit: answers for unit in (link, *others)},
-                       pupils={link: [{"KOMP.E1": v} for v in (1, 2, 3, 4, 5)]},
-                       comments={link: [EVIL["plus"], EVIL["cr"], EVIL["space"]]},
-                       name=EVIL["minus"], school_year=YEAR)
-    owner = org_services.person_create(actor=None, huvudman=world.huvudman, name=EVIL["at"],
-                                       email="at@sjovik.test")
+    run = run_campaign(
+        world,
+        version,
+        {unit: answers for unit in (link, *others)},
+        pupils={link: [{"KOMP.E1": v} for v in (1, 2, 3, 4, 5)]},
+        comments={link: [EVIL["plus"], EVIL["cr"], EVIL["space"]]},
+        name=EVIL["minus"],
+        school_year=YEAR,
+    )
+    owner = org_services.person_create(
+        actor=None, huvudman=world.huvudman, name=EVIL["at"], email="at@sjovik.test"
+    )
     org_services.membership_create(actor=None, person=owner, organisation=link, role=Role.STAFF)
-    plan = plan_services.plan_create(actor=world.strategist, organisation=link,
-                                     school_year=YEAR, title=EVIL["link"])
-    goal = plan_services.goal_create(actor=world.strategist, plan=plan, title=EVIL["plus"],
-                                     description=EVIL["minus"], items=[run.items["LED.P1"]],
-                                     baseline_text=EVIL["tab"], target_text=EVIL["at"])
-    plan_services.activity_create(actor=world.strategist, plan=plan, title=EVIL["minus"],
-                                  description=EVIL["link"], goal=goal, owner=owner,
-                                  due_on=datetime.date(2027, 3, 1))
+    plan = plan_services.plan_create(
+        actor=world.strategist, organisation=link, school_year=YEAR, title=EVIL["link"]
+    )
+    goal = plan_services.goal_create(
+        actor=world.strategist,
+        plan=plan,
+        title=EVIL["plus"],
+        description=EVIL["minus"],
+        items=[run.items["LED.P1"]],
+        baseline_text=EVIL["tab"],
+        target_text=EVIL["at"],
+    )
+    plan_services.activity_create(
+        actor=world.strategist,
+        plan=plan,
+        title=EVIL["minus"],
+        description=EVIL["link"],
+        goal=goal,
+        owner=owner,
+        due_on=datetime.date(2027, 3, 1),
+    )
     plan_services.activity_create(actor=world.strategist, plan=plan, title=EVIL["cr"])
     plan = plan_services.plan_publish(actor=world.strategist, plan=plan)
     run.link, run.plan = link, plan
@@ -79,18 +101,17 @@ def _files(client, run, world) -> dict[str, bytes]:
     year = {"ar": YEAR}
     found = {}
     for fmt in ("csv", "xlsx"):
-        found[f"results.{fmt}"] = client.get(reverse("results_export",
-                                                     args=[run.campaign.pk, fmt]))
-        found[f"organisation report.{fmt}"] = client.get(reverse("report_org_export",
-                                                                 args=[fmt]), year)
-        found[f"unit report.{fmt}"] = client.get(reverse("report_export",
-                                                         args=[run.link.pk, fmt]), year)
+        found[f"results.{fmt}"] = client.get(reverse("results_export", args=[run.campaign.pk, fmt]))
+        found[f"organisation report.{fmt}"] = client.get(reverse("report_org_export", args=[fmt]), year)
+        found[f"unit report.{fmt}"] = client.get(reverse("report_export", args=[run.link.pk, fmt]), year)
     found["answers.xlsx"] = client.get(reverse("report_answers_export"), year)
     found["plan.xlsx"] = client.get(reverse("plan_export", args=[run.plan.pk, "xlsx"]))
     for name, response in found.items():
         assert response.status_code == 200, name
-    return {name: b"".join(response) if response.streaming else response.content
-            for name, response in found.items()}
+    return {
+        name: b"".join(response) if response.streaming else response.content
+        for name, response in found.items()
+    }
 
 
 def _xlsx_texts(content: bytes) -> list[str]:
@@ -125,8 +146,9 @@ def test_no_cell_of_any_export_starts_a_formula(world, evil, client_for):
 
 
 def test_a_leaders_unit_report_is_neutralised_too(world, evil, client_for):
-    org_services.membership_create(actor=None, person=world.leader_b, organisation=evil.link,
-                                   role=Role.UNIT_LEADER)
+    org_services.membership_create(
+        actor=None, person=world.leader_b, organisation=evil.link, role=Role.UNIT_LEADER
+    )
     client = client_for("leader_b")
     for fmt in ("csv", "xlsx"):
         response = client.get(reverse("report_export", args=[evil.link.pk, fmt]), {"ar": YEAR})

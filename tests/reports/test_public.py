@@ -24,12 +24,12 @@ YEAR = "2026/27"
 # Per unit, five staff answers each to LED.P1 and KOMP.P1, chosen so that every unit's mean
 # differs from every organisation figure at one decimal (medians, quartiles).
 ANSWERS = {
-    "Solrosskolan": ((1, 2, 2, 2, 2), (3, 3, 3, 3, 4)),        # 1.8, 3.2
-    "Tulpanskolan": ((2, 3, 3, 3, 3), (1, 1, 1, 2, 1)),        # 2.8, 1.2
-    "Vitsippeskolan": ((4, 4, 4, 4, 5), (2, 2, 2, 2, 3)),      # 4.2, 2.2
-    "Blåklockeskolan": ((5, 5, 5, 5, 4), (5, 4, 5, 5, 4)),     # 4.8, 4.6
-    "Liljeskolan": ((3, 3, 3, 4, 4), (4, 4, 4, 4, 4)),         # 3.4, 4.0
-    "Rosenskolan": ((2, 2, 1, 1, 1), (3, 2, 3, 3, 3)),         # 1.4, 2.8
+    "Solrosskolan": ((1, 2, 2, 2, 2), (3, 3, 3, 3, 4)),  # 1.8, 3.2
+    "Tulpanskolan": ((2, 3, 3, 3, 3), (1, 1, 1, 2, 1)),  # 2.8, 1.2
+    "Vitsippeskolan": ((4, 4, 4, 4, 5), (2, 2, 2, 2, 3)),  # 4.2, 2.2
+    "Blåklockeskolan": ((5, 5, 5, 5, 4), (5, 4, 5, 5, 4)),  # 4.8, 4.6
+    "Liljeskolan": ((3, 3, 3, 4, 4), (4, 4, 4, 4, 4)),  # 3.4, 4.0
+    "Rosenskolan": ((2, 2, 1, 1, 1), (3, 2, 3, 3, 3)),  # 1.4, 2.8
 }
 FOUR = tuple(ANSWERS)[:4]
 COMMENT = "Rektorn lyssnar aldrig på oss"
@@ -46,13 +46,14 @@ def _swedish(value: float) -> str:
 
 
 def _plan(world, unit, items, activities):
-    plan = plan_services.plan_create(actor=world.strategist, organisation=unit,
-                                     school_year=YEAR, title=f"Plan för {unit.name}")
-    goal = plan_services.goal_create(actor=world.strategist, plan=plan, title=GOAL_TITLE,
-                                     items=items)
+    plan = plan_services.plan_create(
+        actor=world.strategist, organisation=unit, school_year=YEAR, title=f"Plan för {unit.name}"
+    )
+    goal = plan_services.goal_create(actor=world.strategist, plan=plan, title=GOAL_TITLE, items=items)
     for title, status, due in activities:
-        plan_services.activity_create(actor=world.strategist, plan=plan, goal=goal, title=title,
-                                      status=status, due_on=due)
+        plan_services.activity_create(
+            actor=world.strategist, plan=plan, goal=goal, title=title, status=status, due_on=due
+        )
     return plan_services.plan_publish(actor=world.strategist, plan=plan)
 
 
@@ -60,17 +61,26 @@ def build_org(world, names=FOUR, plans=3):
     """Units with distinctive names and means, one closed campaign, and published plans for
     the first `plans` units."""
     units = {name: new_unit(world, name) for name in names}
-    staff = {units[name]: [{"LED.P1": a, "KOMP.P1": b} for a, b in zip(*ANSWERS[name],
-                                                                        strict=True)]
-             for name in names}
+    staff = {
+        units[name]: [{"LED.P1": a, "KOMP.P1": b} for a, b in zip(*ANSWERS[name], strict=True)]
+        for name in names
+    }
     comments = {unit: [COMMENT] for unit in units.values()}
-    campaign = run_campaign(world, framework(world), staff, comments=comments,
-                            units=list(units.values()), school_year=YEAR)
+    campaign = run_campaign(
+        world, framework(world), staff, comments=comments, units=list(units.values()), school_year=YEAR
+    )
     old = datetime.date(2020, 1, 31)
     for unit in list(units.values())[:plans]:
-        _plan(world, unit, [campaign.items["LED.P1"]], [
-            ("Studiecirkel", ActivityStatus.DONE, None), ("Workshop", ActivityStatus.PLANNED, old),
-            ("Studiebesök", ActivityStatus.CANCELLED, None)])
+        _plan(
+            world,
+            unit,
+            [campaign.items["LED.P1"]],
+            [
+                ("Studiecirkel", ActivityStatus.DONE, None),
+                ("Workshop", ActivityStatus.PLANNED, old),
+                ("Studiebesök", ActivityStatus.CANCELLED, None),
+            ],
+        )
     led = {name: _unit_mean(ANSWERS[name][0]) for name in names}
     komp = {name: _unit_mean(ANSWERS[name][1]) for name in names}
     return SimpleNamespace(units=units, campaign=campaign, led=led, komp=komp)
@@ -78,8 +88,9 @@ def build_org(world, names=FOUR, plans=3):
 
 def _publish(world, title="Uppföljning 2026/27", year=YEAR):
     units = Organisation.objects.filter(huvudman=world.huvudman, type=OrganisationType.SKOLENHET)
-    return public.public_report_publish(actor=world.strategist, huvudman=world.huvudman,
-                                        units=units, school_year=year, title=title)
+    return public.public_report_publish(
+        actor=world.strategist, huvudman=world.huvudman, units=units, school_year=year, title=title
+    )
 
 
 def _page(client, report):
@@ -110,8 +121,7 @@ def org(world):
 # ---- Nothing below the organisation --------------------------------------------------------
 
 
-def test_the_public_page_shows_the_organisation_median_computed_from_the_answers(world, org,
-                                                                                client_for):
+def test_the_public_page_shows_the_organisation_median_computed_from_the_answers(world, org, client_for):
     report = _publish(world)
     page = _page(client_for("anonymous"), report).content.decode()
     led_median = statistics.median(org.led.values())
@@ -127,8 +137,7 @@ def test_no_unit_name_unit_figure_comment_or_person_is_published(world, org, cli
     report = _publish(world)
     page = _page(client_for("anonymous"), report).content.decode()
     data = json.dumps(report.data, ensure_ascii=False)
-    names = [*org.units, world.unit_a.name, world.unit_b.name, world.omrade.name,
-             world.forvaltning.name]
+    names = [*org.units, world.unit_a.name, world.unit_b.name, world.omrade.name, world.forvaltning.name]
     people = [world.strategist.name, world.leader_a.name, world.staff.name]
     for text in [*names, *people, COMMENT, GOAL_TITLE, "Studiecirkel", "Plan för"]:
         assert text not in page, text
@@ -145,15 +154,21 @@ def test_no_unit_name_unit_figure_comment_or_person_is_published(world, org, cli
 def test_plan_progress_is_published_as_totals(world, org):
     plans = _publish(world).data["plans"]
     assert plans["units_with_plan"] == 3 and not plans["withheld"]
-    assert (plans["goals"], plans["activities"], plans["done"], plans["late"],
-            plans["cancelled"]) == (3, 9, 3, 3, 3)
+    assert (plans["goals"], plans["activities"], plans["done"], plans["late"], plans["cancelled"]) == (
+        3,
+        9,
+        3,
+        3,
+        3,
+    )
     assert [(row["code"], row["goals"]) for row in plans["priorities"]] == [("LED", 3)]
     assert "unit" not in json.dumps(plans).replace("units", "")
 
 
 def test_a_draft_plan_is_not_counted(world, org):
-    plan_services.plan_create(actor=world.strategist, organisation=world.unit_a,
-                              school_year=YEAR, title="Utkast")
+    plan_services.plan_create(
+        actor=world.strategist, organisation=world.unit_a, school_year=YEAR, title="Utkast"
+    )
     assert _publish(world).data["plans"]["units_with_plan"] == 3
 
 
@@ -236,8 +251,9 @@ def test_the_page_has_no_inline_style_or_script_and_labelled_tables(world, org, 
 
 def test_a_strategist_publishes_and_gets_the_address(world, org, client_for):
     client = client_for("strategist")
-    response = client.post(reverse("public_report_create"),
-                           {"school_year": YEAR, "title": "Uppföljning för fullmäktige"})
+    response = client.post(
+        reverse("public_report_create"), {"school_year": YEAR, "title": "Uppföljning för fullmäktige"}
+    )
     assert response.status_code == 302 and response["Location"] == reverse("public_report_list")
     report = PublicReport.objects.get()
     assert report.huvudman == world.huvudman and report.published_by == world.strategist
@@ -249,8 +265,9 @@ def test_a_strategist_publishes_and_gets_the_address(world, org, client_for):
 
 
 def test_a_missing_title_is_an_error_that_keeps_the_year(world, org, client_for):
-    response = client_for("strategist").post(reverse("public_report_create"),
-                                             {"school_year": YEAR, "title": "  "})
+    response = client_for("strategist").post(
+        reverse("public_report_create"), {"school_year": YEAR, "title": "  "}
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert 'aria-describedby="id_title_error' in page or "id_title_error" in page
@@ -259,8 +276,9 @@ def test_a_missing_title_is_an_error_that_keeps_the_year(world, org, client_for)
 
 
 def test_an_unknown_year_is_refused(world, org, client_for):
-    response = client_for("strategist").post(reverse("public_report_create"),
-                                             {"school_year": "1999/00", "title": "x"})
+    response = client_for("strategist").post(
+        reverse("public_report_create"), {"school_year": "1999/00", "title": "x"}
+    )
     assert response.status_code == 400 and not PublicReport.objects.exists()
 
 
@@ -280,8 +298,7 @@ def test_withdrawing_makes_the_address_answer_not_found(world, org, client_for):
     report.refresh_from_db()
     assert report.withdrawn_at is not None
     assert _page(client_for("anonymous"), report).status_code == 404
-    assert AuditEvent.objects.filter(action="public_report_withdraw",
-                                     object_id=str(report.pk)).exists()
+    assert AuditEvent.objects.filter(action="public_report_withdraw", object_id=str(report.pk)).exists()
     listing = client.get(reverse("public_report_list")).content.decode()
     assert reverse("public_report", args=[report.token]) not in listing
 
@@ -297,8 +314,7 @@ def test_another_huvudmans_strategist_neither_lists_nor_withdraws(world, org, cl
 
 def test_leaders_cannot_withdraw(world, org, client_for):
     report = _publish(world)
-    assert client_for("leader_a").post(
-        reverse("public_report_withdraw", args=[report.pk])).status_code == 403
+    assert client_for("leader_a").post(reverse("public_report_withdraw", args=[report.pk])).status_code == 403
     report.refresh_from_db()
     assert report.withdrawn_at is None
 
@@ -306,8 +322,9 @@ def test_leaders_cannot_withdraw(world, org, client_for):
 def test_a_published_report_is_frozen(world, org, client_for):
     report = _publish(world)
     before = report.data
-    plan_services.plan_create(actor=world.strategist, organisation=world.unit_b,
-                              school_year=YEAR, title="Senare plan")
+    plan_services.plan_create(
+        actor=world.strategist, organisation=world.unit_b, school_year=YEAR, title="Senare plan"
+    )
     report.refresh_from_db()
     assert report.data == before
 
@@ -341,16 +358,19 @@ def test_a_part_of_the_organisation_is_published_with_its_own_figures(world, cli
     # Three units stay outside the part: with one or two, the part's medians beside the whole
     # campaign's (which every unit's report shows) would give those units away.
     org = build_org(world, names=tuple(ANSWERS))
-    soder = org_services.organisation_create(actor=None, parent=world.forvaltning,
-                                             type=OrganisationType.OMRADE, name="Område Söder")
+    soder = org_services.organisation_create(
+        actor=None, parent=world.forvaltning, type=OrganisationType.OMRADE, name="Område Söder"
+    )
     moved = ("Tulpanskolan", "Vitsippeskolan", "Blåklockeskolan")
     for name in moved:
         org_services.organisation_move(actor=None, node=org.units[name], new_parent=soder)
     client = client_for("strategist")
     form = client.get(reverse("public_report_list")).content.decode()
     assert f'<option value="{soder.pk}">Område Söder</option>' in form
-    response = client.post(reverse("public_report_create"), {
-        "school_year": YEAR, "title": "Uppföljning för Söder", "node": soder.pk})
+    response = client.post(
+        reverse("public_report_create"),
+        {"school_year": YEAR, "title": "Uppföljning för Söder", "node": soder.pk},
+    )
     assert response.status_code == 302
     report = PublicReport.objects.get()
     assert report.data["scope"] == "Område Söder"
@@ -368,7 +388,9 @@ def test_a_part_of_the_organisation_is_published_with_its_own_figures(world, cli
 
 
 def test_a_node_of_another_huvudman_is_refused_and_nothing_is_published(world, org, client_for):
-    response = client_for("strategist").post(reverse("public_report_create"), {
-        "school_year": YEAR, "title": "Uppföljning", "node": world.other_root.pk})
+    response = client_for("strategist").post(
+        reverse("public_report_create"),
+        {"school_year": YEAR, "title": "Uppföljning", "node": world.other_root.pk},
+    )
     assert response.status_code == 400 and not PublicReport.objects.exists()
     assert "id_node_error" in response.content.decode()

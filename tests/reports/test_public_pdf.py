@@ -58,7 +58,7 @@ def _page_figures(page: str) -> list[str]:
     "Area" where the page's own table of it says "Group"."""
     page = re.sub(r"<svg.*?</svg>", "", page, flags=re.S)
     page = re.sub(r'<span class="visually-hidden">.*?</span>', "", page, flags=re.S)
-    article = page[page.index('<article class="report public-report">'):page.index("</article>")]
+    article = page[page.index('<article class="report public-report">') : page.index("</article>")]
     found = []
     for tag in ("dd", "td", 'th scope="row"', "figcaption"):
         name = tag.split()[0]
@@ -86,8 +86,14 @@ def test_the_pdf_is_tagged_swedish_with_cover_contents_and_page_numbers(world, o
         assert date_format(timezone.localdate(report.published_at), "j F Y") in cover
     # The contents with page numbers (dot leaders, then the number), and the sections.
     assert re.search(r"\. \. \. (\d+)", text)
-    for heading in ("Innehåll", "Sammanfattning", "Deltagande", "Resultat per område",
-                    "Planernas genomförande", "Nationella delmål"):
+    for heading in (
+        "Innehåll",
+        "Sammanfattning",
+        "Deltagande",
+        "Resultat per område",
+        "Planernas genomförande",
+        "Nationella delmål",
+    ):
         assert heading in text, heading
     assert re.search(r"Sida 2 av \d+", text)
 
@@ -103,8 +109,7 @@ def test_the_pdf_holds_every_figure_the_public_page_shows(world, org, client_for
         assert figure in text, figure
 
 
-def test_the_pdf_holds_the_organisation_figures_computed_from_the_answers(world, org,
-                                                                          client_for):
+def test_the_pdf_holds_the_organisation_figures_computed_from_the_answers(world, org, client_for):
     text = _text(_download(client_for("anonymous"), _publish(world)))
     led_median = statistics.median(org.led.values())
     komp_median = statistics.median(org.komp.values())
@@ -114,18 +119,21 @@ def test_the_pdf_holds_the_organisation_figures_computed_from_the_answers(world,
     assert chart in text and text.index(chart) < text.index("Median och mittersta hälften")
     # Plan progress: three of the huvudman's active units published a plan with one goal and
     # three activities: one done, one late (due in 2020) and one cancelled.
-    units = Organisation.objects.filter(huvudman=world.huvudman, is_active=True,
-                                        type=OrganisationType.SKOLENHET).count()
-    assert re.search(rf"Enheter med publicerad plan 3 av {units} Mål 3 Aktiviteter 9 Klar 3 "
-                     r"Försenade vid publiceringen 3 Inställd 3", text)
+    units = Organisation.objects.filter(
+        huvudman=world.huvudman, is_active=True, type=OrganisationType.SKOLENHET
+    ).count()
+    assert re.search(
+        rf"Enheter med publicerad plan 3 av {units} Mål 3 Aktiviteter 9 Klar 3 "
+        r"Försenade vid publiceringen 3 Inställd 3",
+        text,
+    )
     staff = sum(len(ANSWERS[name][0]) for name in FOUR)
     assert re.search(rf"Personal som svarat {staff}\b", text)
 
 
 def test_no_unit_name_unit_figure_comment_or_person_is_in_the_pdf(world, org, client_for):
     text = _text(_download(client_for("anonymous"), _publish(world)))
-    names = [*org.units, world.unit_a.name, world.unit_b.name, world.omrade.name,
-             world.forvaltning.name]
+    names = [*org.units, world.unit_a.name, world.unit_b.name, world.omrade.name, world.forvaltning.name]
     people = [world.strategist.name, world.leader_a.name, world.staff.name]
     for word in [*names, *people, COMMENT, GOAL_TITLE, "Studiecirkel", "Workshop", "Plan för"]:
         assert word not in text, word
@@ -192,8 +200,9 @@ def test_anyone_with_the_address_downloads_it_as_an_attachment(world, org, clien
     report = _publish(world)
     response = _download(client_for(persona), report)
     assert response.status_code == 200
-    assert re.fullmatch(r'attachment; filename="[a-z-]+-sjoviks-kommun-2026-27\.pdf"',
-                        response["Content-Disposition"])
+    assert re.fullmatch(
+        r'attachment; filename="[a-z-]+-sjoviks-kommun-2026-27\.pdf"', response["Content-Disposition"]
+    )
     assert response["X-Robots-Tag"] == "noindex, nofollow"
 
 
@@ -214,8 +223,7 @@ def test_the_public_page_links_to_the_pdf(world, org, client_for):
     page = client_for("anonymous").get(reverse("public_report", args=[report.token]))
     link = f'<a href="{reverse("public_report_pdf", args=[report.token])}">Ladda ner som PDF</a>'
     assert link in page.content.decode()
-    assert reverse("public_report_pdf", args=[report.token]) == (
-        f"/offentlig/{report.token}/rapport.pdf")
+    assert reverse("public_report_pdf", args=[report.token]) == (f"/offentlig/{report.token}/rapport.pdf")
 
 
 def test_a_title_and_huvudman_with_markup_or_a_formula_show_as_text(world, org, client_for):
@@ -231,8 +239,7 @@ def test_a_title_and_huvudman_with_markup_or_a_formula_show_as_text(world, org, 
     assert PublicReport.objects.get().title == NASTY
 
 
-def test_the_file_is_made_once_a_day_and_a_withdrawal_still_ends_it(world, org, client_for,
-                                                                    monkeypatch):
+def test_the_file_is_made_once_a_day_and_a_withdrawal_still_ends_it(world, org, client_for, monkeypatch):
     from digiplan.reports import public_pdf
 
     report = _publish(world)
@@ -243,8 +250,9 @@ def test_the_file_is_made_once_a_day_and_a_withdrawal_still_ends_it(world, org, 
     again = _download(client_for("leader_b"), report)
     assert made == [report.pk] and again.content == first.content
     with translation.override("en"):
-        english = client_for("anonymous").get(reverse("public_report_pdf", args=[report.token]),
-                                              HTTP_ACCEPT_LANGUAGE="en")
+        english = client_for("anonymous").get(
+            reverse("public_report_pdf", args=[report.token]), HTTP_ACCEPT_LANGUAGE="en"
+        )
     assert english.status_code == 200
     public.public_report_withdraw(actor=world.strategist, report=report)
     assert _download(client_for("anonymous"), report).status_code == 404
@@ -258,9 +266,13 @@ def test_the_dash_means_too_few_units_in_the_public_pdf(world, org, client_for):
 
 def test_a_published_part_of_the_organisation_is_named_on_the_cover(world, org, client_for):
     report = public.public_report_publish(
-        actor=world.strategist, huvudman=world.huvudman, school_year=YEAR_2,
+        actor=world.strategist,
+        huvudman=world.huvudman,
+        school_year=YEAR_2,
         units=Organisation.objects.filter(huvudman=world.huvudman, type=OrganisationType.SKOLENHET),
-        title="Uppföljning för Norr", scope="Område Norr")
+        title="Uppföljning för Norr",
+        scope="Område Norr",
+    )
     text = _text(_download(client_for("anonymous"), report))
     assert "Urval: Område Norr" in text
     assert "Den omfattar bara enheterna i den här delen av organisationen: Område Norr." in text

@@ -69,8 +69,7 @@ def _same_cell(got, want) -> bool:
     if isinstance(want, bool):
         return got is want
     if isinstance(want, int | float):
-        return isinstance(got, int | float) and not isinstance(got, bool) and got == pytest.approx(
-            want)
+        return isinstance(got, int | float) and not isinstance(got, bool) and got == pytest.approx(want)
     if isinstance(want, datetime.date):
         return got == datetime.datetime.combine(want, datetime.time())
     return got == neutralise(str(want))
@@ -105,8 +104,10 @@ def _assert_csv_is_the_tables(content, tables):
     for block, table in zip(blocks, tables, strict=True):
         assert block[0] == [_csv_cell(table.title)]
         assert block[1] == [_csv_cell(h) for h in table.header]
-        want = [[_csv_cell(c.isoformat() if isinstance(c, datetime.date) else c) for c in row]
-                for row in table.rows]
+        want = [
+            [_csv_cell(c.isoformat() if isinstance(c, datetime.date) else c) for c in row]
+            for row in table.rows
+        ]
         assert block[2:] == want
 
 
@@ -128,8 +129,11 @@ def _assert_pdf_has_the_tables(text, tables):
             # One table per group, the group in its caption, code and indicator heading the row.
             for row in table.rows:
                 assert f"{table.title}: {row[2]}" in text, (table.title, row[2])
-                cells = [re.escape(exports.display(c)) for n, c in enumerate(row)
-                         if n != 2 and exports.display(c) != ""]
+                cells = [
+                    re.escape(exports.display(c))
+                    for n, c in enumerate(row)
+                    if n != 2 and exports.display(c) != ""
+                ]
                 assert re.search(r"\s+".join(cells), text), (table.title, row)
             continue
         assert table.title in text
@@ -147,13 +151,13 @@ def _pdf_text(content: bytes) -> str:
 
 
 def test_the_unit_pdf_is_tagged_swedish_with_cover_contents_page_numbers_and_every_figure(
-        world, years, client_for):
+    world, years, client_for
+):
     build_unit_plan(world, years)
     response = _unit(client_for("leader_a"), world.unit_a, "pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].endswith('-almskolan-2026-27.pdf"')
-    catalog = next(head for head, _data in _objects(response.content).values()
-                   if b"/Type /Catalog" in head)
+    catalog = next(head for head, _data in _objects(response.content).values() if b"/Type /Catalog" in head)
     assert b"/StructTreeRoot" in catalog and b"/Lang (sv)" in catalog, "tagged, in Swedish"
     text = _pdf_text(response.content)
     # The cover: title, huvudman, school year, the day it was made, in Swedish.
@@ -217,8 +221,7 @@ def test_the_year_is_chosen_as_on_the_page(world, years, client_for):
     report = exports.readable_unit_report(world.leader_a, world.unit_a, YEAR_1)
     _assert_workbook_is_the_tables(_book(response.content), exports.unit_tables(report))
     first = area_mean(years.y1_staff[world.unit_a], ("LED.P1",))
-    cells = [c for row in _book(response.content).worksheets[0].iter_rows(values_only=True)
-             for c in row]
+    cells = [c for row in _book(response.content).worksheets[0].iter_rows(values_only=True) for c in row]
     assert any(isinstance(c, float) and c == pytest.approx(first) for c in cells)
     # A year without a self-assessment still gives a file that says so.
     text = _pdf_text(_unit(client_for("leader_a"), world.unit_a, "pdf", ar="2019/20").content)
@@ -235,11 +238,15 @@ def test_a_unit_below_k_shows_no_figure_in_any_format(world, years, client_for):
     assert not next(t for t in tables if t.ident == "levels").rows
     book = _book(_unit(client, years.small, "xlsx").content)
     _assert_workbook_is_the_tables(book, tables)
-    numbers = [c for sheet in book.worksheets[:2] for row in sheet.iter_rows(min_row=2)
-               for c in row[3:6] if isinstance(c.value, int | float)]
+    numbers = [
+        c
+        for sheet in book.worksheets[:2]
+        for row in sheet.iter_rows(min_row=2)
+        for c in row[3:6]
+        if isinstance(c.value, int | float)
+    ]
     # Only the organisation column may hold numbers for it, never its own n or mean.
-    assert all(c.column > 6 for c in numbers if c.parent.title.startswith(
-        indicators.title[:31]))
+    assert all(c.column > 6 for c in numbers if c.parent.title.startswith(indicators.title[:31]))
     text = _pdf_text(_unit(client, years.small, "pdf").content)
     _assert_pdf_has_the_tables(text, tables)
     csv_text = _unit(client, years.small, "csv").content.decode("utf-8-sig")
@@ -254,9 +261,10 @@ def test_an_unknown_format_is_not_found(world, client_for):
         assert _org(client, fmt).status_code == 404
 
 
-@pytest.mark.parametrize(("persona", "status"), [
-    ("strategist", 200), ("leader_a", 200), ("staff", 200), ("leader_b", 404),
-    ("other_strategist", 404)])
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("strategist", 200), ("leader_a", 200), ("staff", 200), ("leader_b", 404), ("other_strategist", 404)],
+)
 def test_who_downloads_a_unit_report(world, client_for, persona, status):
     assert _unit(client_for(persona), world.unit_a, "csv").status_code == status
 
@@ -264,12 +272,13 @@ def test_who_downloads_a_unit_report(world, client_for, persona, status):
 def test_a_draft_plan_is_left_out_for_who_may_not_read_it(world, years, client_for):
     from digiplan.plans import services as plan_services
 
-    plan_services.plan_create(actor=world.leader_a, organisation=world.unit_a,
-                              school_year=YEAR_2, title="Utkast till plan")
-    assert "Utkast till plan" in _pdf_text(_unit(client_for("leader_a"), world.unit_a,
-                                                 "pdf").content)
-    assert "Utkast till plan" not in _unit(client_for("staff"), world.unit_a,
-                                           "csv").content.decode("utf-8-sig")
+    plan_services.plan_create(
+        actor=world.leader_a, organisation=world.unit_a, school_year=YEAR_2, title="Utkast till plan"
+    )
+    assert "Utkast till plan" in _pdf_text(_unit(client_for("leader_a"), world.unit_a, "pdf").content)
+    assert "Utkast till plan" not in _unit(client_for("staff"), world.unit_a, "csv").content.decode(
+        "utf-8-sig"
+    )
 
 
 # ---- The organisation report ------------------------------------------------------------------
@@ -313,8 +322,9 @@ def test_the_organisation_files_follow_the_filters(world, years, client_for):
     assert "Lilla skolan" in text and "Skola Två" not in text
 
 
-@pytest.mark.parametrize(("persona", "status"), [
-    ("strategist", 200), ("leader_a", 403), ("staff", 403), ("other_strategist", 200)])
+@pytest.mark.parametrize(
+    ("persona", "status"), [("strategist", 200), ("leader_a", 403), ("staff", 403), ("other_strategist", 200)]
+)
 def test_only_strategists_download_the_organisation_report(world, client_for, persona, status):
     response = _org(client_for(persona), "xlsx")
     assert response.status_code == status
@@ -331,8 +341,7 @@ def test_names_that_look_like_formulas_stay_text(world, years, client_for):
                 assert cell.data_type != "f"
                 if isinstance(cell.value, str) and "HYPERLINK" in cell.value:
                     assert cell.value.startswith("'") or not cell.value.startswith("=")
-    assert f"'{FORMULA}" in [c.value for c in _book(_org(client, "xlsx").content)
-                              .worksheets[0]["A"]]
+    assert f"'{FORMULA}" in [c.value for c in _book(_org(client, "xlsx").content).worksheets[0]["A"]]
     csv_text = _org(client, "csv").content.decode("utf-8-sig")
     assert "\r\n=HYPERLINK" not in csv_text and "'=HYPERLINK" in csv_text
     text = _pdf_text(_unit(client, world.unit_a, "pdf").content)
@@ -370,11 +379,15 @@ def test_every_answer_of_the_shown_figures_and_nothing_else(world, years, client
         if len(answers) >= 5 and expected(values):
             want += [(unit.name, "pupil", "KOMP.E1", v) for v in values]
     with translation.override("sv"):
-        labels = {"staff": translation.gettext("Staff"), "pupil": translation.gettext("Pupils"),
-                  "na": translation.gettext("Don't know")}
+        labels = {
+            "staff": translation.gettext("Staff"),
+            "pupil": translation.gettext("Pupils"),
+            "na": translation.gettext("Don't know"),
+        }
     assert len(rows) == len(want)
     assert sorted(rows, key=str) == sorted(
-        [(u, labels[g], c, labels["na"] if v == "na" else v) for u, g, c, v in want], key=str)
+        [(u, labels[g], c, labels["na"] if v == "na" else v) for u, g, c, v in want], key=str
+    )
     assert "Lilla skolan" not in {r[0] for r in rows}
     # Sorted by unit, group, indicator and value: nothing of the order the answers came in.
     assert rows == sorted(rows, key=lambda r: (r[0], r[1], r[2], (isinstance(r[3], str), r[3])))
@@ -386,5 +399,4 @@ def test_the_answers_file_is_for_strategists_and_needs_a_closed_year(world, year
         assert _answers(client_for(persona))[0].status_code == 403
     assert _answers(client_for("strategist"), ar="2019/20")[0].status_code == 404
     response, book = _answers(client_for("strategist"), nod=years.soder.pk)
-    assert {r[0] for r in book.worksheets[0].iter_rows(min_row=2, values_only=True)} == {
-        "Skola Två"}
+    assert {r[0] for r in book.worksheets[0].iter_rows(min_row=2, values_only=True)} == {"Skola Två"}

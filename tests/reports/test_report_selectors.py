@@ -59,8 +59,7 @@ def test_unit_areas_this_year_last_year_and_the_organisation_median(world, years
         leader_code = f"{code}.L1"
         assert row.this_year["leader"] == years.y2_leader[a][0][leader_code]
         assert row.last_year["leader"] == years.y1_leader[a][0][leader_code]
-        leader_values = [v for values, _c in years.y2_leader.values()
-                         if (v := values[leader_code]) != "na"]
+        leader_values = [v for values, _c in years.y2_leader.values() if (v := values[leader_code]) != "na"]
         if len(leader_values) >= selectors.MEDIAN_MIN_UNITS:
             assert row.median["leader"] == pytest.approx(median(leader_values))
         else:
@@ -82,8 +81,9 @@ def test_unit_indicator_table_pools_the_organisation_over_shown_units(world, yea
         assert row.org_units == len(shown_units)
     before = expected(column(years.y1_staff[world.unit_a], "LED.P1"))["mean"]
     led = _indicator(report, "LED.P1", "staff").figure
-    assert led.change == pytest.approx(expected(column(years.y2_staff[world.unit_a],
-                                                       "LED.P1"))["mean"] - before)
+    assert led.change == pytest.approx(
+        expected(column(years.y2_staff[world.unit_a], "LED.P1"))["mean"] - before
+    )
     leader = _indicator(report, "LED.L1", "leader")
     assert leader.figure.value == 4 and leader.figure.change == 4 - 2
     assert leader.org_value == median([4, 5, 2])
@@ -112,8 +112,7 @@ def test_pupil_results_and_too_few_units_for_a_pupil_median(world, years):
 def test_staff_comments_show_above_k_only(world, years):
     report = selectors.unit_report(world.unit_a, YEAR_2)
     assert report["results"]["comments_shown"]
-    assert sorted(report["results"]["comments"]) == sorted(c for c in years.comments[world.unit_a]
-                                                           if c)
+    assert sorted(report["results"]["comments"]) == sorted(c for c in years.comments[world.unit_a] if c)
     small = selectors.unit_report(years.small, YEAR_2)
     assert not small["results"]["comments_shown"] and small["results"]["comments"] == []
 
@@ -142,8 +141,10 @@ def test_the_unit_plan_goals_activities_and_follow_up(world, years):
     [goal] = p.goals
     assert goal.goal == fx.goal and [i.code for i in goal.items] == ["KOMP.P1"]
     assert goal.goal.baseline_text == "medel 3,2 av 5"
-    assert {a.title: a.late for a in goal.activities} == {"Studiecirkel": False,
-                                                        "Workshop i lärplattformen": True}
+    assert {a.title: a.late for a in goal.activities} == {
+        "Studiecirkel": False,
+        "Workshop i lärplattformen": True,
+    }
     assert [a.title for a in p.loose] == ["Studiebesök"]
     assert (p.counts["done"], p.counts["cancelled"], p.late) == (1, 1, 1)
 
@@ -193,15 +194,16 @@ def test_equity_median_spread_behind_and_its_change(world, years):
         then = sorted(area_mean(years.y1_staff[u], then_codes) for u in units_1)
         assert row.now.median == pytest.approx(quartile(now, 0.5))
         assert row.iqr == pytest.approx(quartile(now, 0.75) - quartile(now, 0.25))
-        assert [h.median for h in row.history] == [pytest.approx(quartile(then, 0.5)),
-                                                   pytest.approx(quartile(now, 0.5))]
+        assert [h.median for h in row.history] == [
+            pytest.approx(quartile(then, 0.5)),
+            pytest.approx(quartile(now, 0.5)),
+        ]
         assert row.change == pytest.approx(quartile(now, 0.5) - quartile(then, 0.5))
         assert row.iqr_change == pytest.approx(
-            (quartile(now, 0.75) - quartile(now, 0.25))
-            - (quartile(then, 0.75) - quartile(then, 0.25)))
+            (quartile(now, 0.75) - quartile(now, 0.25)) - (quartile(then, 0.75) - quartile(then, 0.25))
+        )
         behind = sorted((area_mean(years.y2_staff[u], now_codes), u.name) for u in units_2)[:3]
-        assert [(u.name, pytest.approx(v)) for u, v in row.now.behind] == [
-            (n, m) for m, n in behind]
+        assert [(u.name, pytest.approx(v)) for u, v in row.now.behind] == [(n, m) for m, n in behind]
 
 
 def test_trends_follow_codes_across_versions_and_mark_new_indicators(world, years):
@@ -215,15 +217,19 @@ def test_trends_follow_codes_across_versions_and_mark_new_indicators(world, year
     assert lines["KOMP.P2"].values[0] is None
     assert lines["KOMP.P1"].new_since is None
     for index, answers in enumerate((years.y1_staff, years.y2_staff)):
-        pooled = [v for u, rows in answers.items() if u != years.small
-                  for v in column(rows, "KOMP.P1") if v != "na"]
+        pooled = [
+            v for u, rows in answers.items() if u != years.small for v in column(rows, "KOMP.P1") if v != "na"
+        ]
         assert lines["KOMP.P1"].values[index] == pytest.approx(mean(pooled))
     staff_line = next(line for line in komp.lines if line.group == "staff")
     assert staff_line.values == [
-        pytest.approx(median([area_mean(years.y1_staff[u], ("KOMP.P1",))
-                              for u in years.y1_staff if u != years.small])),
-        pytest.approx(median([area_mean(years.y2_staff[u], KOMP)
-                              for u in years.y2_staff if u != years.small]))]
+        pytest.approx(
+            median([area_mean(years.y1_staff[u], ("KOMP.P1",)) for u in years.y1_staff if u != years.small])
+        ),
+        pytest.approx(
+            median([area_mean(years.y2_staff[u], KOMP) for u in years.y2_staff if u != years.small])
+        ),
+    ]
     leader_line = next(line for line in komp.lines if line.group == "leader")
     assert leader_line.values == [median([1, 3, 2]), median([2, 4])]
 
@@ -236,8 +242,9 @@ def test_filters_by_node_and_school_form(world, years):
     led = next(e for e in org["equity"] if e.code == "LED")
     assert led.now.median == pytest.approx(area_mean(years.y2_staff[years.skola_2], LED))
     assert led.history[0].units_shown == 0  # Skola Två did not take part in year 1
-    preschool = selectors.org_report(selectors.report_units(managed, school_form="FS"), YEAR_2,
-                                     world.huvudman)
+    preschool = selectors.org_report(
+        selectors.report_units(managed, school_form="FS"), YEAR_2, world.huvudman
+    )
     assert [r.unit for r in preschool["results"]["rates"]] == [years.small]
     assert "staff_below_k" in preschool["missing"]
     assert all(e.now.median is None for e in preschool["equity"])
@@ -281,7 +288,8 @@ def test_a_snapshot_is_decoded_once_and_forgotten_when_snapshots_change(world, y
         again = selectors.unit_report(world.unit_a, YEAR_2)
     assert not _reads_snapshot_data(queries.captured_queries)
     assert [(a.code, a.this_year, a.last_year, a.median) for a in again["areas"]] == [
-        (a.code, a.this_year, a.last_year, a.median) for a in first["areas"]]
+        (a.code, a.this_year, a.last_year, a.median) for a in first["areas"]
+    ]
     # A snapshot written again (as a test database rolled back may, under the same id) is read
     # anew: its figures, not the ones kept, reach the report.
     snapshot = ResultSnapshot.objects.get(campaign=years.year_1.campaign)

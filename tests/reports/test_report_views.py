@@ -28,8 +28,7 @@ def _swedish(value: float) -> str:
     return f"{value:.1f}".replace(".", ",")
 
 
-def test_the_unit_report_shows_the_figures_charts_and_a_table_of_contents(world, years,
-                                                                         client_for):
+def test_the_unit_report_shows_the_figures_charts_and_a_table_of_contents(world, years, client_for):
     page = _unit(client_for("leader_a"), world.unit_a).content.decode()
     led = area_mean(years.y2_staff[world.unit_a], ("LED.P1",))
     assert _swedish(led) in page
@@ -39,9 +38,10 @@ def test_the_unit_report_shows_the_figures_charts_and_a_table_of_contents(world,
     assert f'<option value="{YEAR_2}" selected>' in page
 
 
-@pytest.mark.parametrize(("persona", "status"), [
-    ("strategist", 200), ("leader_a", 200), ("staff", 200), ("leader_b", 404),
-    ("other_strategist", 404)])
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("strategist", 200), ("leader_a", 200), ("staff", 200), ("leader_b", 404), ("other_strategist", 404)],
+)
 def test_who_reads_a_unit_report(world, years, client_for, persona, status):
     assert _unit(client_for(persona), world.unit_a).status_code == status
 
@@ -106,16 +106,19 @@ def test_the_organisation_report_has_heatmap_equity_trends_and_plans(world, year
 
 
 def test_a_draft_plan_shows_to_its_editors_only(world, years, client_for):
-    plan_services.plan_create(actor=world.leader_a, organisation=world.unit_a,
-                              school_year=YEAR_2, title="Utkast till plan")
+    plan_services.plan_create(
+        actor=world.leader_a, organisation=world.unit_a, school_year=YEAR_2, title="Utkast till plan"
+    )
     assert "Utkast till plan" in _unit(client_for("leader_a"), world.unit_a).content.decode()
     assert "Utkast till plan" not in _unit(client_for("staff"), world.unit_a).content.decode()
 
 
 def test_names_with_markup_and_formulas_are_shown_as_text(world, years, client_for):
     Organisation.objects.filter(pk=world.unit_a.pk).update(name=NASTY)
-    for page in (_unit(client_for("leader_a"), world.unit_a).content.decode(),
-                 _org(client_for("strategist")).content.decode()):
+    for page in (
+        _unit(client_for("leader_a"), world.unit_a).content.decode(),
+        _org(client_for("strategist")).content.decode(),
+    ):
         assert "<script>alert(1)</script>" not in page
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
         assert "=HYPERLINK(" in page  # as text: the page is no spreadsheet

@@ -16,8 +16,10 @@ def xlsx_bomb() -> bytes:
     """A real workbook whose sheet inflates from about 256 KB to 256 MB of blank space:
     the file that raised the server's memory by 835 MB."""
     out = io.BytesIO()
-    with zipfile.ZipFile(VALID_XLSX) as valid, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bomb:
+    with (
+        zipfile.ZipFile(VALID_XLSX) as valid,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bomb,
+    ):
         for info in valid.infolist():
             if info.filename != "xl/worksheets/sheet1.xml":
                 bomb.writestr(info, valid.read(info))
@@ -48,19 +50,22 @@ def bom_then_invalid_utf8() -> bytes:
 
 
 def latin1_csv() -> bytes:
-    return "typ;namn;skolenhetskod;överordnad\nskolenhet;Åsäng skola;44444444;Område Norr\n" \
-        .encode("latin-1")
+    return "typ;namn;skolenhetskod;överordnad\nskolenhet;Åsäng skola;44444444;Område Norr\n".encode("latin-1")
 
 
 def yaml_alias_bomb(levels: int = 6, width: int = 10) -> bytes:
     """Billion laughs in a framework file's items: each level repeats the one below ten times,
     so that a reader that follows the aliases walks width ** levels items."""
-    lines = ["format: digiplan-framework/1", "slug: bomb", "name: Bomb", "kind: plan",
-             "x0: &l0 [{code: a, kind: area, title: t}]"]
+    lines = [
+        "format: digiplan-framework/1",
+        "slug: bomb",
+        "name: Bomb",
+        "kind: plan",
+        "x0: &l0 [{code: a, kind: area, title: t}]",
+    ]
     for level in range(1, levels + 1):
         children = ", ".join(f"*l{level - 1}" for _ in range(width))
-        lines.append(f"x{level}: &l{level} [{{code: a, kind: area, title: t, "
-                     f"children: [{children}]}}]")
+        lines.append(f"x{level}: &l{level} [{{code: a, kind: area, title: t, children: [{children}]}}]")
     lines.append(f"items: *l{levels}")
     return ("\n".join(lines) + "\n").encode()
 

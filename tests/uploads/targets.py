@@ -39,9 +39,23 @@ from digiplan.organisations.models import (
 ORGNR = "212000-1234"
 # Every table an import of any kind writes to, the pending previews included.
 WRITTEN_TABLES: tuple[type[Model], ...] = (
-    Huvudman, Organisation, UnitSchoolForm, PupilCount, Person, Membership, RoleTitle,
-    AuditEvent, PendingImport, Framework, FrameworkVersion, Item, Scale, ScaleLevel,
-    Responsibility, Target)
+    Huvudman,
+    Organisation,
+    UnitSchoolForm,
+    PupilCount,
+    Person,
+    Membership,
+    RoleTitle,
+    AuditEvent,
+    PendingImport,
+    Framework,
+    FrameworkVersion,
+    Item,
+    Scale,
+    ScaleLevel,
+    Responsibility,
+    Target,
+)
 
 
 def row_counts() -> dict[str, int]:
@@ -66,21 +80,18 @@ class Page:
     name: str
     kind: str  # units, people, ss12000 or framework
 
-    def send(self, client: Client, filename: str, data: bytes, *, others=(),
-             **_ignored) -> Outcome:
+    def send(self, client: Client, filename: str, data: bytes, *, others=(), **_ignored) -> Outcome:
         """others: more (name, bytes) files sent with it (SS 12000 takes several pages)."""
         upload = SimpleUploadedFile(filename, data)
         if self.kind == "framework":
             response = client.post(reverse("framework_import"), {"file": upload})
-            return Outcome(response.status_code == 302, response.status_code,
-                           _page_text(response))
+            return Outcome(response.status_code == 302, response.status_code, _page_text(response))
         files = [upload, *(SimpleUploadedFile(name, content) for name, content in others)]
         response = client.post(reverse("import_start"), {"kind": self.kind, "files": files})
         if response.status_code != 302:
             return Outcome(False, response.status_code, _page_text(response))
         preview = client.get(response["Location"])
-        return Outcome(preview.status_code == 200, preview.status_code, _page_text(preview),
-                       previewed=True)
+        return Outcome(preview.status_code == 200, preview.status_code, _page_text(preview), previewed=True)
 
 
 @dataclass
@@ -88,8 +99,7 @@ class Command:
     name: str  # the management command
     needs_orgnr: bool = True
 
-    def send(self, _client, filename: str, data: bytes, *, tmp_path: Path,
-             others=()) -> Outcome:
+    def send(self, _client, filename: str, data: bytes, *, tmp_path: Path, others=()) -> Outcome:
         paths = []
         for name, content in [(filename, data), *others]:
             paths.append(tmp_path / name)

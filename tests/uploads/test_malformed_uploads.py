@@ -40,24 +40,31 @@ def expected_message(target, filename: str) -> str | None:
     reader shown a zip says "unknown columns", an SS 12000 reader shown YAML "not JSON")."""
     if filename == "empty.csv":
         # A page's form refuses an empty file before any importer sees it.
-        return sv(FileField.default_error_messages["empty"] if isinstance(target, Page)
-                  else uploads.ERROR_EMPTY)
+        return sv(
+            FileField.default_error_messages["empty"] if isinstance(target, Page) else uploads.ERROR_EMPTY
+        )
     if filename == "latin1.csv" and target in (PEOPLE_PAGE, IMPORT_PEOPLE):
         return "“överordnad”"  # a unit file: wrong columns, but read as the letters they are
     if filename == "bom-invalid.csv":
         return sv(uploads.ERROR_NOT_UTF8)
     if target in TABLES:
-        return {"bomb.xlsx": sv(uploads.ERROR_ZIP_INFLATES).split("%")[0],
-                "truncated.xlsx": sv(uploads.ERROR_NOT_XLSX)}.get(filename)
+        return {
+            "bomb.xlsx": sv(uploads.ERROR_ZIP_INFLATES).split("%")[0],
+            "truncated.xlsx": sv(uploads.ERROR_NOT_XLSX),
+        }.get(filename)
     if target in JSON:
-        return {"nested.json": sv(uploads.ERROR_TOO_DEEP % {"max": uploads.MAX_NESTING}),
-                "bomb.xlsx": sv(uploads.ERROR_NOT_UTF8),
-                "truncated.xlsx": sv(uploads.ERROR_NOT_UTF8)}.get(filename)
+        return {
+            "nested.json": sv(uploads.ERROR_TOO_DEEP % {"max": uploads.MAX_NESTING}),
+            "bomb.xlsx": sv(uploads.ERROR_NOT_UTF8),
+            "truncated.xlsx": sv(uploads.ERROR_NOT_UTF8),
+        }.get(filename)
     if target in YAML:
-        return {"laughs.yaml": sv(uploads.ERROR_YAML_ALIASES),
-                "deep.yaml": sv(uploads.ERROR_TOO_DEEP % {"max": uploads.MAX_NESTING}),
-                "bomb.xlsx": sv(uploads.ERROR_NOT_UTF8),
-                "truncated.xlsx": sv(uploads.ERROR_NOT_UTF8)}.get(filename)
+        return {
+            "laughs.yaml": sv(uploads.ERROR_YAML_ALIASES),
+            "deep.yaml": sv(uploads.ERROR_TOO_DEEP % {"max": uploads.MAX_NESTING}),
+            "bomb.xlsx": sv(uploads.ERROR_NOT_UTF8),
+            "truncated.xlsx": sv(uploads.ERROR_NOT_UTF8),
+        }.get(filename)
     return None
 
 
@@ -69,7 +76,8 @@ def accepted_by(target, filename: str) -> bool:
 @pytest.mark.parametrize("filename", list(malformed.MALFORMED))
 @pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.name)
 def test_a_malformed_file_gets_a_swedish_message_and_writes_nothing(
-        world, client_for, tmp_path, target, filename):
+    world, client_for, tmp_path, target, filename
+):
     data = malformed.MALFORMED[filename]()
     before = row_counts()
     outcome = target.send(client_for("strategist"), filename, data, tmp_path=tmp_path)
@@ -78,8 +86,7 @@ def test_a_malformed_file_gets_a_swedish_message_and_writes_nothing(
     if accepted_by(target, filename):
         assert outcome.accepted, outcome.text[:500]
         # Read as Windows-1252, the Latin-1 superset: listed in the preview, or saved.
-        assert "Åsäng skola" in outcome.text or Organisation.objects.filter(
-            name="Åsäng skola").exists()
+        assert "Åsäng skola" in outcome.text or Organisation.objects.filter(name="Åsäng skola").exists()
         return
     assert not outcome.accepted, outcome.text[:500]
     assert row_counts() == before
@@ -106,7 +113,8 @@ def test_a_file_one_byte_over_the_limit_is_refused_by_every_page(world, client_f
 
 @pytest.mark.parametrize("target", COMMANDS, ids=lambda t: t.name)
 def test_a_file_one_byte_over_the_limit_is_refused_by_every_command_before_it_is_read(
-        world, tmp_path, monkeypatch, target):
+    world, tmp_path, monkeypatch, target
+):
     path = tmp_path / "stor.csv"
     with path.open("wb") as sparse:  # no disk is used: the size is all that is checked
         sparse.truncate(_limit_for(target) + 1)
@@ -125,7 +133,8 @@ def _must_not_read(*_args, **_kwargs):
 @pytest.mark.parametrize("filename", ["nested.json", "bomb.xlsx", "laughs.yaml"])
 @pytest.mark.parametrize("target", COMMANDS, ids=lambda t: t.name)
 def test_a_command_exits_non_zero_with_the_message_and_no_traceback(
-        world, tmp_path, monkeypatch, capsys, target: Command, filename):
+    world, tmp_path, monkeypatch, capsys, target: Command, filename
+):
     monkeypatch.setattr("django.db.connections.close_all", lambda: None)  # keep the test's DB
     path = tmp_path / filename
     path.write_bytes(malformed.MALFORMED[filename]())
@@ -141,8 +150,11 @@ def test_a_command_exits_non_zero_with_the_message_and_no_traceback(
 def _command_class(name: str):
     from django.core.management import load_command_class
 
-    return type(load_command_class("digiplan.organisations" if name != "import_framework"
-                                   else "digiplan.frameworks", name))
+    return type(
+        load_command_class(
+            "digiplan.organisations" if name != "import_framework" else "digiplan.frameworks", name
+        )
+    )
 
 
 def test_the_ss12000_command_names_the_file_that_nests_too_deep(world, tmp_path):

@@ -33,6 +33,7 @@ def sv(message) -> str:
 
 # --- XLSX: the zip is measured before openpyxl opens it ------------------------------------
 
+
 @pytest.fixture
 def openpyxl_must_not_open(monkeypatch):
     """Fails the test if openpyxl is called, also where a reader catches what it raises."""
@@ -59,13 +60,12 @@ def test_the_xlsx_bomb_is_refused_before_openpyxl_is_called(openpyxl_must_not_op
     assert message.startswith(sv(uploads.ERROR_ZIP_INFLATES).split("(")[0])
 
 
-@pytest.mark.parametrize("target", [UNITS_PAGE, PEOPLE_PAGE, IMPORT_ORGANISATION],
-                         ids=lambda t: t.name)
-def test_no_upload_path_hands_the_bomb_to_openpyxl(world, client_for, tmp_path,
-                                                   openpyxl_must_not_open, target):
+@pytest.mark.parametrize("target", [UNITS_PAGE, PEOPLE_PAGE, IMPORT_ORGANISATION], ids=lambda t: t.name)
+def test_no_upload_path_hands_the_bomb_to_openpyxl(
+    world, client_for, tmp_path, openpyxl_must_not_open, target
+):
     before = row_counts()
-    outcome = target.send(client_for("strategist"), "bomb.xlsx", malformed.xlsx_bomb(),
-                          tmp_path=tmp_path)
+    outcome = target.send(client_for("strategist"), "bomb.xlsx", malformed.xlsx_bomb(), tmp_path=tmp_path)
     assert not outcome.accepted and row_counts() == before
 
 
@@ -85,8 +85,9 @@ def test_a_zip_listing_thousands_of_parts_is_refused_before_they_are_listed():
     assert refusal(uploads.check_zip, out.getvalue()) == sv(uploads.ERROR_NOT_XLSX)
 
 
-@pytest.mark.parametrize("data", [malformed.truncated_zip(), b"PK\x03\x04" + b"\x00" * 100,
-                                  b"PK\x05\x06" + b"\xff" * 18])
+@pytest.mark.parametrize(
+    "data", [malformed.truncated_zip(), b"PK\x03\x04" + b"\x00" * 100, b"PK\x05\x06" + b"\xff" * 18]
+)
 def test_a_damaged_zip_is_not_an_excel_file(data):
     assert refusal(uploads.check_zip, data) == sv(uploads.ERROR_NOT_XLSX)
 
@@ -106,11 +107,10 @@ def test_a_large_real_workbook_passes(world):
 
 # --- Text -----------------------------------------------------------------------------------
 
+
 def test_a_bom_followed_by_bytes_that_are_not_utf8_is_refused_with_a_message():
-    assert refusal(uploads.decode_table_text, malformed.bom_then_invalid_utf8()) == \
-        sv(uploads.ERROR_NOT_UTF8)
-    assert refusal(uploads.decode_utf8, malformed.bom_then_invalid_utf8()) == \
-        sv(uploads.ERROR_NOT_UTF8)
+    assert refusal(uploads.decode_table_text, malformed.bom_then_invalid_utf8()) == sv(uploads.ERROR_NOT_UTF8)
+    assert refusal(uploads.decode_utf8, malformed.bom_then_invalid_utf8()) == sv(uploads.ERROR_NOT_UTF8)
 
 
 def test_tables_are_read_as_swedish_programs_save_them():
@@ -127,10 +127,10 @@ def test_text_no_column_can_hold_is_refused(text):
 
 # --- Sizes ----------------------------------------------------------------------------------
 
+
 @override_settings(IMPORT_MAX_BYTES=2**20)
 def test_a_file_a_byte_over_the_limit_does_not_read_as_the_limit():
-    assert refusal(uploads.check_size, 2**20 + 1) == sv(uploads.ERROR_TOO_LARGE) % {
-        "size": "1,1", "max": 1}
+    assert refusal(uploads.check_size, 2**20 + 1) == sv(uploads.ERROR_TOO_LARGE) % {"size": "1,1", "max": 1}
     uploads.check_size(2**20)
 
 
@@ -144,11 +144,13 @@ def test_a_file_is_measured_before_it_is_read(tmp_path, monkeypatch):
 
 # --- JSON -----------------------------------------------------------------------------------
 
+
 def test_json_as_deep_as_the_limit_passes_and_one_level_more_is_refused():
     limit = uploads.MAX_NESTING
     uploads.check_json_text("[" * limit + "]" * limit)
-    assert refusal(uploads.check_json_text, "[" * (limit + 1) + "]" * (limit + 1)) == \
-        sv(uploads.ERROR_TOO_DEEP) % {"max": limit}
+    assert refusal(uploads.check_json_text, "[" * (limit + 1) + "]" * (limit + 1)) == sv(
+        uploads.ERROR_TOO_DEEP
+    ) % {"max": limit}
 
 
 def test_brackets_inside_strings_do_not_count_as_nesting():
@@ -161,8 +163,7 @@ def test_json_nested_a_hundred_thousand_deep_is_refused_not_recursed_into():
 
 @pytest.mark.parametrize("escape", ["\\u0000", "\\ud800", "\\udc00x"])
 def test_json_escapes_of_unstorable_characters_are_refused(escape):
-    assert refusal(uploads.check_json_text, '{"a": "x' + escape + '"}') == \
-        sv(uploads.ERROR_BAD_CHARACTERS)
+    assert refusal(uploads.check_json_text, '{"a": "x' + escape + '"}') == sv(uploads.ERROR_BAD_CHARACTERS)
 
 
 def test_a_pair_of_escaped_surrogates_is_a_character_and_passes():
@@ -171,14 +172,13 @@ def test_a_pair_of_escaped_surrogates_is_a_character_and_passes():
 
 # --- YAML -----------------------------------------------------------------------------------
 
+
 def test_billion_laughs_is_refused_while_it_is_read():
-    assert refusal(yamlfile.load, malformed.yaml_alias_bomb().decode()) == \
-        sv(uploads.ERROR_YAML_ALIASES)
+    assert refusal(yamlfile.load, malformed.yaml_alias_bomb().decode()) == sv(uploads.ERROR_YAML_ALIASES)
 
 
 def test_an_alias_inside_its_own_anchor_is_refused():
-    assert refusal(yamlfile.load, "items: &a [{children: *a}]\n") == \
-        sv(uploads.ERROR_YAML_ALIASES)
+    assert refusal(yamlfile.load, "items: &a [{children: *a}]\n") == sv(uploads.ERROR_YAML_ALIASES)
 
 
 def test_a_few_aliases_are_still_allowed():
@@ -187,8 +187,9 @@ def test_a_few_aliases_are_still_allowed():
 
 
 def test_yaml_nested_a_hundred_thousand_deep_is_refused():
-    assert refusal(yamlfile.load, malformed.yaml_deeply_nested().decode()) == \
-        sv(uploads.ERROR_TOO_DEEP) % {"max": uploads.MAX_NESTING}
+    assert refusal(yamlfile.load, malformed.yaml_deeply_nested().decode()) == sv(uploads.ERROR_TOO_DEEP) % {
+        "max": uploads.MAX_NESTING
+    }
 
 
 def test_yaml_that_spells_a_nul_character_is_refused():

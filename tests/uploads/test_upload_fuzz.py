@@ -32,9 +32,16 @@ from tests.uploads.targets import (
 # Bounded, so that eight targets stay within seconds each; deadline off: a page with its
 # database round trips is slow next to a pure function, and that is not what is tested.
 settings.register_profile(
-    "upload-fuzz", max_examples=40, deadline=None, derandomize=False,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                           HealthCheck.data_too_large])
+    "upload-fuzz",
+    max_examples=40,
+    deadline=None,
+    derandomize=False,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
 FUZZ = settings.get_profile("upload-fuzz")
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -47,20 +54,63 @@ def _fixture(path: str, *, as_world: bool = False) -> tuple[str, bytes]:
     return Path(path).name, data
 
 
-UNIT_SEEDS = [_fixture(f"imports/{n}") for n in (
-    "units_excel_semicolon_bom.csv", "units_windows1252.csv", "units_comma.csv", "units.xlsx",
-    "units_formula.xlsx", "units_bad_values.csv")]
-PEOPLE_SEEDS = [_fixture(f"imports/{n}") for n in (
-    "people_excel_semicolon_bom.csv", "people_windows1252.csv", "people_bad_rows.csv")]
-SS12000_PAGES = [_fixture(f"ss12000/{n}", as_world=True) for n in (
-    "organisations-1.json", "organisations-2.json", "persons-1.json", "duties-1.json")]
+UNIT_SEEDS = [
+    _fixture(f"imports/{n}")
+    for n in (
+        "units_excel_semicolon_bom.csv",
+        "units_windows1252.csv",
+        "units_comma.csv",
+        "units.xlsx",
+        "units_formula.xlsx",
+        "units_bad_values.csv",
+    )
+]
+PEOPLE_SEEDS = [
+    _fixture(f"imports/{n}")
+    for n in ("people_excel_semicolon_bom.csv", "people_windows1252.csv", "people_bad_rows.csv")
+]
+SS12000_PAGES = [
+    _fixture(f"ss12000/{n}", as_world=True)
+    for n in ("organisations-1.json", "organisations-2.json", "persons-1.json", "duties-1.json")
+]
 FRAMEWORK_SEEDS = [_fixture("frameworks/annan-kommun-plan.yaml")]
 
-TOKENS = [b"[", b"]", b"{", b"}", b'"', b"\\", b",", b";", b":", b"\n", b"\r\n", b"\x00",
-          b"\xef\xbb\xbf", b"\xff", b"\xc3", b"&a ", b"*a", b"<<: *a", b"- ", b"  ", b"\t",
-          b"=1+1", b"9" * 5000, b"[" * 200, b"{\"data\": ", b"null", b"true", b"-1e999",
-          # What no database column takes: NUL and a lone surrogate, escaped in JSON, YAML, XLSX.
-          b"\\u0000", b"\\ud800", b"\"\\0\"", b"_x0000_", b"_xD800_"]
+TOKENS = [
+    b"[",
+    b"]",
+    b"{",
+    b"}",
+    b'"',
+    b"\\",
+    b",",
+    b";",
+    b":",
+    b"\n",
+    b"\r\n",
+    b"\x00",
+    b"\xef\xbb\xbf",
+    b"\xff",
+    b"\xc3",
+    b"&a ",
+    b"*a",
+    b"<<: *a",
+    b"- ",
+    b"  ",
+    b"\t",
+    b"=1+1",
+    b"9" * 5000,
+    b"[" * 200,
+    b'{"data": ',
+    b"null",
+    b"true",
+    b"-1e999",
+    # What no database column takes: NUL and a lone surrogate, escaped in JSON, YAML, XLSX.
+    b"\\u0000",
+    b"\\ud800",
+    b'"\\0"',
+    b"_x0000_",
+    b"_xD800_",
+]
 
 
 @st.composite
@@ -70,15 +120,15 @@ def mutated(draw, data: bytes) -> bytes:
         op = draw(st.sampled_from(["flip", "insert", "token", "delete", "repeat", "cut"]))
         if op == "flip" and data:
             at = min(at, len(data) - 1)
-            data = data[:at] + bytes([draw(st.integers(0, 255))]) + data[at + 1:]
+            data = data[:at] + bytes([draw(st.integers(0, 255))]) + data[at + 1 :]
         elif op == "insert":
             data = data[:at] + draw(st.binary(min_size=1, max_size=16)) + data[at:]
         elif op == "token":
             data = data[:at] + draw(st.sampled_from(TOKENS)) + data[at:]
         elif op == "delete":
-            data = data[:at] + data[at + draw(st.integers(1, 64)):]
+            data = data[:at] + data[at + draw(st.integers(1, 64)) :]
         elif op == "repeat":
-            data = data[:at] + data[at:at + 64] * draw(st.integers(2, 50)) + data[at:]
+            data = data[:at] + data[at : at + 64] * draw(st.integers(2, 50)) + data[at:]
         else:
             data = data[:at]
     return data
@@ -99,23 +149,54 @@ def mutated_workbook(draw, data: bytes) -> bytes:
 
 
 # Keys the readers look for, so that random structures land where they are read.
-KEYS = sorted(exchange.TOP_KEYS | exchange.SCALE_KEYS | exchange.LEVEL_KEYS | exchange.ITEM_KEYS
-              | exchange.RESPONSIBILITY_KEYS | exchange.TARGET_KEYS | exchange.TRANSLATION_KEYS
-              | {"sv", "en", "id", "data", "displayName", "organisationType", "parentOrganisation",
-                 "schoolUnitCode", "schoolTypes", "endDate", "organisationNumber", "givenName",
-                 "familyName", "emails", "type", "person", "dutyAt", "dutyRole", "_embedded"})
+KEYS = sorted(
+    exchange.TOP_KEYS
+    | exchange.SCALE_KEYS
+    | exchange.LEVEL_KEYS
+    | exchange.ITEM_KEYS
+    | exchange.RESPONSIBILITY_KEYS
+    | exchange.TARGET_KEYS
+    | exchange.TRANSLATION_KEYS
+    | {
+        "sv",
+        "en",
+        "id",
+        "data",
+        "displayName",
+        "organisationType",
+        "parentOrganisation",
+        "schoolUnitCode",
+        "schoolTypes",
+        "endDate",
+        "organisationNumber",
+        "givenName",
+        "familyName",
+        "emails",
+        "type",
+        "person",
+        "dutyAt",
+        "dutyRole",
+        "_embedded",
+    }
+)
 VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=12)
     | st.sampled_from(["area", "indicator", "leader", "staff", "Skolenhet", "Rektor", "GR"]),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-        st.sampled_from(KEYS) | st.integers(0, 5), inner, max_size=3),
-    max_leaves=8)
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(KEYS) | st.integers(0, 5), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
 
 
 def _places(value, found):
     """Every (container, key) in a parsed document, to replace what is there."""
-    items = value.items() if isinstance(value, dict) else enumerate(value) \
-        if isinstance(value, list) else ()
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
     for key, child in items:
         found.append((value, key))
         _places(child, found)
@@ -144,6 +225,7 @@ def restructured(draw, data: bytes, as_yaml: bool) -> bytes:
 def files_from(seeds: list[tuple[str, bytes]]):
     """(name, bytes): random bytes, or a seed mutated as bytes, inside a workbook, or in its
     structure."""
+
     def mutate(seed):
         name, data = seed
         ways = [mutated(data)]
@@ -153,16 +235,17 @@ def files_from(seeds: list[tuple[str, bytes]]):
             ways.append(restructured(data, name.endswith(".yaml")))
         return st.tuples(st.just(name), st.one_of(*ways))
 
-    random = st.tuples(st.sampled_from([name for name, _data in seeds]),
-                       st.binary(max_size=2048))
+    random = st.tuples(st.sampled_from([name for name, _data in seeds]), st.binary(max_size=2048))
     return st.one_of(random, st.sampled_from(seeds).flatmap(mutate))
 
 
 def ss12000_sets():
     """All four pages, one of them mutated or replaced by random bytes."""
-    return st.integers(0, len(SS12000_PAGES) - 1).flatmap(lambda i: files_from(
-        [SS12000_PAGES[i]]).map(lambda file: [
-            file, *(page for j, page in enumerate(SS12000_PAGES) if j != i)]))
+    return st.integers(0, len(SS12000_PAGES) - 1).flatmap(
+        lambda i: files_from([SS12000_PAGES[i]]).map(
+            lambda file: [file, *(page for j, page in enumerate(SS12000_PAGES) if j != i)]
+        )
+    )
 
 
 def _send_and_check(target, client, files, tmp_path) -> None:
@@ -180,33 +263,41 @@ def _send_and_check(target, client, files, tmp_path) -> None:
     elif not outcome.accepted:
         assert after == before, outcome.text[:300]
     elif after != before:  # a command that saved: its closing audit row is the last written
-        assert AuditEvent.objects.order_by("-pk").values_list(
-            "action", flat=True).first() in {"import.units", "import.people", "framework.import",
-                                             "version.publish"}
+        assert AuditEvent.objects.order_by("-pk").values_list("action", flat=True).first() in {
+            "import.units",
+            "import.people",
+            "framework.import",
+            "version.publish",
+        }
 
 
 def _confirm_and_check(client) -> None:
     pending = PendingImport.objects.order_by("-pk").first()
     before = row_counts()
-    response = client.post(reverse("import_confirm", args=[pending.pk]),
-                           {"digest": pending.digest})
+    response = client.post(reverse("import_confirm", args=[pending.pk]), {"digest": pending.digest})
     assert response.status_code == 302
     after = row_counts()
     if PendingImport.objects.filter(pk=pending.pk).exists():  # refused: nothing else changed
         assert after == before
     elif after != {**before, "PendingImport": before["PendingImport"] - 1}:
-        assert AuditEvent.objects.order_by("-pk").values_list(
-            "action", flat=True).first() in {"import.units", "import.people"}
+        assert AuditEvent.objects.order_by("-pk").values_list("action", flat=True).first() in {
+            "import.units",
+            "import.people",
+        }
 
 
-TABLE_CASES = [(UNITS_PAGE, UNIT_SEEDS), (PEOPLE_PAGE, PEOPLE_SEEDS),
-               (IMPORT_ORGANISATION, UNIT_SEEDS), (IMPORT_PEOPLE, PEOPLE_SEEDS),
-               (FRAMEWORK_PAGE, FRAMEWORK_SEEDS), (IMPORT_FRAMEWORK, FRAMEWORK_SEEDS)]
+TABLE_CASES = [
+    (UNITS_PAGE, UNIT_SEEDS),
+    (PEOPLE_PAGE, PEOPLE_SEEDS),
+    (IMPORT_ORGANISATION, UNIT_SEEDS),
+    (IMPORT_PEOPLE, PEOPLE_SEEDS),
+    (FRAMEWORK_PAGE, FRAMEWORK_SEEDS),
+    (IMPORT_FRAMEWORK, FRAMEWORK_SEEDS),
+]
 
 
 @pytest.mark.parametrize(("target", "seeds"), TABLE_CASES, ids=[t.name for t, _s in TABLE_CASES])
-def test_random_and_mutated_files_never_break_an_upload(world, client_for, tmp_path_factory,
-                                                        target, seeds):
+def test_random_and_mutated_files_never_break_an_upload(world, client_for, tmp_path_factory, target, seeds):
     client = client_for("strategist")
 
     @FUZZ
@@ -218,8 +309,7 @@ def test_random_and_mutated_files_never_break_an_upload(world, client_for, tmp_p
 
 
 @pytest.mark.parametrize("target", [SS12000_PAGE, IMPORT_SS12000], ids=lambda t: t.name)
-def test_random_and_mutated_ss12000_pages_never_break_an_import(world, client_for,
-                                                               tmp_path_factory, target):
+def test_random_and_mutated_ss12000_pages_never_break_an_import(world, client_for, tmp_path_factory, target):
     client = client_for("strategist")
 
     @FUZZ

@@ -33,8 +33,13 @@ def _pupil_code(world):
     if code is None:
         from digiplan.assessments import services
 
-        code = services.pupil_code_create(actor=world.strategist, campaign=_campaign(world).campaign,
-                                          unit=world.unit_a, label="7B", capacity=25)
+        code = services.pupil_code_create(
+            actor=world.strategist,
+            campaign=_campaign(world).campaign,
+            unit=world.unit_a,
+            label="7B",
+            capacity=25,
+        )
         world._pupil_code = code
     return {"code": code.code}
 
@@ -42,8 +47,10 @@ def _pupil_code(world):
 EXPECTED = {
     "survey_start": (None, {**ALL_200, "anonymous": LOGIN}),
     "survey_token": (_token, ALL_200),
-    "survey_participation": (lambda w: {"pk": _staff_participation(w).pk},
-                             {**dict.fromkeys(PERSONAS, 404), "anonymous": LOGIN, "staff": 200}),
+    "survey_participation": (
+        lambda w: {"pk": _staff_participation(w).pk},
+        {**dict.fromkeys(PERSONAS, 404), "anonymous": LOGIN, "staff": 200},
+    ),
     # POST only, and as login-free as the questionnaire by link: everyone gets 405 for a GET.
     "survey_profile_pdf": (None, dict.fromkeys(PERSONAS, 405)),
     "pupil_start": (None, ALL_200),

@@ -4,15 +4,27 @@ from tests.conftest import PERSONAS
 
 LOGIN = "login-redirect"
 SIGNED_IN_200 = {**dict.fromkeys(PERSONAS, 200), "anonymous": LOGIN}
-STRATEGISTS_ONLY = {"anonymous": LOGIN, "strategist": 200, "leader_a": 403, "leader_b": 403,
-                    "staff": 403, "other_strategist": 200}
+STRATEGISTS_ONLY = {
+    "anonymous": LOGIN,
+    "strategist": 200,
+    "leader_a": 403,
+    "leader_b": 403,
+    "staff": 403,
+    "other_strategist": 200,
+}
 OWN_STRATEGIST_ONLY = {**STRATEGISTS_ONLY, "other_strategist": 404}
 POST_ONLY = {**dict.fromkeys(PERSONAS, 405), "anonymous": LOGIN}
 # Leaders of both units lead a unit of the campaign; staff lead none.
 UNIT_LEADERS_AND_STRATEGIST = {**OWN_STRATEGIST_ONLY, "leader_a": 200, "leader_b": 200}
 # Unit A's rating: its leader and the strategist; unit B's leader cannot see unit A at all.
-UNIT_A_RATERS = {"anonymous": LOGIN, "strategist": 200, "leader_a": 200, "leader_b": 404,
-                 "staff": 403, "other_strategist": 404}
+UNIT_A_RATERS = {
+    "anonymous": LOGIN,
+    "strategist": 200,
+    "leader_a": 200,
+    "leader_b": 404,
+    "staff": 403,
+    "other_strategist": 404,
+}
 
 
 def _campaign(world):

@@ -6,8 +6,14 @@ from tests.conftest import PERSONAS
 LOGIN = "login-redirect"
 SIGNED_IN_200 = {**dict.fromkeys(PERSONAS, 200), "anonymous": LOGIN}
 # Another huvudman's strategist runs their own library and overview: 200, on their own data.
-STRATEGISTS_ONLY = {"anonymous": LOGIN, "strategist": 200, "leader_a": 403, "leader_b": 403,
-                    "staff": 403, "other_strategist": 200}
+STRATEGISTS_ONLY = {
+    "anonymous": LOGIN,
+    "strategist": 200,
+    "leader_a": 403,
+    "leader_b": 403,
+    "staff": 403,
+    "other_strategist": 200,
+}
 OWN_STRATEGIST_ONLY = {**STRATEGISTS_ONLY, "other_strategist": 404}
 POST_ONLY = {**dict.fromkeys(PERSONAS, 405), "anonymous": LOGIN}
 

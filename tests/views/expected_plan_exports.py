@@ -3,8 +3,14 @@
 from tests.conftest import PERSONAS
 
 LOGIN = "login-redirect"
-PLAN_A_READERS = {"anonymous": LOGIN, "strategist": 200, "leader_a": 200, "leader_b": 404,
-                  "staff": 200, "other_strategist": 404}
+PLAN_A_READERS = {
+    "anonymous": LOGIN,
+    "strategist": 200,
+    "leader_a": 200,
+    "leader_b": 404,
+    "staff": 200,
+    "other_strategist": 404,
+}
 assert set(PLAN_A_READERS) == set(PERSONAS)
 
 

@@ -7,8 +7,14 @@ from tests.plan_helpers import build_plan
 
 LOGIN = "login-redirect"
 SIGNED_IN_200 = {**dict.fromkeys(PERSONAS, 200), "anonymous": LOGIN}
-PLAN_READERS = {"anonymous": LOGIN, "strategist": 200, "leader_a": 200, "leader_b": 404,
-                "staff": 200, "other_strategist": 404}
+PLAN_READERS = {
+    "anonymous": LOGIN,
+    "strategist": 200,
+    "leader_a": 200,
+    "leader_b": 404,
+    "staff": 200,
+    "other_strategist": 404,
+}
 PLAN_EDITORS = {**PLAN_READERS, "staff": 403}
 # Everyone who leads a unit or manages a part of the organisation may start a plan.
 PLANNERS = {**SIGNED_IN_200, "staff": 403}

@@ -6,8 +6,14 @@ from tests.conftest import PERSONAS
 LOGIN = "login-redirect"
 ALL_200 = dict.fromkeys(PERSONAS, 200)
 SIGNED_IN_200 = {**ALL_200, "anonymous": LOGIN}
-STRATEGISTS_ONLY = {"anonymous": LOGIN, "strategist": 200, "leader_a": 403, "leader_b": 403,
-                    "staff": 403, "other_strategist": 200}
+STRATEGISTS_ONLY = {
+    "anonymous": LOGIN,
+    "strategist": 200,
+    "leader_a": 403,
+    "leader_b": 403,
+    "staff": 403,
+    "other_strategist": 200,
+}
 POST_ONLY = {**dict.fromkeys(PERSONAS, 405), "anonymous": LOGIN}
 
 
@@ -18,10 +24,12 @@ def _published(world):
 
     campaign = _closed_campaign(world)
     return public_report_publish(
-        actor=world.strategist, huvudman=world.huvudman,
-        units=Organisation.objects.filter(huvudman=world.huvudman,
-                                          type=OrganisationType.SKOLENHET),
-        school_year=campaign.school_year, title="Uppföljning")
+        actor=world.strategist,
+        huvudman=world.huvudman,
+        units=Organisation.objects.filter(huvudman=world.huvudman, type=OrganisationType.SKOLENHET),
+        school_year=campaign.school_year,
+        title="Uppföljning",
+    )
 
 
 EXPECTED = {

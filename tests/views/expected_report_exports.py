@@ -5,10 +5,22 @@ organisation's report and every answer as its page (strategists), and the ZIP ar
 from tests.conftest import PERSONAS
 
 LOGIN = "login-redirect"
-UNIT_A_READERS = {"anonymous": LOGIN, "strategist": 200, "leader_a": 200, "leader_b": 404,
-                  "staff": 200, "other_strategist": 404}
-STRATEGISTS_ONLY = {"anonymous": LOGIN, "strategist": 200, "leader_a": 403, "leader_b": 403,
-                    "staff": 403, "other_strategist": 200}
+UNIT_A_READERS = {
+    "anonymous": LOGIN,
+    "strategist": 200,
+    "leader_a": 200,
+    "leader_b": 404,
+    "staff": 200,
+    "other_strategist": 404,
+}
+STRATEGISTS_ONLY = {
+    "anonymous": LOGIN,
+    "strategist": 200,
+    "leader_a": 403,
+    "leader_b": 403,
+    "staff": 403,
+    "other_strategist": 200,
+}
 # The answers need a closed self-assessment; the other huvudman has none.
 OWN_STRATEGIST_ONLY = {**STRATEGISTS_ONLY, "other_strategist": 404}
 POST_ONLY = {**dict.fromkeys(PERSONAS, 405), "anonymous": LOGIN}
@@ -25,6 +37,7 @@ def _unit_a(fmt):
     def kwargs(world):
         _closed(world)
         return {"unit_pk": world.unit_a.pk, "fmt": fmt}
+
     return kwargs
 
 
@@ -32,6 +45,7 @@ def _org(fmt):
     def kwargs(world):
         _closed(world)
         return {"fmt": fmt}
+
     return kwargs
 
 
@@ -39,9 +53,15 @@ def _archive(world):
     from digiplan.reports.models import ArchiveStatus, ReportArchive
 
     archive = ReportArchive.objects.create(
-        huvudman=world.huvudman, school_year="2026/27", requested_by=world.strategist,
-        status=ArchiveStatus.DONE, total=1, done=1, content=b"PK\x05\x06" + bytes(18),
-        filename="rapporter-2026-27.zip")
+        huvudman=world.huvudman,
+        school_year="2026/27",
+        requested_by=world.strategist,
+        status=ArchiveStatus.DONE,
+        total=1,
+        done=1,
+        content=b"PK\x05\x06" + bytes(18),
+        filename="rapporter-2026-27.zip",
+    )
     return {"pk": archive.pk}
 
 

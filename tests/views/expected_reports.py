@@ -4,10 +4,22 @@ organisation's report: strategists (each of their own huvudman)."""
 from tests.conftest import PERSONAS
 
 LOGIN = "login-redirect"
-UNIT_A_READERS = {"anonymous": LOGIN, "strategist": 200, "leader_a": 200, "leader_b": 404,
-                  "staff": 200, "other_strategist": 404}
-STRATEGISTS_ONLY = {"anonymous": LOGIN, "strategist": 200, "leader_a": 403, "leader_b": 403,
-                    "staff": 403, "other_strategist": 200}
+UNIT_A_READERS = {
+    "anonymous": LOGIN,
+    "strategist": 200,
+    "leader_a": 200,
+    "leader_b": 404,
+    "staff": 200,
+    "other_strategist": 404,
+}
+STRATEGISTS_ONLY = {
+    "anonymous": LOGIN,
+    "strategist": 200,
+    "leader_a": 403,
+    "leader_b": 403,
+    "staff": 403,
+    "other_strategist": 200,
+}
 assert set(UNIT_A_READERS) == set(STRATEGISTS_ONLY) == set(PERSONAS)
 
 

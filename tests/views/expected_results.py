@@ -4,10 +4,22 @@ organisation's results and their downloads: the huvudman's strategists only."""
 from tests.conftest import PERSONAS
 
 LOGIN = "login-redirect"
-UNIT_A_READERS = {"anonymous": LOGIN, "strategist": 200, "leader_a": 200, "leader_b": 404,
-                  "staff": 200, "other_strategist": 404}
-OWN_STRATEGIST_ONLY = {"anonymous": LOGIN, "strategist": 200, "leader_a": 403, "leader_b": 403,
-                       "staff": 403, "other_strategist": 404}
+UNIT_A_READERS = {
+    "anonymous": LOGIN,
+    "strategist": 200,
+    "leader_a": 200,
+    "leader_b": 404,
+    "staff": 200,
+    "other_strategist": 404,
+}
+OWN_STRATEGIST_ONLY = {
+    "anonymous": LOGIN,
+    "strategist": 200,
+    "leader_a": 403,
+    "leader_b": 403,
+    "staff": 403,
+    "other_strategist": 404,
+}
 assert set(UNIT_A_READERS) == set(OWN_STRATEGIST_ONLY) == set(PERSONAS)
 
 
@@ -37,8 +49,6 @@ def _closed_campaign(world):
 
 EXPECTED = {
     "results_org": (lambda w: {"pk": _closed_campaign(w).pk}, OWN_STRATEGIST_ONLY),
-    "results_unit": (lambda w: {"pk": _closed_campaign(w).pk, "unit_pk": w.unit_a.pk},
-                     UNIT_A_READERS),
-    "results_export": (lambda w: {"pk": _closed_campaign(w).pk, "fmt": "xlsx"},
-                       OWN_STRATEGIST_ONLY),
+    "results_unit": (lambda w: {"pk": _closed_campaign(w).pk, "unit_pk": w.unit_a.pk}, UNIT_A_READERS),
+    "results_export": (lambda w: {"pk": _closed_campaign(w).pk, "fmt": "xlsx"}, OWN_STRATEGIST_ONLY),
 }

@@ -5,8 +5,7 @@ from digiplan.organisations import services
 
 def test_strategists_browse_and_filter_their_own_trail(world, client_for):
     services.organisation_update(actor=world.strategist, node=world.unit_a, name="Almskolan 2")
-    services.organisation_update(actor=world.other_strategist, node=world.other_unit,
-                                 name="Ekskolan 2")
+    services.organisation_update(actor=world.other_strategist, node=world.other_unit, name="Ekskolan 2")
     page = client_for("strategist").get(reverse("audit_list")).content.decode()
     assert "Almskolan 2" in page and "name: Almskolan → Almskolan 2" in page
     assert "Ekskolan" not in page
@@ -25,7 +24,10 @@ def test_every_service_write_leaves_an_audit_row_in_its_transaction(world):
     services.person_update(actor=world.strategist, person=world.staff, name="Per P")
     assert AuditEvent.objects.count() == count + 3
     assert set(AuditEvent.objects.order_by("-id")[:3].values_list("action", flat=True)) == {
-        "organisation.move", "organisation.deactivate", "person.update"}
+        "organisation.move",
+        "organisation.deactivate",
+        "person.update",
+    }
 
 
 def _audited_actions() -> set[str]:
@@ -50,8 +52,11 @@ def _audited_actions() -> set[str]:
             else:
                 continue
             for value in values:
-                found |= {c.value for c in ast.walk(value)
-                          if isinstance(c, ast.Constant) and isinstance(c.value, str)}
+                found |= {
+                    c.value
+                    for c in ast.walk(value)
+                    if isinstance(c, ast.Constant) and isinstance(c.value, str)
+                }
     return found
 
 
@@ -67,7 +72,12 @@ def test_every_audited_action_has_a_swedish_label(world, client_for):
     with translation.override("sv"):
         untranslated = {a for a, label in ACTION_LABELS.items() if str(label) == label._args[0]}
     assert not untranslated
-    AuditEvent.objects.create(huvudman=world.huvudman, actor_label="Sara", action="plan.publish",
-                              object_type="plan", object_label="Almskolans plan")
+    AuditEvent.objects.create(
+        huvudman=world.huvudman,
+        actor_label="Sara",
+        action="plan.publish",
+        object_type="plan",
+        object_label="Almskolans plan",
+    )
     page = client_for("strategist").get(reverse("audit_list") + "?typ=plan").content.decode()
     assert "Plan publicerad" in page and "plan.publish" not in page

@@ -10,20 +10,39 @@ from tests.conftest import PERSONAS
 LOGIN = "login-redirect"
 ALL_200 = dict.fromkeys(PERSONAS, 200)
 SIGNED_IN_200 = {**dict.fromkeys(PERSONAS, 200), "anonymous": LOGIN}
-STRATEGISTS_ONLY = {"anonymous": LOGIN, "strategist": 200, "leader_a": 403, "leader_b": 403,
-                    "staff": 403, "other_strategist": 200}
+STRATEGISTS_ONLY = {
+    "anonymous": LOGIN,
+    "strategist": 200,
+    "leader_a": 403,
+    "leader_b": 403,
+    "staff": 403,
+    "other_strategist": 200,
+}
 OWN_STRATEGIST_ONLY = {**STRATEGISTS_ONLY, "other_strategist": 404}
 POST_ONLY = {**dict.fromkeys(PERSONAS, 405), "anonymous": LOGIN}
-UNIT_A_READERS = {"anonymous": LOGIN, "strategist": 200, "leader_a": 200, "leader_b": 404,
-                  "staff": 200, "other_strategist": 404}
-UNIT_A_MANAGERS = {"anonymous": LOGIN, "strategist": 200, "leader_a": 403, "leader_b": 404,
-                   "staff": 403, "other_strategist": 404}
+UNIT_A_READERS = {
+    "anonymous": LOGIN,
+    "strategist": 200,
+    "leader_a": 200,
+    "leader_b": 404,
+    "staff": 200,
+    "other_strategist": 404,
+}
+UNIT_A_MANAGERS = {
+    "anonymous": LOGIN,
+    "strategist": 200,
+    "leader_a": 403,
+    "leader_b": 404,
+    "staff": 403,
+    "other_strategist": 404,
+}
 AREA_MANAGERS = {**UNIT_A_MANAGERS, "leader_a": 404, "staff": 404}
 
 
 def _pending(world):
-    return PendingImport.objects.create(huvudman=world.huvudman, actor=world.strategist,
-                                        kind="units", file_names="a.csv").pk
+    return PendingImport.objects.create(
+        huvudman=world.huvudman, actor=world.strategist, kind="units", file_names="a.csv"
+    ).pk
 
 
 def _membership(world):
@@ -33,8 +52,7 @@ def _membership(world):
 def _title(world):
     from digiplan.organisations.services import role_title_save
 
-    return role_title_save(actor=None, huvudman=world.huvudman, role="coordinator",
-                           name="IT-pedagog").pk
+    return role_title_save(actor=None, huvudman=world.huvudman, role="coordinator", name="IT-pedagog").pk
 
 
 def _fw(world):
@@ -44,8 +62,14 @@ def _fw(world):
 
 
 HUVUDMAN_READERS = {**dict.fromkeys(PERSONAS, 200), "anonymous": LOGIN, "other_strategist": 404}
-DRAFT_EDITORS = {"anonymous": LOGIN, "strategist": 200, "leader_a": 404, "leader_b": 404,
-                 "staff": 404, "other_strategist": 404}
+DRAFT_EDITORS = {
+    "anonymous": LOGIN,
+    "strategist": 200,
+    "leader_a": 404,
+    "leader_b": 404,
+    "staff": 404,
+    "other_strategist": 404,
+}
 
 # url name → (kwargs from the world, expected status per persona)
 EXPECTED = {
@@ -85,8 +109,10 @@ EXPECTED = {
     "framework_list": (None, SIGNED_IN_200),
     "framework_create": (None, STRATEGISTS_ONLY),
     "framework_import": (None, STRATEGISTS_ONLY),
-    "framework_detail": (lambda w: {"pk": _fw(w).framework.pk},
-                         {**HUVUDMAN_READERS, **dict.fromkeys(PERSONAS[1:5], 302)}),
+    "framework_detail": (
+        lambda w: {"pk": _fw(w).framework.pk},
+        {**HUVUDMAN_READERS, **dict.fromkeys(PERSONAS[1:5], 302)},
+    ),
     "version_diff": (lambda w: {"pk": _fw(w).framework.pk}, HUVUDMAN_READERS),
     "version_detail": (lambda w: {"pk": _fw(w).published.pk}, HUVUDMAN_READERS),
     "version_export": (lambda w: {"pk": _fw(w).published.pk}, HUVUDMAN_READERS),

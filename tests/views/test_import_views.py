@@ -8,8 +8,10 @@ from tests.helpers import domain_snapshot, fixture_bytes
 def upload(client, name, kind="units", **extra):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return client.post(reverse("import_start"), {
-        "kind": kind, "files": SimpleUploadedFile(name, fixture_bytes(name)), **extra})
+    return client.post(
+        reverse("import_start"),
+        {"kind": kind, "files": SimpleUploadedFile(name, fixture_bytes(name)), **extra},
+    )
 
 
 def test_upload_preview_confirm(world, client_for):
@@ -43,7 +45,8 @@ def test_a_bad_file_lists_its_rows_and_cannot_be_confirmed(world, client_for):
 @override_settings(IMPORT_MAX_BYTES=100)
 def test_an_oversized_upload_is_refused_before_it_is_read(world, client_for):
     response = client_for("strategist").post(
-        reverse("import_start"), data=b"x" * 1000, content_type="multipart/form-data; boundary=x")
+        reverse("import_start"), data=b"x" * 1000, content_type="multipart/form-data; boundary=x"
+    )
     assert response.status_code == 413 and "högst" in response.content.decode()
     assert not PendingImport.objects.exists()
 
@@ -74,8 +77,7 @@ def test_templates_download_as_excel_csv_and_workbook(world, client_for):
     assert csv.startswith(b"\xef\xbb\xbftyp;namn;kortnamn;skolenhetskod")
     xlsx = client.get(reverse("import_template", args=["personer", "xlsx"])).content
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx)).active
-    assert [c.value for c in sheet[1]] == ["namn", "e-post", "externt id", "enhet", "roll",
-                                           "undervisande"]
+    assert [c.value for c in sheet[1]] == ["namn", "e-post", "externt id", "enhet", "roll", "undervisande"]
 
 
 def test_a_template_imports_as_it_is(world, client_for):

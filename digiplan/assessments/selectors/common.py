@@ -56,8 +56,14 @@ class _Raw:
 
     __slots__ = ("n", "n_na", "total", "mean", "counts")
 
-    def __init__(self, n: int = 0, n_na: int = 0, total: int = 0, mean: float | None = None,
-                 counts: dict[int, int] | None = None):
+    def __init__(
+        self,
+        n: int = 0,
+        n_na: int = 0,
+        total: int = 0,
+        mean: float | None = None,
+        counts: dict[int, int] | None = None,
+    ):
         self.n, self.n_na, self.total, self.mean = n, n_na, total, mean
         self.counts = counts if counts is not None else {}
 
@@ -65,9 +71,15 @@ class _Raw:
 def _figure(raw: _Raw | None, k: int, levels: list[ScaleLevel]) -> Figure:
     if raw is None or raw.n < k:
         return Figure(suppressed=True)
-    return Figure(suppressed=False, n=raw.n, n_na=raw.n_na, mean=raw.mean,
-                  distribution=[(lv, raw.counts.get(lv.value, 0),
-                                 100 * raw.counts.get(lv.value, 0) / raw.n) for lv in levels])
+    return Figure(
+        suppressed=False,
+        n=raw.n,
+        n_na=raw.n_na,
+        mean=raw.mean,
+        distribution=[
+            (lv, raw.counts.get(lv.value, 0), 100 * raw.counts.get(lv.value, 0) / raw.n) for lv in levels
+        ],
+    )
 
 
 def _mean(values) -> float | None:
@@ -92,8 +104,9 @@ def frozen(version_id: int, kind: str, load):
     key = (version_id, kind)
     if key in _FROZEN:
         return _FROZEN[key]
-    frozen_version = FrameworkVersion.objects.filter(pk=version_id).exclude(
-        status=VersionStatus.DRAFT).exists()
+    frozen_version = (
+        FrameworkVersion.objects.filter(pk=version_id).exclude(status=VersionStatus.DRAFT).exists()
+    )
     value = load()
     if frozen_version:
         if len(_FROZEN) >= FROZEN_KEPT:
@@ -114,78 +127,111 @@ for _model in (FrameworkVersion, Item, Scale, ScaleLevel):
 def questionnaire_items(version_id: int, group: str) -> list[Item]:
     """A group's statements of a version in the order of the questionnaire, with their areas
     and their scales' levels (answers that do not count included)."""
-    return frozen(version_id, f"questionnaire-{group}", lambda: list(
-        Item.objects.filter(version_id=version_id, kind=ItemKind.INDICATOR, respondent=group)
-        .select_related("parent", "scale").prefetch_related("scale__levels")
-        .order_by("parent__order", "order")))
+    return frozen(
+        version_id,
+        f"questionnaire-{group}",
+        lambda: list(
+            Item.objects.filter(version_id=version_id, kind=ItemKind.INDICATOR, respondent=group)
+            .select_related("parent", "scale")
+            .prefetch_related("scale__levels")
+            .order_by("parent__order", "order")
+        ),
+    )
 
 
 # ---- Queries ---------------------------------------------------------------------------------
 
 
 def _indicators(version) -> list[Item]:
-    return frozen(version.pk, "indicators", lambda: list(
-        Item.objects.filter(version=version, kind=ItemKind.INDICATOR)
-        .select_related("parent", "scale")
-        .order_by("parent__order", "parent__code", "order", "code")))
+    return frozen(
+        version.pk,
+        "indicators",
+        lambda: list(
+            Item.objects.filter(version=version, kind=ItemKind.INDICATOR)
+            .select_related("parent", "scale")
+            .order_by("parent__order", "parent__code", "order", "code")
+        ),
+    )
 
 
 def _levels_by_scale(version, items: list[Item]) -> dict[int, list[ScaleLevel]]:
     def load():
         levels: dict[int, list[ScaleLevel]] = {}
         for level in ScaleLevel.objects.filter(
-                scale_id__in={i.scale_id for i in items if i.scale_id},
-                not_applicable=False).order_by("order", "value"):
+            scale_id__in={i.scale_id for i in items if i.scale_id}, not_applicable=False
+        ).order_by("order", "value"):
             levels.setdefault(level.scale_id, []).append(level)
         return levels
 
     return frozen(version.pk, "levels", load)
 
 
-def _answer_stats(campaign: Campaign, units: QuerySet, *, by_code: bool = False
-                  ) -> dict[tuple[int, object, str], _Raw]:
+def _answer_stats(
+    campaign: Campaign, units: QuerySet, *, by_code: bool = False
+) -> dict[tuple[int, object, str], _Raw]:
     """(unit id, item id or code, group) → n, n "don't know", sum, mean and counts per value,
     in two grouped queries."""
     item_key = "item__code" if by_code else "item_id"
-    answers = Answer.objects.filter(response__campaign=campaign,
-                                    response__unit__in=units.values("pk"))
+    answers = Answer.objects.filter(response__campaign=campaign, response__unit__in=units.values("pk"))
     keys = ("response__unit_id", item_key, "response__group")
     stats: dict[tuple, _Raw] = {}
-    for row in answers.values(*keys).annotate(
-            n=Count("value"), n_na=Count("pk", filter=Q(value__isnull=True)),
-            total=Sum("value"), mean=Avg("value")).order_by():
+    for row in (
+        answers.values(*keys)
+        .annotate(
+            n=Count("value"),
+            n_na=Count("pk", filter=Q(value__isnull=True)),
+            total=Sum("value"),
+            mean=Avg("value"),
+        )
+        .order_by()
+    ):
         stats[tuple(row[k] for k in keys)] = _Raw(
-            n=row["n"], n_na=row["n_na"], total=row["total"] or 0,
-            mean=float(row["mean"]) if row["mean"] is not None else None)
+            n=row["n"],
+            n_na=row["n_na"],
+            total=row["total"] or 0,
+            mean=float(row["mean"]) if row["mean"] is not None else None,
+        )
     if not by_code:
-        for row in answers.filter(value__isnull=False).values(*keys, "value").annotate(
-                answers=Count("pk")).order_by():
+        for row in (
+            answers.filter(value__isnull=False)
+            .values(*keys, "value")
+            .annotate(answers=Count("pk"))
+            .order_by()
+        ):
             stats[tuple(row[k] for k in keys)].counts[row["value"]] = row["answers"]
     return stats
 
 
-def _leader_values(campaign: Campaign, units: QuerySet, *, by_code: bool = False
-                   ) -> dict[tuple[int, object], tuple[int | None, str]]:
+def _leader_values(
+    campaign: Campaign, units: QuerySet, *, by_code: bool = False
+) -> dict[tuple[int, object], tuple[int | None, str]]:
     item_key = "item__code" if by_code else "item_id"
     rows = LeaderAnswer.objects.filter(
-        rating__campaign=campaign, rating__status=RatingStatus.SUBMITTED,
-        rating__unit__in=units.values("pk")).values_list("rating__unit_id", item_key, "value",
-                                                          "comment")
+        rating__campaign=campaign, rating__status=RatingStatus.SUBMITTED, rating__unit__in=units.values("pk")
+    ).values_list("rating__unit_id", item_key, "value", "comment")
     return {(unit_id, key): (value, comment) for unit_id, key, value, comment in rows}
 
 
 def _leader_area_means(campaign: Campaign, units: QuerySet) -> dict[tuple[int, int], float]:
-    rows = LeaderAnswer.objects.filter(
-        rating__campaign=campaign, rating__status=RatingStatus.SUBMITTED,
-        rating__unit__in=units.values("pk"), value__isnull=False,
-    ).values("rating__unit_id", "item__parent_id").annotate(mean=Avg("value")).order_by()
+    rows = (
+        LeaderAnswer.objects.filter(
+            rating__campaign=campaign,
+            rating__status=RatingStatus.SUBMITTED,
+            rating__unit__in=units.values("pk"),
+            value__isnull=False,
+        )
+        .values("rating__unit_id", "item__parent_id")
+        .annotate(mean=Avg("value"))
+        .order_by()
+    )
     return {(r["rating__unit_id"], r["item__parent_id"]): float(r["mean"]) for r in rows}
 
 
 def previous_campaign(campaign: Campaign) -> Campaign | None:
     """The last closed campaign of the same huvudman on the same framework (by slug)."""
     earlier = Campaign.objects.filter(
-        huvudman_id=campaign.huvudman_id, status=CampaignStatus.CLOSED,
+        huvudman_id=campaign.huvudman_id,
+        status=CampaignStatus.CLOSED,
         framework_version__framework__slug=campaign.framework_version.framework.slug,
     ).exclude(pk=campaign.pk)
     if campaign.closed_at:
@@ -199,15 +245,26 @@ def _response_counts(campaign: Campaign, units: QuerySet) -> dict[tuple[int, str
     marked answered, and the seats taken on the pupil codes."""
     if campaign.status != CampaignStatus.CLOSED:
         counts = {}
-        for row in Participation.objects.filter(
-                campaign=campaign, answered=True, unit__in=units.values("pk")).values(
-                "unit_id").annotate(n=Count("pk")).order_by():
+        for row in (
+            Participation.objects.filter(campaign=campaign, answered=True, unit__in=units.values("pk"))
+            .values("unit_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
             counts[(row["unit_id"], Group.STAFF)] = row["n"]
-        for row in PupilCode.objects.filter(campaign=campaign, unit__in=units.values("pk")).values(
-                "unit_id").annotate(n=Sum("used")).order_by():
+        for row in (
+            PupilCode.objects.filter(campaign=campaign, unit__in=units.values("pk"))
+            .values("unit_id")
+            .annotate(n=Sum("used"))
+            .order_by()
+        ):
             if row["n"]:
                 counts[(row["unit_id"], Group.PUPIL)] = row["n"]
         return counts
-    rows = Response.objects.filter(campaign=campaign, unit__in=units.values("pk")).values(
-        "unit_id", "group").annotate(responses=Count("pk")).order_by()
+    rows = (
+        Response.objects.filter(campaign=campaign, unit__in=units.values("pk"))
+        .values("unit_id", "group")
+        .annotate(responses=Count("pk"))
+        .order_by()
+    )
     return {(r["unit_id"], r["group"]): r["responses"] for r in rows}

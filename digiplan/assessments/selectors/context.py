@@ -46,22 +46,24 @@ def _areas(items: list[Item]) -> list[Area]:
 class _Context:
     """Everything the figures of a set of units rest on, fetched in a fixed number of queries."""
 
-    def __init__(self, campaign: Campaign, units: QuerySet, *, with_previous: bool = True,
-                 live: bool = False):
+    def __init__(
+        self, campaign: Campaign, units: QuerySet, *, with_previous: bool = True, live: bool = False
+    ):
         """live: aggregate the answers even when ResultFigures holds them (as the snapshot
         itself is computed)."""
         self.campaign, self.k = campaign, campaign.k
         self.available = results_available(campaign)
-        included = {RespondentGroup.LEADER: campaign.include_leader,
-                    RespondentGroup.STAFF: campaign.include_staff,
-                    RespondentGroup.PUPIL: campaign.include_pupils}
+        included = {
+            RespondentGroup.LEADER: campaign.include_leader,
+            RespondentGroup.STAFF: campaign.include_staff,
+            RespondentGroup.PUPIL: campaign.include_pupils,
+        }
         indicators = _indicators(campaign.framework_version)
         self.items = [i for i in indicators if included.get(i.respondent)]
         # The levels of every indicator's scale (a key of the version, whatever is included).
         self.levels = _levels_by_scale(campaign.framework_version, indicators)
         self.areas = _areas(self.items)
-        stored = _stored(campaign, units, items=self.items) if self.available and not live \
-            else None
+        stored = _stored(campaign, units, items=self.items) if self.available and not live else None
         if stored is not None:
             self.stats, self.responses = stored
         else:
@@ -71,16 +73,21 @@ class _Context:
         self.previous_stats, self.previous_codes, self.previous_leader = {}, set(), {}
         if self.previous:
             stored = None if live else _stored(self.previous, units)
-            self.previous_stats = stored[0] if stored is not None else _answer_stats(
-                self.previous, units, by_code=True)
-            self.previous_codes = set(Item.objects.filter(
-                version=self.previous.framework_version, kind=ItemKind.INDICATOR,
-            ).values_list("code", flat=True))
+            self.previous_stats = (
+                stored[0] if stored is not None else _answer_stats(self.previous, units, by_code=True)
+            )
+            self.previous_codes = set(
+                Item.objects.filter(
+                    version=self.previous.framework_version,
+                    kind=ItemKind.INDICATOR,
+                ).values_list("code", flat=True)
+            )
             self.previous_leader = _leader_values(self.previous, units, by_code=True)
 
     def figure(self, unit_id: int, item: Item, group: str) -> Figure:
-        figure = _figure(self.stats.get((unit_id, item.pk, group)), self.k,
-                         self.levels.get(item.scale_id, []))
+        figure = _figure(
+            self.stats.get((unit_id, item.pk, group)), self.k, self.levels.get(item.scale_id, [])
+        )
         if self.previous and not figure.suppressed:
             if item.code not in self.previous_codes:
                 figure.is_new = True
@@ -98,6 +105,8 @@ class _Context:
         if not self.previous:
             return None
         return _mean(
-            raw.mean for item in area.indicators.get(group, [])
+            raw.mean
+            for item in area.indicators.get(group, [])
             if (raw := self.previous_stats.get((unit_id, item.code, group))) is not None
-            and raw.n >= self.previous.k)
+            and raw.n >= self.previous.k
+        )

@@ -69,62 +69,100 @@ def _band(mean: float, levels: list[ScaleLevel]) -> int | None:
 
 
 def org_filter_choices(campaign: Campaign, managed: QuerySet) -> dict:
-    nodes = managed.filter(type__in=(OrganisationType.FORVALTNING, OrganisationType.OMRADE),
-                           is_active=True).order_by("path")
-    forms = UnitSchoolForm.objects.filter(
-        organisation__in=campaign.units.values("unit_id")).values_list(
-        "school_form", flat=True).distinct().order_by("school_form")
-    areas = Item.objects.filter(version=campaign.framework_version,
-                                children__kind=ItemKind.INDICATOR).distinct().order_by("order",
-                                                                                      "code")
+    nodes = managed.filter(
+        type__in=(OrganisationType.FORVALTNING, OrganisationType.OMRADE), is_active=True
+    ).order_by("path")
+    forms = (
+        UnitSchoolForm.objects.filter(organisation__in=campaign.units.values("unit_id"))
+        .values_list("school_form", flat=True)
+        .distinct()
+        .order_by("school_form")
+    )
+    areas = (
+        Item.objects.filter(version=campaign.framework_version, children__kind=ItemKind.INDICATOR)
+        .distinct()
+        .order_by("order", "code")
+    )
     return {"nodes": list(nodes), "school_forms": list(forms), "areas": list(areas)}
 
 
-def org_units(campaign: Campaign, managed: QuerySet, *, node: Organisation | None = None,
-              school_form: str = "") -> QuerySet[Organisation]:
+def org_units(
+    campaign: Campaign, managed: QuerySet, *, node: Organisation | None = None, school_form: str = ""
+) -> QuerySet[Organisation]:
     units = Organisation.objects.filter(pk__in=campaign.units.values("unit_id")).filter(
-        pk__in=managed.values("pk"))
+        pk__in=managed.values("pk")
+    )
     if node is not None:
         units = units.filter(path__startswith=node.path)
     if school_form:
-        units = units.filter(pk__in=UnitSchoolForm.objects.filter(
-            school_form=school_form).values("organisation_id"))
+        units = units.filter(
+            pk__in=UnitSchoolForm.objects.filter(school_form=school_form).values("organisation_id")
+        )
     return units
 
 
-def org_results(campaign: Campaign, units: QuerySet, *, area: Item | None = None,
-                live: bool = False) -> dict:
+def org_results(campaign: Campaign, units: QuerySet, *, area: Item | None = None, live: bool = False) -> dict:
     ctx = _Context(campaign, units, with_previous=False, live=live)
-    campaign_units = list(CampaignUnit.objects.filter(campaign=campaign, unit__in=units.values(
-        "pk")).select_related("unit").order_by("unit__name", "unit__pk"))
-    participation = {r["unit_id"]: r for r in Participation.objects.filter(
-        campaign=campaign, unit__in=units.values("pk")).values("unit_id").annotate(
-        asked=Count("pk"), answered=Count("pk", filter=Q(answered=True))).order_by()}
+    campaign_units = list(
+        CampaignUnit.objects.filter(campaign=campaign, unit__in=units.values("pk"))
+        .select_related("unit")
+        .order_by("unit__name", "unit__pk")
+    )
+    participation = {
+        r["unit_id"]: r
+        for r in Participation.objects.filter(campaign=campaign, unit__in=units.values("pk"))
+        .values("unit_id")
+        .annotate(asked=Count("pk"), answered=Count("pk", filter=Q(answered=True)))
+        .order_by()
+    }
     rates = []
     for cu in campaign_units:
         p = participation.get(cu.unit_id, {"asked": 0, "answered": 0})
-        rates.append(UnitRate(
-            unit=cu.unit, asked=p["asked"], answered=p["answered"],
-            rate=100 * p["answered"] / p["asked"] if p["asked"] else None,
-            pupil_responses=ctx.responses.get((cu.unit_id, Group.PUPIL), 0),
-            pupils_expected=cu.pupils_expected))
+        rates.append(
+            UnitRate(
+                unit=cu.unit,
+                asked=p["asked"],
+                answered=p["answered"],
+                rate=100 * p["answered"] / p["asked"] if p["asked"] else None,
+                pupil_responses=ctx.responses.get((cu.unit_id, Group.PUPIL), 0),
+                pupils_expected=cu.pupils_expected,
+            )
+        )
     asked = sum(r.asked for r in rates)
     answered = sum(r.answered for r in rates)
-    totals = UnitRate(unit=None, asked=asked, answered=answered,
-                      rate=100 * answered / asked if asked else None,
-                      pupil_responses=sum(r.pupil_responses for r in rates),
-                      pupils_expected=sum(r.pupils_expected for r in rates))
-    result = {"k": ctx.k, "available": ctx.available, "rates": rates, "rate_totals": totals,
-              "areas": [], "heatmap": [], "spread": [], "indicators": [], "unit_figures": [],
-              "values": []}
+    totals = UnitRate(
+        unit=None,
+        asked=asked,
+        answered=answered,
+        rate=100 * answered / asked if asked else None,
+        pupil_responses=sum(r.pupil_responses for r in rates),
+        pupils_expected=sum(r.pupils_expected for r in rates),
+    )
+    result = {
+        "k": ctx.k,
+        "available": ctx.available,
+        "rates": rates,
+        "rate_totals": totals,
+        "areas": [],
+        "heatmap": [],
+        "spread": [],
+        "indicators": [],
+        "unit_figures": [],
+        "values": [],
+    }
     if not ctx.available:
         return result
 
-    areas = [a for a in ctx.areas if a.indicators.get(Group.STAFF)
-             and (area is None or a.pk == area.pk)]
+    areas = [a for a in ctx.areas if a.indicators.get(Group.STAFF) and (area is None or a.pk == area.pk)]
     result["areas"] = areas
-    result["values"] = sorted({lv.value for item in ctx.items if item.respondent in GROUPS
-                               for lv in ctx.levels.get(item.scale_id, [])})
+    result["values"] = sorted(
+        {
+            lv.value
+            for item in ctx.items
+            if item.respondent in GROUPS
+            for lv in ctx.levels.get(item.scale_id, [])
+        }
+    )
     # Unit × area: the mean of the shown staff indicator means, as on the unit page. A unit
     # figure is shown when it rests on at least k answers (as ctx.figure decides); only the
     # downloads need the figures themselves, with their distributions.
@@ -136,16 +174,25 @@ def org_results(campaign: Campaign, units: QuerySet, *, area: Item | None = None
     for cu in campaign_units:
         cells = []
         for a in areas:
-            mean = _mean(raw.mean for i in a.indicators[Group.STAFF]
-                         if (raw := shown_stats.get((cu.unit_id, i.pk, Group.STAFF))) is not None)
-            cells.append(HeatCell(area=a, mean=mean,
-                                  band=_band(mean, scales[a.pk]) if mean is not None else None))
+            mean = _mean(
+                raw.mean
+                for i in a.indicators[Group.STAFF]
+                if (raw := shown_stats.get((cu.unit_id, i.pk, Group.STAFF))) is not None
+            )
+            cells.append(
+                HeatCell(area=a, mean=mean, band=_band(mean, scales[a.pk]) if mean is not None else None)
+            )
         heatmap.append((cu.unit, cells))
     result["heatmap"] = heatmap
     for column, a in enumerate(areas):
-        shown = sorted(((row[1][column].mean, unit) for row in heatmap
-                        if (unit := row[0]) and row[1][column].mean is not None),
-                       key=lambda pair: (pair[0], pair[1].name))
+        shown = sorted(
+            (
+                (row[1][column].mean, unit)
+                for row in heatmap
+                if (unit := row[0]) and row[1][column].mean is not None
+            ),
+            key=lambda pair: (pair[0], pair[1].name),
+        )
         spread = AreaSpread(area=a, units_shown=len(shown), units_total=len(heatmap))
         if shown:
             values = [v for v, _u in shown]
@@ -161,8 +208,11 @@ def org_results(campaign: Campaign, units: QuerySet, *, area: Item | None = None
             continue
         for g in GROUPS:
             for item in a.indicators.get(g, []):
-                shown = [(cu.unit_id, raw) for cu in campaign_units
-                         if (raw := shown_stats.get((cu.unit_id, item.pk, g))) is not None]
+                shown = [
+                    (cu.unit_id, raw)
+                    for cu in campaign_units
+                    if (raw := shown_stats.get((cu.unit_id, item.pk, g))) is not None
+                ]
                 pooled = _Raw()
                 for _unit_id, raw in shown:
                     pooled.n += raw.n
@@ -172,8 +222,7 @@ def org_results(campaign: Campaign, units: QuerySet, *, area: Item | None = None
                         pooled.counts[value] = pooled.counts.get(value, 0) + count
                 pooled.mean = pooled.total / pooled.n if pooled.n else None
                 # The pooled figure rests on shown units only, each with at least k answers.
-                figure = _figure(pooled if shown else None, 1,
-                                 ctx.levels.get(item.scale_id, []))
+                figure = _figure(pooled if shown else None, 1, ctx.levels.get(item.scale_id, []))
                 figure.units = len(shown)
                 result["indicators"].append((a, g, item, figure, len(campaign_units)))
     return result
@@ -191,10 +240,14 @@ class _UnitFigures:
     def __iter__(self):
         if self.rows is None:
             ctx = self.ctx
-            self.rows = [(cu.unit, a, g, item, ctx.figure(cu.unit_id, item, g))
-                         for a in ctx.areas if self.area is None or a.pk == self.area.pk
-                         for g in GROUPS for item in a.indicators.get(g, [])
-                         for cu in self.campaign_units]
+            self.rows = [
+                (cu.unit, a, g, item, ctx.figure(cu.unit_id, item, g))
+                for a in ctx.areas
+                if self.area is None or a.pk == self.area.pk
+                for g in GROUPS
+                for item in a.indicators.get(g, [])
+                for cu in self.campaign_units
+            ]
         return iter(self.rows)
 
     def __len__(self):
@@ -215,28 +268,61 @@ def org_tables(result: dict, *, labels: dict) -> list[Table]:
     """The organisation's results as plain tables for CSV and XLSX, suppressed exactly as on
     the page: every figure the page hides is None here."""
     L = labels
-    tables = [Table(L["rates"], [L["unit"], L["asked"], L["answered"], L["rate"],
-                                 L["pupil_responses"], L["pupils_expected"]],
-                    [[r.unit.name, r.asked, r.answered, r.rate, r.pupil_responses,
-                      r.pupils_expected] for r in result["rates"]])]
+    tables = [
+        Table(
+            L["rates"],
+            [L["unit"], L["asked"], L["answered"], L["rate"], L["pupil_responses"], L["pupils_expected"]],
+            [
+                [r.unit.name, r.asked, r.answered, r.rate, r.pupil_responses, r.pupils_expected]
+                for r in result["rates"]
+            ],
+        )
+    ]
     t = result["rate_totals"]
-    tables[0].rows.append([L["total"], t.asked, t.answered, t.rate, t.pupil_responses,
-                           t.pupils_expected])
+    tables[0].rows.append([L["total"], t.asked, t.answered, t.rate, t.pupil_responses, t.pupils_expected])
     if not result["available"]:
         return tables
 
     def area_name(a):
         return f"{a.item.code} {a.item.title}" if a.item else L["no_area"]
 
-    tables.append(Table(L["heatmap"], [L["unit"], *(area_name(a) for a in result["areas"])],
-                        [[unit.name, *(c.mean for c in cells)]
-                         for unit, cells in result["heatmap"]]))
-    tables.append(Table(L["spread"], [L["area"], L["units_shown"], L["units_total"], L["median"],
-                                      L["min"], L["max"], L["q1"], L["q3"], L["behind"]],
-                        [[area_name(s.area), s.units_shown, s.units_total, s.median, s.minimum,
-                          s.maximum, s.q1, s.q3,
-                          ", ".join(f"{u.name}" for u, _v in s.behind)]
-                         for s in result["spread"]]))
+    tables.append(
+        Table(
+            L["heatmap"],
+            [L["unit"], *(area_name(a) for a in result["areas"])],
+            [[unit.name, *(c.mean for c in cells)] for unit, cells in result["heatmap"]],
+        )
+    )
+    tables.append(
+        Table(
+            L["spread"],
+            [
+                L["area"],
+                L["units_shown"],
+                L["units_total"],
+                L["median"],
+                L["min"],
+                L["max"],
+                L["q1"],
+                L["q3"],
+                L["behind"],
+            ],
+            [
+                [
+                    area_name(s.area),
+                    s.units_shown,
+                    s.units_total,
+                    s.median,
+                    s.minimum,
+                    s.maximum,
+                    s.q1,
+                    s.q3,
+                    ", ".join(f"{u.name}" for u, _v in s.behind),
+                ]
+                for s in result["spread"]
+            ],
+        )
+    )
     # One column per scale value; a value an indicator's scale lacks stays empty.
     values = result["values"]
     level_header = [L["value"] % {"value": v} for v in values]
@@ -247,14 +333,44 @@ def org_tables(result: dict, *, labels: dict) -> list[Table]:
         counts = {lv.value: count for lv, count, _share in figure.distribution}
         return [counts.get(v, "") for v in values]
 
-    tables.append(Table(
-        L["indicators"], [L["area"], L["group"], L["code"], L["indicator"], L["units_shown"],
-                          L["n"], L["n_na"], L["mean"], *level_header],
-        [[area_name(a), L[g], item.code, item.title, f.units, f.n, f.n_na, f.mean,
-          *dist(f)] for a, g, item, f, _total in result["indicators"]]))
-    tables.append(Table(
-        L["units"], [L["unit"], L["area"], L["group"], L["code"], L["indicator"], L["n"],
-                     L["n_na"], L["mean"], *level_header],
-        [[unit.name, area_name(a), L[g], item.code, item.title, f.n, f.n_na, f.mean,
-          *dist(f)] for unit, a, g, item, f in result["unit_figures"]]))
+    tables.append(
+        Table(
+            L["indicators"],
+            [
+                L["area"],
+                L["group"],
+                L["code"],
+                L["indicator"],
+                L["units_shown"],
+                L["n"],
+                L["n_na"],
+                L["mean"],
+                *level_header,
+            ],
+            [
+                [area_name(a), L[g], item.code, item.title, f.units, f.n, f.n_na, f.mean, *dist(f)]
+                for a, g, item, f, _total in result["indicators"]
+            ],
+        )
+    )
+    tables.append(
+        Table(
+            L["units"],
+            [
+                L["unit"],
+                L["area"],
+                L["group"],
+                L["code"],
+                L["indicator"],
+                L["n"],
+                L["n_na"],
+                L["mean"],
+                *level_header,
+            ],
+            [
+                [unit.name, area_name(a), L[g], item.code, item.title, f.n, f.n_na, f.mean, *dist(f)]
+                for unit, a, g, item, f in result["unit_figures"]
+            ],
+        )
+    )
     return tables

@@ -20,8 +20,9 @@ from digiplan.frameworks.models import Item, ItemKind
 from digiplan.organisations.models import Organisation
 
 
-def _stored(campaign: Campaign, units: QuerySet, *, items: list[Item] | None = None
-            ) -> tuple[dict[tuple[int, object, str], _Raw], dict[tuple[int, str], int]] | None:
+def _stored(
+    campaign: Campaign, units: QuerySet, *, items: list[Item] | None = None
+) -> tuple[dict[tuple[int, object, str], _Raw], dict[tuple[int, str], int]] | None:
     """The figures and response counts of a closed campaign as ResultFigures stores them,
     keyed as _answer_stats and _response_counts key them (figures by item id when items are
     given, else by code); None when the campaign has none stored (closed before they were),
@@ -31,8 +32,11 @@ def _stored(campaign: Campaign, units: QuerySet, *, items: list[Item] | None = N
     Only the shown figures (n ≥ k) are stored, exactly as _answer_stats computed them at
     closing. That is all any page uses: a figure below k is suppressed, and the organisation's
     figures, the changes and the previous area means rest on shown figures alone."""
-    rows = list(ResultFigures.objects.filter(campaign_id=campaign.pk, unit__in=units.values(
-        "pk")).values_list("unit_id", "figures", "staff_responses", "pupil_responses"))
+    rows = list(
+        ResultFigures.objects.filter(campaign_id=campaign.pk, unit__in=units.values("pk")).values_list(
+            "unit_id", "figures", "staff_responses", "pupil_responses"
+        )
+    )
     if not rows and not ResultFigures.objects.filter(campaign_id=campaign.pk).exists():
         return None
     pk_by_code = {item.code: item.pk for item in items} if items is not None else None
@@ -61,20 +65,36 @@ def result_figures(campaign: Campaign) -> dict[int, dict]:
     if not results_available(campaign):
         raise ValueError("Only a closed campaign's figures are stored.")
     units = Organisation.objects.filter(pk__in=campaign.units.values("unit_id"))
-    codes = dict(Item.objects.filter(version=campaign.framework_version,
-                                     kind=ItemKind.INDICATOR).values_list("pk", "code"))
+    codes = dict(
+        Item.objects.filter(version=campaign.framework_version, kind=ItemKind.INDICATOR).values_list(
+            "pk", "code"
+        )
+    )
     responses = _response_counts(campaign, units)
-    rows = {unit_id: {"figures": [],
-                      "staff_responses": responses.get((unit_id, Group.STAFF), 0),
-                      "pupil_responses": responses.get((unit_id, Group.PUPIL), 0)}
-            for unit_id in units.values_list("pk", flat=True)}
+    rows = {
+        unit_id: {
+            "figures": [],
+            "staff_responses": responses.get((unit_id, Group.STAFF), 0),
+            "pupil_responses": responses.get((unit_id, Group.PUPIL), 0),
+        }
+        for unit_id in units.values_list("pk", flat=True)
+    }
     stats = _answer_stats(campaign, units)
-    for (unit_id, item_id, group), raw in sorted(stats.items(), key=lambda kv: (
-            kv[0][0], codes.get(kv[0][1], ""), kv[0][2])):
+    for (unit_id, item_id, group), raw in sorted(
+        stats.items(), key=lambda kv: (kv[0][0], codes.get(kv[0][1], ""), kv[0][2])
+    ):
         if raw.n >= campaign.k and item_id in codes and unit_id in rows:
             rows[unit_id]["figures"].append(
-                [codes[item_id], group, raw.n, raw.n_na, raw.total, raw.mean,
-                 *(number for pair in sorted(raw.counts.items()) for number in pair)])
+                [
+                    codes[item_id],
+                    group,
+                    raw.n,
+                    raw.n_na,
+                    raw.total,
+                    raw.mean,
+                    *(number for pair in sorted(raw.counts.items()) for number in pair),
+                ]
+            )
     return rows
 
 
@@ -89,6 +109,8 @@ def last_closed_staff_means(campaign: Campaign, unit_id: int) -> tuple[Campaign 
     units = Organisation.objects.filter(pk=unit_id)
     stored = _stored(previous, units)
     stats = stored[0] if stored is not None else _answer_stats(previous, units, by_code=True)
-    return previous, {code: raw.mean for (unit, code, group), raw in stats.items()
-                      if unit == unit_id and group == Group.STAFF and raw.n >= previous.k
-                      and raw.mean is not None}
+    return previous, {
+        code: raw.mean
+        for (unit, code, group), raw in stats.items()
+        if unit == unit_id and group == Group.STAFF and raw.n >= previous.k and raw.mean is not None
+    }

@@ -37,27 +37,33 @@ class UnitArea:
     gap: float | None  # leader − staff; None when either is missing or suppressed
 
 
-def _unit_areas(ctx: _Context, unit_id: int, leader: dict, leader_means: dict
-                ) -> list[UnitArea]:
+def _unit_areas(ctx: _Context, unit_id: int, leader: dict, leader_means: dict) -> list[UnitArea]:
     """A unit's areas: leader rows, figures per group, area means, changes and the gap. The
     context, leader values and leader area means may cover many units."""
-    level_by_value = {(lv.scale_id, lv.value): lv for levels in ctx.levels.values()
-                      for lv in levels}
+    level_by_value = {(lv.scale_id, lv.value): lv for levels in ctx.levels.values() for lv in levels}
     areas = []
     for area in ctx.areas:
         rows = []
         for item in area.indicators.get(RespondentGroup.LEADER, []):
             value, comment = leader.get((unit_id, item.pk), (None, ""))
-            row = LeaderRow(item=item, value=value, answered=(unit_id, item.pk) in leader,
-                            level=level_by_value.get((item.scale_id, value)), comment=comment)
+            row = LeaderRow(
+                item=item,
+                value=value,
+                answered=(unit_id, item.pk) in leader,
+                level=level_by_value.get((item.scale_id, value)),
+                comment=comment,
+            )
             if ctx.previous:
                 row.is_new = item.code not in ctx.previous_codes
                 before = ctx.previous_leader.get((unit_id, item.code), (None, ""))[0]
                 if value is not None and before is not None:
                     row.change = value - before
             rows.append(row)
-        groups = {g: [(item, ctx.figure(unit_id, item, g)) for item in area.indicators.get(g, [])]
-                  for g in GROUPS if area.indicators.get(g)}
+        groups = {
+            g: [(item, ctx.figure(unit_id, item, g)) for item in area.indicators.get(g, [])]
+            for g in GROUPS
+            if area.indicators.get(g)
+        }
         means = {g: _mean(f.mean for _i, f in figures) for g, figures in groups.items()}
         changes = {}
         for g in groups:
@@ -65,10 +71,17 @@ def _unit_areas(ctx: _Context, unit_id: int, leader: dict, leader_means: dict
             changes[g] = means[g] - before if means[g] is not None and before is not None else None
         leader_mean = leader_means.get((unit_id, area.pk))
         staff_mean = means.get(Group.STAFF)
-        areas.append(UnitArea(
-            item=area.item, leader=rows, groups=groups, leader_mean=leader_mean, means=means,
-            changes=changes,
-            gap=leader_mean - staff_mean if None not in (leader_mean, staff_mean) else None))
+        areas.append(
+            UnitArea(
+                item=area.item,
+                leader=rows,
+                groups=groups,
+                leader_mean=leader_mean,
+                means=means,
+                changes=changes,
+                gap=leader_mean - staff_mean if None not in (leader_mean, staff_mean) else None,
+            )
+        )
     return areas
 
 
@@ -82,10 +95,18 @@ def unit_results(campaign: Campaign, unit: Organisation) -> dict:
     comments = []
     if ctx.available and staff_responses >= ctx.k:
         # Random order and nothing but the text: no date, no order of arrival.
-        comments = list(Response.objects.filter(campaign=campaign, unit=unit, group=Group.STAFF)
-                        .exclude(comment="").order_by("?").values_list("comment", flat=True))
+        comments = list(
+            Response.objects.filter(campaign=campaign, unit=unit, group=Group.STAFF)
+            .exclude(comment="")
+            .order_by("?")
+            .values_list("comment", flat=True)
+        )
     return {
-        "k": ctx.k, "available": ctx.available, "previous": ctx.previous, "areas": areas,
+        "k": ctx.k,
+        "available": ctx.available,
+        "previous": ctx.previous,
+        "areas": areas,
         "responses": {g: ctx.responses.get((unit.pk, g), 0) for g in GROUPS},
-        "comments": comments, "comments_shown": ctx.available and staff_responses >= ctx.k,
+        "comments": comments,
+        "comments_shown": ctx.available and staff_responses >= ctx.k,
     }

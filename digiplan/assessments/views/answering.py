@@ -132,12 +132,24 @@ def _statements(items, chosen: dict, errors: dict, first_number: int = 1) -> lis
             # Two "not applicable" levels share the value "na": check only the first.
             checked = option_value == value and not (level.not_applicable and na_checked)
             na_checked = na_checked or (checked and level.not_applicable)
-            options.append({"value": option_value, "label": localised(level, "label"),
-                            "na": level.not_applicable, "checked": checked})
-        statements.append({"item": item, "number": number, "options": options,
-                           "title": localised(item, "title"),
-                           "description": localised(item, "description"),
-                           "error": errors.get(item.pk, "")})
+            options.append(
+                {
+                    "value": option_value,
+                    "label": localised(level, "label"),
+                    "na": level.not_applicable,
+                    "checked": checked,
+                }
+            )
+        statements.append(
+            {
+                "item": item,
+                "number": number,
+                "options": options,
+                "title": localised(item, "title"),
+                "description": localised(item, "description"),
+                "error": errors.get(item.pk, ""),
+            }
+        )
     return statements
 
 
@@ -172,13 +184,20 @@ def _area_number(raw, areas: list[Area]) -> int:
 
 
 def _message(request, title, message, *, detail="", status=200, kind="info"):
-    return render(request, "assessments/answering/message.html", {
-        "title": title, "message": message, "detail": detail, "kind": kind}, status=status)
+    return render(
+        request,
+        "assessments/answering/message.html",
+        {"title": title, "message": message, "detail": detail, "kind": kind},
+        status=status,
+    )
 
 
 def _closed(request, campaign, posted=False):
-    detail = _("Answers can no longer be given. What you sent now was not saved.") if posted \
+    detail = (
+        _("Answers can no longer be given. What you sent now was not saved.")
+        if posted
         else _("Answers can no longer be given.")
+    )
     return _message(request, campaign.name, services.ERROR_NOT_OPEN, detail=detail)
 
 
@@ -193,13 +212,20 @@ def _profile_rows(items, answers: dict, means: dict) -> list[dict]:
     rows = []
     for item in items:
         value = answers.get(str(item.pk))
-        levels = {("na" if lv.not_applicable else str(lv.value)): localised(lv, "label")
-                  for lv in item.scale.levels.all()}
-        rows.append({"item": item, "title": localised(item, "title"),
-                     "area_title": localised(item.parent, "title") if item.parent else "",
-                     "own": levels.get(value, "") if value is not None else "",
-                     "own_value": value if value not in (None, "na") else None,
-                     "mean": means.get(item.code)})
+        levels = {
+            ("na" if lv.not_applicable else str(lv.value)): localised(lv, "label")
+            for lv in item.scale.levels.all()
+        }
+        rows.append(
+            {
+                "item": item,
+                "title": localised(item, "title"),
+                "area_title": localised(item.parent, "title") if item.parent else "",
+                "own": levels.get(value, "") if value is not None else "",
+                "own_value": value if value not in (None, "na") else None,
+                "mean": means.get(item.code),
+            }
+        )
     return rows
 
 
@@ -212,8 +238,7 @@ def _competence(campaign, unit_id: int, items, answers: dict) -> list:
             values[int(pk)] = int(value)
         except (TypeError, ValueError):
             continue  # "vet ej" and empty answers say nothing about what the person needs
-    forms = list(UnitSchoolForm.objects.filter(organisation_id=unit_id)
-                 .values_list("school_form", flat=True))
+    forms = list(UnitSchoolForm.objects.filter(organisation_id=unit_id).values_list("school_form", flat=True))
     return competence_suggestions(campaign.huvudman_id, values, items, school_forms=forms)
 
 
@@ -222,26 +247,44 @@ def _profile(participation, items, answers: dict[str, str]) -> dict:
     campaign; and the same, sealed, for the PDF button. No person, no token, no response."""
     campaign = participation.campaign
     previous, means = _unit_means(campaign, participation.unit_id)
-    sealed = _seal_profile({"c": participation.campaign_id, "u": participation.unit_id,
-                            "a": answers, "e": int(time.time()) + PROFILE_MAX_AGE})
-    return {"rows": _profile_rows(items, answers, means), "previous": previous,
-            "enough": bool(means), "k": previous.k if previous else campaign.k,
-            "competence": _competence(campaign, participation.unit_id, items, answers),
-            "sealed": sealed, "minutes": PROFILE_MAX_AGE // 60}
+    sealed = _seal_profile(
+        {
+            "c": participation.campaign_id,
+            "u": participation.unit_id,
+            "a": answers,
+            "e": int(time.time()) + PROFILE_MAX_AGE,
+        }
+    )
+    return {
+        "rows": _profile_rows(items, answers, means),
+        "previous": previous,
+        "enough": bool(means),
+        "k": previous.k if previous else campaign.k,
+        "competence": _competence(campaign, participation.unit_id, items, answers),
+        "sealed": sealed,
+        "minutes": PROFILE_MAX_AGE // 60,
+    }
 
 
 def _seal_profile(data: dict) -> str:
     raw = json.dumps(data, separators=(",", ":")).encode()
     size = 1024 * (1 + (len(raw) + sealing.LENGTH.size) // 1024)
-    return sealing.seal(raw, purpose=ballots.PROFILE_PURPOSE, context=PROFILE_CONTEXT,
-                        size=size).hex()
+    return sealing.seal(raw, purpose=ballots.PROFILE_PURPOSE, context=PROFILE_CONTEXT, size=size).hex()
 
 
 def _thanks(request, participation, items, start_url, *, profile=None):
-    return render(request, "assessments/answering/survey_done.html", {
-        "participation": participation, "campaign": participation.campaign,
-        "profile": profile, "fresh": profile is not None,
-        "start_url": start_url, "already": services.ERROR_ALREADY_ANSWERED})
+    return render(
+        request,
+        "assessments/answering/survey_done.html",
+        {
+            "participation": participation,
+            "campaign": participation.campaign,
+            "profile": profile,
+            "fresh": profile is not None,
+            "start_url": start_url,
+            "already": services.ERROR_ALREADY_ANSWERED,
+        },
+    )
 
 
 def _submit(participation, page, saved) -> tuple[list, dict | None]:
@@ -250,8 +293,7 @@ def _submit(participation, page, saved) -> tuple[list, dict | None]:
     answers = {str(k): v for k, v in {**saved, **page.answers}.items()}
     if not answers:
         return [ERROR_NO_ANSWERS], None
-    accepted = services.response_submit(participation=participation, answers=answers,
-                                        comment=page.comment)
+    accepted = services.response_submit(participation=participation, answers=answers, comment=page.comment)
     return [], answers if accepted else None
 
 
@@ -268,8 +310,7 @@ def _questionnaire(request, participation: Participation, base_url: str, start_u
     saved = _saved_answers(draft)
     areas = _areas(items, saved)
     if not areas:
-        return _message(request, campaign.name, _("This self-assessment has no statements for "
-                                                   "staff."))
+        return _message(request, campaign.name, _("This self-assessment has no statements for staff."))
     raw_number = request.POST.get("del") if request.method == "POST" else request.GET.get("del")
     area = areas[_area_number(raw_number, areas) - 1]
     is_last = area.number == len(areas)
@@ -280,8 +321,7 @@ def _questionnaire(request, participation: Participation, base_url: str, start_u
     if request.method == "POST":
         page = _read_page(request.POST, area.items, with_comment=is_last)
         go = request.POST.get("go", "stay")
-        chosen = {**saved, **page.answers, **{pk: request.POST.get(f"item-{pk}")
-                                              for pk in page.errors}}
+        chosen = {**saved, **page.answers, **{pk: request.POST.get(f"item-{pk}") for pk in page.errors}}
         comment = page.comment if is_last else comment
         if not page.errors and not page.general:
             try:
@@ -290,14 +330,14 @@ def _questionnaire(request, participation: Participation, base_url: str, start_u
                     if not page.general:
                         # The answer to this request is the only place the answers are shown.
                         profile = _profile(participation, items, sent) if sent else None
-                        return _thanks(request, participation, items, start_url,
-                                       profile=profile)
+                        return _thanks(request, participation, items, start_url, profile=profile)
                 elif page.answers or page.comment:
                     # A too long comment is refused, but the answers are kept.
                     services.draft_save(
                         participation=participation,
                         answers={str(k): v for k, v in page.answers.items()},
-                        comment="" if page.comment_error else page.comment)
+                        comment="" if page.comment_error else page.comment,
+                    )
             except ValidationError as error:
                 if services.ERROR_ALREADY_ANSWERED in error.messages:
                     return _thanks(request, participation, items, start_url)
@@ -309,8 +349,9 @@ def _questionnaire(request, participation: Participation, base_url: str, start_u
                 if go.startswith("to-") and go[3:].isdigit():
                     target = int(go[3:])
                 if target is None:
-                    messages.success(request, _("Your answers are saved. You can continue "
-                                                "later with the same link."))
+                    messages.success(
+                        request, _("Your answers are saved. You can continue later with the same link.")
+                    )
                     target = area.number
                 target = min(max(target, 1), len(areas))
                 return redirect(f"{base_url}?del={target}")
@@ -318,62 +359,85 @@ def _questionnaire(request, participation: Participation, base_url: str, start_u
     answered = sum(1 for item in items if item.pk in chosen and item.pk not in page.errors)
     for each in areas:
         each.answered = sum(1 for item in each.items if item.pk in chosen)
-    first_number = sum(len(a.items) for a in areas[:area.number - 1]) + 1
-    return render(request, "assessments/answering/survey_page.html", {
-        "participation": participation, "campaign": campaign, "areas": areas, "area": area,
-        "area_title": localised(area.item, "title") if area.item else campaign.name,
-        "statements": _statements(area.items, chosen, page.errors, first_number),
-        "is_last": is_last, "page": page, "comment": comment, "comment_max": COMMENT_MAX,
-        "answered": answered, "total": len(items), "unanswered": len(items) - answered,
-        "base_url": base_url, "start_url": start_url,
-    })
+    first_number = sum(len(a.items) for a in areas[: area.number - 1]) + 1
+    return render(
+        request,
+        "assessments/answering/survey_page.html",
+        {
+            "participation": participation,
+            "campaign": campaign,
+            "areas": areas,
+            "area": area,
+            "area_title": localised(area.item, "title") if area.item else campaign.name,
+            "statements": _statements(area.items, chosen, page.errors, first_number),
+            "is_last": is_last,
+            "page": page,
+            "comment": comment,
+            "comment_max": COMMENT_MAX,
+            "answered": answered,
+            "total": len(items),
+            "unanswered": len(items) - answered,
+            "base_url": base_url,
+            "start_url": start_url,
+        },
+    )
 
 
 @never_cache
 def survey_token(request, token: str):
     participation = services.participation_for_token(token)
     if participation is None:
-        return _message(request, _("The link is not valid"), services.ERROR_UNKNOWN_TOKEN,
-                        status=404, kind="error")
+        return _message(
+            request, _("The link is not valid"), services.ERROR_UNKNOWN_TOKEN, status=404, kind="error"
+        )
     return _questionnaire(request, participation, reverse("survey_token", args=[token]))
 
 
 @never_cache
 @login_required
 def survey_start(request):
-    participations = list(Participation.objects.filter(
-        person=request.user, campaign__status=CampaignStatus.OPEN)
-        .select_related("campaign", "unit").order_by("campaign__closes_on", "unit__name"))
-    started = set(Draft.objects.filter(
-        token_hash__in=[p.token_hash for p in participations]).values_list("token_hash",
-                                                                           flat=True))
+    participations = list(
+        Participation.objects.filter(person=request.user, campaign__status=CampaignStatus.OPEN)
+        .select_related("campaign", "unit")
+        .order_by("campaign__closes_on", "unit__name")
+    )
+    started = set(
+        Draft.objects.filter(token_hash__in=[p.token_hash for p in participations]).values_list(
+            "token_hash", flat=True
+        )
+    )
     for participation in participations:
         participation.started = participation.token_hash in started
-    return render(request, "assessments/answering/survey_start.html",
-                  {"participations": participations})
+    return render(request, "assessments/answering/survey_start.html", {"participations": participations})
 
 
 @never_cache
 @login_required
 def survey_participation(request, pk: int):
-    participation = get_object_or_404(Participation.objects.select_related("campaign", "unit"),
-                                      pk=pk, person=request.user)
-    return _questionnaire(request, participation,
-                          reverse("survey_participation", args=[pk]), reverse("survey_start"))
+    participation = get_object_or_404(
+        Participation.objects.select_related("campaign", "unit"), pk=pk, person=request.user
+    )
+    return _questionnaire(
+        request, participation, reverse("survey_participation", args=[pk]), reverse("survey_start")
+    )
 
 
 def _read_sealed_profile(value: str) -> dict | None:
     """The posted profile when its seal holds, it is recent and it has the expected shape;
     None otherwise."""
     try:
-        data = json.loads(sealing.unseal(bytes.fromhex(value), purpose=ballots.PROFILE_PURPOSE,
-                                         context=PROFILE_CONTEXT))
+        data = json.loads(
+            sealing.unseal(bytes.fromhex(value), purpose=ballots.PROFILE_PURPOSE, context=PROFILE_CONTEXT)
+        )
     except (ValueError, sealing.SealError):
         return None
     if not isinstance(data, dict) or set(data) != {"c", "u", "a", "e"}:
         return None
-    if not all(isinstance(data[key], int) for key in ("c", "u", "e")) or \
-            data["e"] < time.time() or not isinstance(data["a"], dict):
+    if (
+        not all(isinstance(data[key], int) for key in ("c", "u", "e"))
+        or data["e"] < time.time()
+        or not isinstance(data["a"], dict)
+    ):
         return None
     if not all(isinstance(k, str) and isinstance(v, str) for k, v in data["a"].items()):
         return None
@@ -386,23 +450,42 @@ def survey_profile_pdf(request):
     """The own profile, as posted back from the thank-you page, as a PDF to download. Nothing
     of it is stored or logged; it needs no sign-in, as the questionnaire by link does not."""
     data = _read_sealed_profile(request.POST.get(PROFILE_FIELD, "")[:65536])
-    link = CampaignUnit.objects.select_related("campaign", "unit").filter(
-        campaign_id=data["c"], unit_id=data["u"]).first() if data else None
+    link = (
+        CampaignUnit.objects.select_related("campaign", "unit")
+        .filter(campaign_id=data["c"], unit_id=data["u"])
+        .first()
+        if data
+        else None
+    )
     if link is None:
-        return _message(request, _("The summary could not be made"),
-                        _("The page with your summary is too old or was changed."),
-                        detail=_("Your summary is not stored anywhere, so it cannot be made "
-                                 "again. Your answers are submitted and safe."),
-                        status=400, kind="error")
+        return _message(
+            request,
+            _("The summary could not be made"),
+            _("The page with your summary is too old or was changed."),
+            detail=_(
+                "Your summary is not stored anywhere, so it cannot be made "
+                "again. Your answers are submitted and safe."
+            ),
+            status=400,
+            kind="error",
+        )
     campaign, unit = link.campaign, link.unit
     items = _items(campaign, Group.STAFF)
     previous, means = _unit_means(campaign, unit.pk)
-    html = render_to_string("assessments/answering/profile_pdf.html", {
-        "campaign": campaign, "unit": unit, "rows": _profile_rows(items, data["a"], means),
-        "enough": bool(means), "previous": previous,
-        "k": previous.k if previous else campaign.k, "today": timezone.localdate(),
-        "competence": _competence(campaign, unit.pk, items, data["a"]),
-    }, request=request)
+    html = render_to_string(
+        "assessments/answering/profile_pdf.html",
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "rows": _profile_rows(items, data["a"], means),
+            "enough": bool(means),
+            "previous": previous,
+            "k": previous.k if previous else campaign.k,
+            "today": timezone.localdate(),
+            "competence": _competence(campaign, unit.pk, items, data["a"]),
+        },
+        request=request,
+    )
     response = HttpResponse(render_pdf(html), content_type="application/pdf")
     name = _("my self-assessment")  # the file's name: "min-skattning-2026-27.pdf"
     filename = slugify(f"{name} {campaign.school_year.replace('/', '-')}") + ".pdf"
@@ -423,8 +506,9 @@ def pupil_start(request):
             return redirect("pupil_questionnaire", code=pupil_code.code)
         error = services.ERROR_UNKNOWN_CODE if code else _("Write the code.")
     status = 404 if code and error else 400 if error else 200
-    return render(request, "assessments/answering/pupil_start.html",
-                  {"code": code, "error": error}, status=status)
+    return render(
+        request, "assessments/answering/pupil_start.html", {"code": code, "error": error}, status=status
+    )
 
 
 def _pupil_blocked(request, pupil_code: PupilCode, posted=False):
@@ -439,8 +523,9 @@ def _pupil_blocked(request, pupil_code: PupilCode, posted=False):
 def pupil_questionnaire(request, code: str):
     pupil_code = services.pupil_code_for(code)
     if pupil_code is None:
-        return _message(request, _("Pupil questionnaire"), services.ERROR_UNKNOWN_CODE,
-                        status=404, kind="error")
+        return _message(
+            request, _("Pupil questionnaire"), services.ERROR_UNKNOWN_CODE, status=404, kind="error"
+        )
     nonce = request.POST.get("nonce", "") if request.method == "POST" else ""
     used = request.session.get(SESSION_NONCES, [])
     if nonce and nonce in used:
@@ -459,12 +544,10 @@ def pupil_questionnaire(request, code: str):
             page.general.append(_("The form was incomplete. Answer again and send."))
         if not page.has_errors:
             try:
-                services.pupil_submit(code=pupil_code, answers={str(k): v for k, v in
-                                                                page.answers.items()})
+                services.pupil_submit(code=pupil_code, answers={str(k): v for k, v in page.answers.items()})
             except ValidationError as error:
                 if services.ERROR_CODE_USED_UP in error.messages:
-                    return _message(request, _("Pupil questionnaire"),
-                                    services.ERROR_CODE_USED_UP)
+                    return _message(request, _("Pupil questionnaire"), services.ERROR_CODE_USED_UP)
                 if services.ERROR_NOT_OPEN in error.messages:
                     return _message(request, _("Pupil questionnaire"), ERROR_PUPIL_CLOSED)
                 page.general = error.messages
@@ -472,10 +555,16 @@ def pupil_questionnaire(request, code: str):
                 request.session[SESSION_NONCES] = [*used, nonce][-NONCES_KEPT:]
                 return redirect("pupil_done")
     chosen = {**page.answers, **{pk: request.POST.get(f"item-{pk}") for pk in page.errors}}
-    return render(request, "assessments/answering/pupil_form.html", {
-        "pupil_code": pupil_code, "statements": _statements(items, chosen, page.errors),
-        "page": page, "nonce": secrets.token_urlsafe(16),
-    })
+    return render(
+        request,
+        "assessments/answering/pupil_form.html",
+        {
+            "pupil_code": pupil_code,
+            "statements": _statements(items, chosen, page.errors),
+            "page": page,
+            "nonce": secrets.token_urlsafe(16),
+        },
+    )
 
 
 @never_cache

@@ -43,9 +43,9 @@ def _localised(obj, key: str, lang: str, default: str) -> str:
 
 def _level_label(item, value, lang: str) -> str:
     for level in item.scale.levels.all():
-        if (value is None and level.not_applicable) or (value is not None and
-                                                        level.value == value and
-                                                        not level.not_applicable):
+        if (value is None and level.not_applicable) or (
+            value is not None and level.value == value and not level.not_applicable
+        ):
             return _localised(level, "label", lang, level.label)
     return _("not relevant") if value is None else str(value)
 
@@ -53,16 +53,32 @@ def _level_label(item, value, lang: str) -> str:
 def _last_year(campaign, unit, codes: list[str], lang: str) -> dict[str, dict]:
     """Item code → last year's level and comment, from the latest earlier closed campaign of the
     same huvudman that rated this unit."""
-    previous = LeaderRating.objects.filter(
-        unit=unit, campaign__huvudman_id=campaign.huvudman_id,
-        campaign__status=CampaignStatus.CLOSED, campaign__opens_on__lt=campaign.opens_on,
-    ).select_related("campaign").order_by("-campaign__opens_on").first()
+    previous = (
+        LeaderRating.objects.filter(
+            unit=unit,
+            campaign__huvudman_id=campaign.huvudman_id,
+            campaign__status=CampaignStatus.CLOSED,
+            campaign__opens_on__lt=campaign.opens_on,
+        )
+        .select_related("campaign")
+        .order_by("-campaign__opens_on")
+        .first()
+    )
     if previous is None:
         return {}
-    answers = previous.answers.filter(item__code__in=codes).select_related(
-        "item__scale").prefetch_related("item__scale__levels")
-    return {a.item.code: {"label": _level_label(a.item, a.value, lang), "comment": a.comment,
-                          "year": previous.campaign.school_year} for a in answers}
+    answers = (
+        previous.answers.filter(item__code__in=codes)
+        .select_related("item__scale")
+        .prefetch_related("item__scale__levels")
+    )
+    return {
+        a.item.code: {
+            "label": _level_label(a.item, a.value, lang),
+            "comment": a.comment,
+            "year": previous.campaign.school_year,
+        }
+        for a in answers
+    }
 
 
 def _sections(items, form: RatingForm, previous: dict, lang: str) -> list[dict]:
@@ -72,39 +88,57 @@ def _sections(items, form: RatingForm, previous: dict, lang: str) -> list[dict]:
     for item in items:
         area = item.parent
         if not sections or sections[-1]["area"] != area:
-            sections.append({"area": area, "title": _localised(area, "title", lang, area.title)
-                             if area else "", "rows": []})
+            sections.append(
+                {
+                    "area": area,
+                    "title": _localised(area, "title", lang, area.title) if area else "",
+                    "rows": [],
+                }
+            )
         level_texts = (item.translations.get(lang) or {}).get("levels") or {}
         chosen = str(values.get(f"level_{item.pk}") or "")
         levels = []
         for level in item.scale.levels.all():
             value = NA if level.not_applicable else str(level.value)
-            levels.append({
-                "value": value, "checked": chosen == value,
-                "label": _localised(level, "label", lang, level.label),
-                "description": level_texts.get(str(level.value)) or item.level_descriptions.get(
-                    str(level.value)) or _localised(level, "description", lang,
-                                                    level.description)})
-        sections[-1]["rows"].append({
-            "item": item, "title": _localised(item, "title", lang, item.title),
-            "description": _localised(item, "description", lang, item.description),
-            "levels": levels, "chosen": next((lv for lv in levels if lv["checked"]), None),
-            "comment": values.get(f"comment_{item.pk}") or "",
-            "comment_errors": form.errors.get(f"comment_{item.pk}") if form.is_bound else None,
-            "previous": previous.get(item.code)})
+            levels.append(
+                {
+                    "value": value,
+                    "checked": chosen == value,
+                    "label": _localised(level, "label", lang, level.label),
+                    "description": level_texts.get(str(level.value))
+                    or item.level_descriptions.get(str(level.value))
+                    or _localised(level, "description", lang, level.description),
+                }
+            )
+        sections[-1]["rows"].append(
+            {
+                "item": item,
+                "title": _localised(item, "title", lang, item.title),
+                "description": _localised(item, "description", lang, item.description),
+                "levels": levels,
+                "chosen": next((lv for lv in levels if lv["checked"]), None),
+                "comment": values.get(f"comment_{item.pk}") or "",
+                "comment_errors": form.errors.get(f"comment_{item.pk}") if form.is_bound else None,
+                "previous": previous.get(item.code),
+            }
+        )
     return sections
 
 
 @login_required
 def rating_edit(request, pk: int, unit_pk: int):
     campaign, unit, strategist = _rating_access(request, pk, unit_pk)
-    rating = LeaderRating.objects.filter(campaign=campaign, unit=unit).select_related(
-        "submitted_by").first()
-    items = list(services.campaign_items(campaign, RespondentGroup.LEADER).select_related(
-        "parent").prefetch_related("scale__levels"))
+    rating = LeaderRating.objects.filter(campaign=campaign, unit=unit).select_related("submitted_by").first()
+    items = list(
+        services.campaign_items(campaign, RespondentGroup.LEADER)
+        .select_related("parent")
+        .prefetch_related("scale__levels")
+    )
     stored = {a.item_id: a for a in rating.answers.all()} if rating else {}
-    initial = {"participants": rating.participants if rating else "",
-               "revision": rating.revision if rating else 0}
+    initial = {
+        "participants": rating.participants if rating else "",
+        "revision": rating.revision if rating else 0,
+    }
     for item_pk, answer in stored.items():
         initial[f"level_{item_pk}"] = NA if answer.value is None else str(answer.value)
         initial[f"comment_{item_pk}"] = answer.comment
@@ -113,8 +147,7 @@ def rating_edit(request, pk: int, unit_pk: int):
     form = RatingForm(request.POST or None, items=items, initial=initial)
     if request.method == "POST":
         if not editable:
-            messages.error(request, services.ERROR_RATING_SUBMITTED if submitted
-                           else services.ERROR_NOT_OPEN)
+            messages.error(request, services.ERROR_RATING_SUBMITTED if submitted else services.ERROR_NOT_OPEN)
             return redirect("rating_edit", pk=campaign.pk, unit_pk=unit.pk)
         submit = request.POST.get("action") == "submit"
         if form.is_valid() and (not submit or form.check_complete()):
@@ -123,30 +156,48 @@ def rating_edit(request, pk: int, unit_pk: int):
             comments = {k: v for k, v in form.comments().items() if v or int(k) in stored}
             try:
                 services.rating_save(
-                    actor=request.user, rating=services.rating_for(campaign, unit),
-                    answers=form.answers(), comments=comments,
+                    actor=request.user,
+                    rating=services.rating_for(campaign, unit),
+                    answers=form.answers(),
+                    comments=comments,
                     participants=form.cleaned_data["participants"],
-                    revision=form.cleaned_data["revision"], submit=submit)
+                    revision=form.cleaned_data["revision"],
+                    submit=submit,
+                )
             except ValidationError as error:
                 for message in error.messages:
                     form.add_error(None, message)
             else:
-                messages.success(request, _("The rating was submitted. Thank you!") if submit
-                                 else _("The draft was saved. You can come back and go on."))
+                messages.success(
+                    request,
+                    _("The rating was submitted. Thank you!")
+                    if submit
+                    else _("The draft was saved. You can come back and go on."),
+                )
                 return redirect("rating_edit", pk=campaign.pk, unit_pk=unit.pk)
     lang = get_language() or "sv"
     previous = _last_year(campaign, unit, [i.code for i in items], lang)
     crumbs = [{"label": _("Self-assessment"), "url": reverse("campaign_list")}]
     if strategist:
-        crumbs.append({"label": str(campaign), "url": reverse("campaign_detail",
-                                                                args=[campaign.pk])})
+        crumbs.append({"label": str(campaign), "url": reverse("campaign_detail", args=[campaign.pk])})
     crumbs.append({"label": unit.name, "url": None})
-    return render(request, "assessments/rating/edit.html", {
-        "campaign": campaign, "unit": unit, "rating": rating, "form": form,
-        "sections": _sections(items, form, previous, lang), "editable": editable,
-        "submitted": submitted, "strategist": strategist,
-        "can_reopen": strategist and submitted and campaign.status == CampaignStatus.OPEN,
-        "reopen_form": ReopenForm(), "breadcrumbs": crumbs})
+    return render(
+        request,
+        "assessments/rating/edit.html",
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "rating": rating,
+            "form": form,
+            "sections": _sections(items, form, previous, lang),
+            "editable": editable,
+            "submitted": submitted,
+            "strategist": strategist,
+            "can_reopen": strategist and submitted and campaign.status == CampaignStatus.OPEN,
+            "reopen_form": ReopenForm(),
+            "breadcrumbs": crumbs,
+        },
+    )
 
 
 @login_required
@@ -166,8 +217,6 @@ def rating_reopen(request, pk: int, unit_pk: int):
     elif not form.is_valid():
         messages.error(request, " ".join(form.errors.get("reason", [services.ERROR_REASON])))
     else:
-        services.rating_reopen(actor=request.user, rating=rating,
-                               reason=form.cleaned_data["reason"])
-        messages.success(request, _("The rating was reopened. The unit can change it and "
-                                    "submit it again."))
+        services.rating_reopen(actor=request.user, rating=rating, reason=form.cleaned_data["reason"])
+        messages.success(request, _("The rating was reopened. The unit can change it and submit it again."))
     return redirect("rating_edit", pk=campaign.pk, unit_pk=unit.pk)

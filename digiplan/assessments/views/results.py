@@ -26,8 +26,11 @@ SUPPRESSED = "–"
 def _own_campaign(request, pk: int) -> Campaign:
     """The campaign when it belongs to the reader's huvudman; 404 otherwise, so that another
     huvudman's ids reveal nothing."""
-    campaign = Campaign.objects.select_related("framework_version__framework").filter(
-        pk=pk, huvudman_id=request.user.huvudman_id).first()
+    campaign = (
+        Campaign.objects.select_related("framework_version__framework")
+        .filter(pk=pk, huvudman_id=request.user.huvudman_id)
+        .first()
+    )
     if campaign is None or request.user.huvudman_id is None:
         raise Http404
     return campaign
@@ -58,8 +61,9 @@ def _org_filters(request, campaign: Campaign) -> tuple[dict, dict]:
         "area": next((a for a in choices["areas"] if a.pk == area_pk), None),
         "school_form": form if form in choices["school_forms"] else "",
     }
-    chosen["units"] = selectors.org_units(campaign, managed, node=chosen["node"],
-                                          school_form=chosen["school_form"])
+    chosen["units"] = selectors.org_units(
+        campaign, managed, node=chosen["node"], school_form=chosen["school_form"]
+    )
     return choices, chosen
 
 
@@ -67,17 +71,24 @@ def _org_filters(request, campaign: Campaign) -> tuple[dict, dict]:
 def results_unit(request, pk: int, unit_pk: int):
     campaign = _own_campaign(request, pk)
     unit = Organisation.objects.filter(pk=unit_pk, huvudman_id=campaign.huvudman_id).first()
-    if unit is None or not access.can_read(request.user, unit) or \
-            not CampaignUnit.objects.filter(campaign=campaign, unit=unit).exists():
+    if (
+        unit is None
+        or not access.can_read(request.user, unit)
+        or not CampaignUnit.objects.filter(campaign=campaign, unit=unit).exists()
+    ):
         raise Http404
     results = selectors.unit_results(campaign, unit)
     breadcrumbs = [{"label": _("Home"), "url": reverse("home")}]
     if access.is_strategist(request.user):
-        breadcrumbs.append({"label": _("Results for the organisation"),
-                            "url": reverse("results_org", args=[campaign.pk])})
+        breadcrumbs.append(
+            {"label": _("Results for the organisation"), "url": reverse("results_org", args=[campaign.pk])}
+        )
     breadcrumbs.append({"label": unit.name})
-    return render(request, "assessments/results/unit.html", {
-        "campaign": campaign, "unit": unit, "r": results, "breadcrumbs": breadcrumbs})
+    return render(
+        request,
+        "assessments/results/unit.html",
+        {"campaign": campaign, "unit": unit, "r": results, "breadcrumbs": breadcrumbs},
+    )
 
 
 @login_required
@@ -86,31 +97,58 @@ def results_org(request, pk: int):
     choices, chosen = _org_filters(request, campaign)
     results = selectors.org_results(campaign, chosen["units"], area=chosen["area"])
     query = request.GET.urlencode()
-    return render(request, "assessments/results/org.html", {
-        "campaign": campaign, "r": results, "choices": choices, "chosen": chosen,
-        "query": f"?{query}" if query else "", "filtered": any(
-            chosen[key] for key in ("node", "area", "school_form")),
-        "heat_bands": range(1, selectors.HEAT_BANDS + 1),
-        "breadcrumbs": [{"label": _("Home"), "url": reverse("home")},
-                        {"label": _("Results for the organisation")}],
-    })
+    return render(
+        request,
+        "assessments/results/org.html",
+        {
+            "campaign": campaign,
+            "r": results,
+            "choices": choices,
+            "chosen": chosen,
+            "query": f"?{query}" if query else "",
+            "filtered": any(chosen[key] for key in ("node", "area", "school_form")),
+            "heat_bands": range(1, selectors.HEAT_BANDS + 1),
+            "breadcrumbs": [
+                {"label": _("Home"), "url": reverse("home")},
+                {"label": _("Results for the organisation")},
+            ],
+        },
+    )
 
 
 def _labels() -> dict:
     return {
-        "rates": _("Response rates"), "unit": _("Unit"), "asked": _("Staff asked"),
-        "answered": _("Staff who answered"), "rate": _("Response rate (%)"),
-        "pupil_responses": _("Pupil answers"), "pupils_expected": _("Pupils"),
-        "total": _("All units"), "heatmap": _("Staff mean per area"), "area": _("Area"),
-        "no_area": _("Without area"), "spread": _("Spread per area"),
-        "units_shown": _("Units with figures"), "units_total": _("Units"),
-        "median": _("Median"), "min": _("Lowest"), "max": _("Highest"),
-        "q1": _("First quartile"), "q3": _("Third quartile"),
-        "behind": _("Furthest behind"), "value": _("Answered %(value)s"),
-        "indicators": _("Indicators, organisation"), "units": _("Indicators per unit"),
-        "group": _("Group"), "code": _("Code"), "indicator": _("Indicator"),
-        "n": _("Answers that count"), "n_na": _("Don't know / not applicable"),
-        "mean": _("Mean"), "staff": _("Staff"), "pupil": _("Pupils"),
+        "rates": _("Response rates"),
+        "unit": _("Unit"),
+        "asked": _("Staff asked"),
+        "answered": _("Staff who answered"),
+        "rate": _("Response rate (%)"),
+        "pupil_responses": _("Pupil answers"),
+        "pupils_expected": _("Pupils"),
+        "total": _("All units"),
+        "heatmap": _("Staff mean per area"),
+        "area": _("Area"),
+        "no_area": _("Without area"),
+        "spread": _("Spread per area"),
+        "units_shown": _("Units with figures"),
+        "units_total": _("Units"),
+        "median": _("Median"),
+        "min": _("Lowest"),
+        "max": _("Highest"),
+        "q1": _("First quartile"),
+        "q3": _("Third quartile"),
+        "behind": _("Furthest behind"),
+        "value": _("Answered %(value)s"),
+        "indicators": _("Indicators, organisation"),
+        "units": _("Indicators per unit"),
+        "group": _("Group"),
+        "code": _("Code"),
+        "indicator": _("Indicator"),
+        "n": _("Answers that count"),
+        "n_na": _("Don't know / not applicable"),
+        "mean": _("Mean"),
+        "staff": _("Staff"),
+        "pupil": _("Pupils"),
     }
 
 
@@ -119,8 +157,10 @@ def _about(campaign: Campaign) -> list[list[str]]:
         [_("Self-assessment"), f"{campaign.name} {campaign.school_year}"],
         [_("Anonymity threshold"), str(campaign.k)],
         [SUPPRESSED, _("Fewer than %(k)s answers: the figure is not shown.") % {"k": campaign.k}],
-        [_("Organisation figures"),
-         _("Rest on the units that have at least %(k)s answers.") % {"k": campaign.k}],
+        [
+            _("Organisation figures"),
+            _("Rest on the units that have at least %(k)s answers.") % {"k": campaign.k},
+        ],
     ]
 
 
@@ -165,8 +205,15 @@ def _xlsx(campaign: Campaign, tables: list[selectors.Table]) -> bytes:
     import xlsxwriter
 
     output = io.BytesIO()
-    workbook = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_formulas": False,
-                                            "strings_to_numbers": False, "strings_to_urls": False})
+    workbook = xlsxwriter.Workbook(
+        output,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
     bold = workbook.add_format({"bold": True})
     decimal = workbook.add_format({"num_format": "0.00"})
     used: set[str] = set()
@@ -211,7 +258,7 @@ def results_export(request, pk: int, fmt: str):
     else:
         response = HttpResponse(
             _xlsx(campaign, tables),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-

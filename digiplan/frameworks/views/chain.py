@@ -22,25 +22,38 @@ def item_chain(request, pk: int):
 
     item, _can_edit = access.get_item(request.user, pk)
     down = selectors.chain_down(item, request.user)
-    return render(request, "frameworks/chain.html", {
-        "item": item, "ancestors": selectors._ancestors(item),
-        "up": selectors.chain_up(item, request.user), "down": down,
-        "unit_goals": unit_goals_for_chain(item, request.user, down)})
+    return render(
+        request,
+        "frameworks/chain.html",
+        {
+            "item": item,
+            "ancestors": selectors._ancestors(item),
+            "up": selectors.chain_up(item, request.user),
+            "down": down,
+            "unit_goals": unit_goals_for_chain(item, request.user, down),
+        },
+    )
 
 
 @login_required
 def my_responsibilities(request):
-    return render(request, "frameworks/my_responsibilities.html", {
-        "groups": selectors.my_responsibilities(request.user)})
+    return render(
+        request,
+        "frameworks/my_responsibilities.html",
+        {"groups": selectors.my_responsibilities(request.user)},
+    )
 
 
 @login_required
 def scale_list(request):
-    scales = Scale.objects.filter(Q(huvudman__isnull=True) | Q(
-        huvudman_id=request.user.huvudman_id)).prefetch_related("levels").order_by(
-        "huvudman", "name")
-    return render(request, "frameworks/scales.html", {
-        "scales": scales, "can_create": is_strategist(request.user)})
+    scales = (
+        Scale.objects.filter(Q(huvudman__isnull=True) | Q(huvudman_id=request.user.huvudman_id))
+        .prefetch_related("levels")
+        .order_by("huvudman", "name")
+    )
+    return render(
+        request, "frameworks/scales.html", {"scales": scales, "can_create": is_strategist(request.user)}
+    )
 
 
 @login_required
@@ -51,23 +64,29 @@ def scale_create(request):
     form = ScaleForm(request.POST or None, label_suffix="")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if Scale.objects.filter(Q(huvudman=huvudman) | Q(huvudman__isnull=True),
-                                slug=data["slug"]).exists():
+        if Scale.objects.filter(Q(huvudman=huvudman) | Q(huvudman__isnull=True), slug=data["slug"]).exists():
             form.add_error("slug", _("This short name is already used."))
         else:
             with transaction.atomic():
-                scale = Scale(huvudman=huvudman, slug=data["slug"], name=data["name"],
-                              description=data["description"])
+                scale = Scale(
+                    huvudman=huvudman, slug=data["slug"], name=data["name"], description=data["description"]
+                )
                 try:
                     scale.full_clean(validate_constraints=False)
                 except ValidationError as error:
                     form.add_error(None, error)
                 else:
                     scale.save()
-                    ScaleLevel.objects.bulk_create(ScaleLevel(scale=scale, order=i, **level)
-                                                   for i, level in enumerate(data["levels"]))
-                    audit_record(actor=request.user, huvudman=huvudman, action="scale.create",
-                                 obj=scale, after={"levels": len(data["levels"])})
+                    ScaleLevel.objects.bulk_create(
+                        ScaleLevel(scale=scale, order=i, **level) for i, level in enumerate(data["levels"])
+                    )
+                    audit_record(
+                        actor=request.user,
+                        huvudman=huvudman,
+                        action="scale.create",
+                        obj=scale,
+                        after={"levels": len(data["levels"])},
+                    )
                     messages.success(request, _("The scale was added."))
                     return redirect("scale_list")
     return render(request, "frameworks/simple_form.html", {"form": form, "title": _("New scale")})

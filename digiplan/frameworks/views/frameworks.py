@@ -34,30 +34,44 @@ def framework_list(request):
     own, builtin = [], []
     for framework in frameworks:
         versions = list(framework.versions.all())
-        framework.current = next((v for v in sorted(versions, key=lambda v: -(v.number or 0))
-                                  if v.status == VersionStatus.PUBLISHED), None)
+        framework.current = next(
+            (
+                v
+                for v in sorted(versions, key=lambda v: -(v.number or 0))
+                if v.status == VersionStatus.PUBLISHED
+            ),
+            None,
+        )
         framework.draft = next((v for v in versions if v.status == VersionStatus.DRAFT), None)
         if framework.current is None and framework.draft is None:
             continue
         if framework.current is None and not access.can_edit(request.user, framework):
             continue
         (builtin if framework.is_builtin else own).append(framework)
-    return render(request, "frameworks/list.html", {
-        "own": own, "builtin": builtin, "can_create": is_strategist(request.user)})
+    return render(
+        request,
+        "frameworks/list.html",
+        {"own": own, "builtin": builtin, "can_create": is_strategist(request.user)},
+    )
 
 
 @login_required
 def framework_create(request):
     huvudman = _require_strategist(request)
-    templates = FrameworkVersion.objects.filter(
-        Q(framework__huvudman__isnull=True) | Q(framework__huvudman=huvudman),
-        status=VersionStatus.PUBLISHED).select_related("framework").order_by("framework__name")
-    form = FrameworkForm(request.POST or None, templates=templates,
-                         initial={"template": request.GET.get("mall")})
+    templates = (
+        FrameworkVersion.objects.filter(
+            Q(framework__huvudman__isnull=True) | Q(framework__huvudman=huvudman),
+            status=VersionStatus.PUBLISHED,
+        )
+        .select_related("framework")
+        .order_by("framework__name")
+    )
+    form = FrameworkForm(
+        request.POST or None, templates=templates, initial={"template": request.GET.get("mall")}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            version = services.framework_create(actor=request.user, huvudman=huvudman,
-                                                **form.cleaned_data)
+            version = services.framework_create(actor=request.user, huvudman=huvudman, **form.cleaned_data)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 for e in errors:
@@ -88,13 +102,21 @@ def version_detail(request, pk: int):
     if not can_edit:
         versions = versions.exclude(status=VersionStatus.DRAFT)
     editable = can_edit and version.status == VersionStatus.DRAFT
-    return render(request, "frameworks/version.html", {
-        "version": version, "framework": framework, "versions": versions,
-        "items": selectors.item_tree(version), "can_edit": can_edit, "editable": editable,
-        "responsibilities": version.responsibilities.select_related("area"),
-        "targets": version.targets.select_related("item"),
-        "has_draft": framework.versions.filter(status=VersionStatus.DRAFT).exists(),
-    })
+    return render(
+        request,
+        "frameworks/version.html",
+        {
+            "version": version,
+            "framework": framework,
+            "versions": versions,
+            "items": selectors.item_tree(version),
+            "can_edit": can_edit,
+            "editable": editable,
+            "responsibilities": version.responsibilities.select_related("area"),
+            "targets": version.targets.select_related("item"),
+            "has_draft": framework.versions.filter(status=VersionStatus.DRAFT).exists(),
+        },
+    )
 
 
 def _action(request, pk, service, success):
@@ -113,8 +135,9 @@ def _action(request, pk, service, success):
 @login_required
 @require_POST
 def version_publish(request, pk: int):
-    return _action(request, pk, services.version_publish,
-                   _("The version was published. It can no longer be changed."))
+    return _action(
+        request, pk, services.version_publish, _("The version was published. It can no longer be changed.")
+    )
 
 
 @login_required
@@ -127,30 +150,38 @@ def version_new_draft(request, pk: int):
 @require_POST
 def version_archive(request, pk: int):
     version = access.get_version_to_edit(request.user, pk)
-    done = (_("The draft was discarded.") if version.status == VersionStatus.DRAFT
-            else _("The version was archived. It stays readable in the version list."))
+    done = (
+        _("The draft was discarded.")
+        if version.status == VersionStatus.DRAFT
+        else _("The version was archived. It stays readable in the version list.")
+    )
     return _action(request, pk, services.version_archive, done)
 
 
 @login_required
 def version_diff(request, pk: int):
     framework, _can_edit = access.get_framework(request.user, pk)
-    versions = [v for v in framework.versions.order_by(F("number").desc(nulls_first=True))
-                if access.can_read_version(request.user, v)]
+    versions = [
+        v
+        for v in framework.versions.order_by(F("number").desc(nulls_first=True))
+        if access.can_read_version(request.user, v)
+    ]
     by_pk = {str(v.pk): v for v in versions}
     old = by_pk.get(request.GET.get("fran")) or (versions[1] if len(versions) > 1 else None)
     new = by_pk.get(request.GET.get("till")) or (versions[0] if versions else None)
     diff = selectors.version_diff(old, new) if old and new and old != new else None
-    return render(request, "frameworks/diff.html", {
-        "framework": framework, "versions": versions, "old": old, "new": new, "diff": diff})
+    return render(
+        request,
+        "frameworks/diff.html",
+        {"framework": framework, "versions": versions, "old": old, "new": new, "diff": diff},
+    )
 
 
 @login_required
 def version_export(request, pk: int):
     version, _can_edit = access.get_version(request.user, pk)
     response = HttpResponse(export_framework(version), content_type="application/yaml; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{version.framework.slug}-{version.label}.yaml"')
+    response["Content-Disposition"] = f'attachment; filename="{version.framework.slug}-{version.label}.yaml"'
     return response
 
 
@@ -162,8 +193,12 @@ def framework_import(request):
         try:  # by the request's declared length, before Django reads the body
             check_request_size(request, MAX_FILE_BYTES)
         except UploadRejected as rejected:
-            return render(request, "frameworks/import.html", {
-                "form": FrameworkImportForm(), "errors": [(0, rejected.message)]}, status=413)
+            return render(
+                request,
+                "frameworks/import.html",
+                {"form": FrameworkImportForm(), "errors": [(0, rejected.message)]},
+                status=413,
+            )
     form = FrameworkImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -176,5 +211,6 @@ def framework_import(request):
         else:
             messages.success(request, _("The file was imported as a draft."))
             return redirect("version_detail", pk=version.pk)
-    return render(request, "frameworks/import.html", {"form": form, "errors": errors},
-                  status=400 if errors else 200)
+    return render(
+        request, "frameworks/import.html", {"form": form, "errors": errors}, status=400 if errors else 200
+    )

@@ -32,17 +32,29 @@ def _add_errors(form, error: ValidationError) -> None:
 def _item_fields(data) -> dict:
     translations = {}
     if data.get("title_en") or data.get("description_en"):
-        translations["en"] = {k: v for k, v in (("title", data.get("title_en")),
-                                                ("description", data.get("description_en"))) if v}
-    return {"kind": data["kind"], "code": data["code"], "title": data["title"],
-            "description": data["description"], "respondent": data.get("respondent") or "",
-            "scale": data.get("scale"), "school_forms": data.get("school_forms") or [],
-            "translations": translations}
+        translations["en"] = {
+            k: v
+            for k, v in (("title", data.get("title_en")), ("description", data.get("description_en")))
+            if v
+        }
+    return {
+        "kind": data["kind"],
+        "code": data["code"],
+        "title": data["title"],
+        "description": data["description"],
+        "respondent": data.get("respondent") or "",
+        "scale": data.get("scale"),
+        "school_forms": data.get("school_forms") or [],
+        "translations": translations,
+    }
 
 
 def _item_page(request, version, form, item=None, parent=None):
-    return render(request, "frameworks/item_form.html", {
-        "form": form, "version": version, "item": item, "parent": parent})
+    return render(
+        request,
+        "frameworks/item_form.html",
+        {"form": form, "version": version, "item": item, "parent": parent},
+    )
 
 
 @login_required
@@ -55,15 +67,23 @@ def item_create(request, pk: int):
         if parent is None:
             raise Http404
     kind = {None: ItemKind.AREA, ItemKind.AREA: ItemKind.GOAL}.get(
-        parent.kind if parent else None, ItemKind.INDICATOR)
-    form = ItemForm(request.POST or None, scales=_scales(request.user),
-                    linkable=selectors.linkable_items(request.user, version),
-                    initial={"kind": kind, "revision": version.revision})
+        parent.kind if parent else None, ItemKind.INDICATOR
+    )
+    form = ItemForm(
+        request.POST or None,
+        scales=_scales(request.user),
+        linkable=selectors.linkable_items(request.user, version),
+        initial={"kind": kind, "revision": version.revision},
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            item = services.item_create(actor=request.user, version=version, parent=parent,
-                                        revision=form.cleaned_data["revision"],
-                                        **_item_fields(form.cleaned_data))
+            item = services.item_create(
+                actor=request.user,
+                version=version,
+                parent=parent,
+                revision=form.cleaned_data["revision"],
+                **_item_fields(form.cleaned_data),
+            )
             if form.cleaned_data["links"]:
                 item.links.set(form.cleaned_data["links"])
         except ValidationError as error:
@@ -86,33 +106,53 @@ def item_edit(request, pk: int):
     item = _item_to_edit(request, pk)
     version = item.version
     english = item.translations.get("en", {})
-    form = ItemForm(request.POST or None, scales=_scales(request.user),
-                    linkable=selectors.linkable_items(request.user, version).exclude(pk=item.pk),
-                    initial={"kind": item.kind, "code": item.code, "title": item.title,
-                             "description": item.description, "respondent": item.respondent,
-                             "scale": item.scale_id, "school_forms": item.school_forms,
-                             "title_en": english.get("title", ""),
-                             "description_en": english.get("description", ""),
-                             "links": list(item.links.values_list("pk", flat=True)),
-                             "revision": version.revision})
+    form = ItemForm(
+        request.POST or None,
+        scales=_scales(request.user),
+        linkable=selectors.linkable_items(request.user, version).exclude(pk=item.pk),
+        initial={
+            "kind": item.kind,
+            "code": item.code,
+            "title": item.title,
+            "description": item.description,
+            "respondent": item.respondent,
+            "scale": item.scale_id,
+            "school_forms": item.school_forms,
+            "title_en": english.get("title", ""),
+            "description_en": english.get("description", ""),
+            "links": list(item.links.values_list("pk", flat=True)),
+            "revision": version.revision,
+        },
+    )
     levels = list(item.scale.levels.all()) if item.scale_id else []
-    level_form = LevelDescriptionsForm(request.POST or None, prefix="levels", levels=levels,
-                                       initial_texts=item.level_descriptions)
+    level_form = LevelDescriptionsForm(
+        request.POST or None, prefix="levels", levels=levels, initial_texts=item.level_descriptions
+    )
     if request.method == "POST" and form.is_valid() and level_form.is_valid():
         fields = _item_fields(form.cleaned_data)
         fields["level_descriptions"] = {
             key.removeprefix("level_"): value.strip()
-            for key, value in level_form.cleaned_data.items() if value.strip()}
+            for key, value in level_form.cleaned_data.items()
+            if value.strip()
+        }
         try:
-            services.item_update(actor=request.user, item=item, links=form.cleaned_data["links"],
-                                 revision=form.cleaned_data["revision"], **fields)
+            services.item_update(
+                actor=request.user,
+                item=item,
+                links=form.cleaned_data["links"],
+                revision=form.cleaned_data["revision"],
+                **fields,
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect(reverse("version_detail", args=[version.pk]) + f"#item-{item.pk}")
-    return render(request, "frameworks/item_form.html", {
-        "form": form, "level_form": level_form, "version": version, "item": item})
+    return render(
+        request,
+        "frameworks/item_form.html",
+        {"form": form, "level_form": level_form, "version": version, "item": item},
+    )
 
 
 @login_required
@@ -121,8 +161,7 @@ def item_move(request, pk: int):
     item = _item_to_edit(request, pk)
     direction = -1 if request.POST.get("direction") == "up" else 1
     try:
-        services.item_move(actor=request.user, item=item, direction=direction,
-                           revision=_revision(request))
+        services.item_move(actor=request.user, item=item, direction=direction, revision=_revision(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -130,8 +169,11 @@ def item_move(request, pk: int):
         messages.success(request, message % {"code": item.code})
     # The focus returns to a move button of the moved item that is still enabled, so keyboard
     # users keep their place and can press again.
-    siblings = list(Item.objects.filter(version_id=item.version_id, parent_id=item.parent_id)
-                    .order_by("order", "code").values_list("pk", flat=True))
+    siblings = list(
+        Item.objects.filter(version_id=item.version_id, parent_id=item.parent_id)
+        .order_by("order", "code")
+        .values_list("pk", flat=True)
+    )
     position = siblings.index(item.pk)
     wanted = "up" if direction < 0 else "down"
     if wanted == "up" and position == 0:
@@ -156,8 +198,7 @@ def item_delete(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("%(code)s and everything under it was removed.") % {
-            "code": item.code})
+        messages.success(request, _("%(code)s and everything under it was removed.") % {"code": item.code})
     return redirect("version_detail", pk=item.version_id)
 
 
@@ -175,24 +216,34 @@ def _version_part_form(request, pk, form_class, save, *, success, title, anchor,
         else:
             messages.success(request, success)
             return redirect(reverse("version_detail", args=[version.pk]) + anchor)
-    return render(request, "frameworks/simple_form.html", {
-        "form": form, "version": version, "title": title})
+    return render(request, "frameworks/simple_form.html", {"form": form, "version": version, "title": title})
 
 
 @login_required
 def responsibility_create(request, pk: int):
     return _version_part_form(
-        request, pk, ResponsibilityForm, services.responsibility_save,
-        success=_("The responsibility was added."), title=_("New responsibility"),
+        request,
+        pk,
+        ResponsibilityForm,
+        services.responsibility_save,
+        success=_("The responsibility was added."),
+        title=_("New responsibility"),
         anchor="#responsibilities",
-        items=lambda version: version.items.exclude(kind=ItemKind.INDICATOR))
+        items=lambda version: version.items.exclude(kind=ItemKind.INDICATOR),
+    )
 
 
 @login_required
 def target_create(request, pk: int):
     return _version_part_form(
-        request, pk, TargetForm, services.target_save, success=_("The target was added."),
-        title=_("New target"), anchor="#targets")
+        request,
+        pk,
+        TargetForm,
+        services.target_save,
+        success=_("The target was added."),
+        title=_("New target"),
+        anchor="#targets",
+    )
 
 
 def _delete_part(request, model, pk: int, delete, anchor: str):
@@ -210,12 +261,18 @@ def _delete_part(request, model, pk: int, delete, anchor: str):
 @login_required
 @require_POST
 def responsibility_delete(request, pk: int):
-    return _delete_part(request, Responsibility, pk, lambda actor, obj: services.responsibility_delete(
-        actor=actor, responsibility=obj), "#responsibilities")
+    return _delete_part(
+        request,
+        Responsibility,
+        pk,
+        lambda actor, obj: services.responsibility_delete(actor=actor, responsibility=obj),
+        "#responsibilities",
+    )
 
 
 @login_required
 @require_POST
 def target_delete(request, pk: int):
-    return _delete_part(request, Target, pk, lambda actor, obj: services.target_delete(
-        actor=actor, target=obj), "#targets")
+    return _delete_part(
+        request, Target, pk, lambda actor, obj: services.target_delete(actor=actor, target=obj), "#targets"
+    )

@@ -41,19 +41,26 @@ def bulk_insert(model: type[models.Model], columns: list[str], rows: Iterable[tu
         fixed_columns.append(f.attname)
         fixed_values.append(f.get_db_prep_save(value, connection))
     # Only values the database driver cannot take as they are go through the field.
-    adapt = [(i, by_attname[c]) for i, c in enumerate(columns)
-             if isinstance(by_attname[c], models.JSONField | models.DateTimeField
-                           | models.DateField)]
+    adapt = [
+        (i, by_attname[c])
+        for i, c in enumerate(columns)
+        if isinstance(by_attname[c], models.JSONField | models.DateTimeField | models.DateField)
+    ]
     if connection.vendor == "postgresql":
-        return _copy(meta.db_table, [by_attname[c].column for c in [*columns, *fixed_columns]],
-                     rows, adapt, fixed_values)
+        return _copy(
+            meta.db_table,
+            [by_attname[c].column for c in [*columns, *fixed_columns]],
+            rows,
+            adapt,
+            fixed_values,
+        )
     width = len(columns) + len(fixed_columns)
     limit = connection.features.max_query_params or 2**16 - 1
     per_statement = max(1, min(ROWS_PER_STATEMENT, limit // width))
     quote = connection.ops.quote_name
     head = "INSERT INTO {} ({}) VALUES ".format(
-        quote(meta.db_table), ", ".join(quote(by_attname[c].column)
-                                        for c in [*columns, *fixed_columns]))
+        quote(meta.db_table), ", ".join(quote(by_attname[c].column) for c in [*columns, *fixed_columns])
+    )
     one_row = "(" + ", ".join(["%s"] * width) + ")"
     count = 0
     with connection.cursor() as cursor:
@@ -84,8 +91,16 @@ class AuditWriter:
     """Collects audit rows for a bulk write and inserts them a few thousand at a time, in the
     caller's transaction. The rows read as those audit_record writes."""
 
-    COLUMNS = ["huvudman_id", "actor_id", "actor_label", "action", "object_type", "object_id",
-               "object_label", "changes"]
+    COLUMNS = [
+        "huvudman_id",
+        "actor_id",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "object_label",
+        "changes",
+    ]
 
     def __init__(self, *, huvudman, actor, source: str, batch: int = 5000):
         self.huvudman_id = huvudman.pk
@@ -96,12 +111,19 @@ class AuditWriter:
         self.pending: list[tuple] = []
         self.count = 0
 
-    def add(self, action: str, object_type: str, object_id, label: str, before=None,
-            after=None) -> None:
-        self.pending.append((self.huvudman_id, self.actor_id, self.actor_label, action,
-                             object_type, str(object_id), (label or "")[:200],
-                             {"before": before or {}, "after": after or {},
-                              "source": self.source}))
+    def add(self, action: str, object_type: str, object_id, label: str, before=None, after=None) -> None:
+        self.pending.append(
+            (
+                self.huvudman_id,
+                self.actor_id,
+                self.actor_label,
+                action,
+                object_type,
+                str(object_id),
+                (label or "")[:200],
+                {"before": before or {}, "after": after or {}, "source": self.source},
+            )
+        )
         if len(self.pending) >= self.batch:
             self.flush()
 
@@ -116,8 +138,7 @@ def _copy(table: str, columns: list[str], rows, adapt, fixed_values) -> int:
     quote = connection.ops.quote_name
     count = 0
     with connection.cursor() as cursor:
-        statement = "COPY {} ({}) FROM STDIN".format(
-            quote(table), ", ".join(quote(c) for c in columns))
+        statement = "COPY {} ({}) FROM STDIN".format(quote(table), ", ".join(quote(c) for c in columns))
         with cursor.cursor.copy(statement) as copy:
             for row in rows:
                 if adapt:

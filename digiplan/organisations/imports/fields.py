@@ -50,11 +50,11 @@ def text(value: str, label: str, *, required: bool = False, max_length: int = NA
     if not value:
         return "", (_("%(field)s is missing.") % {"field": label}) if required else None
     if len(value) > max_length:
-        return "", _("%(field)s is longer than %(max)s characters.") % {
-            "field": label, "max": max_length}
+        return "", _("%(field)s is longer than %(max)s characters.") % {"field": label, "max": max_length}
     if value.startswith(FORMULA_PREFIXES):
-        return "", _("%(field)s starts with “%(char)s”, as a spreadsheet formula does; "
-                     "write the value as plain text.") % {"field": label, "char": value[0]}
+        return "", _(
+            "%(field)s starts with “%(char)s”, as a spreadsheet formula does; write the value as plain text."
+        ) % {"field": label, "char": value[0]}
     if CONTROL.search(value):
         return "", _("%(field)s contains control characters.") % {"field": label}
     return value, None
@@ -69,22 +69,22 @@ def yes_no(value: str, label: str, default: bool):
     if value in NO:
         return False, None
     return default, _("%(field)s must be “ja” or “nej”, not “%(value)s”.") % {
-        "field": label, "value": value[:40]}
+        "field": label,
+        "value": value[:40],
+    }
 
 
 def organisation_type(value: str):
     key = (value or "").strip().lower()
     if key in TYPE_NAMES:
         return TYPE_NAMES[key], None
-    return None, _("Unknown type “%(value)s”; use förvaltning, område or skolenhet.") % {
-        "value": value[:40]}
+    return None, _("Unknown type “%(value)s”; use förvaltning, område or skolenhet.") % {"value": value[:40]}
 
 
 def school_unit_code(value: str):
     value = (value or "").strip().replace(" ", "")
     if value and not re.fullmatch(r"\d{8}", value):
-        return "", _("The school unit code “%(value)s” must be exactly 8 digits.") % {
-            "value": value[:40]}
+        return "", _("The school unit code “%(value)s” must be exactly 8 digits.") % {"value": value[:40]}
     return value, None
 
 
@@ -96,21 +96,23 @@ def school_forms(value: str):
         code = part.upper()
         (codes if code in SchoolForm.values else unknown).append(code)
     if unknown:
-        return [], _("Unknown school forms: %(codes)s. Use SS 12000 codes such as FS, GR, GRS, "
-                     "GY, GYS, VUX.") % {"codes": ", ".join(u[:20] for u in unknown)}
+        return [], _(
+            "Unknown school forms: %(codes)s. Use SS 12000 codes such as FS, GR, GRS, GY, GYS, VUX."
+        ) % {"codes": ", ".join(u[:20] for u in unknown)}
     return list(dict.fromkeys(codes)), None
 
 
 def pupil_counts(value: str):
-    """"GR F-3=120, GR 4-6=110, FS=60" → {("GR", "F-3"): 120, ...}."""
+    """ "GR F-3=120, GR 4-6=110, FS=60" → {("GR", "F-3"): 120, ...}."""
     counts: dict[tuple[str, str], int] = {}
     for part in re.split(r"[,;]", (value or "").strip()):
         if not part.strip():
             continue
         match = PUPIL_COUNT.match(part)
         if not match or match.group(1).upper() not in SchoolForm.values:
-            return {}, _("Pupils must be written as “GR F-3=120, GR 4-6=110”; "
-                         "“%(part)s” is not.") % {"part": part.strip()[:40]}
+            return {}, _("Pupils must be written as “GR F-3=120, GR 4-6=110”; “%(part)s” is not.") % {
+                "part": part.strip()[:40]
+            }
         key = (match.group(1).upper(), (match.group(2) or "").strip()[:20])
         counts[key] = counts.get(key, 0) + int(match.group(3))
     return counts, None
@@ -122,5 +124,7 @@ def count(value: str, label: str):
         return None, None
     if not value.isdigit() or len(value) > 7:
         return None, _("%(field)s must be a whole number, not “%(value)s”.") % {
-            "field": label, "value": value[:40]}
+            "field": label,
+            "value": value[:40],
+        }
     return int(value), None

@@ -33,9 +33,11 @@ DIGEST_LANGUAGE = "sv"
 ERROR_PREVIEW_OUTDATED = gettext_lazy(
     "The organisation changed after the preview was made, so the import would no longer do "
     "exactly what the preview showed. Nothing was changed: look at the new preview and confirm "
-    "again.")
-ERROR_PREVIEW_GONE = gettext_lazy("The import has already been confirmed, cancelled or cleared "
-                                  "away. Nothing was changed.")
+    "again."
+)
+ERROR_PREVIEW_GONE = gettext_lazy(
+    "The import has already been confirmed, cancelled or cleared away. Nothing was changed."
+)
 
 
 class PreviewOutdated(Exception):
@@ -55,14 +57,14 @@ class Preview:
 
 # --- Upload: files → minimised rows --------------------------------------------------------
 
+
 def _errors_stored(errors: ErrorList) -> dict:
     return {"total": errors.total, "kept": [[e.line, e.message] for e in errors.errors]}
 
 
 def _errors_from(data: dict | None) -> ErrorList:
     data = data or {"total": 0, "kept": []}
-    return ErrorList(errors=[RowError(line, message) for line, message in data["kept"]],
-                     total=data["total"])
+    return ErrorList(errors=[RowError(line, message) for line, message in data["kept"]], total=data["total"])
 
 
 def _unit_stored(row: units_import.UnitRow) -> dict:
@@ -74,8 +76,9 @@ def _unit_stored(row: units_import.UnitRow) -> dict:
 
 def _unit_from(values: dict) -> units_import.UnitRow:
     counts = values.pop("pupil_counts")
-    return units_import.UnitRow(**values, pupil_counts=None if counts is None else {
-        (f, b): n for f, b, n in counts})
+    return units_import.UnitRow(
+        **values, pupil_counts=None if counts is None else {(f, b): n for f, b, n in counts}
+    )
 
 
 def _person_from(values: dict) -> people_import.PersonRow:
@@ -86,19 +89,24 @@ def _person_from(values: dict) -> people_import.PersonRow:
 def _ss12000_descriptions(huvudman: Huvudman) -> set[str]:
     """Duty descriptions that give a role: the only ones worth keeping."""
     titles = RoleTitle.objects.filter(huvudman=huvudman, role__in=ss12000.TITLE_ROLES)
-    return set(ss12000.COORDINATOR_DESCRIPTIONS) | {t.lower() for t in
-                                                    titles.values_list("name", flat=True)}
+    return set(ss12000.COORDINATOR_DESCRIPTIONS) | {t.lower() for t in titles.values_list("name", flat=True)}
 
 
 def _minimised_rows(kind: str, files: list[tuple[str, bytes]], huvudman: Huvudman) -> dict:
     errors = ErrorList()
     if kind == KIND_SS12000:
         parsed = ss12000.read_pages(files, errors)
-        known = set(Person.objects.filter(huvudman=huvudman).exclude(external_id="")
-                    .values_list("external_id", flat=True))
-        return {"pages": ss12000_pages.parsed_minimised(
-            parsed, known_person_ids=known, descriptions=_ss12000_descriptions(huvudman)),
-            "errors": _errors_stored(errors)}
+        known = set(
+            Person.objects.filter(huvudman=huvudman)
+            .exclude(external_id="")
+            .values_list("external_id", flat=True)
+        )
+        return {
+            "pages": ss12000_pages.parsed_minimised(
+                parsed, known_person_ids=known, descriptions=_ss12000_descriptions(huvudman)
+            ),
+            "errors": _errors_stored(errors),
+        }
     if len(files) != 1:
         raise FileRejected(_("Choose one file for this kind of import."))
     name, data = files[0]
@@ -109,18 +117,24 @@ def _minimised_rows(kind: str, files: list[tuple[str, bytes]], huvudman: Huvudma
     return {"rows": rows, "errors": _errors_stored(errors)}
 
 
-def pending_import_create(*, huvudman: Huvudman, actor: Person, kind: str,
-                          deactivate_missing: bool,
-                          files: list[tuple[str, bytes]]) -> PendingImport:
+def pending_import_create(
+    *, huvudman: Huvudman, actor: Person, kind: str, deactivate_missing: bool, files: list[tuple[str, bytes]]
+) -> PendingImport:
     """Reads the files whole (FileRejected when one cannot be read) and keeps what the import
     needs of them. The files' bytes go when this returns."""
     rows = _minimised_rows(kind, files, huvudman)
     return PendingImport.objects.create(
-        huvudman=huvudman, actor=actor, kind=kind, deactivate_missing=deactivate_missing,
-        file_names=", ".join(name for name, _data in files)[:200], rows=rows)
+        huvudman=huvudman,
+        actor=actor,
+        kind=kind,
+        deactivate_missing=deactivate_missing,
+        file_names=", ".join(name for name, _data in files)[:200],
+        rows=rows,
+    )
 
 
 # --- Preview and confirmation ---------------------------------------------------------------
+
 
 def _plan(pending: PendingImport, actor) -> tuple[object, ErrorList, Callable[[], dict]]:
     """The plan for a pending import: (plan, errors, apply). FileRejected when the rows cannot
@@ -129,25 +143,37 @@ def _plan(pending: PendingImport, actor) -> tuple[object, ErrorList, Callable[[]
     errors = _errors_from(stored.get("errors"))
     if pending.kind == KIND_SS12000:
         plan = ss12000.plan_parsed_pages(
-            ss12000_pages.parsed_from_stored(stored["pages"]), errors,
-            pending.huvudman.organisation_number, pending.deactivate_missing, actor=actor)
-        return plan, plan.errors, lambda: ss12000.apply_ss12000(plan, actor=actor,
-                                                                source=source)
+            ss12000_pages.parsed_from_stored(stored["pages"]),
+            errors,
+            pending.huvudman.organisation_number,
+            pending.deactivate_missing,
+            actor=actor,
+        )
+        return plan, plan.errors, lambda: ss12000.apply_ss12000(plan, actor=actor, source=source)
     if pending.kind == KIND_UNITS:
         plan = units_import.plan_units(
-            pending.huvudman, [_unit_from(dict(r)) for r in stored.get("rows", [])], errors=errors,
-            deactivate_missing=pending.deactivate_missing)
-        return plan, plan.errors, lambda: units_import.apply_units(plan, actor=actor,
-                                                                   source=source)
+            pending.huvudman,
+            [_unit_from(dict(r)) for r in stored.get("rows", [])],
+            errors=errors,
+            deactivate_missing=pending.deactivate_missing,
+        )
+        return plan, plan.errors, lambda: units_import.apply_units(plan, actor=actor, source=source)
     plan = people_import.plan_people(
-        pending.huvudman, [_person_from(dict(r)) for r in stored.get("rows", [])], actor=actor,
-        errors=errors, deactivate_missing=pending.deactivate_missing)
+        pending.huvudman,
+        [_person_from(dict(r)) for r in stored.get("rows", [])],
+        actor=actor,
+        errors=errors,
+        deactivate_missing=pending.deactivate_missing,
+    )
     return plan, plan.errors, lambda: people_import.apply_people(plan, actor=actor, source=source)
 
 
 def _change_text(before: dict, after: dict) -> str:
-    return "; ".join(f"{key}: {before.get(key, '')} → {after.get(key, '')}"
-                     for key in after if before.get(key) != after.get(key))
+    return "; ".join(
+        f"{key}: {before.get(key, '')} → {after.get(key, '')}"
+        for key in after
+        if before.get(key) != after.get(key)
+    )
 
 
 def _changes(plan) -> list[tuple[str, list[str]]]:
@@ -162,20 +188,29 @@ def _changes(plan) -> list[tuple[str, list[str]]]:
     units = getattr(plan, "units", plan if isinstance(plan, units_import.UnitPlan) else None)
     people = getattr(plan, "people", plan if isinstance(plan, people_import.PeoplePlan) else None)
     if units is not None:
-        add(_("Units to add"), (" ".join(filter(None, [r.name, r.school_unit_code]))
-                                for r in units.adds))
-        add(_("Units to change"), (f"{c.node.name}: {_change_text(c.before, c.after)}"
-                                   for c in units.changes))
+        add(_("Units to add"), (" ".join(filter(None, [r.name, r.school_unit_code])) for r in units.adds))
+        add(
+            _("Units to change"), (f"{c.node.name}: {_change_text(c.before, c.after)}" for c in units.changes)
+        )
         add(_("Units to deactivate"), (n.name for n in units.deactivations))
     if people is not None:
         add(_("People to add"), (f"{r.name} <{r.email}>" for r in people.adds))
-        add(_("People to change"), (f"{p.name}: {_change_text(b, a)}"
-                                    for _r, p, b, a in people.changes))
+        add(_("People to change"), (f"{p.name}: {_change_text(b, a)}" for _r, p, b, a in people.changes))
         add(_("People to deactivate"), (p.name for p in people.deactivations))
-        add(_("Roles to give"), (f"{row.name}: {node.name} – {title.name if title else role}"
-                                 for row, _m, node, role, title in people.memberships_add))
-        add(_("Roles to remove"), (f"{m.person.name}: {m.organisation.name} – {m.get_role_display()}"
-                                   for m in people.memberships_remove))
+        add(
+            _("Roles to give"),
+            (
+                f"{row.name}: {node.name} – {title.name if title else role}"
+                for row, _m, node, role, title in people.memberships_add
+            ),
+        )
+        add(
+            _("Roles to remove"),
+            (
+                f"{m.person.name}: {m.organisation.name} – {m.get_role_display()}"
+                for m in people.memberships_remove
+            ),
+        )
     return found
 
 
@@ -188,8 +223,7 @@ def _digest(plan, changes: list[tuple[str, list[str]]]) -> str:
             changes = _changes(plan)
     people = getattr(plan, "people", plan if isinstance(plan, people_import.PeoplePlan) else None)
     teaching = [m.is_teaching for _r, m, *_rest in people.memberships_add] if people else []
-    return hashlib.sha256(json.dumps([changes, teaching], ensure_ascii=False).encode()
-                          ).hexdigest()
+    return hashlib.sha256(json.dumps([changes, teaching], ensure_ascii=False).encode()).hexdigest()
 
 
 def pending_import_preview(*, pending: PendingImport, actor: Person) -> Preview:
@@ -206,14 +240,21 @@ def pending_import_preview(*, pending: PendingImport, actor: Person) -> Preview:
     if digest != pending.digest:
         PendingImport.objects.filter(pk=pending.pk).update(digest=digest)
         pending.digest = digest
-    return Preview(sections=[{"title": title, "count": len(items),
-                              "items": items[:PREVIEW_ITEMS],
-                              "more": max(0, len(items) - PREVIEW_ITEMS)}
-                             for title, items in changes], errors=errors)
+    return Preview(
+        sections=[
+            {
+                "title": title,
+                "count": len(items),
+                "items": items[:PREVIEW_ITEMS],
+                "more": max(0, len(items) - PREVIEW_ITEMS),
+            }
+            for title, items in changes
+        ],
+        errors=errors,
+    )
 
 
-def pending_import_confirm(*, pending: PendingImport, actor: Person,
-                           digest: str = "") -> dict:
+def pending_import_confirm(*, pending: PendingImport, actor: Person, digest: str = "") -> dict:
     """Writes what the preview showed, all of it, and deletes the pending import, in one
     transaction. digest: the one the confirming page was made with (else the last preview's).
     PreviewOutdated when the plan is no longer that; PreviewGone when it was confirmed,
@@ -237,16 +278,21 @@ def pending_import_cancel(*, pending: PendingImport) -> None:
     PendingImport.objects.filter(pk=pending.pk).delete()
 
 
-def pending_import_get(*, pk: int, huvudman: Huvudman, actor: Person,
-                       now: datetime | None = None) -> PendingImport | None:
+def pending_import_get(
+    *, pk: int, huvudman: Huvudman, actor: Person, now: datetime | None = None
+) -> PendingImport | None:
     """The person's own pending import, unless it has outlived PENDING_LIFETIME (the purge
     may not have run yet: it is gone all the same)."""
     cutoff = (now or timezone.now()) - PENDING_LIFETIME
-    return PendingImport.objects.filter(pk=pk, huvudman=huvudman, actor=actor,
-                                        created_at__gte=cutoff).select_related("huvudman").first()
+    return (
+        PendingImport.objects.filter(pk=pk, huvudman=huvudman, actor=actor, created_at__gte=cutoff)
+        .select_related("huvudman")
+        .first()
+    )
 
 
 # --- The scheduled purge -------------------------------------------------------------------
+
 
 @dataclass
 class PendingPurge:
@@ -258,8 +304,9 @@ class PendingPurge:
         return sum(self.per_huvudman.values())
 
 
-def pending_imports_purge(*, hours: int = 24, dry_run: bool = False,
-                          now: datetime | None = None) -> PendingPurge:
+def pending_imports_purge(
+    *, hours: int = 24, dry_run: bool = False, now: datetime | None = None
+) -> PendingPurge:
     """Deletes the pending imports made more than `hours` ago, abandoned previews, with an
     audit event per huvudman (actor: the system). Idempotent: a second run finds nothing."""
     if hours < 0:
@@ -273,8 +320,15 @@ def pending_imports_purge(*, hours: int = 24, dry_run: bool = False,
             return result
         old.delete()
         for huvudman in Huvudman.objects.filter(pk__in=result.per_huvudman):
-            audit_record(actor=None, huvudman=huvudman, action="pending_import.purge",
-                         object_type="pendingimport",
-                         extra={"deleted": result.per_huvudman[huvudman.pk], "hours": hours,
-                                "created_before": result.cutoff.isoformat()})
+            audit_record(
+                actor=None,
+                huvudman=huvudman,
+                action="pending_import.purge",
+                object_type="pendingimport",
+                extra={
+                    "deleted": result.per_huvudman[huvudman.pk],
+                    "hours": hours,
+                    "created_before": result.cutoff.isoformat(),
+                },
+            )
     return result

@@ -12,9 +12,11 @@ from digiplan.organisations.imports.errors import FileRejected
 
 Row = tuple[int, dict[str, str]]
 
-ERROR_CSV_MALFORMED = gettext_lazy("The CSV file is malformed near line %(line)s: a quotation "
-                                   "mark is not closed, a cell is far too long, or the file "
-                                   "holds characters a CSV file cannot.")
+ERROR_CSV_MALFORMED = gettext_lazy(
+    "The CSV file is malformed near line %(line)s: a quotation "
+    "mark is not closed, a cell is far too long, or the file "
+    "holds characters a CSV file cannot."
+)
 ERROR_NOT_TEXT = gettext_lazy("This is not a text file. Import CSV or Excel (.xlsx) files.")
 # Column names quoted back in a message: enough to recognise, never a whole line of the file.
 QUOTED_MAX = 60
@@ -41,21 +43,22 @@ def _map_header(raw: list[str], columns: dict[str, tuple[str, ...]], required: s
         if key is None:
             unknown.append(cell.strip()[:QUOTED_MAX])
         elif key in seen:
-            raise FileRejected(_("The column “%(name)s” appears twice.")
-                               % {"name": cell.strip()[:QUOTED_MAX]})
+            raise FileRejected(
+                _("The column “%(name)s” appears twice.") % {"name": cell.strip()[:QUOTED_MAX]}
+            )
         seen.add(key)
         keys.append(key or "")
     if unknown:
         raise FileRejected(
             _("Unknown columns: %(unknown)s. The columns are: %(known)s.")
-            % {"unknown": ", ".join(f"“{u}”" for u in unknown),
-               "known": ", ".join(names[0] for names in columns.values())}
+            % {
+                "unknown": ", ".join(f"“{u}”" for u in unknown),
+                "known": ", ".join(names[0] for names in columns.values()),
+            }
         )
     missing = [columns[key][0] for key in columns if key in required and key not in seen]
     if missing:
-        raise FileRejected(
-            _("Required columns are missing: %(missing)s.") % {"missing": ", ".join(missing)}
-        )
+        raise FileRejected(_("Required columns are missing: %(missing)s.") % {"missing": ", ".join(missing)})
     return keys
 
 

@@ -140,10 +140,16 @@ class Ss12000Plan:
         units = dict(self.units.summary) if self.units else {}
         if units and self.root_external_id and not self.huvudman_new:
             units["change"] += 1
-        return {"huvudman_created": self.huvudman_new, "units": units,
-                "people": self.people.summary if self.people else {}, "notes": dict(self.notes)}
+        return {
+            "huvudman_created": self.huvudman_new,
+            "units": units,
+            "people": self.people.summary if self.people else {},
+            "notes": dict(self.notes),
+        }
+
 
 # --- Planning -----------------------------------------------------------------------------
+
 
 @dataclass(slots=True)
 class _Placed:
@@ -160,15 +166,22 @@ class _Placed:
     merged: bool = False  # an område within an område: its duties go to the upper one
 
 
-def _place_orgs(parsed: _Parsed, existing: dict[str, Organisation], root: Organisation | None,
-                root_ids: set[str], errors: ErrorList, notes: dict[str, int]) -> dict[str, _Placed]:
+def _place_orgs(
+    parsed: _Parsed,
+    existing: dict[str, Organisation],
+    root: Organisation | None,
+    root_ids: set[str],
+    errors: ErrorList,
+    notes: dict[str, int],
+) -> dict[str, _Placed]:
     """Resolves every organisation record's parent chain: missing parents and cycles are
     errors; records of types we do not import are passed over to the nearest kept ancestor."""
     today = timezone.localdate()
     by_id = {o.id: o for o in parsed.orgs}
     placed: dict[str, _Placed] = {}
-    root_place = _Placed(True, OrganisationType.HUVUDMAN, "", OrganisationType.HUVUDMAN,
-                         root.name if root else "", True)
+    root_place = _Placed(
+        True, OrganisationType.HUVUDMAN, "", OrganisationType.HUVUDMAN, root.name if root else "", True
+    )
 
     def parent_place(org: _Org) -> _Placed | None:
         """The placement of the org's parent, when it is already known (None: look further)."""
@@ -203,12 +216,14 @@ def _place_orgs(parsed: _Parsed, existing: dict[str, Organisation], root: Organi
                 break
             org = by_id[org.parent_id]
             if org.id in on_chain:  # a cycle: every record on it is in error
-                cycle = chain[[c.id for c in chain].index(org.id):]
+                cycle = chain[[c.id for c in chain].index(org.id) :]
                 for member in cycle:
-                    errors.add(member.line, ERROR_PARENT_CYCLE % {
-                        "ids": " → ".join(c.id[:40] for c in [*cycle, cycle[0]][:6])})
+                    errors.add(
+                        member.line,
+                        ERROR_PARENT_CYCLE % {"ids": " → ".join(c.id[:40] for c in [*cycle, cycle[0]][:6])},
+                    )
                     placed[member.id] = _Placed(False, None, "", "", "", True, bad=True)
-                chain = chain[:len(chain) - len(cycle)]
+                chain = chain[: len(chain) - len(cycle)]
                 break
         for org in reversed(chain):
             above = aboves.get(org.id) or placed[org.parent_id]
@@ -221,25 +236,30 @@ def _place_one(org: _Org, above: _Placed, today, errors: ErrorList, notes) -> _P
         return _Placed(False, None, "", "", "", True, bad=True)
     active = above.active and not (org.end_date and org.end_date < today)
     if org.ss_type == HUVUDMAN:
-        return _Placed(True, OrganisationType.HUVUDMAN, "", OrganisationType.HUVUDMAN,
-                       org.name, True)
+        return _Placed(True, OrganisationType.HUVUDMAN, "", OrganisationType.HUVUDMAN, org.name, True)
     ours = ORGANISATION_TYPES[org.ss_type]
     if ours is None:
         notes["skipped_organisations"] = notes.get("skipped_organisations", 0) + 1
-        return _Placed(False, None, above.anchor_ref, above.anchor_type, above.anchor_name,
-                       active)
+        return _Placed(False, None, above.anchor_ref, above.anchor_type, above.anchor_name, active)
     rank, above_rank = TYPE_RANK[OrganisationType(ours)], TYPE_RANK[OrganisationType(above.anchor_type)]
     if above.anchor_type == OrganisationType.SKOLENHET:
-        errors.add(org.line, ERROR_UNDER_UNIT % {"type": OrganisationType(ours).label.lower(),
-                                                 "parent": above.anchor_name[:80]})
+        errors.add(
+            org.line,
+            ERROR_UNDER_UNIT
+            % {"type": OrganisationType(ours).label.lower(), "parent": above.anchor_name[:80]},
+        )
         return _Placed(False, None, "", "", "", True, bad=True)
-    if rank <= above_rank and ours == OrganisationType.FORVALTNING and \
-            above_rank < TYPE_RANK[OrganisationType.OMRADE]:
+    if (
+        rank <= above_rank
+        and ours == OrganisationType.FORVALTNING
+        and above_rank < TYPE_RANK[OrganisationType.OMRADE]
+    ):
         ours, rank = OrganisationType.OMRADE, TYPE_RANK[OrganisationType.OMRADE]
     if rank <= above_rank:  # an område within an område: its children move up
         notes["merged_organisations"] = notes.get("merged_organisations", 0) + 1
-        return _Placed(False, None, above.anchor_ref, above.anchor_type, above.anchor_name,
-                       active, merged=True)
+        return _Placed(
+            False, None, above.anchor_ref, above.anchor_type, above.anchor_name, active, merged=True
+        )
     return _Placed(True, ours, org.id, ours, org.name, active, parent_ref=above.anchor_ref)
 
 
@@ -253,16 +273,22 @@ def _unit_rows(parsed: _Parsed, placed: dict[str, _Placed], errors: ErrorList) -
         if org.code and place.active:
             if org.code in codes:
                 file, number = parsed.where(codes[org.code])
-                errors.add(org.line, ERROR_CODE_TWICE % {"code": org.code, "number": number,
-                                                         "file": file})
+                errors.add(org.line, ERROR_CODE_TWICE % {"code": org.code, "number": number, "file": file})
                 continue
             codes[org.code] = org.line
-        rows.append(UnitRow(line=org.line, type=place.type, name=org.name,
-                            parent_ref=place.parent_ref,
-                            # as apply_units does: an ended unit gives its code up
-                            school_unit_code=org.code if place.active else "",
-                            external_id=org.id,
-                            school_forms=org.school_types, active=place.active))
+        rows.append(
+            UnitRow(
+                line=org.line,
+                type=place.type,
+                name=org.name,
+                parent_ref=place.parent_ref,
+                # as apply_units does: an ended unit gives its code up
+                school_unit_code=org.code if place.active else "",
+                external_id=org.id,
+                school_forms=org.school_types,
+                active=place.active,
+            )
+        )
     return rows
 
 
@@ -289,19 +315,29 @@ def _read_huvudman(parsed: _Parsed, huvudman_key: str | None, errors: ErrorList)
     return huvudman, record
 
 
-def plan_ss12000(files: list[tuple[str, bytes | Path]], huvudman_key: str | None = None,
-                 deactivate_missing: bool = False, *, actor=None) -> Ss12000Plan:
+def plan_ss12000(
+    files: list[tuple[str, bytes | Path]],
+    huvudman_key: str | None = None,
+    deactivate_missing: bool = False,
+    *,
+    actor=None,
+) -> Ss12000Plan:
     """Reads the pages and plans every change; writes nothing. A file that cannot be read
     raises FileRejected; bad records are collected in plan.errors ("Post 17 i …").
     files: (name, content) pairs; content may be a Path, read when its turn comes."""
     with _no_cyclic_gc():
         errors = ErrorList()
-        return _plan_ss12000(read_pages(files, errors), errors, huvudman_key, deactivate_missing,
-                             actor)
+        return _plan_ss12000(read_pages(files, errors), errors, huvudman_key, deactivate_missing, actor)
 
 
-def plan_parsed_pages(parsed: _Parsed, errors: ErrorList, huvudman_key: str | None = None,
-                      deactivate_missing: bool = False, *, actor=None) -> Ss12000Plan:
+def plan_parsed_pages(
+    parsed: _Parsed,
+    errors: ErrorList,
+    huvudman_key: str | None = None,
+    deactivate_missing: bool = False,
+    *,
+    actor=None,
+) -> Ss12000Plan:
     """plan_ss12000 for pages read before (a preview keeps them minimised between requests);
     errors: those reading them found."""
     with _no_cyclic_gc():
@@ -314,31 +350,44 @@ def _plan_ss12000(parsed, errors, huvudman_key, deactivate_missing, actor) -> Ss
     if DUTIES in parsed.kinds and ORGANISATIONS not in parsed.kinds:
         raise FileRejected(str(ERROR_DUTIES_WITHOUT_ORGANISATIONS))
     huvudman, record = _read_huvudman(parsed, huvudman_key, errors)
-    plan = Ss12000Plan(huvudman=huvudman, huvudman_new=huvudman.pk is None, errors=errors,
-                       deactivate_missing=deactivate_missing, parsed=parsed)
+    plan = Ss12000Plan(
+        huvudman=huvudman,
+        huvudman_new=huvudman.pk is None,
+        errors=errors,
+        deactivate_missing=deactivate_missing,
+        parsed=parsed,
+    )
     plan.notes["ended_duties"] = parsed.ended_duties
     if plan.huvudman_new:
         # Plan against the empty tree of a huvudman that exists only for this rolled-back
         # moment; apply_ss12000 creates it for real and plans again.
         with transaction.atomic():
-            _plan(plan, huvudman_create(name=huvudman.name,
-                                        organisation_number=huvudman.organisation_number),
-                  record, actor)
+            _plan(
+                plan,
+                huvudman_create(name=huvudman.name, organisation_number=huvudman.organisation_number),
+                record,
+                actor,
+            )
             transaction.set_rollback(True)
     else:
         _plan(plan, huvudman, record, actor)
     for index, error in enumerate(plan.errors.errors):
         file, number = parsed.where(error.line)
-        plan.errors.errors[index] = RecordError(error.line, error.message, str(ERROR_RECORD % {
-            "number": number, "file": file, "message": error.message}))
+        plan.errors.errors[index] = RecordError(
+            error.line,
+            error.message,
+            str(ERROR_RECORD % {"number": number, "file": file, "message": error.message}),
+        )
     return plan
 
 
 def _plan(plan: Ss12000Plan, huvudman: Huvudman, record: _Org | None, actor) -> None:
     parsed, errors = plan.parsed, plan.errors
-    nodes = list(Organisation.objects.filter(huvudman=huvudman).only(
-        "pk", "parent_id", "type", "name", "external_id", "is_active", "school_unit_code",
-        "huvudman_id"))
+    nodes = list(
+        Organisation.objects.filter(huvudman=huvudman).only(
+            "pk", "parent_id", "type", "name", "external_id", "is_active", "school_unit_code", "huvudman_id"
+        )
+    )
     root = next(n for n in nodes if n.parent_id is None)
     existing: dict[str, Organisation] = {}
     aliases: dict[str, Organisation] = {}
@@ -360,8 +409,9 @@ def _plan(plan: Ss12000Plan, huvudman: Huvudman, record: _Org | None, actor) -> 
         placed = _place_orgs(parsed, existing, root, root_ids, errors, plan.notes)
         rows = _unit_rows(parsed, placed, errors)
         if not errors:
-            plan.units = plan_units(huvudman, rows, deactivate_missing=plan.deactivate_missing,
-                                    errors=errors, aliases=aliases)
+            plan.units = plan_units(
+                huvudman, rows, deactivate_missing=plan.deactivate_missing, errors=errors, aliases=aliases
+            )
     if DUTIES not in parsed.kinds:
         return
     # Which node each kept record will be: an existing one, or a stand-in for a new one.
@@ -369,9 +419,14 @@ def _plan(plan: Ss12000Plan, huvudman: Huvudman, record: _Org | None, actor) -> 
     leaving: set[int] = set()
     if plan.units is not None:
         for index, row in enumerate(plan.units.adds, start=1):
-            stand_in = Organisation(pk=-index, huvudman_id=huvudman.pk, type=row.type,
-                                    name=row.name, external_id=row.external_id,
-                                    is_active=row.active)
+            stand_in = Organisation(
+                pk=-index,
+                huvudman_id=huvudman.pk,
+                type=row.type,
+                name=row.name,
+                external_id=row.external_id,
+                is_active=row.active,
+            )
             targets[row.external_id] = plan.placeholders[row.external_id] = stand_in
         line_ids = {o.line: o.id for o in parsed.orgs}
         for line, node in plan.units.matched.items():
@@ -382,10 +437,13 @@ def _plan(plan: Ss12000Plan, huvudman: Huvudman, record: _Org | None, actor) -> 
 
 def _plan_people(plan, huvudman, root, existing, root_ids, placed, targets, leaving, actor):
     parsed, errors, notes = plan.parsed, plan.errors, plan.notes
-    titles = {t.name.lower(): t for t in RoleTitle.objects.filter(huvudman=huvudman)
-              if t.role in TITLE_ROLES}
-    known = {ext: (name, email) for ext, name, email in Person.objects.filter(
-        huvudman=huvudman).exclude(external_id="").values_list("external_id", "name", "email")}
+    titles = {t.name.lower(): t for t in RoleTitle.objects.filter(huvudman=huvudman) if t.role in TITLE_ROLES}
+    known = {
+        ext: (name, email)
+        for ext, name, email in Person.objects.filter(huvudman=huvudman)
+        .exclude(external_id="")
+        .values_list("external_id", "name", "email")
+    }
     root_ref = export_id(huvudman, root)
     extra: dict[str, Organisation] = {root_ref: root}
     # person id → (ref, role) → [duty id, line, teaching, title]
@@ -393,8 +451,9 @@ def _plan_people(plan, huvudman, root, existing, root_ids, placed, targets, leav
     first_line: dict[str, int] = {}
     ignored = 0
     for duty in sorted(parsed.duties, key=lambda d: d.id):
-        ref, active = _duty_target(duty.org_id, parsed.bad_org_ids, root_ref, existing, root_ids, placed,
-                                   targets, leaving)
+        ref, active = _duty_target(
+            duty.org_id, parsed.bad_org_ids, root_ref, existing, root_ids, placed, targets, leaving
+        )
         if ref is None:
             if active is None:
                 errors.add(duty.line, ERROR_DUTY_UNIT_MISSING % {"id": duty.org_id[:80]})
@@ -460,17 +519,30 @@ def _plan_people(plan, huvudman, root, existing, root_ids, placed, targets, leav
             errors.add(line, ERROR_EMAIL_TWICE % {"email": email, "number": number, "file": file})
             continue
         emails[email] = line
-        rows.append(PersonRow(line=line, name=name, email=email, external_id=person_id,
-                              memberships=[MembershipRow(m_line, ref, role, title_name, is_teaching,
-                                                         duty_id)
-                                           for (ref, role), (duty_id, m_line, is_teaching,
-                                                             title_name) in memberships.items()]))
+        rows.append(
+            PersonRow(
+                line=line,
+                name=name,
+                email=email,
+                external_id=person_id,
+                memberships=[
+                    MembershipRow(m_line, ref, role, title_name, is_teaching, duty_id)
+                    for (ref, role), (duty_id, m_line, is_teaching, title_name) in memberships.items()
+                ],
+            )
+        )
     notes["persons_without_duty"] = skipped
     if errors or plan.units is None:
         return
-    plan.people = plan_people(huvudman, rows, actor=actor, deactivate_missing=plan.deactivate_missing,
-                              errors=errors, extra_nodes=extra,
-                              managed=lambda m: bool(m.external_id))
+    plan.people = plan_people(
+        huvudman,
+        rows,
+        actor=actor,
+        deactivate_missing=plan.deactivate_missing,
+        errors=errors,
+        extra_nodes=extra,
+        managed=lambda m: bool(m.external_id),
+    )
     # People made by hand in Digiplan (no external id) are never an SS 12000 import's to end.
     plan.people.deactivations = [p for p in plan.people.deactivations if p.external_id]
 
@@ -511,8 +583,9 @@ def apply_ss12000(plan: Ss12000Plan, *, actor, source: str) -> dict:
     with _no_cyclic_gc(), transaction.atomic():
         if plan.huvudman_new:
             record = next((o for o in plan.parsed.orgs if o.ss_type == HUVUDMAN), None)
-            plan.huvudman = huvudman_create(name=plan.huvudman.name, actor=actor,
-                                            organisation_number=plan.huvudman.organisation_number)
+            plan.huvudman = huvudman_create(
+                name=plan.huvudman.name, actor=actor, organisation_number=plan.huvudman.organisation_number
+            )
             plan.units = plan.people = None  # let the first plan go before making the second
             plan.placeholders, plan.root_external_id = {}, ""
             plan.notes = {"ended_duties": plan.parsed.ended_duties}
@@ -522,9 +595,14 @@ def apply_ss12000(plan: Ss12000Plan, *, actor, source: str) -> dict:
         huvudman = plan.huvudman
         if plan.root_external_id:
             root = huvudman_root(huvudman)
-            audit_record(actor=actor, huvudman=huvudman, action="organisation.update", obj=root,
-                         before={"external_id": root.external_id},
-                         after={"external_id": plan.root_external_id})
+            audit_record(
+                actor=actor,
+                huvudman=huvudman,
+                action="organisation.update",
+                obj=root,
+                before={"external_id": root.external_id},
+                after={"external_id": plan.root_external_id},
+            )
             Organisation.objects.filter(pk=root.pk).update(external_id=plan.root_external_id)
         if plan.units is not None:
             apply_units(plan.units, actor=actor, source=source)
@@ -532,7 +610,7 @@ def apply_ss12000(plan: Ss12000Plan, *, actor, source: str) -> dict:
             refs = list(plan.placeholders)
             for start in range(0, len(refs), 2000):
                 for ref, pk in Organisation.objects.filter(
-                        huvudman=huvudman, external_id__in=refs[start:start + 2000]
+                    huvudman=huvudman, external_id__in=refs[start : start + 2000]
                 ).values_list("external_id", "pk"):
                     plan.placeholders[ref].pk = pk
         if plan.people is not None:
@@ -542,6 +620,7 @@ def apply_ss12000(plan: Ss12000Plan, *, actor, source: str) -> dict:
 
 # --- Export ---------------------------------------------------------------------------------
 
+
 def _stamp(moment) -> str:
     return moment.astimezone(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
@@ -550,8 +629,9 @@ def export_organisations(huvudman: Huvudman) -> dict:
     """The huvudman's tree as one SS 12000 /organisations page. Importing it back changes
     nothing: nodes without an external id get an id derived from their own, which the
     import recognises."""
-    nodes = list(Organisation.objects.filter(huvudman=huvudman).order_by("path")
-                 .prefetch_related("school_forms"))
+    nodes = list(
+        Organisation.objects.filter(huvudman=huvudman).order_by("path").prefetch_related("school_forms")
+    )
     ids = {node.pk: export_id(huvudman, node) for node in nodes}
     data = []
     for node in nodes:

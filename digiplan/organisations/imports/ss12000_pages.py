@@ -86,59 +86,67 @@ ORGNR = re.compile(r"^(?:16)?(\d{6})-?(\d{4})$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 ERROR_RECORD = gettext_lazy("Record %(number)s in %(file)s: %(message)s")
-ERROR_NOT_JSON = gettext_lazy("%(file)s is not valid JSON: %(reason)s (line %(line)s, "
-                              "column %(column)s). Nothing was imported.")
+ERROR_NOT_JSON = gettext_lazy(
+    "%(file)s is not valid JSON: %(reason)s (line %(line)s, column %(column)s). Nothing was imported."
+)
 ERROR_IN_FILE = "%(file)s: %(message)s"
 ERROR_NOT_JSON_AT_ALL = gettext_lazy("%(file)s is not valid JSON. Nothing was imported.")
 ERROR_CUT_OFF = gettext_lazy("the file ends in the middle of the data; it may have been cut off")
 ERROR_BAD_JSON = gettext_lazy("unexpected content")
-ERROR_NOT_PAGE = gettext_lazy("%(file)s is not an SS 12000 page from /organisations, /persons or "
-                              "/duties: %(reason)s.")
+ERROR_NOT_PAGE = gettext_lazy(
+    "%(file)s is not an SS 12000 page from /organisations, /persons or /duties: %(reason)s."
+)
 ERROR_NO_DATA = gettext_lazy("it has no “data” list")
 ERROR_UNKNOWN_RECORDS = gettext_lazy("its records are neither organisations, persons nor duties")
-ERROR_WRONG_KIND = gettext_lazy("The record is not of the same kind as the others on the page "
-                                "(%(kind)s).")
+ERROR_WRONG_KIND = gettext_lazy("The record is not of the same kind as the others on the page (%(kind)s).")
 ERROR_NOT_OBJECT = gettext_lazy("The record is not a JSON object.")
 ERROR_NO_ID = gettext_lazy("The record has no id.")
 ERROR_DUPLICATE_ID = gettext_lazy("The id %(id)s also belongs to record %(number)s in %(file)s.")
 ERROR_UNKNOWN_ORG_TYPE = gettext_lazy("Unknown organisationType “%(value)s”.")
 ERROR_UNKNOWN_SCHOOL_TYPES = gettext_lazy("Unknown schoolTypes: %(values)s.")
 ERROR_BAD_DATE = gettext_lazy("%(field)s “%(value)s” is not a date (YYYY-MM-DD).")
-ERROR_PARENT_MISSING = gettext_lazy("The parent organisation %(id)s is neither in the files nor "
-                                    "in the organisation.")
+ERROR_PARENT_MISSING = gettext_lazy(
+    "The parent organisation %(id)s is neither in the files nor in the organisation."
+)
 ERROR_PARENT_CYCLE = gettext_lazy("The parent organisations form a cycle (%(ids)s).")
 ERROR_UNDER_UNIT = gettext_lazy("A %(type)s cannot be placed under a school unit (“%(parent)s”).")
-ERROR_CODE_TWICE = gettext_lazy("The school unit code %(code)s is also on record %(number)s in "
-                                "%(file)s.")
-ERROR_ID_ELSEWHERE = gettext_lazy("The id %(id)s is already used by another node of the "
-                                  "organisation.")
-ERROR_TWO_HUVUDMAN = gettext_lazy("The files hold more than one Huvudman record: one import is "
-                                  "for one school organiser.")
-ERROR_ORGNR = gettext_lazy("organisationNumber “%(value)s” is not an organisation number "
-                           "(10 digits, NNNNNN-NNNN).")
-ERROR_OTHER_HUVUDMAN = gettext_lazy("The Huvudman record is %(number)s, but the import was "
-                                    "started for %(chosen)s.")
-ERROR_NEED_HUVUDMAN = gettext_lazy("The files have no Huvudman record with an organisation "
-                                   "number: choose the school organiser to import into.")
-ERROR_NO_SUCH_HUVUDMAN = gettext_lazy("There is no school organiser with organisation number "
-                                      "%(number)s.")
-ERROR_PERSONS_WITHOUT_DUTIES = gettext_lazy("Pages from /persons need the pages from /duties "
-                                            "with them: a person's duties say where they work.")
+ERROR_CODE_TWICE = gettext_lazy("The school unit code %(code)s is also on record %(number)s in %(file)s.")
+ERROR_ID_ELSEWHERE = gettext_lazy("The id %(id)s is already used by another node of the organisation.")
+ERROR_TWO_HUVUDMAN = gettext_lazy(
+    "The files hold more than one Huvudman record: one import is for one school organiser."
+)
+ERROR_ORGNR = gettext_lazy(
+    "organisationNumber “%(value)s” is not an organisation number (10 digits, NNNNNN-NNNN)."
+)
+ERROR_OTHER_HUVUDMAN = gettext_lazy(
+    "The Huvudman record is %(number)s, but the import was started for %(chosen)s."
+)
+ERROR_NEED_HUVUDMAN = gettext_lazy(
+    "The files have no Huvudman record with an organisation "
+    "number: choose the school organiser to import into."
+)
+ERROR_NO_SUCH_HUVUDMAN = gettext_lazy("There is no school organiser with organisation number %(number)s.")
+ERROR_PERSONS_WITHOUT_DUTIES = gettext_lazy(
+    "Pages from /persons need the pages from /duties with them: a person's duties say where they work."
+)
 ERROR_DUTIES_WITHOUT_ORGANISATIONS = gettext_lazy(
     "Pages from /duties need the pages from /organisations with them: only they tell which "
-    "organisations Digiplan leaves out on purpose.")
+    "organisations Digiplan leaves out on purpose."
+)
 ERROR_UNKNOWN_DUTY_ROLE = gettext_lazy("Unknown dutyRole “%(value)s”.")
 ERROR_DUTY_NO_PERSON = gettext_lazy("The duty has no person.")
 ERROR_DUTY_NO_UNIT = gettext_lazy("The duty has no dutyAt.")
-ERROR_DUTY_PERSON_MISSING = gettext_lazy("The duty's person %(id)s is neither in the files nor "
-                                         "in Digiplan.")
-ERROR_DUTY_UNIT_MISSING = gettext_lazy("The duty's organisation %(id)s is neither in the files "
-                                       "nor in the organisation.")
-ERROR_NO_EMAIL = gettext_lazy("%(name)s has a duty but no e-mail address; Digiplan signs people "
-                              "in by e-mail.")
+ERROR_DUTY_PERSON_MISSING = gettext_lazy("The duty's person %(id)s is neither in the files nor in Digiplan.")
+ERROR_DUTY_UNIT_MISSING = gettext_lazy(
+    "The duty's organisation %(id)s is neither in the files nor in the organisation."
+)
+ERROR_NO_EMAIL = gettext_lazy(
+    "%(name)s has a duty but no e-mail address; Digiplan signs people in by e-mail."
+)
 ERROR_BAD_EMAIL = gettext_lazy("“%(email)s” is not an e-mail address.")
-ERROR_EMAIL_TWICE = gettext_lazy("The e-mail address %(email)s also belongs to record "
-                                 "%(number)s in %(file)s.")
+ERROR_EMAIL_TWICE = gettext_lazy(
+    "The e-mail address %(email)s also belongs to record %(number)s in %(file)s."
+)
 
 
 class RecordError(RowError):
@@ -200,8 +208,6 @@ class _Parsed:
         return name, line - start + 1
 
 
-
-
 def normalise_organisation_number(value: str) -> str | None:
     match = ORGNR.match((value or "").strip().replace(" ", ""))
     return f"{match.group(1)}-{match.group(2)}" if match else None
@@ -209,8 +215,7 @@ def normalise_organisation_number(value: str) -> str | None:
 
 def export_id(huvudman: Huvudman, node: Organisation) -> str:
     """The node's SS 12000 id: its external id, else one derived from it that stays the same."""
-    return node.external_id or str(uuid.uuid5(EXPORT_NAMESPACE,
-                                              f"{huvudman.organisation_number}/{node.pk}"))
+    return node.external_id or str(uuid.uuid5(EXPORT_NAMESPACE, f"{huvudman.organisation_number}/{node.pk}"))
 
 
 @contextlib.contextmanager
@@ -227,6 +232,7 @@ def _no_cyclic_gc():
 
 
 # --- Reading ------------------------------------------------------------------------------
+
 
 def _kind(record: dict) -> str | None:
     if "organisationType" in record:
@@ -249,15 +255,20 @@ def _load(name: str, data: bytes | Path) -> list:
     except uploads.UploadRejected as rejected:
         raise FileRejected(ERROR_IN_FILE % {"file": name, "message": rejected.message}) from None
     except OSError as exc:
-        raise FileRejected(ERROR_IN_FILE % {"file": name, "message": exc.strerror or exc}
-                           ) from None
+        raise FileRejected(ERROR_IN_FILE % {"file": name, "message": exc.strerror or exc}) from None
     try:
         page = json.loads(text)
     except json.JSONDecodeError as exc:
-        cut_off = exc.msg.startswith("Unterminated string") or not exc.doc[exc.pos:].strip()
-        raise FileRejected(ERROR_NOT_JSON % {
-            "file": name, "reason": ERROR_CUT_OFF if cut_off else ERROR_BAD_JSON,
-            "line": exc.lineno, "column": exc.colno}) from None
+        cut_off = exc.msg.startswith("Unterminated string") or not exc.doc[exc.pos :].strip()
+        raise FileRejected(
+            ERROR_NOT_JSON
+            % {
+                "file": name,
+                "reason": ERROR_CUT_OFF if cut_off else ERROR_BAD_JSON,
+                "line": exc.lineno,
+                "column": exc.colno,
+            }
+        ) from None
     except (ValueError, RecursionError):  # numbers too long to convert, and the like
         raise FileRejected(ERROR_NOT_JSON_AT_ALL % {"file": name}) from None
     if not isinstance(page, dict) or not isinstance(page.get("data"), list):
@@ -292,8 +303,11 @@ def _date(record: dict, key: str, errors: list[str]) -> datetime.date | None:
 
 def _pick_email(record: dict) -> str:
     listed = record.get("emails")
-    emails = [e for e in listed if isinstance(e, dict) and isinstance(e.get("value"), str)
-              and e["value"].strip()] if isinstance(listed, list) else []
+    emails = (
+        [e for e in listed if isinstance(e, dict) and isinstance(e.get("value"), str) and e["value"].strip()]
+        if isinstance(listed, list)
+        else []
+    )
     for wanted in EMAIL_PREFERENCE:
         for entry in emails:
             if entry.get("type") == wanted:
@@ -352,12 +366,27 @@ def _read_org(line: int, record: dict, errors: ErrorList) -> _Org | None:
     if problems:
         errors.add(line, " ".join(problems))
         return None
-    return _Org(line, org_id[:100], ss_type, name, _ref(record, "parentOrganisation"), code,
-                school_types, end_date, number)
+    return _Org(
+        line,
+        org_id[:100],
+        ss_type,
+        name,
+        _ref(record, "parentOrganisation"),
+        code,
+        school_types,
+        end_date,
+        number,
+    )
 
 
-def _read_duty(line: int, record: dict, today: datetime.date, parsed: _Parsed,
-               errors: ErrorList, embedded: dict[str, _Person]) -> _Duty | None:
+def _read_duty(
+    line: int,
+    record: dict,
+    today: datetime.date,
+    parsed: _Parsed,
+    errors: ErrorList,
+    embedded: dict[str, _Person],
+) -> _Duty | None:
     problems: list[str] = []
     end_date = _date(record, "endDate", problems)
     if not problems and end_date is not None and end_date < today:
@@ -385,8 +414,7 @@ def _read_duty(line: int, record: dict, today: datetime.date, parsed: _Parsed,
         found = _read_person(line, person, ErrorList())
         if found is not None:
             embedded[person_id] = found
-    return _Duty(line, duty_id[:100], person_id, org_id,
-                 role, _text(record, "description"))
+    return _Duty(line, duty_id[:100], person_id, org_id, role, _text(record, "description"))
 
 
 def read_pages(files: list[tuple[str, bytes | Path]], errors: ErrorList) -> _Parsed:
@@ -424,8 +452,7 @@ def read_pages(files: list[tuple[str, bytes | Path]], errors: ErrorList) -> _Par
                 person = _read_person(line, record, errors)
                 if person is not None:
                     if person.id in parsed.persons:
-                        _duplicate(parsed, errors, line, person.id,
-                                   parsed.persons[person.id].line)
+                        _duplicate(parsed, errors, line, person.id, parsed.persons[person.id].line)
                     else:
                         parsed.persons[person.id] = person
             else:
@@ -444,12 +471,10 @@ def _duplicate(parsed: _Parsed, errors: ErrorList, line: int, id_: str, first: i
     errors.add(line, ERROR_DUPLICATE_ID % {"id": id_[:80], "number": number, "file": file})
 
 
-
-
 # --- Keeping read pages between requests -----------------------------------------------------
 
-def parsed_minimised(parsed: _Parsed, *, known_person_ids: set[str],
-                     descriptions: set[str]) -> dict:
+
+def parsed_minimised(parsed: _Parsed, *, known_person_ids: set[str], descriptions: set[str]) -> dict:
     """What a preview keeps of read pages, as JSON: the fields the import writes or matches
     on, for the records it can use. Left out: persons no duty in the files names and Digiplan
     does not know (a /persons page lists every pupil too), and duty descriptions that give
@@ -458,14 +483,34 @@ def parsed_minimised(parsed: _Parsed, *, known_person_ids: set[str],
     return {
         "files": [list(f) for f in parsed.files],
         "kinds": sorted(parsed.kinds),
-        "orgs": [[o.line, o.id, o.ss_type, o.name, o.parent_id, o.code, o.school_types,
-                  o.end_date.isoformat() if o.end_date else None, o.organisation_number]
-                 for o in parsed.orgs],
-        "persons": [[p.line, p.id, p.name, p.email, p.email_error]
-                    for p in parsed.persons.values() if p.id in wanted],
-        "duties": [[d.line, d.id, d.person_id, d.org_id, d.role,
-                    d.description.lower() if d.description.lower() in descriptions else ""]
-                   for d in parsed.duties],
+        "orgs": [
+            [
+                o.line,
+                o.id,
+                o.ss_type,
+                o.name,
+                o.parent_id,
+                o.code,
+                o.school_types,
+                o.end_date.isoformat() if o.end_date else None,
+                o.organisation_number,
+            ]
+            for o in parsed.orgs
+        ],
+        "persons": [
+            [p.line, p.id, p.name, p.email, p.email_error] for p in parsed.persons.values() if p.id in wanted
+        ],
+        "duties": [
+            [
+                d.line,
+                d.id,
+                d.person_id,
+                d.org_id,
+                d.role,
+                d.description.lower() if d.description.lower() in descriptions else "",
+            ]
+            for d in parsed.duties
+        ],
         "ended_duties": parsed.ended_duties,
         "bad_org_ids": sorted(parsed.bad_org_ids),
     }
@@ -475,9 +520,20 @@ def parsed_from_stored(data: dict) -> _Parsed:
     return _Parsed(
         files=[(line, name) for line, name in data["files"]],
         kinds=set(data["kinds"]),
-        orgs=[_Org(line, id_, ss_type, name, parent, code, forms,
-                   datetime.date.fromisoformat(end) if end else None, number)
-              for line, id_, ss_type, name, parent, code, forms, end, number in data["orgs"]],
+        orgs=[
+            _Org(
+                line,
+                id_,
+                ss_type,
+                name,
+                parent,
+                code,
+                forms,
+                datetime.date.fromisoformat(end) if end else None,
+                number,
+            )
+            for line, id_, ss_type, name, parent, code, forms, end, number in data["orgs"]
+        ],
         persons={p[1]: _Person(*p) for p in data["persons"]},
         duties=[_Duty(*d) for d in data["duties"]],
         ended_duties=data["ended_duties"],

@@ -78,8 +78,12 @@ class UnitPlan:
 
     @property
     def summary(self) -> dict[str, int]:
-        return {"add": len(self.adds), "change": len(self.changes),
-                "deactivate": len(self.deactivations), "unchanged": self.unchanged}
+        return {
+            "add": len(self.adds),
+            "change": len(self.changes),
+            "deactivate": len(self.deactivations),
+            "unchanged": self.unchanged,
+        }
 
 
 def rows_from_table(data: bytes, filename: str, errors: ErrorList) -> list[UnitRow]:
@@ -100,10 +104,9 @@ def rows_from_table(data: bytes, filename: str, errors: ErrorList) -> list[UnitR
         problems.append(err)
         parent, err = fields.text(cells.get("parent", ""), _("Parent"))
         problems.append(err)
-        forms, err = (fields.school_forms(cells["school_forms"]) if "school_forms" in cells
-                      else (None, None))
+        forms, err = fields.school_forms(cells["school_forms"]) if "school_forms" in cells else (None, None)
         problems.append(err)
-        pupils, err = (fields.pupil_counts(cells["pupils"]) if "pupils" in cells else (None, None))
+        pupils, err = fields.pupil_counts(cells["pupils"]) if "pupils" in cells else (None, None)
         problems.append(err)
         staff, err = fields.count(cells.get("staff", ""), _("Staff"))
         problems.append(err)
@@ -113,11 +116,22 @@ def rows_from_table(data: bytes, filename: str, errors: ErrorList) -> list[UnitR
         if problems:
             errors.add(line, " ".join(problems))
             continue
-        rows.append(UnitRow(
-            line=line, type=type_, name=name, parent_ref=parent, short_name=short_name,
-            school_unit_code=code, external_id=external_id, school_forms=forms,
-            pupil_counts=pupils, staff_count=staff, active=active, staff_given="staff" in cells,
-        ))
+        rows.append(
+            UnitRow(
+                line=line,
+                type=type_,
+                name=name,
+                parent_ref=parent,
+                short_name=short_name,
+                school_unit_code=code,
+                external_id=external_id,
+                school_forms=forms,
+                pupil_counts=pupils,
+                staff_count=staff,
+                active=active,
+                staff_given="staff" in cells,
+            )
+        )
     return rows
 
 
@@ -143,8 +157,9 @@ class _Index:
             return self.by_code[ref], None
         named = self.by_name.get(ref.lower(), [])
         if len(named) > 1:
-            return None, _("“%(ref)s” matches more than one node; refer to it by external id or "
-                           "school unit code.") % {"ref": ref[:80]}
+            return None, _(
+                "“%(ref)s” matches more than one node; refer to it by external id or school unit code."
+            ) % {"ref": ref[:80]}
         return (named[0], None) if named else (None, None)
 
 
@@ -161,20 +176,25 @@ def _row_values(row: UnitRow) -> dict:
     return values
 
 
-def plan_units(huvudman: Huvudman, rows: list[UnitRow], *, deactivate_missing: bool = False,
-               errors: ErrorList | None = None,
-               aliases: dict[str, Organisation] | None = None) -> UnitPlan:
+def plan_units(
+    huvudman: Huvudman,
+    rows: list[UnitRow],
+    *,
+    deactivate_missing: bool = False,
+    errors: ErrorList | None = None,
+    aliases: dict[str, Organisation] | None = None,
+) -> UnitPlan:
     """aliases: other external ids that find an existing node without being stored on it (the
     ids an SS 12000 export derives for nodes that have no external id of their own)."""
     plan = UnitPlan(huvudman=huvudman, errors=errors if errors is not None else ErrorList())
-    nodes = list(Organisation.objects.filter(huvudman=huvudman).prefetch_related(
-        "school_forms", "pupil_counts"))
+    nodes = list(
+        Organisation.objects.filter(huvudman=huvudman).prefetch_related("school_forms", "pupil_counts")
+    )
     root = next(n for n in nodes if n.parent_id is None)
     existing = _Index()
     for node in sorted(nodes, key=lambda n: not n.is_active):  # active nodes win name clashes
         if node.parent_id is not None:
-            existing.add(node, node.external_id, node.school_unit_code if node.is_active else "",
-                         node.name)
+            existing.add(node, node.external_id, node.school_unit_code if node.is_active else "", node.name)
     for ref, node in (aliases or {}).items():
         existing.by_external.setdefault(ref, node)
     by_id = {n.pk: n for n in nodes}
@@ -186,13 +206,16 @@ def plan_units(huvudman: Huvudman, rows: list[UnitRow], *, deactivate_missing: b
     good: list[UnitRow] = []
     for row in rows:
         if row.school_unit_code and row.school_unit_code in seen_codes:
-            plan.errors.add(row.line, _("Duplicate school unit code %(code)s (also on line "
-                            "%(line)s).") % {"code": row.school_unit_code,
-                                             "line": seen_codes[row.school_unit_code]})
+            plan.errors.add(
+                row.line,
+                _("Duplicate school unit code %(code)s (also on line %(line)s).")
+                % {"code": row.school_unit_code, "line": seen_codes[row.school_unit_code]},
+            )
             continue
         if row.key in seen_keys:
-            plan.errors.add(row.line, _("Duplicate: the same unit is on line %(line)s.")
-                            % {"line": seen_keys[row.key]})
+            plan.errors.add(
+                row.line, _("Duplicate: the same unit is on line %(line)s.") % {"line": seen_keys[row.key]}
+            )
             continue
         if row.school_unit_code and row.type != OrganisationType.SKOLENHET:
             plan.errors.add(row.line, _("Only school units have a school unit code."))
@@ -206,8 +229,7 @@ def plan_units(huvudman: Huvudman, rows: list[UnitRow], *, deactivate_missing: b
         if match is None and row.school_unit_code:
             match = existing.by_code.get(row.school_unit_code)
         if match is None and not row.external_id and not row.school_unit_code:
-            candidates = [n for n in existing.by_name.get(row.name.lower(), [])
-                          if n.type == row.type]
+            candidates = [n for n in existing.by_name.get(row.name.lower(), []) if n.type == row.type]
             match = candidates[0] if len(candidates) == 1 else None
         if match is not None:
             plan.matched[row.line] = match
@@ -230,8 +252,11 @@ def plan_units(huvudman: Huvudman, rows: list[UnitRow], *, deactivate_missing: b
         if err:
             plan.errors.add(row.line, err)
         elif parent is None:
-            plan.errors.add(row.line, _("The parent “%(ref)s” is neither in the file nor in the "
-                                        "organisation.") % {"ref": row.parent_ref[:80]})
+            plan.errors.add(
+                row.line,
+                _("The parent “%(ref)s” is neither in the file nor in the organisation.")
+                % {"ref": row.parent_ref[:80]},
+            )
         elif parent is row:
             plan.errors.add(row.line, _("The unit is its own parent."))
         else:
@@ -251,25 +276,36 @@ def plan_units(huvudman: Huvudman, rows: list[UnitRow], *, deactivate_missing: b
         parent = plan.parents[row.line]
         parent_type = parent.type
         if TYPE_RANK[OrganisationType(row.type)] <= TYPE_RANK[OrganisationType(parent_type)]:
-            plan.errors.add(row.line, _("A %(child)s cannot be placed under a %(parent)s.") % {
-                "child": OrganisationType(row.type).label.lower(),
-                "parent": OrganisationType(parent_type).label.lower()})
+            plan.errors.add(
+                row.line,
+                _("A %(child)s cannot be placed under a %(parent)s.")
+                % {
+                    "child": OrganisationType(row.type).label.lower(),
+                    "parent": OrganisationType(parent_type).label.lower(),
+                },
+            )
         if row.active and isinstance(parent, UnitRow) and not parent.active:
             plan.errors.add(row.line, _("The parent is marked as inactive in the file."))
 
     # School unit codes must stay unique among active units everywhere.
     matched_ids = {n.pk for n in plan.matched.values()}
     codes = [r.school_unit_code for r in good if r.school_unit_code and r.active]
-    taken = dict(Organisation.objects.filter(school_unit_code__in=codes, is_active=True)
-                 .values_list("school_unit_code", "pk"))
+    taken = dict(
+        Organisation.objects.filter(school_unit_code__in=codes, is_active=True).values_list(
+            "school_unit_code", "pk"
+        )
+    )
     for row in good:
         holder = taken.get(row.school_unit_code) if row.active else None
         match = plan.matched.get(row.line)
         if holder is not None and (match is None or match.pk != holder):
             if holder in matched_ids and holder in by_id:
                 continue  # that node gets another code in this same file
-            plan.errors.add(row.line, _("Another active unit already has school unit code "
-                                        "%(code)s.") % {"code": row.school_unit_code})
+            plan.errors.add(
+                row.line,
+                _("Another active unit already has school unit code %(code)s.")
+                % {"code": row.school_unit_code},
+            )
 
     if plan.errors:
         return plan
@@ -280,8 +316,18 @@ def plan_units(huvudman: Huvudman, rows: list[UnitRow], *, deactivate_missing: b
         if match is None:
             plan.adds.append(row)
             continue
-        before = {f: getattr(match, f) for f in ("name", "type", "short_name", "school_unit_code",
-                                                 "external_id", "staff_count", "is_active")}
+        before = {
+            f: getattr(match, f)
+            for f in (
+                "name",
+                "type",
+                "short_name",
+                "school_unit_code",
+                "external_id",
+                "staff_count",
+                "is_active",
+            )
+        }
         before["parent"] = match.parent_id
         after = {**before, **_row_values(row)}
         after["parent"] = parent.pk if isinstance(parent, Organisation) else f"rad {parent.line}"
@@ -291,8 +337,9 @@ def plan_units(huvudman: Huvudman, rows: list[UnitRow], *, deactivate_missing: b
             before["school_forms"] = sorted(f.school_form for f in match.school_forms.all())
             after["school_forms"] = sorted(row.school_forms)
         if row.pupil_counts is not None:
-            before["pupils"] = sorted(f"{c.school_form} {c.grade_band}={c.pupils}".strip()
-                                      for c in match.pupil_counts.all())
+            before["pupils"] = sorted(
+                f"{c.school_form} {c.grade_band}={c.pupils}".strip() for c in match.pupil_counts.all()
+            )
             after["pupils"] = sorted(f"{f} {b}={n}".strip() for (f, b), n in row.pupil_counts.items())
         if before != after:
             if before["is_active"] and not after["is_active"]:
@@ -332,8 +379,11 @@ def _deactivate_missing(plan: UnitPlan, nodes, matched_ids: set[int]) -> None:
     for node in sorted(nodes, key=lambda n: -n.depth):
         if node.parent_id is None:
             continue
-        stays = node.is_active and node.pk not in leaving and (
-            node.pk in matched_ids or node.pk in has_active_below)
+        stays = (
+            node.is_active
+            and node.pk not in leaving
+            and (node.pk in matched_ids or node.pk in has_active_below)
+        )
         if node.is_active and not stays and node.pk not in leaving:
             plan.deactivations.append(node)
         if stays and final_parent.get(node.pk):
@@ -351,16 +401,16 @@ def _check_deactivations(plan: UnitPlan, nodes, by_id) -> None:
     for line, row in ((r.line, r) for r in plan.adds):
         parent = plan.parents[line]
         if isinstance(parent, Organisation) and parent.pk in leaving and row.active:
-            plan.errors.add(line, _("The parent “%(name)s” is being deactivated.")
-                            % {"name": parent.name})
+            plan.errors.add(line, _("The parent “%(name)s” is being deactivated.") % {"name": parent.name})
     for node in plan.deactivations:
         staying = [by_id[c].name for c in active_children.get(node.pk, [])]
         if staying:
-            line = next((r.line for r, n in ((c.row, c.node) for c in plan.changes) if n is node),
-                        0)
-            plan.errors.add(line, _("“%(name)s” cannot be deactivated while %(children)s below "
-                                    "it stay active.") % {"name": node.name,
-                                                          "children": ", ".join(staying[:5])})
+            line = next((r.line for r, n in ((c.row, c.node) for c in plan.changes) if n is node), 0)
+            plan.errors.add(
+                line,
+                _("“%(name)s” cannot be deactivated while %(children)s below it stay active.")
+                % {"name": node.name, "children": ", ".join(staying[:5])},
+            )
 
 
 @transaction.atomic
@@ -373,11 +423,18 @@ def apply_units(plan: UnitPlan, *, actor, source: str) -> dict[str, int]:
     actor_label = str(actor) if actor else "system"
 
     def event(action, node, before=None, after=None):
-        events.append(AuditEvent(
-            huvudman=huvudman, actor=actor if actor else None, actor_label=actor_label[:200],
-            action=action, object_type="organisation", object_id=str(node.pk),
-            object_label=node.name[:200], changes={"before": before or {}, "after": after or {},
-                                                   "source": source}))
+        events.append(
+            AuditEvent(
+                huvudman=huvudman,
+                actor=actor if actor else None,
+                actor_label=actor_label[:200],
+                action=action,
+                object_type="organisation",
+                object_id=str(node.pk),
+                object_label=node.name[:200],
+                changes={"before": before or {}, "after": after or {}, "source": source},
+            )
+        )
 
     def parent_id(line: int) -> int | None:
         parent = plan.parents[line]
@@ -394,13 +451,22 @@ def apply_units(plan: UnitPlan, *, actor, source: str) -> dict[str, int]:
     while pending:
         ready = [r for r in pending if parent_id(r.line) is not None]
         assert ready, "planning guarantees an order"
-        batch = [Organisation(huvudman=huvudman, parent_id=parent_id(r.line), path="",
-                              type=r.type, name=r.name, short_name=r.short_name,
-                              school_unit_code=r.school_unit_code if r.active else "",
-                              external_id=r.external_id, staff_count=r.staff_count,
-                              is_active=r.active,
-                              deactivated_at=None if r.active else timezone.now())
-                 for r in ready]
+        batch = [
+            Organisation(
+                huvudman=huvudman,
+                parent_id=parent_id(r.line),
+                path="",
+                type=r.type,
+                name=r.name,
+                short_name=r.short_name,
+                school_unit_code=r.school_unit_code if r.active else "",
+                external_id=r.external_id,
+                staff_count=r.staff_count,
+                is_active=r.active,
+                deactivated_at=None if r.active else timezone.now(),
+            )
+            for r in ready
+        ]
         Organisation.objects.bulk_create(batch, batch_size=1000)
         for row, node in zip(ready, batch, strict=True):
             created[row.line] = node
@@ -428,35 +494,66 @@ def apply_units(plan: UnitPlan, *, actor, source: str) -> dict[str, int]:
         event("organisation.deactivate", node, {"is_active": True}, {"is_active": False})
     # Codes first released, then taken, so that swapping codes between units never collides.
     Organisation.objects.filter(pk__in=[n.pk for n in to_update if n.school_unit_code]).update(
-        school_unit_code="")
+        school_unit_code=""
+    )
     Organisation.objects.bulk_update(
-        to_update, ["name", "type", "short_name", "school_unit_code", "external_id",
-                    "staff_count", "is_active", "deactivated_at", "parent"], batch_size=1000)
+        to_update,
+        [
+            "name",
+            "type",
+            "short_name",
+            "school_unit_code",
+            "external_id",
+            "staff_count",
+            "is_active",
+            "deactivated_at",
+            "parent",
+        ],
+        batch_size=1000,
+    )
 
-    forms_rows = [(created.get(r.line) or plan.matched[r.line], r) for r in
-                  plan.adds + [c.row for c in plan.changes]]
+    forms_rows = [
+        (created.get(r.line) or plan.matched[r.line], r) for r in plan.adds + [c.row for c in plan.changes]
+    ]
     with_forms = [n.pk for n, r in forms_rows if r.school_forms is not None]
     with_pupils = [n.pk for n, r in forms_rows if r.pupil_counts is not None]
     UnitSchoolForm.objects.filter(organisation_id__in=with_forms).delete()
     PupilCount.objects.filter(organisation_id__in=with_pupils).delete()
     UnitSchoolForm.objects.bulk_create(
-        [UnitSchoolForm(organisation=n, school_form=f) for n, r in forms_rows
-         if r.school_forms is not None for f in r.school_forms], batch_size=5000)
+        [
+            UnitSchoolForm(organisation=n, school_form=f)
+            for n, r in forms_rows
+            if r.school_forms is not None
+            for f in r.school_forms
+        ],
+        batch_size=5000,
+    )
     PupilCount.objects.bulk_create(
-        [PupilCount(organisation=n, school_form=f, grade_band=b, pupils=c) for n, r in forms_rows
-         if r.pupil_counts is not None for (f, b), c in r.pupil_counts.items()], batch_size=5000)
+        [
+            PupilCount(organisation=n, school_form=f, grade_band=b, pupils=c)
+            for n, r in forms_rows
+            if r.pupil_counts is not None
+            for (f, b), c in r.pupil_counts.items()
+        ],
+        batch_size=5000,
+    )
 
     rebuild_paths(huvudman)
     AuditEvent.objects.bulk_create(events, batch_size=5000)
-    audit_record(actor=actor, huvudman=huvudman, action="import.units",
-                 object_type="import", object_label=source, extra={"summary": plan.summary})
+    audit_record(
+        actor=actor,
+        huvudman=huvudman,
+        action="import.units",
+        object_type="import",
+        object_label=source,
+        extra={"summary": plan.summary},
+    )
     return plan.summary
 
 
 def rebuild_paths(huvudman: Huvudman) -> None:
     """Recomputes every path of the huvudman's tree from the parent links."""
-    rows = list(Organisation.objects.filter(huvudman=huvudman).values_list("pk", "parent_id",
-                                                                           "path"))
+    rows = list(Organisation.objects.filter(huvudman=huvudman).values_list("pk", "parent_id", "path"))
     children: dict[int | None, list[int]] = {}
     current = {}
     for pk, parent, path in rows:

@@ -9,8 +9,12 @@ from digiplan.organisations.models import OrganisationType
 def home(request):
     memberships = access.memberships_of(request.user).order_by("organisation__path")
     reach = access.reachable_nodes(request.user).filter(is_active=True)
-    return render(request, "home.html", {
-        "memberships": memberships,
-        "is_strategist": access.is_strategist(request.user),
-        "unit_count": reach.filter(type=OrganisationType.SKOLENHET).count(),
-    })
+    return render(
+        request,
+        "home.html",
+        {
+            "memberships": memberships,
+            "is_strategist": access.is_strategist(request.user),
+            "unit_count": reach.filter(type=OrganisationType.SKOLENHET).count(),
+        },
+    )

@@ -25,15 +25,29 @@ from digiplan.organisations.views.people import _require_strategist
 TEMPLATES = {
     "enheter": (
         list(n[0] for n in units_import.UNIT_COLUMNS.values()),
-        [["förvaltning", "Utbildningsförvaltningen", "", "", "UF", "", "", "", "", "ja"],
-         ["område", "Rektorsområde Norr", "", "", "RO-N", "UF", "", "", "", "ja"],
-         ["skolenhet", "Björkskolan", "Björk", "12345678", "BJ", "RO-N", "FKLASS, GR, FTH",
-          "FKLASS=40, GR F-3=160, GR 4-6=150", "45", "ja"]],
+        [
+            ["förvaltning", "Utbildningsförvaltningen", "", "", "UF", "", "", "", "", "ja"],
+            ["område", "Rektorsområde Norr", "", "", "RO-N", "UF", "", "", "", "ja"],
+            [
+                "skolenhet",
+                "Björkskolan",
+                "Björk",
+                "12345678",
+                "BJ",
+                "RO-N",
+                "FKLASS, GR, FTH",
+                "FKLASS=40, GR F-3=160, GR 4-6=150",
+                "45",
+                "ja",
+            ],
+        ],
     ),
     "personer": (
         list(n[0] for n in people_import.PEOPLE_COLUMNS.values()),
-        [["Anna Andersson", "anna.andersson@exempel.se", "", "12345678", "enhetsledare", "nej"],
-         ["Bo Berg", "bo.berg@exempel.se", "", "12345678", "personal", "ja"]],
+        [
+            ["Anna Andersson", "anna.andersson@exempel.se", "", "12345678", "enhetsledare", "nej"],
+            ["Bo Berg", "bo.berg@exempel.se", "", "12345678", "personal", "ja"],
+        ],
     ),
 }
 
@@ -46,9 +60,12 @@ def import_start(request):
         try:  # by the request's declared length, before Django reads the body
             check_request_size(request)
         except UploadRejected as rejected:
-            return render(request, "organisations/import_start.html",
-                          {**context, "form": ImportForm(), "rejected": rejected.message},
-                          status=413)
+            return render(
+                request,
+                "organisations/import_start.html",
+                {**context, "form": ImportForm(), "rejected": rejected.message},
+                status=413,
+            )
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         uploads = request.FILES.getlist("files")
@@ -58,16 +75,26 @@ def import_start(request):
         else:
             try:
                 pending = previews.pending_import_create(
-                    huvudman=huvudman, actor=request.user, kind=kind,
+                    huvudman=huvudman,
+                    actor=request.user,
+                    kind=kind,
                     deactivate_missing=form.cleaned_data["deactivate_missing"],
-                    files=[(u.name[:200], read_upload(u)) for u in uploads])
+                    files=[(u.name[:200], read_upload(u)) for u in uploads],
+                )
             except UploadRejected as rejected:
-                return render(request, "organisations/import_start.html",
-                              {**context, "form": form, "rejected": rejected.message},
-                              status=400)
+                return render(
+                    request,
+                    "organisations/import_start.html",
+                    {**context, "form": form, "rejected": rejected.message},
+                    status=400,
+                )
             return redirect("import_preview", pk=pending.pk)
-    return render(request, "organisations/import_start.html", {**context, "form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "organisations/import_start.html",
+        {**context, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 def _pending_for(request, pk: int) -> PendingImport:
@@ -82,10 +109,18 @@ def _pending_for(request, pk: int) -> PendingImport:
 def import_preview(request, pk: int):
     pending = _pending_for(request, pk)
     preview = previews.pending_import_preview(pending=pending, actor=request.user)
-    return render(request, "organisations/import_preview.html", {
-        "pending": pending, "file_names": pending.file_names, "rejected": preview.rejected,
-        "sections": preview.sections, "errors": preview.errors},
-        status=400 if preview.rejected or preview.errors else 200)
+    return render(
+        request,
+        "organisations/import_preview.html",
+        {
+            "pending": pending,
+            "file_names": pending.file_names,
+            "rejected": preview.rejected,
+            "sections": preview.sections,
+            "errors": preview.errors,
+        },
+        status=400 if preview.rejected or preview.errors else 200,
+    )
 
 
 @login_required
@@ -93,8 +128,9 @@ def import_preview(request, pk: int):
 def import_confirm(request, pk: int):
     pending = _pending_for(request, pk)
     try:
-        previews.pending_import_confirm(pending=pending, actor=request.user,
-                                        digest=request.POST.get("digest", ""))
+        previews.pending_import_confirm(
+            pending=pending, actor=request.user, digest=request.POST.get("digest", "")
+        )
     except previews.PreviewGone:
         messages.error(request, previews.ERROR_PREVIEW_GONE)
         return redirect("import_start")
@@ -129,8 +165,9 @@ def import_template(request, kind: str, fmt: str):
         writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
         writer.writerow(header)
         writer.writerows(examples)
-        response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"),
-                                content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+        )
     else:
         import xlsxwriter
 
@@ -146,6 +183,7 @@ def import_template(request, kind: str, fmt: str):
         workbook.close()
         response = HttpResponse(
             output.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

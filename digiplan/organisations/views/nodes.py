@@ -48,10 +48,16 @@ def organisation_tree(request):
     for node in nodes:
         node.level = node.depth - top
         node.can_manage = node.pk in managed
-    return render(request, "organisations/tree.html", {
-        "nodes": nodes, "query": query, "show_inactive": show_inactive,
-        "unit_count": sum(1 for n in nodes if n.is_unit and n.is_active),
-    })
+    return render(
+        request,
+        "organisations/tree.html",
+        {
+            "nodes": nodes,
+            "query": query,
+            "show_inactive": show_inactive,
+            "unit_count": sum(1 for n in nodes if n.is_unit and n.is_active),
+        },
+    )
 
 
 @login_required
@@ -61,12 +67,20 @@ def organisation_detail(request, pk: int):
     ancestors = [a for a in ancestors if access.can_read(request.user, a)]
     children = node.children.order_by("-is_active", "name")
     memberships = node.memberships.select_related("person", "title").order_by("role", "person__name")
-    return render(request, "organisations/detail.html", {
-        "node": node, "can_manage": can_manage, "ancestors": ancestors, "children": children,
-        "memberships": memberships if can_manage or node.is_unit else memberships.none(),
-        "school_forms": node.school_forms.all(), "pupil_counts": node.pupil_counts.all(),
-        "pupil_total": sum(c.pupils for c in node.pupil_counts.all()),
-    })
+    return render(
+        request,
+        "organisations/detail.html",
+        {
+            "node": node,
+            "can_manage": can_manage,
+            "ancestors": ancestors,
+            "children": children,
+            "memberships": memberships if can_manage or node.is_unit else memberships.none(),
+            "school_forms": node.school_forms.all(),
+            "pupil_counts": node.pupil_counts.all(),
+            "pupil_total": sum(c.pupils for c in node.pupil_counts.all()),
+        },
+    )
 
 
 @login_required
@@ -83,18 +97,27 @@ def organisation_create(request, parent_pk: int):
         data = form.cleaned_data
         try:
             node = services.organisation_create(
-                actor=request.user, parent=parent, type=data["type"], name=data["name"],
-                short_name=data["short_name"], school_unit_code=data["school_unit_code"],
-                external_id=data["external_id"], staff_count=data["staff_count"],
-                school_forms=data["school_forms"], pupil_counts=data["pupils"])
+                actor=request.user,
+                parent=parent,
+                type=data["type"],
+                name=data["name"],
+                short_name=data["short_name"],
+                school_unit_code=data["school_unit_code"],
+                external_id=data["external_id"],
+                staff_count=data["staff_count"],
+                school_forms=data["school_forms"],
+                pupil_counts=data["pupils"],
+            )
         except ValidationError as error:
             _form_errors(form, error)
         else:
             messages.success(request, _("“%(name)s” was created.") % {"name": node.name})
             return redirect("organisation_detail", pk=node.pk)
-    return render(request, "organisations/form.html", {
-        "form": form, "parent": parent,
-        "title": _("New node under %(name)s") % {"name": parent.name}})
+    return render(
+        request,
+        "organisations/form.html",
+        {"form": form, "parent": parent, "title": _("New node under %(name)s") % {"name": parent.name}},
+    )
 
 
 @login_required
@@ -107,18 +130,27 @@ def organisation_edit(request, pk: int):
         data = form.cleaned_data
         try:
             services.organisation_update(
-                actor=request.user, node=node, school_forms=data["school_forms"],
-                pupil_counts=data["pupils"], name=data["name"], short_name=data["short_name"],
-                school_unit_code=data["school_unit_code"], external_id=data["external_id"],
+                actor=request.user,
+                node=node,
+                school_forms=data["school_forms"],
+                pupil_counts=data["pupils"],
+                name=data["name"],
+                short_name=data["short_name"],
+                school_unit_code=data["school_unit_code"],
+                external_id=data["external_id"],
                 staff_count=data["staff_count"],
-                **({"type": data["type"]} if node.parent_id else {}))
+                **({"type": data["type"]} if node.parent_id else {}),
+            )
         except ValidationError as error:
             _form_errors(form, error)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("organisation_detail", pk=node.pk)
-    return render(request, "organisations/form.html", {
-        "form": form, "node": node, "title": _("Edit %(name)s") % {"name": node.name}})
+    return render(
+        request,
+        "organisations/form.html",
+        {"form": form, "node": node, "title": _("Edit %(name)s") % {"name": node.name}},
+    )
 
 
 @login_required
@@ -126,14 +158,18 @@ def organisation_move(request, pk: int):
     node = _managed_node(request, pk)
     if node.parent_id is None:
         raise PermissionDenied
-    candidates = access.managed_nodes(request.user).filter(is_active=True).exclude(
-        path__startswith=node.path).exclude(type=OrganisationType.SKOLENHET)
-    form = MoveForm(request.POST or None, candidates=candidates,
-                    initial={"new_parent": node.parent_id})
+    candidates = (
+        access.managed_nodes(request.user)
+        .filter(is_active=True)
+        .exclude(path__startswith=node.path)
+        .exclude(type=OrganisationType.SKOLENHET)
+    )
+    form = MoveForm(request.POST or None, candidates=candidates, initial={"new_parent": node.parent_id})
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_move(actor=request.user, node=node,
-                                       new_parent=form.cleaned_data["new_parent"])
+            services.organisation_move(
+                actor=request.user, node=node, new_parent=form.cleaned_data["new_parent"]
+            )
         except ValidationError as error:
             _form_errors(form, error)
         else:
@@ -151,8 +187,7 @@ def organisation_deactivate(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("“%(name)s” was deactivated. Its history is kept.")
-                         % {"name": node.name})
+        messages.success(request, _("“%(name)s” was deactivated. Its history is kept.") % {"name": node.name})
     return redirect("organisation_detail", pk=node.pk)
 
 

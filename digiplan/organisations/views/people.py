@@ -48,14 +48,18 @@ def people_list(request):
         people = people.filter(memberships__role=role).distinct()
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("sida"))
     memberships = Membership.objects.filter(person__in=list(page.object_list)).select_related(
-        "organisation", "title")
+        "organisation", "title"
+    )
     by_person: dict[int, list[Membership]] = {}
     for m in memberships:
         by_person.setdefault(m.person_id, []).append(m)
     for person in page.object_list:
         person.membership_list = by_person.get(person.pk, [])
-    return render(request, "organisations/people_list.html", {
-        "page": page, "query": query, "role": role, "roles": Role.choices})
+    return render(
+        request,
+        "organisations/people_list.html",
+        {"page": page, "query": query, "role": role, "roles": Role.choices},
+    )
 
 
 @login_required
@@ -64,23 +68,24 @@ def person_create(request):
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            person = services.person_create(actor=request.user, huvudman=huvudman,
-                                            **form.cleaned_data)
+            person = services.person_create(actor=request.user, huvudman=huvudman, **form.cleaned_data)
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            messages.success(request, _("%(name)s was added. Give them a role below.")
-                             % {"name": person.name})
+            messages.success(
+                request, _("%(name)s was added. Give them a role below.") % {"name": person.name}
+            )
             return redirect("person_detail", pk=person.pk)
-    return render(request, "organisations/person_form.html", {"form": form,
-                                                              "title": _("New person")})
+    return render(request, "organisations/person_form.html", {"form": form, "title": _("New person")})
 
 
 @login_required
 def person_edit(request, pk: int):
     person = _person_for_strategist(request, pk)
-    form = PersonForm(request.POST or None, initial={
-        "name": person.name, "email": person.email, "external_id": person.external_id})
+    form = PersonForm(
+        request.POST or None,
+        initial={"name": person.name, "email": person.email, "external_id": person.external_id},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update(actor=request.user, person=person, **form.cleaned_data)
@@ -89,8 +94,11 @@ def person_edit(request, pk: int):
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("person_detail", pk=person.pk)
-    return render(request, "organisations/person_form.html", {
-        "form": form, "person": person, "title": _("Edit %(name)s") % {"name": person.name}})
+    return render(
+        request,
+        "organisations/person_form.html",
+        {"form": form, "person": person, "title": _("Edit %(name)s") % {"name": person.name}},
+    )
 
 
 @login_required
@@ -103,18 +111,29 @@ def person_detail(request, pk: int):
         data = form.cleaned_data
         try:
             services.membership_create(
-                actor=request.user, person=person, organisation=data["organisation"],
-                role=data["role"], title=data["title"], is_teaching=data["is_teaching"])
+                actor=request.user,
+                person=person,
+                organisation=data["organisation"],
+                role=data["role"],
+                title=data["title"],
+                is_teaching=data["is_teaching"],
+            )
         except ValidationError as error:
             _form_errors(form, error)
         else:
             messages.success(request, _("The role was added."))
             return redirect("person_detail", pk=person.pk)
-    return render(request, "organisations/person_detail.html", {
-        "person": person, "form": form,
-        "memberships": person.memberships.select_related("organisation", "title").order_by(
-            "organisation__path"),
-    })
+    return render(
+        request,
+        "organisations/person_detail.html",
+        {
+            "person": person,
+            "form": form,
+            "memberships": person.memberships.select_related("organisation", "title").order_by(
+                "organisation__path"
+            ),
+        },
+    )
 
 
 @login_required
@@ -127,9 +146,15 @@ def person_set_active(request, pk: int):
         messages.error(request, _("You cannot deactivate yourself."))
         return redirect("person_detail", pk=person.pk)
     services.person_update(actor=request.user, person=person, is_active=active)
-    messages.success(request, (_("%(name)s is active again.") if active else
-                               _("%(name)s was deactivated and can no longer sign in."))
-                     % {"name": person.name})
+    messages.success(
+        request,
+        (
+            _("%(name)s is active again.")
+            if active
+            else _("%(name)s was deactivated and can no longer sign in.")
+        )
+        % {"name": person.name},
+    )
     return redirect("person_detail", pk=person.pk)
 
 
@@ -137,15 +162,23 @@ def person_set_active(request, pk: int):
 @require_POST
 def membership_delete(request, pk: int):
     _require_strategist(request)
-    membership = Membership.objects.filter(pk=pk, huvudman=request.user.huvudman).select_related(
-        "organisation", "person").first()
+    membership = (
+        Membership.objects.filter(pk=pk, huvudman=request.user.huvudman)
+        .select_related("organisation", "person")
+        .first()
+    )
     if membership is None:
         raise Http404
     if not access.can_manage(request.user, membership.organisation):
         raise PermissionDenied
-    if membership.person_id == request.user.pk and membership.role == Role.STRATEGIST and not (
-        Membership.objects.filter(person=request.user, role=Role.STRATEGIST)
-        .exclude(pk=membership.pk).exists()
+    if (
+        membership.person_id == request.user.pk
+        and membership.role == Role.STRATEGIST
+        and not (
+            Membership.objects.filter(person=request.user, role=Role.STRATEGIST)
+            .exclude(pk=membership.pk)
+            .exists()
+        )
     ):
         messages.error(request, _("You cannot remove your own last strategist role."))
         return redirect("person_detail", pk=membership.person_id)
@@ -159,16 +192,18 @@ def role_titles(request):
     huvudman = _require_strategist(request)
     form = RoleTitleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if RoleTitle.objects.filter(huvudman=huvudman, name__iexact=form.cleaned_data["name"]
-                                    .strip()).exists():
+        if RoleTitle.objects.filter(
+            huvudman=huvudman, name__iexact=form.cleaned_data["name"].strip()
+        ).exists():
             form.add_error("name", _("This title already exists."))
         else:
             services.role_title_save(actor=request.user, huvudman=huvudman, **form.cleaned_data)
             messages.success(request, _("The title was added."))
             return redirect("role_titles")
     titles = RoleTitle.objects.filter(huvudman=huvudman).order_by("role", "name")
-    return render(request, "organisations/role_titles.html", {
-        "form": form, "titles": titles, "roles": Role.choices})
+    return render(
+        request, "organisations/role_titles.html", {"form": form, "titles": titles, "roles": Role.choices}
+    )
 
 
 @login_required
@@ -196,8 +231,7 @@ def person_data_export(request, pk: int):
     """Everything stored about a person, for a request under the GDPR right of access."""
     person = _person_for_strategist(request, pk)
     with transaction.atomic():
-        audit_record(actor=request.user, huvudman=person.huvudman, action="person.export_data",
-                     obj=person)
+        audit_record(actor=request.user, huvudman=person.huvudman, action="person.export_data", obj=person)
     return _data_download(person)
 
 
@@ -213,12 +247,18 @@ def person_erase(request, pk: int):
     form = EraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            privacy.person_erase(actor=request.user, person=person,
-                                 confirm_email=form.cleaned_data["confirm_email"])
+            privacy.person_erase(
+                actor=request.user, person=person, confirm_email=form.cleaned_data["confirm_email"]
+            )
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            messages.success(request, _("The person's data was erased. Their roles are removed "
-                                        "and their name no longer appears anywhere."))
+            messages.success(
+                request,
+                _(
+                    "The person's data was erased. Their roles are removed "
+                    "and their name no longer appears anywhere."
+                ),
+            )
             return redirect("people_list")
     return render(request, "organisations/person_erase.html", {"person": person, "form": form})

@@ -37,12 +37,12 @@ from digiplan.plans.models import (
 )
 
 # The order a "sort by status" follows: the work still to do first.
-STATUS_ORDER = Case(*(When(status=s, then=Value(i)) for i, s in enumerate(ActivityStatus.values)),
-                    output_field=IntegerField())
+STATUS_ORDER = Case(
+    *(When(status=s, then=Value(i)) for i, s in enumerate(ActivityStatus.values)), output_field=IntegerField()
+)
 SORTS = {
     "due": (F("due_on").asc(nulls_last=True), "title", "pk"),
-    "start": (F("starts_on").asc(nulls_last=True), F("due_on").asc(nulls_last=True), "title",
-              "pk"),
+    "start": (F("starts_on").asc(nulls_last=True), F("due_on").asc(nulls_last=True), "title", "pk"),
     "title": ("title", "pk"),
     "status": (STATUS_ORDER, F("due_on").asc(nulls_last=True), "title", "pk"),
 }
@@ -50,14 +50,26 @@ SORTS = {
 
 # ---- Who may do what ---------------------------------------------------------------------------
 
+
 def _activity_for_user(request, pk: int) -> tuple[Activity, bool]:
     """The activity and whether the person edits its plan; 404 when the plan is out of reach,
     so that ids of other units and huvudmän reveal nothing."""
     user = request.user
-    activity = (Activity.objects.filter(pk=pk, plan__huvudman_id=user.huvudman_id)
-                .select_related("plan__organisation", "plan__huvudman", "goal", "role_title",
-                                "owner", "library_activity", "carried_from__plan")
-                .first() if user.huvudman_id is not None else None)
+    activity = (
+        Activity.objects.filter(pk=pk, plan__huvudman_id=user.huvudman_id)
+        .select_related(
+            "plan__organisation",
+            "plan__huvudman",
+            "goal",
+            "role_title",
+            "owner",
+            "library_activity",
+            "carried_from__plan",
+        )
+        .first()
+        if user.huvudman_id is not None
+        else None
+    )
     if activity is None or not can_read_plan(user, activity.plan):
         raise Http404
     return activity, can_edit_plan(user, activity.plan)
@@ -79,15 +91,18 @@ def _plan_url(plan: Plan) -> str:
 
 
 def _crumbs(plan: Plan, *more) -> list[dict]:
-    crumbs = [{"label": f"{plan.title}, {plan.organisation.name}", "url": _plan_url(plan)},
-              {"label": _("Activities"), "url": reverse("plan_activities", args=[plan.pk])}]
+    crumbs = [
+        {"label": f"{plan.title}, {plan.organisation.name}", "url": _plan_url(plan)},
+        {"label": _("Activities"), "url": reverse("plan_activities", args=[plan.pk])},
+    ]
     return crumbs + [{"label": label, "url": url} for label, url in more]
 
 
 def _safe_next(request) -> str | None:
     target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return None
 
@@ -103,12 +118,14 @@ def _add_service_errors(form, error: ValidationError) -> None:
 
 # ---- A plan's activities -----------------------------------------------------------------------
 
+
 def _status_counts(activities, today) -> dict:
     counts = activities.aggregate(
-        total=Count("pk"), late=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_on__lt=today)),
-        **{s: Count("pk", filter=Q(status=s)) for s in ActivityStatus.values})
-    counts["rows"] = [{"value": s, "label": label, "count": counts[s]}
-                      for s, label in ActivityStatus.choices]
+        total=Count("pk"),
+        late=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_on__lt=today)),
+        **{s: Count("pk", filter=Q(status=s)) for s in ActivityStatus.values},
+    )
+    counts["rows"] = [{"value": s, "label": label, "count": counts[s]} for s, label in ActivityStatus.choices]
     return counts
 
 
@@ -138,18 +155,27 @@ def plan_activities(request, pk: int):
         shown = shown.filter(owner=chosen["owner"])
     if chosen.get("role"):
         shown = shown.filter(role_title=chosen["role"])
-    shown = (shown.order_by(*SORTS[chosen.get("sort") or "due"])
-             .select_related("goal", "role_title", "owner"))
+    shown = shown.order_by(*SORTS[chosen.get("sort") or "due"]).select_related("goal", "role_title", "owner")
     shown = list(shown)
-    return render(request, "plans/activity_list.html", {
-        "plan": plan, "can_edit": can_edit and plan.editable, "form": form,
-        "activities": shown, "shown_count": len(shown),
-        "counts": _status_counts(activities, today), "today": today,
-        "filtered": any(chosen.get(k) for k in ("status", "goal", "owner", "role")),
-        "breadcrumbs": _crumbs(plan)[:-1] + [{"label": _("Activities"), "url": None}]})
+    return render(
+        request,
+        "plans/activity_list.html",
+        {
+            "plan": plan,
+            "can_edit": can_edit and plan.editable,
+            "form": form,
+            "activities": shown,
+            "shown_count": len(shown),
+            "counts": _status_counts(activities, today),
+            "today": today,
+            "filtered": any(chosen.get(k) for k in ("status", "goal", "owner", "role")),
+            "breadcrumbs": _crumbs(plan)[:-1] + [{"label": _("Activities"), "url": None}],
+        },
+    )
 
 
 # ---- Create, copy, edit, delete ----------------------------------------------------------------
+
 
 def _library_choices(plan: Plan) -> list[LibraryActivity]:
     """Example activities for the unit's school forms; a central plan sees them all."""
@@ -172,17 +198,24 @@ def activity_create(request, pk: int):
     form = ActivityForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            activity = services.activity_create(actor=request.user, plan=plan,
-                                                **form.service_arguments())
+            activity = services.activity_create(actor=request.user, plan=plan, **form.service_arguments())
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
             messages.success(request, _("The activity was added to the plan."))
             return redirect("activity_detail", pk=activity.pk)
-    return render(request, "plans/activity_form.html", {
-        "plan": plan, "form": form, "activity": None, "library": _library_choices(plan),
-        "goal": initial.get("goal"),
-        "breadcrumbs": _crumbs(plan, (_("New activity"), None))})
+    return render(
+        request,
+        "plans/activity_form.html",
+        {
+            "plan": plan,
+            "form": form,
+            "activity": None,
+            "library": _library_choices(plan),
+            "goal": initial.get("goal"),
+            "breadcrumbs": _crumbs(plan, (_("New activity"), None)),
+        },
+    )
 
 
 @login_required
@@ -191,21 +224,28 @@ def activity_from_library(request, pk: int, entry_pk: int):
     plan, can_edit = get_plan_for_user(request.user, pk)
     if not can_edit:
         raise PermissionDenied
-    entry = LibraryActivity.objects.filter(pk=entry_pk, huvudman_id=plan.huvudman_id,
-                                           is_published=True).first()
+    entry = LibraryActivity.objects.filter(
+        pk=entry_pk, huvudman_id=plan.huvudman_id, is_published=True
+    ).first()
     if entry is None:
         raise Http404
     goal_pk = request.POST.get("goal", "")
     goal = plan.goals.filter(pk=int(goal_pk)).first() if goal_pk.isdigit() else None
     try:
-        activity = services.activity_from_library(actor=request.user, plan=plan,
-                                                  library_activity=entry, goal=goal)
+        activity = services.activity_from_library(
+            actor=request.user, plan=plan, library_activity=entry, goal=goal
+        )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
         return redirect("plan_activities", pk=plan.pk)
-    messages.success(request, _("The example activity was copied into the plan. Adapt it to "
-                                "the unit: name who is responsible and when it is due."))
+    messages.success(
+        request,
+        _(
+            "The example activity was copied into the plan. Adapt it to "
+            "the unit: name who is responsible and when it is due."
+        ),
+    )
     return redirect("activity_edit", pk=activity.pk)
 
 
@@ -225,8 +265,17 @@ def _comparison(form: ActivityForm, stored: Activity) -> list[dict]:
     mine = form.cleaned_data
     statuses = dict(ActivityStatus.choices)
     rows = []
-    for name in ("title", "description", "goal", "role_title", "owner", "participants",
-                 "starts_on", "due_on", "status"):
+    for name in (
+        "title",
+        "description",
+        "goal",
+        "role_title",
+        "owner",
+        "participants",
+        "starts_on",
+        "due_on",
+        "status",
+    ):
         if name == "participants":
             ours = sorted(str(p) for p in mine.get("participants") or [])
             theirs = sorted(str(p) for p in stored.participants.all())
@@ -234,8 +283,14 @@ def _comparison(form: ActivityForm, stored: Activity) -> list[dict]:
             ours, theirs = statuses.get(mine.get("status"), ""), statuses.get(stored.status, "")
         else:
             ours, theirs = mine.get(name), getattr(stored, name)
-        rows.append({"label": form.fields[name].label, "mine": _shown(ours),
-                     "stored": _shown(theirs), "differs": _shown(ours) != _shown(theirs)})
+        rows.append(
+            {
+                "label": form.fields[name].label,
+                "mine": _shown(ours),
+                "stored": _shown(theirs),
+                "differs": _shown(ours) != _shown(theirs),
+            }
+        )
     return rows
 
 
@@ -246,18 +301,28 @@ def activity_edit(request, pk: int):
     if not plan.editable:
         messages.error(request, services.ERROR_FOLLOWED_UP)
         return redirect("activity_detail", pk=activity.pk)
-    initial = {"title": activity.title, "description": activity.description,
-               "goal": activity.goal, "role_title": activity.role_title, "owner": activity.owner,
-               "participants": list(activity.participants.all()),
-               "starts_on": activity.starts_on, "due_on": activity.due_on,
-               "status": activity.status, "revision": activity.revision}
+    initial = {
+        "title": activity.title,
+        "description": activity.description,
+        "goal": activity.goal,
+        "role_title": activity.role_title,
+        "owner": activity.owner,
+        "participants": list(activity.participants.all()),
+        "starts_on": activity.starts_on,
+        "due_on": activity.due_on,
+        "status": activity.status,
+        "revision": activity.revision,
+    }
     form = ActivityForm(request.POST or None, plan=plan, initial=initial)
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.activity_update(actor=request.user, activity=activity,
-                                     revision=form.cleaned_data["revision"],
-                                     **form.service_arguments())
+            services.activity_update(
+                actor=request.user,
+                activity=activity,
+                revision=form.cleaned_data["revision"],
+                **form.service_arguments(),
+            )
         except services.PlanConflict as error:
             conflict = _comparison(form, error.current)
             form.add_error(None, error.messages)
@@ -269,11 +334,19 @@ def activity_edit(request, pk: int):
         else:
             messages.success(request, _("The activity was saved."))
             return redirect("activity_detail", pk=activity.pk)
-    return render(request, "plans/activity_form.html", {
-        "plan": plan, "form": form, "activity": activity, "conflict": conflict,
-        "breadcrumbs": _crumbs(plan, (activity.title, reverse("activity_detail",
-                                                              args=[activity.pk])),
-                               (_("Edit"), None))})
+    return render(
+        request,
+        "plans/activity_form.html",
+        {
+            "plan": plan,
+            "form": form,
+            "activity": activity,
+            "conflict": conflict,
+            "breadcrumbs": _crumbs(
+                plan, (activity.title, reverse("activity_detail", args=[activity.pk])), (_("Edit"), None)
+            ),
+        },
+    )
 
 
 @login_required
@@ -288,29 +361,43 @@ def activity_delete(request, pk: int):
             for message in error.messages:
                 messages.error(request, message)
             return redirect("activity_detail", pk=activity.pk)
-        messages.success(request, _("The activity “%(title)s” was deleted.")
-                         % {"title": activity.title})
+        messages.success(request, _("The activity “%(title)s” was deleted.") % {"title": activity.title})
         return redirect("plan_activities", pk=plan.pk)
-    return render(request, "plans/activity_delete.html", {
-        "plan": plan, "activity": activity,
-        "breadcrumbs": _crumbs(plan, (activity.title, reverse("activity_detail",
-                                                              args=[activity.pk])),
-                               (_("Delete"), None))})
+    return render(
+        request,
+        "plans/activity_delete.html",
+        {
+            "plan": plan,
+            "activity": activity,
+            "breadcrumbs": _crumbs(
+                plan, (activity.title, reverse("activity_detail", args=[activity.pk])), (_("Delete"), None)
+            ),
+        },
+    )
 
 
 # ---- Read and record progress ------------------------------------------------------------------
+
 
 def _detail(request, activity: Activity, can_edit: bool, progress_form=None):
     plan = activity.plan
     can_update = plan.editable and can_update_activity(request.user, activity)
     if progress_form is None and can_update:
         progress_form = ProgressForm(activity=activity)
-    return render(request, "plans/activity_detail.html", {
-        "plan": plan, "activity": activity, "can_edit": can_edit and plan.editable,
-        "can_update": can_update, "progress_form": progress_form,
-        "participants": activity.participants.all(),
-        "notes": activity.notes.select_related("author"),
-        "breadcrumbs": _crumbs(plan, (activity.title, None))})
+    return render(
+        request,
+        "plans/activity_detail.html",
+        {
+            "plan": plan,
+            "activity": activity,
+            "can_edit": can_edit and plan.editable,
+            "can_update": can_update,
+            "progress_form": progress_form,
+            "participants": activity.participants.all(),
+            "notes": activity.notes.select_related("author"),
+            "breadcrumbs": _crumbs(plan, (activity.title, None)),
+        },
+    )
 
 
 @login_required
@@ -332,15 +419,17 @@ def activity_progress(request, pk: int):
     form = ProgressForm(request.POST, activity=activity)
     if form.is_valid():
         try:
-            services.activity_progress(actor=request.user, activity=activity,
-                                       status=form.changed_status(),
-                                       note=form.cleaned_data["note"])
+            services.activity_progress(
+                actor=request.user,
+                activity=activity,
+                status=form.changed_status(),
+                note=form.cleaned_data["note"],
+            )
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
             if form.cleaned_data["status"] == ActivityStatus.DONE and form.changed_status():
-                messages.success(request, _("“%(title)s” is marked as done.")
-                                 % {"title": activity.title})
+                messages.success(request, _("“%(title)s” is marked as done.") % {"title": activity.title})
             else:
                 messages.success(request, _("The progress was recorded."))
             return redirect(back or reverse("activity_detail", args=[activity.pk]))
@@ -356,6 +445,7 @@ def activity_progress(request, pk: int):
 
 # ---- Mina aktiviteter --------------------------------------------------------------------------
 
+
 @login_required
 def my_activities(request):
     today = timezone.localdate()
@@ -365,10 +455,19 @@ def my_activities(request):
     shown = everything if status == ALL else _filter_status(everything, status, today)
     shown = list(shown.order_by(*SORTS["due"]))
     feed = CalendarFeed.objects.filter(person=request.user).first()
-    return render(request, "plans/my_activities.html", {
-        "form": form, "status": status, "activities": shown, "today": today,
-        "late_count": selectors.late(everything, today).count(),
-        "calendar_url": request.build_absolute_uri(reverse("calendar_feed", args=[feed.secret]))
-        if feed else None,
-        "here": request.get_full_path(),
-        "breadcrumbs": [{"label": _("My activities"), "url": None}]})
+    return render(
+        request,
+        "plans/my_activities.html",
+        {
+            "form": form,
+            "status": status,
+            "activities": shown,
+            "today": today,
+            "late_count": selectors.late(everything, today).count(),
+            "calendar_url": request.build_absolute_uri(reverse("calendar_feed", args=[feed.secret]))
+            if feed
+            else None,
+            "here": request.get_full_path(),
+            "breadcrumbs": [{"label": _("My activities"), "url": None}],
+        },
+    )

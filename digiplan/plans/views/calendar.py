@@ -26,11 +26,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # ---- RFC 5545 output ---------------------------------------------------------------------------
 
+
 def ical_text(value: str) -> str:
     """A TEXT value: backslash, semicolon and comma escaped, line breaks as \\n."""
     value = _CONTROL.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n"))
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\n", "\\n"))
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def ical_fold(line: str) -> str:
@@ -70,16 +70,20 @@ def ical_document(components: list[list[tuple[str, str]]], header: list[tuple[st
 
 # ---- The feed ----------------------------------------------------------------------------------
 
+
 def _event(activity, link: str, stamp: datetime.datetime) -> list[tuple[str, str]]:
     plan = activity.plan
     status = activity.get_status_display()
     if activity.is_late:
         status = _("%(status)s, late") % {"status": status}
-    description = "\n".join([
-        _("Plan: %(plan)s") % {"plan": plan.title},
-        _("Unit: %(unit)s") % {"unit": plan.organisation.name},
-        _("Status: %(status)s") % {"status": status},
-        link])
+    description = "\n".join(
+        [
+            _("Plan: %(plan)s") % {"plan": plan.title},
+            _("Unit: %(unit)s") % {"unit": plan.organisation.name},
+            _("Status: %(status)s") % {"status": status},
+            link,
+        ]
+    )
     properties = [
         ("UID", f"activity-{activity.pk}@digiplan"),
         ("DTSTAMP", ical_utc(stamp)),
@@ -103,23 +107,31 @@ def _event(activity, link: str, stamp: datetime.datetime) -> list[tuple[str, str
 def calendar_feed(request, secret: str):
     """No sign-in: calendar programs cannot. The secret is the key; a wrong, replaced or
     deactivated person's secret answers the same plain 404."""
-    feed = (CalendarFeed.objects.filter(secret=secret, person__is_active=True)
-            .select_related("person").first())
+    feed = CalendarFeed.objects.filter(secret=secret, person__is_active=True).select_related("person").first()
     if feed is None:
         raise Http404
     person = feed.person
-    activities = (selectors.activities_of(person).filter(due_on__isnull=False)
-                  .order_by("due_on", "pk"))
+    activities = selectors.activities_of(person).filter(due_on__isnull=False).order_by("due_on", "pk")
     stamp = datetime.datetime.now(datetime.UTC)
     # Calendar programs send no language of their own: the feed speaks the site's language.
     with translation.override(settings.LANGUAGE_CODE):
-        events = [_event(a, request.build_absolute_uri(reverse("activity_detail", args=[a.pk])),
-                         stamp) for a in activities]
+        events = [
+            _event(a, request.build_absolute_uri(reverse("activity_detail", args=[a.pk])), stamp)
+            for a in activities
+        ]
         name = _("Digiplan activities, %(name)s") % {"name": person.name}
-    body = ical_document(events, header=[
-        ("VERSION", "2.0"), ("PRODID", PRODID), ("CALSCALE", "GREGORIAN"),
-        ("METHOD", "PUBLISH"), ("X-WR-CALNAME", ical_text(name)),
-        ("X-PUBLISHED-TTL", "PT6H"), ("REFRESH-INTERVAL;VALUE=DURATION", "PT6H")])
+    body = ical_document(
+        events,
+        header=[
+            ("VERSION", "2.0"),
+            ("PRODID", PRODID),
+            ("CALSCALE", "GREGORIAN"),
+            ("METHOD", "PUBLISH"),
+            ("X-WR-CALNAME", ical_text(name)),
+            ("X-PUBLISHED-TTL", "PT6H"),
+            ("REFRESH-INTERVAL;VALUE=DURATION", "PT6H"),
+        ],
+    )
     response = HttpResponse(body.encode("utf-8"), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="digiplan.ics"'
     response["Cache-Control"] = "private, no-store"
@@ -130,17 +142,30 @@ def calendar_feed(request, secret: str):
 
 # ---- The settings page -------------------------------------------------------------------------
 
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def calendar_settings(request):
     if request.method == "POST":
         services.calendar_feed_secret(person=request.user, renew=True)
-        messages.success(request, _("A new calendar address was made. The old one no longer "
-                                    "works: add the new one to your calendar."))
+        messages.success(
+            request,
+            _(
+                "A new calendar address was made. The old one no longer "
+                "works: add the new one to your calendar."
+            ),
+        )
         return redirect("calendar_settings")
     secret = services.calendar_feed_secret(person=request.user)
     url = request.build_absolute_uri(reverse("calendar_feed", args=[secret]))
-    return render(request, "plans/calendar_settings.html", {
-        "calendar_url": url,
-        "breadcrumbs": [{"label": _("My activities"), "url": reverse("my_activities")},
-                        {"label": _("Calendar"), "url": None}]})
+    return render(
+        request,
+        "plans/calendar_settings.html",
+        {
+            "calendar_url": url,
+            "breadcrumbs": [
+                {"label": _("My activities"), "url": reverse("my_activities")},
+                {"label": _("Calendar"), "url": None},
+            ],
+        },
+    )

@@ -16,6 +16,5 @@ def plan_export(request, pk: int, fmt: str):
     plan, _can_edit = get_plan_for_user(request.user, pk)
     body = exports.plan_pdf(plan, request) if fmt == "pdf" else exports.plan_xlsx(plan)
     response = HttpResponse(body, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = (
-        f'attachment; filename="{exports.export_filename(plan, fmt)}"')
+    response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(plan, fmt)}"'
     return response

@@ -19,10 +19,12 @@ from digiplan.plans.views.plans import _plan_crumbs, plan_for_user
 FINISH = "finish"
 ERROR_OUTCOME_FIRST = gettext_lazy("Choose an outcome as well: the reflection is saved with it.")
 ERROR_DONE_FIRST = gettext_lazy("Choose done or not done as well: the note is saved with it.")
-ERROR_OUTCOME_MISSING = gettext_lazy("Choose an outcome: every goal needs one before the "
-                                     "follow-up can be finished.")
-ERROR_NOT_SAVED = gettext_lazy("Some parts were not saved; they are marked below. Everything you "
-                               "typed is still on the page.")
+ERROR_OUTCOME_MISSING = gettext_lazy(
+    "Choose an outcome: every goal needs one before the follow-up can be finished."
+)
+ERROR_NOT_SAVED = gettext_lazy(
+    "Some parts were not saved; they are marked below. Everything you typed is still on the page."
+)
 
 
 def _save_goals(request, form, data, conflicts) -> bool:
@@ -38,13 +40,18 @@ def _save_goals(request, form, data, conflicts) -> bool:
             continue
         try:
             saved = services.goal_follow_up(
-                actor=request.user, goal=goal, outcome=outcome, reflection=reflection,
-                revision=form.cleaned_data[f"goal_revision_{goal.pk}"])
+                actor=request.user,
+                goal=goal,
+                outcome=outcome,
+                reflection=reflection,
+                revision=form.cleaned_data[f"goal_revision_{goal.pk}"],
+            )
         except services.PlanConflict as error:
             stored = error.current
             conflicts[f"goal-{goal.pk}"] = {
                 "first": (GoalOutcome(stored.outcome).label if stored.outcome else "–"),
-                "second": stored.reflection}
+                "second": stored.reflection,
+            }
             data[f"goal_revision_{goal.pk}"] = str(stored.revision)
             form.add_error(f"outcome_{goal.pk}", error.message)
             ok = False
@@ -69,12 +76,18 @@ def _save_activities(request, form, data, conflicts) -> bool:
             continue
         try:
             saved = services.activity_follow_up(
-                actor=request.user, activity=activity, done=done == DONE, note=note,
-                revision=form.cleaned_data[f"activity_revision_{activity.pk}"])
+                actor=request.user,
+                activity=activity,
+                done=done == DONE,
+                note=note,
+                revision=form.cleaned_data[f"activity_revision_{activity.pk}"],
+            )
         except services.PlanConflict as error:
             stored = error.current
             conflicts[f"activity-{activity.pk}"] = {
-                "first": stored.get_status_display(), "second": stored.follow_up_note}
+                "first": stored.get_status_display(),
+                "second": stored.follow_up_note,
+            }
             data[f"activity_revision_{activity.pk}"] = str(stored.revision)
             form.add_error(f"done_{activity.pk}", error.message)
             ok = False
@@ -101,11 +114,11 @@ def _save_summary(request, plan, form, data, conflicts, finish: bool) -> bool:
     revision = form.cleaned_data["revision"]
     try:
         if finish:
-            services.plan_follow_up(actor=request.user, plan=plan, summary=summary,
-                                    revision=revision)
+            services.plan_follow_up(actor=request.user, plan=plan, summary=summary, revision=revision)
         elif summary != plan.summary:
-            saved = services.plan_summary_save(actor=request.user, plan=plan, summary=summary,
-                                               revision=revision)
+            saved = services.plan_summary_save(
+                actor=request.user, plan=plan, summary=summary, revision=revision
+            )
             data["revision"] = str(saved.revision)
     except services.PlanConflict as error:
         conflicts["summary"] = {"first": "", "second": error.current.summary}
@@ -124,9 +137,13 @@ def _error_links(form) -> list[dict]:
     links = []
     for name, errors in form.errors.items():
         for text in errors:
-            links.append({"href": f"#id_{name}" if name != "__all__" else "",
-                          "label": form.fields[name].label if name in form.fields else "",
-                          "text": text})
+            links.append(
+                {
+                    "href": f"#id_{name}" if name != "__all__" else "",
+                    "label": form.fields[name].label if name in form.fields else "",
+                    "text": text,
+                }
+            )
     return links
 
 
@@ -134,15 +151,18 @@ def _error_links(form) -> list[dict]:
 def plan_follow_up(request, pk: int):
     plan, _can_edit = plan_for_user(request, pk, edit=True)
     if plan.status == PlanStatus.FOLLOWED_UP:
-        messages.info(request, _("The plan has already been followed up. The follow-up is "
-                                 "shown below."))
+        messages.info(request, _("The plan has already been followed up. The follow-up is shown below."))
         return redirect("plan_detail", pk=plan.pk)
     goals = list(plan.goals.prefetch_related("items"))
-    activities = list(plan.activities.select_related("goal", "owner", "role_title").order_by(
-        "goal__order", "goal_id", "due_on", "title", "pk"))
+    activities = list(
+        plan.activities.select_related("goal", "owner", "role_title").order_by(
+            "goal__order", "goal_id", "due_on", "title", "pk"
+        )
+    )
     data = request.POST.copy() if request.method == "POST" else None
-    form = FollowUpForm(data, goals=goals, activities=activities,
-                        initial=FollowUpForm.initial_for(plan, goals, activities))
+    form = FollowUpForm(
+        data, goals=goals, activities=activities, initial=FollowUpForm.initial_for(plan, goals, activities)
+    )
     conflicts: dict = {}
     if data is not None and plan.status == PlanStatus.PUBLISHED and form.is_valid():
         finish = request.POST.get("action") == FINISH
@@ -153,9 +173,14 @@ def plan_follow_up(request, pk: int):
         if ok:
             ok = _save_summary(request, plan, form, data, conflicts, finish)
         if ok and finish:
-            messages.success(request, _("The follow-up is finished. The plan is now read-only; "
-                                        "its unfinished activities can be carried into next "
-                                        "year's plan."))
+            messages.success(
+                request,
+                _(
+                    "The follow-up is finished. The plan is now read-only; "
+                    "its unfinished activities can be carried into next "
+                    "year's plan."
+                ),
+            )
             return redirect("plan_detail", pk=plan.pk)
         if ok:
             messages.success(request, _("The follow-up was saved. You can come back and go on."))
@@ -165,13 +190,26 @@ def plan_follow_up(request, pk: int):
     for row in form.activity_rows():
         row["conflict"] = conflicts.get(f"activity-{row['activity'].pk}")
         by_goal.setdefault(row["activity"].goal_id, []).append(row)
-    sections = [{**row, "activities": by_goal.get(row["goal"].pk, []),
-                 "conflict": conflicts.get(f"goal-{row['goal'].pk}")}
-                for row in form.goal_rows()]
-    return render(request, "plans/followup.html", {
-        "plan": plan, "form": form, "sections": sections, "loose": by_goal.get(None, []),
-        "summary_conflict": conflicts.get("summary"),
-        "error_links": _error_links(form) if form.is_bound else [],
-        "open": plan.status == PlanStatus.PUBLISHED,
-        "breadcrumbs": _plan_crumbs(plan, _("Follow-up"))},
-        status=409 if conflicts else 200)
+    sections = [
+        {
+            **row,
+            "activities": by_goal.get(row["goal"].pk, []),
+            "conflict": conflicts.get(f"goal-{row['goal'].pk}"),
+        }
+        for row in form.goal_rows()
+    ]
+    return render(
+        request,
+        "plans/followup.html",
+        {
+            "plan": plan,
+            "form": form,
+            "sections": sections,
+            "loose": by_goal.get(None, []),
+            "summary_conflict": conflicts.get("summary"),
+            "error_links": _error_links(form) if form.is_bound else [],
+            "open": plan.status == PlanStatus.PUBLISHED,
+            "breadcrumbs": _plan_crumbs(plan, _("Follow-up")),
+        },
+        status=409 if conflicts else 200,
+    )

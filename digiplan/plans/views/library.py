@@ -25,6 +25,7 @@ PAGE_SIZE = 25
 
 # ---- Who may do what ---------------------------------------------------------------------------
 
+
 def _huvudman_id(request) -> int:
     """Everyone here works for one huvudman; a signed-in account without one reads nothing."""
     if request.user.huvudman_id is None:
@@ -35,8 +36,11 @@ def _huvudman_id(request) -> int:
 def _entry_to_edit(request, pk: int) -> LibraryActivity:
     """Another huvudman's entry is 404, so that its ids reveal nothing; 403 for a person of the
     same huvudman who is not a strategist."""
-    entry = (LibraryActivity.objects.select_related("huvudman", "role_title")
-             .filter(pk=pk, huvudman_id=_huvudman_id(request)).first())
+    entry = (
+        LibraryActivity.objects.select_related("huvudman", "role_title")
+        .filter(pk=pk, huvudman_id=_huvudman_id(request))
+        .first()
+    )
     if entry is None:
         raise Http404
     if not is_strategist(request.user):
@@ -45,8 +49,10 @@ def _entry_to_edit(request, pk: int) -> LibraryActivity:
 
 
 def _crumbs(*extra) -> list[dict]:
-    return [{"label": _("Example activities"), "url": reverse("library_list")},
-            *({"label": label, "url": ""} for label in extra)]
+    return [
+        {"label": _("Example activities"), "url": reverse("library_list")},
+        *({"label": label, "url": ""} for label in extra),
+    ]
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -60,6 +66,7 @@ def _add_errors(form, error: ValidationError) -> None:
 
 
 # ---- Reading ------------------------------------------------------------------------------------
+
 
 def _filter_items(huvudman_id: int, entries: list[LibraryActivity]) -> list[Item]:
     """The items one may filter by: every area (top item) of the published frameworks, and
@@ -78,8 +85,9 @@ def _wanted_keys(item: Item) -> set[tuple[int, str]]:
         keys.add((framework, current.code))
         current = current.parent
     below = {item.pk}
-    version_items = list(Item.objects.filter(version_id=item.version_id)
-                         .values_list("pk", "parent_id", "code"))
+    version_items = list(
+        Item.objects.filter(version_id=item.version_id).values_list("pk", "parent_id", "code")
+    )
     grew = True
     while grew:
         grew = False
@@ -95,12 +103,15 @@ def _wanted_keys(item: Item) -> set[tuple[int, str]]:
 def library_list(request):
     huvudman_id = _huvudman_id(request)
     writes = is_strategist(request.user)
-    entries = (LibraryActivity.objects.filter(huvudman_id=huvudman_id)
-               .select_related("role_title")
-               .prefetch_related("items__version__framework")
-               .annotate(uses=Count("copies", distinct=True),
-                         unit_count=Count("copies__plan__organisation", distinct=True))
-               .order_by("title", "pk"))
+    entries = (
+        LibraryActivity.objects.filter(huvudman_id=huvudman_id)
+        .select_related("role_title")
+        .prefetch_related("items__version__framework")
+        .annotate(
+            uses=Count("copies", distinct=True), unit_count=Count("copies__plan__organisation", distinct=True)
+        )
+        .order_by("title", "pk")
+    )
     if not writes:
         entries = entries.filter(is_published=True)
     query = request.GET.get("q", "").strip()[:200]
@@ -122,29 +133,54 @@ def library_list(request):
         chosen_item = next((i for i in filter_items if i.pk == int(item_pk)), None)
     if chosen_item is not None:
         keys = _wanted_keys(chosen_item)
-        entries = [e for e in entries if any((i.version.framework_id, i.code) in keys
-                                             for i in e.items.all())]
+        entries = [e for e in entries if any((i.version.framework_id, i.code) in keys for i in e.items.all())]
 
     labels = dict(SchoolForm.choices)
     for entry in entries:
         entry.school_form_labels = [labels.get(code, code) for code in entry.school_forms]
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("sida"))
-    params = {k: v for k, v in (("q", query), ("skolform", school_form),
-                                ("omrade", chosen_item.pk if chosen_item else "")) if v}
-    return render(request, "plans/library_list.html", {
-        "page": page, "writes": writes, "query_text": query, "school_form": school_form,
-        "school_forms": SchoolForm.choices, "filter_items": filter_items,
-        "chosen_item": chosen_item, "query": urlencode(params), "filtered": bool(params),
-        "breadcrumbs": _crumbs()})
+    params = {
+        k: v
+        for k, v in (
+            ("q", query),
+            ("skolform", school_form),
+            ("omrade", chosen_item.pk if chosen_item else ""),
+        )
+        if v
+    }
+    return render(
+        request,
+        "plans/library_list.html",
+        {
+            "page": page,
+            "writes": writes,
+            "query_text": query,
+            "school_form": school_form,
+            "school_forms": SchoolForm.choices,
+            "filter_items": filter_items,
+            "chosen_item": chosen_item,
+            "query": urlencode(params),
+            "filtered": bool(params),
+            "breadcrumbs": _crumbs(),
+        },
+    )
 
 
 # ---- Writing ------------------------------------------------------------------------------------
 
+
 def _save_kwargs(data) -> dict:
-    return {"title": data["title"], "description": data["description"], "items": data["items"],
-            "role_title": data["role_title"], "duration": data["duration"],
-            "school_forms": data["school_forms"], "for_staff": data["for_staff"],
-            "source": data["source"], "publish": data["is_published"]}
+    return {
+        "title": data["title"],
+        "description": data["description"],
+        "items": data["items"],
+        "role_title": data["role_title"],
+        "duration": data["duration"],
+        "school_forms": data["school_forms"],
+        "for_staff": data["for_staff"],
+        "source": data["source"],
+        "publish": data["is_published"],
+    }
 
 
 @login_required
@@ -155,30 +191,37 @@ def library_create(request):
     form = LibraryForm(request.POST or None, huvudman_id=huvudman_id)
     if request.method == "POST" and form.is_valid():
         try:
-            entry = services.library_create(actor=request.user, huvudman=request.user.huvudman,
-                                            **_save_kwargs(form.cleaned_data))
+            entry = services.library_create(
+                actor=request.user, huvudman=request.user.huvudman, **_save_kwargs(form.cleaned_data)
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _("The example activity “%(title)s” was added.")
-                             % {"title": entry.title})
+            messages.success(
+                request, _("The example activity “%(title)s” was added.") % {"title": entry.title}
+            )
             return redirect(reverse("library_list") + f"#entry-{entry.pk}")
-    return render(request, "plans/library_form.html", {
-        "form": form, "entry": None, "breadcrumbs": _crumbs(_("New example activity"))})
+    return render(
+        request,
+        "plans/library_form.html",
+        {"form": form, "entry": None, "breadcrumbs": _crumbs(_("New example activity"))},
+    )
 
 
 @login_required
 def library_edit(request, pk: int):
     entry = _entry_to_edit(request, pk)
     huvudman_id = entry.huvudman_id
-    form = LibraryForm(request.POST or None, huvudman_id=huvudman_id,
-                       initial=initial_from(entry))
+    form = LibraryForm(request.POST or None, huvudman_id=huvudman_id, initial=initial_from(entry))
     stored = None
     if request.method == "POST" and form.is_valid():
         try:
-            entry = services.library_update(actor=request.user, entry=entry,
-                                            revision=form.cleaned_data["revision"],
-                                            **_save_kwargs(form.cleaned_data))
+            entry = services.library_update(
+                actor=request.user,
+                entry=entry,
+                revision=form.cleaned_data["revision"],
+                **_save_kwargs(form.cleaned_data),
+            )
         except services.PlanConflict as conflict:
             # Keep what the person typed, show what is stored now, and let the next save go
             # over the stored revision once they have compared the two.
@@ -188,18 +231,23 @@ def library_edit(request, pk: int):
             form = LibraryForm(data, huvudman_id=huvudman_id)
             form.is_valid()
             form.add_error(None, conflict.messages[0])
-            stored.school_form_labels = [dict(SchoolForm.choices).get(c, c)
-                                         for c in stored.school_forms]
+            stored.school_form_labels = [dict(SchoolForm.choices).get(c, c) for c in stored.school_forms]
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _("The changes to “%(title)s” were saved.")
-                             % {"title": entry.title})
+            messages.success(request, _("The changes to “%(title)s” were saved.") % {"title": entry.title})
             return redirect(reverse("library_list") + f"#entry-{entry.pk}")
-    return render(request, "plans/library_form.html", {
-        "form": form, "entry": entry, "stored": stored,
-        "uses": entry.copies.count(),
-        "breadcrumbs": _crumbs(entry.title)})
+    return render(
+        request,
+        "plans/library_form.html",
+        {
+            "form": form,
+            "entry": entry,
+            "stored": stored,
+            "uses": entry.copies.count(),
+            "breadcrumbs": _crumbs(entry.title),
+        },
+    )
 
 
 @login_required
@@ -208,6 +256,9 @@ def library_delete(request, pk: int):
     entry = _entry_to_edit(request, pk)
     title = entry.title
     services.library_delete(actor=request.user, entry=entry)
-    messages.success(request, _("The example activity “%(title)s” was removed. Copies in the "
-                                "units' plans stay as they are.") % {"title": title})
+    messages.success(
+        request,
+        _("The example activity “%(title)s” was removed. Copies in the units' plans stay as they are.")
+        % {"title": title},
+    )
     return redirect("library_list")

@@ -64,18 +64,21 @@ def _crumbs(label) -> list[dict]:
 
 # ---- The organisation overview -------------------------------------------------------------------
 
+
 @login_required
 def plan_overview(request):
     if not is_strategist(request.user):
         raise PermissionDenied
     huvudman_id = _huvudman_id(request)
     managed = managed_nodes(request.user)
-    known = set(Plan.objects.filter(huvudman_id=huvudman_id)
-                .values_list("school_year", flat=True).distinct())
+    known = set(Plan.objects.filter(huvudman_id=huvudman_id).values_list("school_year", flat=True).distinct())
     year, years = _school_year(request, known)
 
-    parts = list(managed.filter(type__in=[OrganisationType.FORVALTNING, OrganisationType.OMRADE],
-                                is_active=True).order_by("path"))
+    parts = list(
+        managed.filter(
+            type__in=[OrganisationType.FORVALTNING, OrganisationType.OMRADE], is_active=True
+        ).order_by("path")
+    )
     part = None
     part_pk = request.GET.get("del", "")
     if part_pk.isdigit():
@@ -95,28 +98,53 @@ def plan_overview(request):
         row.status_label = STATUS_LABELS[row.status]
     counted = sum(r.activities - r.cancelled for r in rows)
     done = sum(r.done for r in rows)
-    totals = {"goals": sum(r.goals for r in rows), "activities": sum(r.activities for r in rows),
-              "done": done, "late": sum(r.late for r in rows),
-              "done_percent": round(100 * done / counted) if counted else None}
-    status_counts = [{"key": key, "label": label, "count": data["status_counts"].get(key, 0)}
-                     for key, label in STATUS_LABELS.items()]
+    totals = {
+        "goals": sum(r.goals for r in rows),
+        "activities": sum(r.activities for r in rows),
+        "done": done,
+        "late": sum(r.late for r in rows),
+        "done_percent": round(100 * done / counted) if counted else None,
+    }
+    status_counts = [
+        {"key": key, "label": label, "count": data["status_counts"].get(key, 0)}
+        for key, label in STATUS_LABELS.items()
+    ]
     # Reading order of the strategy (1.1, 1.2, 2.1 …), not the order within each parent.
-    national = sorted(data["national"], key=lambda row: (
-        row["item"].version.framework.slug,
-        row["item"].parent.order if row["item"].parent_id else -1, row["item"].order,
-        row["item"].code))
+    national = sorted(
+        data["national"],
+        key=lambda row: (
+            row["item"].version.framework.slug,
+            row["item"].parent.order if row["item"].parent_id else -1,
+            row["item"].order,
+            row["item"].code,
+        ),
+    )
     library = list(data["library"])
     used = [entry for entry in library if entry.uses]
-    return render(request, "plans/overview.html", {
-        "year": year, "years": years, "parts": parts, "part": part,
-        "school_form": school_form, "school_forms": SchoolForm.choices,
-        "rows": rows, "totals": totals, "status_counts": status_counts,
-        "priorities": data["priorities"], "library_used": used,
-        "library_unused": len(library) - len(used), "national": national,
-        "breadcrumbs": _crumbs(_("Overview of the plans"))})
+    return render(
+        request,
+        "plans/overview.html",
+        {
+            "year": year,
+            "years": years,
+            "parts": parts,
+            "part": part,
+            "school_form": school_form,
+            "school_forms": SchoolForm.choices,
+            "rows": rows,
+            "totals": totals,
+            "status_counts": status_counts,
+            "priorities": data["priorities"],
+            "library_used": used,
+            "library_unused": len(library) - len(used),
+            "national": national,
+            "breadcrumbs": _crumbs(_("Overview of the plans")),
+        },
+    )
 
 
 # ---- The year view --------------------------------------------------------------------------------
+
 
 @login_required
 def plan_year(request):
@@ -125,8 +153,7 @@ def plan_year(request):
     known = set(plans.values_list("school_year", flat=True).distinct())
     year, years = _school_year(request, known)
 
-    units = list({p.organisation for p in plans.filter(school_year=year)
-                  .select_related("organisation")})
+    units = list({p.organisation for p in plans.filter(school_year=year).select_related("organisation")})
     units.sort(key=lambda u: u.name)
     unit = None
     unit_pk = request.GET.get("enhet", "")
@@ -144,9 +171,20 @@ def plan_year(request):
         for event in month.events:
             event["label"] = EVENT_LABELS[event["kind"]]
     late = sum(1 for m in months for e in m.events if e.get("late"))
-    return render(request, "plans/year.html", {
-        "year": year, "years": years, "units": units, "unit": unit,
-        "terms": [{"name": _("Autumn term"), "id": "autumn", "months": months[:6]},
-                  {"name": _("Spring term"), "id": "spring", "months": months[6:]}],
-        "event_count": sum(len(m.events) for m in months), "late_count": late,
-        "breadcrumbs": _crumbs(_("Year view"))})
+    return render(
+        request,
+        "plans/year.html",
+        {
+            "year": year,
+            "years": years,
+            "units": units,
+            "unit": unit,
+            "terms": [
+                {"name": _("Autumn term"), "id": "autumn", "months": months[:6]},
+                {"name": _("Spring term"), "id": "spring", "months": months[6:]},
+            ],
+            "event_count": sum(len(m.events) for m in months),
+            "late_count": late,
+            "breadcrumbs": _crumbs(_("Year view")),
+        },
+    )

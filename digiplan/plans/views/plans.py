@@ -35,13 +35,19 @@ from digiplan.plans.forms import (
 )
 from digiplan.plans.models import OPEN_STATUSES, Activity, Goal, GoalOrigin, Plan
 
-ERROR_SUGGESTION_GONE = gettext_lazy("That suggestion is no longer offered: the results, the "
-                                     "plan's goals or a dismissal changed it. Nothing was added.")
-ERROR_NOTHING_TO_PLAN = gettext_lazy("You lead no unit and manage no part of the organisation, "
-                                     "so there is nothing you can write a plan for.")
-TYPE_ORDER = Case(When(type=OrganisationType.HUVUDMAN, then=Value(0)),
-                  When(type=OrganisationType.FORVALTNING, then=Value(1)),
-                  default=Value(2), output_field=IntegerField())
+ERROR_SUGGESTION_GONE = gettext_lazy(
+    "That suggestion is no longer offered: the results, the "
+    "plan's goals or a dismissal changed it. Nothing was added."
+)
+ERROR_NOTHING_TO_PLAN = gettext_lazy(
+    "You lead no unit and manage no part of the organisation, so there is nothing you can write a plan for."
+)
+TYPE_ORDER = Case(
+    When(type=OrganisationType.HUVUDMAN, then=Value(0)),
+    When(type=OrganisationType.FORVALTNING, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
 
 
 # ---- Who may do what ---------------------------------------------------------------------------
@@ -63,8 +69,11 @@ def plannable_nodes(person) -> QuerySet[Organisation]:
     query = Q(pk__in=[])
     for path in membership_paths(person, (Role.STRATEGIST, *access.PLANNERS)):
         query |= Q(path__startswith=path)
-    return (Organisation.objects.filter(query, huvudman_id=person.huvudman_id, is_active=True)
-            .exclude(type=OrganisationType.OMRADE).order_by(TYPE_ORDER, "name"))
+    return (
+        Organisation.objects.filter(query, huvudman_id=person.huvudman_id, is_active=True)
+        .exclude(type=OrganisationType.OMRADE)
+        .order_by(TYPE_ORDER, "name")
+    )
 
 
 def add_errors(form, error: ValidationError) -> None:
@@ -106,16 +115,24 @@ def _refuse_followed_up(request, plan: Plan):
 
 @login_required
 def plan_list(request):
-    plans = (access.readable_plans(request.user).select_related("organisation")
-             .annotate(goal_count=Count("goals", distinct=True),
-                       activity_count=Count("activities", distinct=True))
-             .order_by("-school_year", "organisation__name"))
+    plans = (
+        access.readable_plans(request.user)
+        .select_related("organisation")
+        .annotate(goal_count=Count("goals", distinct=True), activity_count=Count("activities", distinct=True))
+        .order_by("-school_year", "organisation__name")
+    )
     years = [(year, list(rows)) for year, rows in groupby(plans, key=lambda p: p.school_year)]
     nodes = plannable_nodes(request.user)
-    return render(request, "plans/plan_list.html", {
-        "years": years, "node_form": NodeChoiceForm(nodes=nodes) if nodes.exists() else None,
-        "strategist": is_strategist(request.user),
-        "breadcrumbs": [{"label": _("Plans"), "url": None}]})
+    return render(
+        request,
+        "plans/plan_list.html",
+        {
+            "years": years,
+            "node_form": NodeChoiceForm(nodes=nodes) if nodes.exists() else None,
+            "strategist": is_strategist(request.user),
+            "breadcrumbs": [{"label": _("Plans"), "url": None}],
+        },
+    )
 
 
 def _default_year(node: Organisation) -> str:
@@ -130,12 +147,14 @@ def _default_year(node: Organisation) -> str:
 def _carry_candidates(node: Organisation, school_year: str) -> tuple[Plan | None, QuerySet]:
     """Unfinished activities of the node's latest plan before this school year. Only that plan:
     its own unfinished activities already include what it carried from the year before."""
-    previous = (Plan.objects.filter(organisation=node, school_year__lt=school_year)
-                .order_by("-school_year").first())
+    previous = (
+        Plan.objects.filter(organisation=node, school_year__lt=school_year).order_by("-school_year").first()
+    )
     if previous is None:
         return None, Activity.objects.none()
-    return previous, previous.activities.filter(status__in=OPEN_STATUSES).select_related(
-        "goal").order_by("goal__order", "goal_id", "due_on", "title")
+    return previous, previous.activities.filter(status__in=OPEN_STATUSES).select_related("goal").order_by(
+        "goal__order", "goal_id", "due_on", "title"
+    )
 
 
 @login_required
@@ -143,8 +162,7 @@ def plan_create(request):
     nodes = plannable_nodes(request.user)
     if not nodes.exists():
         raise PermissionDenied(ERROR_NOTHING_TO_PLAN)
-    chosen = request.POST.get("organisation") if request.method == "POST" else \
-        request.GET.get("node")
+    chosen = request.POST.get("organisation") if request.method == "POST" else request.GET.get("node")
     node = nodes.filter(pk=int(chosen)).first() if str(chosen or "").isdigit() else None
     if node is None and chosen is None and nodes.count() == 1:
         node = nodes.get()
@@ -154,8 +172,7 @@ def plan_create(request):
         node_form = NodeChoiceForm({"node": chosen} if chosen is not None else None, nodes=nodes)
         if chosen is not None:
             node_form.is_valid()
-        return render(request, "plans/plan_create.html", {
-            "node_form": node_form, "breadcrumbs": crumbs})
+        return render(request, "plans/plan_create.html", {"node_form": node_form, "breadcrumbs": crumbs})
 
     year = _default_year(node)
     if request.method == "POST":
@@ -164,24 +181,42 @@ def plan_create(request):
         except ValidationError:
             pass
     previous, candidates = _carry_candidates(node, year)
-    form = PlanCreateForm(request.POST or None, nodes=nodes, carry=candidates, initial={
-        "organisation": node.pk, "school_year": year, "carry": list(candidates)})
+    form = PlanCreateForm(
+        request.POST or None,
+        nodes=nodes,
+        carry=candidates,
+        initial={"organisation": node.pk, "school_year": year, "carry": list(candidates)},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             plan = services.plan_create(
-                actor=request.user, organisation=data["organisation"],
-                school_year=data["school_year"], title=data["title"],
-                follow_up_due=data["follow_up_due"], carry=list(data["carry"]))
+                actor=request.user,
+                organisation=data["organisation"],
+                school_year=data["school_year"],
+                title=data["title"],
+                follow_up_due=data["follow_up_due"],
+                carry=list(data["carry"]),
+            )
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, _("The plan was created as a draft. Add goals and "
-                                        "activities, then publish it."))
+            messages.success(
+                request, _("The plan was created as a draft. Add goals and activities, then publish it.")
+            )
             return redirect("plan_detail", pk=plan.pk)
-    return render(request, "plans/plan_create.html", {
-        "form": form, "node": node, "previous": previous, "has_candidates": candidates.exists(),
-        "choose_again": nodes.count() > 1, "breadcrumbs": crumbs})
+    return render(
+        request,
+        "plans/plan_create.html",
+        {
+            "form": form,
+            "node": node,
+            "previous": previous,
+            "has_candidates": candidates.exists(),
+            "choose_again": nodes.count() > 1,
+            "breadcrumbs": crumbs,
+        },
+    )
 
 
 # ---- The plan page -----------------------------------------------------------------------------
@@ -195,31 +230,49 @@ def _unit_results(plan: Plan) -> dict | None:
     if campaign is None:
         return {"campaign": None}
     data = results.unit_results(campaign, plan.organisation)
-    return {"campaign": campaign, "k": data["k"], "available": data["available"],
-            "areas": [{"item": area.item, "leader": area.leader_mean,
-                       "has_staff": "staff" in area.means, "staff": area.means.get("staff")}
-                      for area in data["areas"]]}
+    return {
+        "campaign": campaign,
+        "k": data["k"],
+        "available": data["available"],
+        "areas": [
+            {
+                "item": area.item,
+                "leader": area.leader_mean,
+                "has_staff": "staff" in area.means,
+                "staff": area.means.get("staff"),
+            }
+            for area in data["areas"]
+        ],
+    }
 
 
-def _suggestion_rows(plan: Plan, campaign, bound: SuggestionAcceptForm | None = None,
-                     bound_item: int | None = None) -> list[dict]:
+def _suggestion_rows(
+    plan: Plan, campaign, bound: SuggestionAcceptForm | None = None, bound_item: int | None = None
+) -> list[dict]:
     rows = []
     for suggestion in selectors.suggestions(plan, campaign):
         pk = suggestion.item.pk
-        form = bound if bound is not None and bound_item == pk else SuggestionAcceptForm(
-            prefix=f"s{pk}", library=suggestion.activities,
-            initial={"title": suggestion.item.title, "target_text": suggestion.target_text})
+        form = (
+            bound
+            if bound is not None and bound_item == pk
+            else SuggestionAcceptForm(
+                prefix=f"s{pk}",
+                library=suggestion.activities,
+                initial={"title": suggestion.item.title, "target_text": suggestion.target_text},
+            )
+        )
         rows.append({"s": suggestion, "form": form})
     return rows
 
 
-def render_detail(request, plan: Plan, can_edit: bool, *, bound=None, bound_item=None,
-                  status: int = 200):
-    activities = Activity.objects.select_related("owner", "role_title").order_by(
-        "due_on", "title", "pk")
-    goals = list(plan.goals.prefetch_related(
-        Prefetch("items", queryset=Item.objects.select_related("version__framework")),
-        Prefetch("activities", queryset=activities)))
+def render_detail(request, plan: Plan, can_edit: bool, *, bound=None, bound_item=None, status: int = 200):
+    activities = Activity.objects.select_related("owner", "role_title").order_by("due_on", "title", "pk")
+    goals = list(
+        plan.goals.prefetch_related(
+            Prefetch("items", queryset=Item.objects.select_related("version__framework")),
+            Prefetch("activities", queryset=activities),
+        )
+    )
     loose = list(activities.filter(plan=plan, goal__isnull=True))
     editing = can_edit and plan.editable
     unit_results = _unit_results(plan)
@@ -227,12 +280,23 @@ def render_detail(request, plan: Plan, can_edit: bool, *, bound=None, bound_item
     if editing and unit_results and unit_results["campaign"] is not None:
         suggestions = _suggestion_rows(plan, unit_results["campaign"], bound, bound_item)
     all_activities = [a for g in goals for a in g.activities.all()] + loose
-    return render(request, "plans/plan_detail.html", {
-        "plan": plan, "can_edit": can_edit, "editing": editing, "goals": goals, "loose": loose,
-        "results": unit_results, "suggestions": suggestions,
-        "done_count": sum(1 for a in all_activities if a.status == "done"),
-        "activity_count": len(all_activities),
-        "breadcrumbs": _plan_crumbs(None, plan.title)}, status=status)
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "can_edit": can_edit,
+            "editing": editing,
+            "goals": goals,
+            "loose": loose,
+            "results": unit_results,
+            "suggestions": suggestions,
+            "done_count": sum(1 for a in all_activities if a.status == "done"),
+            "activity_count": len(all_activities),
+            "breadcrumbs": _plan_crumbs(None, plan.title),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -267,20 +331,37 @@ def plan_edit(request, pk: int):
     plan, _can_edit = plan_for_user(request, pk, edit=True)
     if not plan.editable:
         return _refuse_followed_up(request, plan)
-    form = PlanForm(request.POST or None, initial={
-        "title": plan.title, "introduction": plan.introduction,
-        "follow_up_due": plan.follow_up_due, "revision": plan.revision})
+    form = PlanForm(
+        request.POST or None,
+        initial={
+            "title": plan.title,
+            "introduction": plan.introduction,
+            "follow_up_due": plan.follow_up_due,
+            "revision": plan.revision,
+        },
+    )
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.plan_update(actor=request.user, plan=plan, revision=data["revision"],
-                                 title=data["title"], introduction=data["introduction"],
-                                 follow_up_due=data["follow_up_due"])
+            services.plan_update(
+                actor=request.user,
+                plan=plan,
+                revision=data["revision"],
+                title=data["title"],
+                introduction=data["introduction"],
+                follow_up_due=data["follow_up_due"],
+            )
         except services.PlanConflict as error:
-            conflict = conflict_rows([("title", _("Title")), ("introduction", _("Introduction")),
-                                      ("follow_up_due", _("Follow-up due"))],
-                                     data, error.current)
+            conflict = conflict_rows(
+                [
+                    ("title", _("Title")),
+                    ("introduction", _("Introduction")),
+                    ("follow_up_due", _("Follow-up due")),
+                ],
+                data,
+                error.current,
+            )
             form = _rebound(PlanForm, request, error.current.revision)
             form.add_error(None, error.message)
         except ValidationError as error:
@@ -288,10 +369,17 @@ def plan_edit(request, pk: int):
         else:
             messages.success(request, _("The plan was saved."))
             return redirect("plan_detail", pk=plan.pk)
-    return render(request, "plans/plan_edit.html", {
-        "plan": plan, "form": form, "conflict": conflict,
-        "breadcrumbs": _plan_crumbs(plan, _("Edit the plan"))},
-        status=409 if conflict else 200)
+    return render(
+        request,
+        "plans/plan_edit.html",
+        {
+            "plan": plan,
+            "form": form,
+            "conflict": conflict,
+            "breadcrumbs": _plan_crumbs(plan, _("Edit the plan")),
+        },
+        status=409 if conflict else 200,
+    )
 
 
 @login_required
@@ -304,8 +392,7 @@ def plan_publish(request, pk: int):
         for text in error.messages:
             messages.error(request, text)
     else:
-        messages.success(request, _("The plan was published. Everyone at the unit can now read "
-                                    "it."))
+        messages.success(request, _("The plan was published. Everyone at the unit can now read it."))
     return redirect("plan_detail", pk=plan.pk)
 
 
@@ -317,8 +404,11 @@ def goal_item_versions(plan: Plan, goal: Goal | None = None) -> list[tuple]:
     rated on, then the current version of each of the huvudman's own frameworks, then any
     version an item already linked to the goal belongs to, so that editing drops nothing."""
     versions, seen = [], set()
-    campaign = (selectors.latest_results_campaign(plan.organisation)
-                if plan.organisation.type == OrganisationType.SKOLENHET else None)
+    campaign = (
+        selectors.latest_results_campaign(plan.organisation)
+        if plan.organisation.type == OrganisationType.SKOLENHET
+        else None
+    )
     if campaign is not None:
         versions.append(campaign.framework_version)
     for framework in Framework.objects.filter(huvudman_id=plan.huvudman_id).order_by("name"):
@@ -340,10 +430,14 @@ def _goal_page(request, plan: Plan, goal: Goal | None):
     items = Item.objects.filter(version__in=[v for v, _i in versions])
     initial = {}
     if goal is not None:
-        initial = {"title": goal.title, "description": goal.description,
-                   "items": list(goal.items.values_list("pk", flat=True)),
-                   "baseline_text": goal.baseline_text, "target_text": goal.target_text,
-                   "revision": goal.revision}
+        initial = {
+            "title": goal.title,
+            "description": goal.description,
+            "items": list(goal.items.values_list("pk", flat=True)),
+            "baseline_text": goal.baseline_text,
+            "target_text": goal.target_text,
+            "revision": goal.revision,
+        }
     form = GoalForm(request.POST or None, items=items, initial=initial)
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -351,24 +445,43 @@ def _goal_page(request, plan: Plan, goal: Goal | None):
         try:
             if goal is None:
                 goal = services.goal_create(
-                    actor=request.user, plan=plan, title=data["title"],
-                    description=data["description"], items=data["items"],
-                    baseline_text=data["baseline_text"], target_text=data["target_text"])
+                    actor=request.user,
+                    plan=plan,
+                    title=data["title"],
+                    description=data["description"],
+                    items=data["items"],
+                    baseline_text=data["baseline_text"],
+                    target_text=data["target_text"],
+                )
             else:
                 # The figures behind the words come from the results; a hand edit keeps them.
                 goal = services.goal_update(
-                    actor=request.user, goal=goal, revision=data["revision"],
-                    title=data["title"], description=data["description"], items=data["items"],
-                    baseline=goal.baseline, baseline_text=data["baseline_text"],
-                    target=goal.target, target_text=data["target_text"])
+                    actor=request.user,
+                    goal=goal,
+                    revision=data["revision"],
+                    title=data["title"],
+                    description=data["description"],
+                    items=data["items"],
+                    baseline=goal.baseline,
+                    baseline_text=data["baseline_text"],
+                    target=goal.target,
+                    target_text=data["target_text"],
+                )
         except services.PlanConflict as error:
             stored = error.current
             stored.item_list = ", ".join(str(i) for i in stored.items.all())
             mine = {**data, "item_list": ", ".join(str(i) for i in data["items"])}
-            conflict = conflict_rows([("title", _("Goal")), ("description", _("Description")),
-                                      ("item_list", _("Framework items")),
-                                      ("baseline_text", _("Baseline")),
-                                      ("target_text", _("Target"))], mine, stored)
+            conflict = conflict_rows(
+                [
+                    ("title", _("Goal")),
+                    ("description", _("Description")),
+                    ("item_list", _("Framework items")),
+                    ("baseline_text", _("Baseline")),
+                    ("target_text", _("Target")),
+                ],
+                mine,
+                stored,
+            )
             form = _rebound(GoalForm, request, stored.revision, items=items)
             form.add_error(None, error.message)
         except ValidationError as error:
@@ -377,10 +490,20 @@ def _goal_page(request, plan: Plan, goal: Goal | None):
             messages.success(request, _("The goal was saved."))
             return redirect(reverse("plan_detail", args=[plan.pk]) + f"#goal-{goal.pk}")
     title = _("New goal") if goal is None else _("Edit the goal")
-    return render(request, "plans/goal_form.html", {
-        "plan": plan, "goal": goal, "form": form, "groups": form.item_groups(versions),
-        "conflict": conflict, "page_title": title,
-        "breadcrumbs": _plan_crumbs(plan, title)}, status=409 if conflict else 200)
+    return render(
+        request,
+        "plans/goal_form.html",
+        {
+            "plan": plan,
+            "goal": goal,
+            "form": form,
+            "groups": form.item_groups(versions),
+            "conflict": conflict,
+            "page_title": title,
+            "breadcrumbs": _plan_crumbs(plan, title),
+        },
+        status=409 if conflict else 200,
+    )
 
 
 @login_required
@@ -411,8 +534,11 @@ def goal_delete(request, pk: int, goal_pk: int):
         for text in error.messages:
             messages.error(request, text)
     else:
-        messages.success(request, _("The goal “%(goal)s” was removed. Its activities stay in the "
-                                    "plan without a goal.") % {"goal": goal.title})
+        messages.success(
+            request,
+            _("The goal “%(goal)s” was removed. Its activities stay in the plan without a goal.")
+            % {"goal": goal.title},
+        )
     return redirect("plan_detail", pk=plan.pk)
 
 
@@ -446,11 +572,9 @@ def suggestion_accept(request, pk: int, item_pk: int):
     plan, can_edit, suggestion, refused = _plan_and_suggestion(request, pk, item_pk)
     if refused:
         return refused
-    form = SuggestionAcceptForm(request.POST, prefix=f"s{item_pk}",
-                                library=suggestion.activities)
+    form = SuggestionAcceptForm(request.POST, prefix=f"s{item_pk}", library=suggestion.activities)
     if not form.is_valid():
-        return render_detail(request, plan, can_edit, bound=form, bound_item=item_pk,
-                             status=400)
+        return render_detail(request, plan, can_edit, bound=form, bound_item=item_pk, status=400)
     data = form.cleaned_data
     target_text = data["target_text"] or suggestion.target_text
     # The number goes with the suggested words: a target the leader rewrote has no figure.
@@ -459,19 +583,24 @@ def suggestion_accept(request, pk: int, item_pk: int):
     try:
         with transaction.atomic():
             goal = services.goal_create(
-                actor=request.user, plan=plan, title=data["title"] or suggestion.item.title,
-                items=[suggestion.item], baseline=suggestion.baseline,
-                baseline_text=suggestion.baseline_text, target=target, target_text=target_text,
-                origin=GoalOrigin.SUGGESTED)
+                actor=request.user,
+                plan=plan,
+                title=data["title"] or suggestion.item.title,
+                items=[suggestion.item],
+                baseline=suggestion.baseline,
+                baseline_text=suggestion.baseline_text,
+                target=target,
+                target_text=target_text,
+                origin=GoalOrigin.SUGGESTED,
+            )
             for entry_pk in data["library"]:
-                services.activity_from_library(actor=request.user, plan=plan,
-                                               library_activity=entries[entry_pk], goal=goal)
+                services.activity_from_library(
+                    actor=request.user, plan=plan, library_activity=entries[entry_pk], goal=goal
+                )
     except ValidationError as error:
         add_errors(form, error)
-        return render_detail(request, plan, can_edit, bound=form, bound_item=item_pk,
-                             status=400)
-    messages.success(request, _("The goal “%(goal)s” was added to the plan.") % {
-        "goal": goal.title})
+        return render_detail(request, plan, can_edit, bound=form, bound_item=item_pk, status=400)
+    messages.success(request, _("The goal “%(goal)s” was added to the plan.") % {"goal": goal.title})
     return redirect(reverse("plan_detail", args=[plan.pk]) + f"#goal-{goal.pk}")
 
 
@@ -482,7 +611,9 @@ def suggestion_dismiss(request, pk: int, item_pk: int):
     if refused:
         return refused
     services.suggestion_dismiss(actor=request.user, plan=plan, item=suggestion.item)
-    messages.success(request, _("The suggestion “%(item)s” was dismissed. It is not proposed "
-                                "again for this plan.") % {"item": suggestion.item})
+    messages.success(
+        request,
+        _("The suggestion “%(item)s” was dismissed. It is not proposed again for this plan.")
+        % {"item": suggestion.item},
+    )
     return redirect(reverse("plan_detail", args=[plan.pk]) + "#suggestions")
-

@@ -15,8 +15,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         versions = FrameworkVersion.objects.filter(framework__slug=options["slug"])
-        versions = versions.filter(framework__huvudman__organisation_number=options["huvudman"]) \
-            if options["huvudman"] else versions.filter(framework__huvudman__isnull=True)
+        versions = (
+            versions.filter(framework__huvudman__organisation_number=options["huvudman"])
+            if options["huvudman"]
+            else versions.filter(framework__huvudman__isnull=True)
+        )
         if options["draft"]:
             versions = versions.filter(status=VersionStatus.DRAFT)
         elif options["number"]:

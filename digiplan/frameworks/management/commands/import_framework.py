@@ -26,11 +26,9 @@ class Command(BaseCommand):
         except UploadRejected as rejected:
             raise CommandError(f"{options['file']}: {rejected.message}") from None
         try:
-            version = import_framework(text, huvudman=huvudman, actor=None,
-                                       publish=options["publish"])
+            version = import_framework(text, huvudman=huvudman, actor=None, publish=options["publish"])
         except FrameworkFileError as error:
             for line, message in error.errors:
                 self.stderr.write(f"Rad {line}: {message}" if line else message)
             raise CommandError("Filen importerades inte; inget har ändrats.") from None
-        self.stdout.write(f"{version.framework.name}: {version.items.count()} punkter, "
-                          f"{version.label}.")
+        self.stdout.write(f"{version.framework.name}: {version.items.count()} punkter, {version.label}.")

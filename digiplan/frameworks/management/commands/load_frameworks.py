@@ -11,8 +11,10 @@ BUILTIN = Path(__file__).resolve().parents[2] / "builtin"
 
 
 class Command(BaseCommand):
-    help = "Loads the built-in frameworks (digiplan/frameworks/builtin/*.yaml); a file already " \
-           "published unchanged is skipped."
+    help = (
+        "Loads the built-in frameworks (digiplan/frameworks/builtin/*.yaml); a file already "
+        "published unchanged is skipped."
+    )
 
     def handle(self, *args, **options):
         for path in sorted(BUILTIN.glob("*.yaml")):
@@ -24,8 +26,8 @@ class Command(BaseCommand):
                     self.stderr.write(f"{path.name} rad {line}: {message}")
                 raise CommandError(f"{path.name} är felaktig.") from None
             current = FrameworkVersion.objects.filter(
-                framework__slug=slug, framework__huvudman__isnull=True,
-                status=VersionStatus.PUBLISHED).first()
+                framework__slug=slug, framework__huvudman__isnull=True, status=VersionStatus.PUBLISHED
+            ).first()
             if current and _same(current, text):
                 continue
             try:

@@ -21,12 +21,20 @@ MORE_ERRORS = gettext_lazy("… and %(count)s more")
 
 
 def add_common_arguments(parser, *, huvudman_required: bool) -> None:
-    parser.add_argument("--huvudman", required=huvudman_required, metavar="ORGANISATIONSNUMMER",
-                        help="The school organiser's organisation number, e.g. 212000-1234.")
-    parser.add_argument("--deactivate-missing", action="store_true",
-                        help="Deactivate what the files no longer list (a full import).")
-    parser.add_argument("--dry-run", action="store_true",
-                        help="Check the files and show what would change; save nothing.")
+    parser.add_argument(
+        "--huvudman",
+        required=huvudman_required,
+        metavar="ORGANISATIONSNUMMER",
+        help="The school organiser's organisation number, e.g. 212000-1234.",
+    )
+    parser.add_argument(
+        "--deactivate-missing",
+        action="store_true",
+        help="Deactivate what the files no longer list (a full import).",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="Check the files and show what would change; save nothing."
+    )
 
 
 def find_huvudman(key: str) -> Huvudman:
@@ -48,8 +56,9 @@ def read_file(path: str, *, lazily: bool = False) -> tuple[str, bytes | Path]:
             return Path(path).name, Path(path)
         return Path(path).name, uploads.read_path(path)  # its size checked before it is read
     except OSError as exc:
-        raise CommandError(_("Could not read %(file)s: %(error)s")
-                           % {"file": path, "error": exc.strerror or exc}) from None
+        raise CommandError(
+            _("Could not read %(file)s: %(error)s") % {"file": path, "error": exc.strerror or exc}
+        ) from None
     except uploads.UploadRejected as rejected:
         raise CommandError(f"{Path(path).name}: {rejected.message}") from None
 
@@ -62,32 +71,46 @@ def reject(command, errors: ErrorList) -> None:
     rest = errors.total - len(printed)
     if rest:
         command.stderr.write(MORE_ERRORS % {"count": rest})
-    raise CommandError(ngettext(
-        "The import was rejected: %(count)s error. Nothing was saved.",
-        "The import was rejected: %(count)s errors. Nothing was saved.",
-        errors.total) % {"count": errors.total})
+    raise CommandError(
+        ngettext(
+            "The import was rejected: %(count)s error. Nothing was saved.",
+            "The import was rejected: %(count)s errors. Nothing was saved.",
+            errors.total,
+        )
+        % {"count": errors.total}
+    )
 
 
 def units_text(summary: dict) -> str:
-    return ", ".join([
-        ngettext("%(count)s unit to add", "%(count)s units to add", summary["add"])
-        % {"count": summary["add"]},
-        _("%(count)s to change") % {"count": summary["change"]},
-        _("%(count)s to deactivate") % {"count": summary["deactivate"]},
-    ])
+    return ", ".join(
+        [
+            ngettext("%(count)s unit to add", "%(count)s units to add", summary["add"])
+            % {"count": summary["add"]},
+            _("%(count)s to change") % {"count": summary["change"]},
+            _("%(count)s to deactivate") % {"count": summary["deactivate"]},
+        ]
+    )
 
 
 def people_text(summary: dict) -> str:
-    return ", ".join([
-        ngettext("%(count)s person to add", "%(count)s people to add", summary["add"])
-        % {"count": summary["add"]},
-        _("%(count)s to change") % {"count": summary["change"]},
-        _("%(count)s to deactivate") % {"count": summary["deactivate"]},
-    ]) + "; " + ", ".join([
-        ngettext("%(count)s role to add", "%(count)s roles to add", summary["memberships_add"])
-        % {"count": summary["memberships_add"]},
-        _("%(count)s to remove") % {"count": summary["memberships_remove"]},
-    ])
+    return (
+        ", ".join(
+            [
+                ngettext("%(count)s person to add", "%(count)s people to add", summary["add"])
+                % {"count": summary["add"]},
+                _("%(count)s to change") % {"count": summary["change"]},
+                _("%(count)s to deactivate") % {"count": summary["deactivate"]},
+            ]
+        )
+        + "; "
+        + ", ".join(
+            [
+                ngettext("%(count)s role to add", "%(count)s roles to add", summary["memberships_add"])
+                % {"count": summary["memberships_add"]},
+                _("%(count)s to remove") % {"count": summary["memberships_remove"]},
+            ]
+        )
+    )
 
 
 def finish(command, dry_run: bool) -> None:

@@ -16,9 +16,7 @@ class Command(BaseCommand):
         except DatabaseError:  # no tables yet: nothing is loaded
             rows = []
         if not rows:
-            self.stdout.write(
-                "Demodata är inte inlästa. Kör först: python manage.py seed_demo"
-            )
+            self.stdout.write("Demodata är inte inlästa. Kör först: python manage.py seed_demo")
             return
         header = ("Roll", "E-post", "Lösenord", "Enhet")
         widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
@@ -40,9 +38,7 @@ class Command(BaseCommand):
             places = sorted(
                 {
                     m.organisation.name
-                    for m in Membership.objects.filter(person=person).select_related(
-                        "organisation"
-                    )
+                    for m in Membership.objects.filter(person=person).select_related("organisation")
                 }
             )
             rows.append((persona.label, person.email, DEMO_PASSWORD, ", ".join(places)))

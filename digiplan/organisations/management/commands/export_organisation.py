@@ -20,8 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", metavar="FILE", help="Write here instead of stdout.")
 
     def handle(self, *args, huvudman, output, **options):
-        text = json.dumps(export_organisations(find_huvudman(huvudman)), ensure_ascii=False,
-                          indent=2)
+        text = json.dumps(export_organisations(find_huvudman(huvudman)), ensure_ascii=False, indent=2)
         if output:
             Path(output).write_text(text + "\n", encoding="utf-8")
         else:

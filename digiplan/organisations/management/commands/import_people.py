@@ -15,8 +15,7 @@ class Command(TableImportCommand):
         return people.rows_from_table(data, name, huvudman, errors)
 
     def plan(self, huvudman, rows, *, deactivate_missing, errors):
-        return people.plan_people(huvudman, rows, deactivate_missing=deactivate_missing,
-                                  errors=errors)
+        return people.plan_people(huvudman, rows, deactivate_missing=deactivate_missing, errors=errors)
 
     def apply(self, plan, *, source):
         people.apply_people(plan, actor=None, source=source)

@@ -37,19 +37,24 @@ class Command(BaseCommand):
         self.print_plan(plan)
         if not dry_run:
             try:
-                apply_ss12000(plan, actor=None,
-                              source="import_ss12000: " + ", ".join(name for name, _ in pages))
+                apply_ss12000(
+                    plan, actor=None, source="import_ss12000: " + ", ".join(name for name, _ in pages)
+                )
             except PlanOutdated as exc:
                 raise CommandError(str(exc)) from None
         finish(self, dry_run)
 
     def print_plan(self, plan):
         if plan.huvudman_new:
-            self.stdout.write(_("New school organiser: %(name)s (%(number)s)") % {
-                "name": plan.huvudman.name, "number": plan.huvudman.organisation_number})
+            self.stdout.write(
+                _("New school organiser: %(name)s (%(number)s)")
+                % {"name": plan.huvudman.name, "number": plan.huvudman.organisation_number}
+            )
         else:
-            self.stdout.write(_("School organiser: %(name)s (%(number)s)") % {
-                "name": plan.huvudman.name, "number": plan.huvudman.organisation_number})
+            self.stdout.write(
+                _("School organiser: %(name)s (%(number)s)")
+                % {"name": plan.huvudman.name, "number": plan.huvudman.organisation_number}
+            )
         summary = plan.summary
         if summary["units"]:
             self.stdout.write(units_text(summary["units"]))
@@ -58,14 +63,23 @@ class Command(BaseCommand):
         notes = summary["notes"]
         left_out = notes.get("skipped_organisations", 0) + notes.get("merged_organisations", 0)
         if left_out:
-            self.stdout.write(ngettext(
-                "%(count)s organisation record is not a level of its own in Digiplan; what lies "
-                "below it hangs on the level above.",
-                "%(count)s organisation records are not levels of their own in Digiplan; what "
-                "lies below them hangs on the level above.", left_out) % {"count": left_out})
+            self.stdout.write(
+                ngettext(
+                    "%(count)s organisation record is not a level of its own in Digiplan; what lies "
+                    "below it hangs on the level above.",
+                    "%(count)s organisation records are not levels of their own in Digiplan; what "
+                    "lies below them hangs on the level above.",
+                    left_out,
+                )
+                % {"count": left_out}
+            )
         skipped = notes.get("persons_without_duty", 0)
         if skipped:
-            self.stdout.write(ngettext(
-                "%(count)s person without a current duty at an imported unit is left out.",
-                "%(count)s people without a current duty at an imported unit are left out.",
-                skipped) % {"count": skipped})
+            self.stdout.write(
+                ngettext(
+                    "%(count)s person without a current duty at an imported unit is left out.",
+                    "%(count)s people without a current duty at an imported unit are left out.",
+                    skipped,
+                )
+                % {"count": skipped}
+            )

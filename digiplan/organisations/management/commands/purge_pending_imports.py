@@ -14,15 +14,21 @@ HOURS_DEFAULT = int(PENDING_LIFETIME.total_seconds() // 3600)
 
 
 class Command(BaseCommand):
-    help = ("Raderar förhandsgranskningar av importer som gjordes för mer än --hours timmar "
-            "sedan och aldrig bekräftades eller avbröts. Kör dagligen.")
+    help = (
+        "Raderar förhandsgranskningar av importer som gjordes för mer än --hours timmar "
+        "sedan och aldrig bekräftades eller avbröts. Kör dagligen."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--hours", type=int, default=HOURS_DEFAULT,
-                            help=f"hur många timmar en förhandsgranskning sparas "
-                                 f"(standard {HOURS_DEFAULT})")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="visa vad som skulle raderas utan att ändra något")
+        parser.add_argument(
+            "--hours",
+            type=int,
+            default=HOURS_DEFAULT,
+            help=f"hur många timmar en förhandsgranskning sparas (standard {HOURS_DEFAULT})",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="visa vad som skulle raderas utan att ändra något"
+        )
 
     def handle(self, *args, **options):
         if options["hours"] < 0:
@@ -34,12 +40,13 @@ class Command(BaseCommand):
         if dry_run:
             write("Provkörning: inget ändras.")
         if not result.deleted:
-            write(f"Inget att rensa: ingen förhandsgranskning gjord före "
-                  f"{cutoff:%Y-%m-%d %H:%M}.")
+            write(f"Inget att rensa: ingen förhandsgranskning gjord före {cutoff:%Y-%m-%d %H:%M}.")
             return
         verb = "skulle raderas" if dry_run else "raderade"
-        write(f"Förhandsgranskningar av importer {verb}: {result.deleted} (gjorda före "
-              f"{cutoff:%Y-%m-%d %H:%M}).")
+        write(
+            f"Förhandsgranskningar av importer {verb}: {result.deleted} (gjorda före "
+            f"{cutoff:%Y-%m-%d %H:%M})."
+        )
         names = dict(Huvudman.objects.filter(pk__in=result.per_huvudman).values_list("pk", "name"))
         for pk, count in sorted(result.per_huvudman.items()):
             write(f"  {names.get(pk, pk)} (id {pk}): {count}")

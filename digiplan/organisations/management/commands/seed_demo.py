@@ -59,30 +59,184 @@ FRISKOLA_DOMAIN = "friskolan.example"
 # Common Swedish given names and surnames; combined at random they describe nobody in particular.
 
 FIRST_NAMES = (
-    "Agnes", "Ahmed", "Albin", "Alexander", "Alice", "Ali", "Alma", "Amanda", "Andreas", "Anna",
-    "Anders", "Anette", "Anton", "Astrid", "Axel", "Barbro", "Benjamin", "Birgitta", "Björn",
-    "Camilla", "Carina", "Caroline", "Cecilia", "Christer", "Daniel", "David", "Ebba", "Edvin",
-    "Elin", "Elias", "Elisabet", "Ella", "Emil", "Emma", "Erik", "Eva", "Fatima", "Filip",
-    "Frida", "Fredrik", "Gustav", "Hampus", "Hanna", "Hassan", "Helena", "Henrik", "Hugo",
-    "Ida", "Ingrid", "Isak", "Jakob", "Jenny", "Jesper", "Johan", "Johanna", "Jonas", "Josefin",
-    "Julia", "Karin", "Kerstin", "Kristina", "Lars", "Leila", "Lena", "Linda", "Linnea",
-    "Lisa", "Louise", "Lovisa", "Lucas", "Magnus", "Maja", "Malin", "Maria", "Marie", "Martin",
-    "Matilda", "Mattias", "Mikael", "Mohammed", "Moa", "Nils", "Nora", "Olivia", "Oscar", "Per",
-    "Peter", "Petra", "Rasmus", "Rebecka", "Robert", "Sandra", "Sara", "Simon", "Sofia",
-    "Stefan", "Susanne", "Thomas", "Tove", "Ulf", "Ulrika", "Viktor", "Wilma", "Yasmin",
-    "Zainab", "Åsa", "Örjan",
+    "Agnes",
+    "Ahmed",
+    "Albin",
+    "Alexander",
+    "Alice",
+    "Ali",
+    "Alma",
+    "Amanda",
+    "Andreas",
+    "Anna",
+    "Anders",
+    "Anette",
+    "Anton",
+    "Astrid",
+    "Axel",
+    "Barbro",
+    "Benjamin",
+    "Birgitta",
+    "Björn",
+    "Camilla",
+    "Carina",
+    "Caroline",
+    "Cecilia",
+    "Christer",
+    "Daniel",
+    "David",
+    "Ebba",
+    "Edvin",
+    "Elin",
+    "Elias",
+    "Elisabet",
+    "Ella",
+    "Emil",
+    "Emma",
+    "Erik",
+    "Eva",
+    "Fatima",
+    "Filip",
+    "Frida",
+    "Fredrik",
+    "Gustav",
+    "Hampus",
+    "Hanna",
+    "Hassan",
+    "Helena",
+    "Henrik",
+    "Hugo",
+    "Ida",
+    "Ingrid",
+    "Isak",
+    "Jakob",
+    "Jenny",
+    "Jesper",
+    "Johan",
+    "Johanna",
+    "Jonas",
+    "Josefin",
+    "Julia",
+    "Karin",
+    "Kerstin",
+    "Kristina",
+    "Lars",
+    "Leila",
+    "Lena",
+    "Linda",
+    "Linnea",
+    "Lisa",
+    "Louise",
+    "Lovisa",
+    "Lucas",
+    "Magnus",
+    "Maja",
+    "Malin",
+    "Maria",
+    "Marie",
+    "Martin",
+    "Matilda",
+    "Mattias",
+    "Mikael",
+    "Mohammed",
+    "Moa",
+    "Nils",
+    "Nora",
+    "Olivia",
+    "Oscar",
+    "Per",
+    "Peter",
+    "Petra",
+    "Rasmus",
+    "Rebecka",
+    "Robert",
+    "Sandra",
+    "Sara",
+    "Simon",
+    "Sofia",
+    "Stefan",
+    "Susanne",
+    "Thomas",
+    "Tove",
+    "Ulf",
+    "Ulrika",
+    "Viktor",
+    "Wilma",
+    "Yasmin",
+    "Zainab",
+    "Åsa",
+    "Örjan",
 )
 
 LAST_NAMES = (
-    "Abdi", "Ahmadi", "Andersson", "Axelsson", "Berg", "Bergström", "Björk", "Blom",
-    "Dahlberg", "Ekström", "Eklund", "Engström", "Eriksson", "Falk", "Forsberg", "Fredriksson",
-    "Gustafsson", "Hansson", "Hassan", "Hedlund", "Hermansson", "Holm", "Holmberg", "Håkansson",
-    "Isaksson", "Jakobsson", "Johansson", "Jonsson", "Karlsson", "Kaya", "Larsson", "Lind",
-    "Lindberg", "Lindgren", "Lindqvist", "Lindström", "Ljung", "Lundberg", "Lundgren",
-    "Lundin", "Lundqvist", "Magnusson", "Mattsson", "Mohamed", "Månsson", "Nilsson", "Nordin",
-    "Norberg", "Nyberg", "Nyström", "Olofsson", "Olsson", "Persson", "Petersson", "Sandberg",
-    "Sjöberg", "Strand", "Ström", "Sundberg", "Svensson", "Söderberg", "Törnqvist",
-    "Wallin", "Wikström", "Åberg", "Åkesson", "Öberg", "Östlund",
+    "Abdi",
+    "Ahmadi",
+    "Andersson",
+    "Axelsson",
+    "Berg",
+    "Bergström",
+    "Björk",
+    "Blom",
+    "Dahlberg",
+    "Ekström",
+    "Eklund",
+    "Engström",
+    "Eriksson",
+    "Falk",
+    "Forsberg",
+    "Fredriksson",
+    "Gustafsson",
+    "Hansson",
+    "Hassan",
+    "Hedlund",
+    "Hermansson",
+    "Holm",
+    "Holmberg",
+    "Håkansson",
+    "Isaksson",
+    "Jakobsson",
+    "Johansson",
+    "Jonsson",
+    "Karlsson",
+    "Kaya",
+    "Larsson",
+    "Lind",
+    "Lindberg",
+    "Lindgren",
+    "Lindqvist",
+    "Lindström",
+    "Ljung",
+    "Lundberg",
+    "Lundgren",
+    "Lundin",
+    "Lundqvist",
+    "Magnusson",
+    "Mattsson",
+    "Mohamed",
+    "Månsson",
+    "Nilsson",
+    "Nordin",
+    "Norberg",
+    "Nyberg",
+    "Nyström",
+    "Olofsson",
+    "Olsson",
+    "Persson",
+    "Petersson",
+    "Sandberg",
+    "Sjöberg",
+    "Strand",
+    "Ström",
+    "Sundberg",
+    "Svensson",
+    "Söderberg",
+    "Törnqvist",
+    "Wallin",
+    "Wikström",
+    "Åberg",
+    "Åkesson",
+    "Öberg",
+    "Östlund",
 )
 
 
@@ -129,8 +283,14 @@ def unusable_password() -> str:
 
 # Pupils per member of staff, by school form: the generated staff are spread by this load.
 PUPILS_PER_STAFF = {
-    SchoolForm.FS: 5.0, SchoolForm.FKLASS: 12.0, SchoolForm.GR: 10.0, SchoolForm.FTH: 25.0,
-    SchoolForm.GRS: 2.5, SchoolForm.GY: 11.0, SchoolForm.GYS: 2.5, SchoolForm.VUX: 22.0,
+    SchoolForm.FS: 5.0,
+    SchoolForm.FKLASS: 12.0,
+    SchoolForm.GR: 10.0,
+    SchoolForm.FTH: 25.0,
+    SchoolForm.GRS: 2.5,
+    SchoolForm.GY: 11.0,
+    SchoolForm.GYS: 2.5,
+    SchoolForm.VUX: 22.0,
     SchoolForm.SFI: 22.0,
 }
 # Forms whose staff are mostly teaching; the share of teaching staff among the rest is lower.
@@ -168,7 +328,9 @@ def _f9(fk: int, g13: int, g46: int, g79: int, fth: int) -> dict[tuple[str, str]
 
 FORVALTNINGAR = {
     "Utbildningsförvaltningen": [
-        "Rektorsområde Norr", "Rektorsområde Söder", "Rektorsområde Centrum",
+        "Rektorsområde Norr",
+        "Rektorsområde Söder",
+        "Rektorsområde Centrum",
         "Gymnasium och vuxenutbildning",
     ],
     "Förskoleförvaltningen": ["Förskoleområde Väster", "Förskoleområde Öster"],
@@ -178,8 +340,9 @@ DEMO_UNITS = [
     # Rektorsområde Norr
     UnitSpec("Norrbackaskolan", "Rektorsområde Norr", _f6(58, 172, 166, 255), key="A"),
     UnitSpec("Björkhagaskolan", "Rektorsområde Norr", _f9(42, 124, 128, 186, 190)),
-    UnitSpec("Ängsbacka skola", "Rektorsområde Norr",
-             {("FKLASS", "F"): 31, ("GR", "1-3"): 96, ("FTH", "F-3"): 112}),
+    UnitSpec(
+        "Ängsbacka skola", "Rektorsområde Norr", {("FKLASS", "F"): 31, ("GR", "1-3"): 96, ("FTH", "F-3"): 112}
+    ),
     UnitSpec("Skogsbrynets skola", "Rektorsområde Norr", _f6(26, 78, 74, 118)),
     # Rektorsområde Söder
     UnitSpec("Strandskolan", "Rektorsområde Söder", _f6(61, 178, 171, 262), key="B"),
@@ -190,16 +353,26 @@ DEMO_UNITS = [
     UnitSpec("Centralskolan", "Rektorsområde Centrum", {("GR", "7-9"): 512}),
     UnitSpec("Kyrkbyskolan", "Rektorsområde Centrum", _f6(50, 152, 147, 231)),
     UnitSpec("Torgskolan", "Rektorsområde Centrum", _f6(40, 121, 118, 182)),
-    UnitSpec("Lindskolans anpassade grundskola", "Rektorsområde Centrum",
-             {("GRS", "1-6"): 21, ("GRS", "7-9"): 19, ("FTH", "F-6"): 14},
-             short_name="Lindskolan GRS"),
+    UnitSpec(
+        "Lindskolans anpassade grundskola",
+        "Rektorsområde Centrum",
+        {("GRS", "1-6"): 21, ("GRS", "7-9"): 19, ("FTH", "F-6"): 14},
+        short_name="Lindskolan GRS",
+    ),
     # Gymnasium och vuxenutbildning
     UnitSpec("Sjöviks gymnasium", "Gymnasium och vuxenutbildning", {("GY", "1-3"): 986}),
     UnitSpec("Hamnens gymnasium", "Gymnasium och vuxenutbildning", {("GY", "1-3"): 624}),
-    UnitSpec("Sjöviks anpassade gymnasieskola", "Gymnasium och vuxenutbildning",
-             {("GYS", "1-4"): 38}, short_name="Anpassade gymnasiet"),
-    UnitSpec("Vuxenutbildningen Sjövik", "Gymnasium och vuxenutbildning",
-             {("VUX", "grundläggande"): 184, ("VUX", "gymnasial"): 472}),
+    UnitSpec(
+        "Sjöviks anpassade gymnasieskola",
+        "Gymnasium och vuxenutbildning",
+        {("GYS", "1-4"): 38},
+        short_name="Anpassade gymnasiet",
+    ),
+    UnitSpec(
+        "Vuxenutbildningen Sjövik",
+        "Gymnasium och vuxenutbildning",
+        {("VUX", "grundläggande"): 184, ("VUX", "gymnasial"): 472},
+    ),
     UnitSpec("Sjöviks sfi-center", "Gymnasium och vuxenutbildning", {("SFI", "A-D"): 326}),
     # Förskolor
     UnitSpec("Förskolan Solrosen", "Förskoleområde Väster", {("FS", "1-5 år"): 96}),
@@ -242,24 +415,39 @@ class Persona:
 
 
 DEMO_PERSONAS = [
-    Persona("Strateg", f"strateg@{DEMO_DOMAIN}", "Sara Strateg", Role.STRATEGIST, "",
-            "Utvecklingsstrateg"),
-    Persona("Rektor, enhet A", f"rektor.a@{DEMO_DOMAIN}", "Rikard Rektor", Role.UNIT_LEADER,
-            "A", "Rektor"),
-    Persona("Rektor, enhet B", f"rektor.b@{DEMO_DOMAIN}", "Rebecka Rektor", Role.UNIT_LEADER,
-            "B", "Rektor"),
-    Persona("Personal, enhet A", f"personal@{DEMO_DOMAIN}", "Petra Personal", Role.STAFF, "A",
-            "Lärare", is_teaching=True),
-    Persona("IT-pedagog, enhet A", f"pedagog@{DEMO_DOMAIN}", "Peder Pedagog", Role.COORDINATOR,
-            "A", "IT-pedagog", extra_roles=((Role.STAFF, "Lärare", True),)),
+    Persona("Strateg", f"strateg@{DEMO_DOMAIN}", "Sara Strateg", Role.STRATEGIST, "", "Utvecklingsstrateg"),
+    Persona("Rektor, enhet A", f"rektor.a@{DEMO_DOMAIN}", "Rikard Rektor", Role.UNIT_LEADER, "A", "Rektor"),
+    Persona("Rektor, enhet B", f"rektor.b@{DEMO_DOMAIN}", "Rebecka Rektor", Role.UNIT_LEADER, "B", "Rektor"),
+    Persona(
+        "Personal, enhet A",
+        f"personal@{DEMO_DOMAIN}",
+        "Petra Personal",
+        Role.STAFF,
+        "A",
+        "Lärare",
+        is_teaching=True,
+    ),
+    Persona(
+        "IT-pedagog, enhet A",
+        f"pedagog@{DEMO_DOMAIN}",
+        "Peder Pedagog",
+        Role.COORDINATOR,
+        "A",
+        "IT-pedagog",
+        extra_roles=((Role.STAFF, "Lärare", True),),
+    ),
 ]
 FRISKOLA_PERSONAS = [
-    Persona("Strateg, friskolan", f"strateg@{FRISKOLA_DOMAIN}", "Frida Friskola",
-            Role.STRATEGIST, "", "IT-strateg"),
+    Persona(
+        "Strateg, friskolan",
+        f"strateg@{FRISKOLA_DOMAIN}",
+        "Frida Friskola",
+        Role.STRATEGIST,
+        "",
+        "IT-strateg",
+    ),
 ]
-ALL_PERSONAS = [(DEMO_ORGNR, p) for p in DEMO_PERSONAS] + [
-    (FRISKOLA_ORGNR, p) for p in FRISKOLA_PERSONAS
-]
+ALL_PERSONAS = [(DEMO_ORGNR, p) for p in DEMO_PERSONAS] + [(FRISKOLA_ORGNR, p) for p in FRISKOLA_PERSONAS]
 
 
 def school_unit_code(series: int, index: int) -> str:
@@ -295,12 +483,11 @@ class Builder:
 
     def role_titles(self) -> None:
         for role, name in ROLE_TITLES:
-            self.titles[name] = role_title_save(
-                actor=None, huvudman=self.huvudman, role=role, name=name
-            )
+            self.titles[name] = role_title_save(actor=None, huvudman=self.huvudman, role=role, name=name)
 
-    def tree(self, forvaltningar: dict[str, list[str]], units: list[UnitSpec], series: int,
-             staff_total: int) -> None:
+    def tree(
+        self, forvaltningar: dict[str, list[str]], units: list[UnitSpec], series: int, staff_total: int
+    ) -> None:
         parents: dict[str, Organisation] = {"": self.root}
         for forvaltning, areas in forvaltningar.items():
             node = organisation_create(
@@ -333,14 +520,18 @@ class Builder:
     def personas(self, personas: list[Persona]) -> list[Person]:
         people = []
         for persona in personas:
-            person = person_create(
-                actor=None, huvudman=self.huvudman, name=persona.name, email=persona.email
-            )
+            person = person_create(actor=None, huvudman=self.huvudman, name=persona.name, email=persona.email)
             node = self.unit_by_key(persona.unit_key)
             roles = [(persona.role, persona.title, persona.is_teaching), *persona.extra_roles]
             for role, title, teaching in roles:
-                membership_create(actor=None, person=person, organisation=node, role=role,
-                                  title=self.titles[title], is_teaching=teaching)
+                membership_create(
+                    actor=None,
+                    person=person,
+                    organisation=node,
+                    role=role,
+                    title=self.titles[title],
+                    is_teaching=teaching,
+                )
             people.append(person)
         set_demo_passwords(self.huvudman, people)
         return people
@@ -348,8 +539,9 @@ class Builder:
     def leaders(self) -> None:
         """A unit leader for every unit that has no persona leading it (through the services)."""
         led = set(
-            Membership.objects.filter(huvudman=self.huvudman, role=Role.UNIT_LEADER)
-            .values_list("organisation_id", flat=True)
+            Membership.objects.filter(huvudman=self.huvudman, role=Role.UNIT_LEADER).values_list(
+                "organisation_id", flat=True
+            )
         )
         for spec, unit in self.units:
             if unit.pk in led:
@@ -357,16 +549,17 @@ class Builder:
             name, email = self.names.next()
             person = person_create(actor=None, huvudman=self.huvudman, name=name, email=email)
             title = self.titles["Förskolechef" if spec.is_preschool else "Rektor"]
-            membership_create(actor=None, person=person, organisation=unit,
-                              role=Role.UNIT_LEADER, title=title)
+            membership_create(
+                actor=None, person=person, organisation=unit, role=Role.UNIT_LEADER, title=title
+            )
 
     def staff(self, command: str) -> tuple[int, int]:
         """The generated staff, bulk-written; each unit gets its staff_count staff members,
         counting the personas already there. Every other school gets a coordinator."""
         existing: dict[int, int] = {}
-        for org_id in Membership.objects.filter(
-            huvudman=self.huvudman, role=Role.STAFF
-        ).values_list("organisation_id", flat=True):
+        for org_id in Membership.objects.filter(huvudman=self.huvudman, role=Role.STAFF).values_list(
+            "organisation_id", flat=True
+        ):
             existing[org_id] = existing.get(org_id, 0) + 1
 
         plan: list[tuple[UnitSpec, Organisation, bool]] = []  # (spec, unit, teaching)
@@ -374,24 +567,36 @@ class Builder:
         for spec, unit in self.units:
             for _ in range((unit.staff_count or 0) - existing.get(unit.pk, 0)):
                 name, email = self.names.next()
-                people.append(Person(huvudman=self.huvudman, name=name, email=email,
-                                     password=unusable_password()))
+                people.append(
+                    Person(huvudman=self.huvudman, name=name, email=email, password=unusable_password())
+                )
                 plan.append((spec, unit, self.rng.random() < TEACHING_SHARE))
         people = Person.objects.bulk_create(people, batch_size=2000)
-        audit_record(actor=None, huvudman=self.huvudman, action="person.bulk_create",
-                     object_type="person", object_label=f"{len(people)} personal",
-                     extra={"count": len(people), "command": command})
+        audit_record(
+            actor=None,
+            huvudman=self.huvudman,
+            action="person.bulk_create",
+            object_type="person",
+            object_label=f"{len(people)} personal",
+            extra={"count": len(people), "command": command},
+        )
 
         teacher = self.titles["Lärare"]
         memberships = [
-            Membership(huvudman=self.huvudman, person=person, organisation=unit,
-                       role=Role.STAFF, is_teaching=teaching,
-                       title=teacher if teaching else None)
+            Membership(
+                huvudman=self.huvudman,
+                person=person,
+                organisation=unit,
+                role=Role.STAFF,
+                is_teaching=teaching,
+                title=teacher if teaching else None,
+            )
             for person, (_spec, unit, teaching) in zip(people, plan, strict=True)
         ]
         coordinated = set(
-            Membership.objects.filter(huvudman=self.huvudman, role=Role.COORDINATOR)
-            .values_list("organisation_id", flat=True)
+            Membership.objects.filter(huvudman=self.huvudman, role=Role.COORDINATOR).values_list(
+                "organisation_id", flat=True
+            )
         )
         first_teacher: dict[int, Person] = {}
         for person, (_spec, unit, teaching) in zip(people, plan, strict=True):
@@ -400,15 +605,25 @@ class Builder:
         for index, (spec, unit) in enumerate(self.units):
             if index % 2 or unit.pk in coordinated or unit.pk not in first_teacher:
                 continue
-            title = self.titles[
-                "IT-pedagog" if not spec.is_preschool else "Digitaliseringsansvarig"
-            ]
-            memberships.append(Membership(huvudman=self.huvudman, person=first_teacher[unit.pk],
-                                          organisation=unit, role=Role.COORDINATOR, title=title))
+            title = self.titles["IT-pedagog" if not spec.is_preschool else "Digitaliseringsansvarig"]
+            memberships.append(
+                Membership(
+                    huvudman=self.huvudman,
+                    person=first_teacher[unit.pk],
+                    organisation=unit,
+                    role=Role.COORDINATOR,
+                    title=title,
+                )
+            )
         Membership.objects.bulk_create(memberships, batch_size=2000)
-        audit_record(actor=None, huvudman=self.huvudman, action="membership.bulk_create",
-                     object_type="membership", object_label=f"{len(memberships)} medlemskap",
-                     extra={"count": len(memberships), "command": command})
+        audit_record(
+            actor=None,
+            huvudman=self.huvudman,
+            action="membership.bulk_create",
+            object_type="membership",
+            object_label=f"{len(memberships)} medlemskap",
+            extra={"count": len(memberships), "command": command},
+        )
         return len(people), len(memberships)
 
 
@@ -430,9 +645,14 @@ def set_demo_passwords(huvudman: Huvudman, people: list[Person]) -> None:
     Person.objects.filter(pk__in=[p.pk for p in people]).update(password=encoded, is_active=True)
     for person in people:
         person.password = encoded
-    audit_record(actor=None, huvudman=huvudman, action="person.demo_password_set",
-                 object_type="person", object_label=", ".join(p.email for p in people),
-                 extra={"people": [p.email for p in people]})
+    audit_record(
+        actor=None,
+        huvudman=huvudman,
+        action="person.demo_password_set",
+        object_type="person",
+        object_label=", ".join(p.email for p in people),
+        extra={"people": [p.email for p in people]},
+    )
 
 
 def repair_demo_passwords(orgnrs: list[str]) -> list[str]:
@@ -446,9 +666,7 @@ def repair_demo_passwords(orgnrs: list[str]) -> list[str]:
         person = person.select_related("huvudman").first()
         if person is None:
             continue
-        if person.is_active and (
-            person.password in verified or person.check_password(DEMO_PASSWORD)
-        ):
+        if person.is_active and (person.password in verified or person.check_password(DEMO_PASSWORD)):
             verified.add(person.password)
             continue
         with transaction.atomic():
@@ -487,16 +705,10 @@ def build_friskola(stdout) -> Huvudman:
 
 
 def summary(huvudman: Huvudman) -> str:
-    units = Organisation.objects.filter(
-        huvudman=huvudman, type=OrganisationType.SKOLENHET, is_active=True
-    )
-    staff = Person.objects.filter(
-        huvudman=huvudman, memberships__role=Role.STAFF
-    ).distinct().count()
+    units = Organisation.objects.filter(huvudman=huvudman, type=OrganisationType.SKOLENHET, is_active=True)
+    staff = Person.objects.filter(huvudman=huvudman, memberships__role=Role.STAFF).distinct().count()
     people = Person.objects.filter(huvudman=huvudman).count()
-    forms = sorted(
-        set(units.values_list("school_forms__school_form", flat=True)) - {None}
-    )
+    forms = sorted(set(units.values_list("school_forms__school_form", flat=True)) - {None})
     return (
         f"{huvudman.name} ({huvudman.organisation_number}): {units.count()} skolenheter "
         f"({', '.join(forms)}), {people} personer varav {staff} personal"
@@ -527,18 +739,23 @@ class Command(BaseCommand):
         from digiplan.assessments.demo import seed_demo_campaign
 
         if seed_demo_campaign(demo):
-            self.stdout.write("Skattning: förra läsårets omgång stängd med resultat, årets "
-                              "öppen med svar från personal, ledning och elever.")
+            self.stdout.write(
+                "Skattning: förra läsårets omgång stängd med resultat, årets "
+                "öppen med svar från personal, ledning och elever."
+            )
         from digiplan.plans.demo import seed as seed_demo_plans
 
         if seed_demo_plans(demo):
-            self.stdout.write("Planer: exempel på aktiviteter och digitaliseringsplaner i alla "
-                              "lägen (utkast, publicerad, uppföljd).")
+            self.stdout.write(
+                "Planer: exempel på aktiviteter och digitaliseringsplaner i alla "
+                "lägen (utkast, publicerad, uppföljd)."
+            )
         fixed = repair_demo_passwords(existing)
         if fixed:
             self.stdout.write("Demolösenordet återställt för: " + ", ".join(fixed))
         for huvudman in built:
             self.stdout.write(self.style.SUCCESS(summary(huvudman)))
         if built:
-            self.stdout.write(f"Klart på {time.monotonic() - started:.1f} s. "
-                              "Inloggningar: manage.py demo_logins")
+            self.stdout.write(
+                f"Klart på {time.monotonic() - started:.1f} s. Inloggningar: manage.py demo_logins"
+            )

@@ -9,12 +9,18 @@ from digiplan.plans.tasks import REMIND_DAYS, send_plan_reminders
 
 
 class Command(BaseCommand):
-    help = ("Köar dagens påminnelser: till ansvariga för aktiviteter som snart ska vara klara "
-            "och till dem som följer upp planer vars uppföljning närmar sig. Kör dagligen.")
+    help = (
+        "Köar dagens påminnelser: till ansvariga för aktiviteter som snart ska vara klara "
+        "och till dem som följer upp planer vars uppföljning närmar sig. Kör dagligen."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--days", type=int, default=REMIND_DAYS,
-                            help=f"påminn så många dagar före datumet (standard {REMIND_DAYS})")
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=REMIND_DAYS,
+            help=f"påminn så många dagar före datumet (standard {REMIND_DAYS})",
+        )
 
     def handle(self, *args, **options):
         days = options["days"]
@@ -25,9 +31,9 @@ class Command(BaseCommand):
             counts = result.return_value
             self.stdout.write(
                 f"Påminnelser skickade: {counts['activities']['sent']} om aktiviteter, "
-                f"{counts['follow_ups']['sent']} om uppföljningar.")
+                f"{counts['follow_ups']['sent']} om uppföljningar."
+            )
         elif result.status == TaskResultStatus.FAILED:
             raise CommandError("Påminnelserna kunde inte skickas; se loggen.")
         else:
-            self.stdout.write(f"Påminnelserna är köade (uppgift {result.id}); "
-                              "en worker skickar dem.")
+            self.stdout.write(f"Påminnelserna är köade (uppgift {result.id}); en worker skickar dem.")
