@@ -1,21 +1,40 @@
-# Production image: gunicorn serves Digiplan, whitenoise its static files.
-# docker build -t digiplan . && docker run -e SECRET_KEY=... -e DATABASE_URL=postgres://... \
-#   -e ALLOWED_HOSTS=digiplan.example.se -p 8000:8000 digiplan
+# Production image: gunicorn serves Digiplan, whitenoise its static files; the database is
+# migrated each time the container starts.
+#
+#   docker build -t digiplan .
+#   docker run -e SECRET_KEY=... -e DATABASE_URL=postgres://... -e ALLOWED_HOSTS=digiplan.example.se \
+#       -p 8000:8000 digiplan
+#
+# The worker (e-mail, report archives: the task queue) is the same image with another command,
+# run beside it with the same environment; the daily purge commands likewise (README, "Commands"):
+#
+#   docker run -e SECRET_KEY=... -e DATABASE_URL=postgres://... digiplan python manage.py db_worker
 FROM python:3.13-slim-bookworm
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 UV_PYTHON_DOWNLOADS=never \
-    UV_PROJECT_ENVIRONMENT=/opt/venv PATH=/opt/venv/bin:$PATH DEBUG=False
+# uv installs from the committed lock into /opt/venv and never downloads a Python: the image's
+# own 3.13 is used, as `make install` uses one found on the machine.
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+    UV_PYTHON_DOWNLOADS=never UV_PROJECT_ENVIRONMENT=/opt/venv UV_COMPILE_BYTECODE=1 UV_NO_CACHE=1 \
+    PATH=/opt/venv/bin:$PATH DEBUG=False
 
-RUN apt-get update && apt-get install -y --no-install-recommends gettext \
-    && rm -rf /var/lib/apt/lists/* && pip install --no-cache-dir uv
+# gettext compiles the translations; WeasyPrint draws the PDFs with Pango and HarfBuzz
+# (its documented Debian packages) in DejaVu Sans, the font the PDF templates ask for.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gettext \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/* \
+    && pip install --no-cache-dir --root-user-action=ignore "uv>=0.13,<1"
 
 WORKDIR /app
 COPY pyproject.toml uv.lock ./
-RUN uv sync --frozen --no-dev --no-install-project
+RUN uv sync --frozen --no-dev --no-install-project --python /usr/local/bin/python3
 COPY . .
-RUN python manage.py compilemessages --ignore=.venv \
-    && SECRET_KEY=build-only python manage.py collectstatic --no-input \
-    && useradd --system --uid 1000 digiplan
+RUN python manage.py compilemessages --ignore=.venv -v 0 \
+    && SECRET_KEY=build-only python manage.py collectstatic --no-input -v 0 \
+    && useradd --system --uid 1000 --no-create-home digiplan
 USER digiplan
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --no-input && gunicorn digiplan.wsgi --bind 0.0.0.0:8000 --workers ${WEB_WORKERS:-3} --access-logfile -"]
+# exec: gunicorn gets the container's stop signal. The access log leaves out the path: a staff
+# member's answering link (/svar/<token>/) with its time would show who answered when
+# (docs/privacy.md, "Logs").
+CMD ["sh", "-c", "python manage.py migrate --no-input && exec gunicorn digiplan.wsgi --bind 0.0.0.0:8000 --workers ${WEB_WORKERS:-3} --worker-tmp-dir /dev/shm --no-control-socket --access-logfile - --access-logformat '%(t)s \"%(m)s\" %(s)s %(b)s %(L)ss'"]

@@ -32,9 +32,12 @@ test: install system-deps lint
 	@echo "== Tests on PostgreSQL =="
 	@source scripts/start-postgres && $(PY) -m pytest -q -rs $(PYTEST_ARGS)
 
+# The same checks run before each commit (.pre-commit-config.yaml).
 lint:
 	@.venv/bin/ruff check --quiet digiplan tests bench
 	@.venv/bin/ruff format --check --quiet digiplan tests bench
+	@.venv/bin/mypy digiplan
+	@DATABASE_URL= $(PY) manage.py makemigrations --check --dry-run -v 0 || { echo "Models changed without a migration: run manage.py makemigrations."; exit 1; }
 
 messages:
 	@$(PY) manage.py makemessages -l sv --ignore=.venv --ignore=tests --ignore=bench
