@@ -30,7 +30,7 @@ from digiplan.assessments.models import (
     PupilCode,
 )
 from digiplan.frameworks.models import FrameworkVersion, VersionStatus
-from digiplan.organisations.management.commands.seed_demo import unusable_password
+from digiplan.organisations.demo_people import unusable_password
 from digiplan.organisations.models import (
     Huvudman,
     Membership,

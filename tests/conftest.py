@@ -8,8 +8,10 @@ from django.test import Client
 
 from digiplan.organisations import services
 from digiplan.organisations.models import Huvudman, Organisation, OrganisationType, Person, Role
+from tests.ci_skips import pytest_sessionfinish, pytest_terminal_summary  # noqa: F401  (hooks)
+from tests.factories import PASSWORD, HuvudmanFactory, OrganisationFactory, PersonFactory
 
-PASSWORD = "rätt-häst-batteri-häftklammer"
+__all__ = ["PASSWORD", "PERSONAS", "World", "build_world"]
 
 
 @dataclass
@@ -31,48 +33,33 @@ class World:
 
 
 def _person(huvudman, name, email, node, role, **extra) -> Person:
-    person = services.person_create(actor=None, huvudman=huvudman, name=name, email=email)
-    person.set_password(PASSWORD)
-    person.save(update_fields=["password"])
-    services.membership_create(actor=None, person=person, organisation=node, role=role, **extra)
-    return person
+    """A person with one role (older tests call this; new ones use PersonFactory)."""
+    assert node.huvudman_id == huvudman.pk
+    return PersonFactory(name=name, email=email, organisation=node, role=role, **extra)
 
 
 def build_world() -> World:
-    huvudman = services.huvudman_create(name="Sjöviks kommun", organisation_number="212000-1234")
+    huvudman = HuvudmanFactory(name="Sjöviks kommun", organisation_number="212000-1234")
     root = services.huvudman_root(huvudman)
-    forvaltning = services.organisation_create(
-        actor=None, parent=root, type=OrganisationType.FORVALTNING, name="Utbildningsförvaltningen"
+    forvaltning = OrganisationFactory(
+        parent=root, type=OrganisationType.FORVALTNING, name="Utbildningsförvaltningen"
     )
-    omrade = services.organisation_create(
-        actor=None, parent=forvaltning, type=OrganisationType.OMRADE, name="Område Norr"
-    )
-    unit_a = services.organisation_create(
-        actor=None,
+    omrade = OrganisationFactory(parent=forvaltning, type=OrganisationType.OMRADE, name="Område Norr")
+    unit_a = OrganisationFactory(
         parent=omrade,
-        type=OrganisationType.SKOLENHET,
         name="Almskolan",
         school_unit_code="11111111",
         school_forms=["GR"],
         pupil_counts={("GR", "F-3"): 120},
         staff_count=30,
     )
-    unit_b = services.organisation_create(
-        actor=None,
-        parent=omrade,
-        type=OrganisationType.SKOLENHET,
-        name="Björkskolan",
-        school_unit_code="22222222",
-        school_forms=["GR", "FTH"],
+    unit_b = OrganisationFactory(
+        parent=omrade, name="Björkskolan", school_unit_code="22222222", school_forms=["GR", "FTH"]
     )
-    other = services.huvudman_create(name="Friskolan Exempel AB", organisation_number="556000-0002")
+    other = HuvudmanFactory(name="Friskolan Exempel AB", organisation_number="556000-0002")
     other_root = services.huvudman_root(other)
-    other_unit = services.organisation_create(
-        actor=None,
-        parent=other_root,
-        type=OrganisationType.SKOLENHET,
-        name="Ekskolan",
-        school_unit_code="33333333",
+    other_unit = OrganisationFactory(
+        parent=other_root, name="Ekskolan", school_unit_code="33333333", school_forms=None
     )
     return World(
         huvudman=huvudman,
@@ -81,14 +68,28 @@ def build_world() -> World:
         omrade=omrade,
         unit_a=unit_a,
         unit_b=unit_b,
-        strategist=_person(huvudman, "Sara Strateg", "strateg@sjovik.test", root, Role.STRATEGIST),
-        leader_a=_person(huvudman, "Anna Rektor", "rektor.a@sjovik.test", unit_a, Role.UNIT_LEADER),
-        leader_b=_person(huvudman, "Bo Rektor", "rektor.b@sjovik.test", unit_b, Role.UNIT_LEADER),
-        staff=_person(huvudman, "Per Personal", "personal@sjovik.test", unit_a, Role.STAFF, is_teaching=True),
+        strategist=PersonFactory(
+            name="Sara Strateg", email="strateg@sjovik.test", organisation=root, role=Role.STRATEGIST
+        ),
+        leader_a=PersonFactory(
+            name="Anna Rektor", email="rektor.a@sjovik.test", organisation=unit_a, role=Role.UNIT_LEADER
+        ),
+        leader_b=PersonFactory(
+            name="Bo Rektor", email="rektor.b@sjovik.test", organisation=unit_b, role=Role.UNIT_LEADER
+        ),
+        staff=PersonFactory(
+            name="Per Personal",
+            email="personal@sjovik.test",
+            organisation=unit_a,
+            role=Role.STAFF,
+            is_teaching=True,
+        ),
         other_huvudman=other,
         other_root=other_root,
         other_unit=other_unit,
-        other_strategist=_person(other, "Olle Annan", "strateg@friskolan.test", other_root, Role.STRATEGIST),
+        other_strategist=PersonFactory(
+            name="Olle Annan", email="strateg@friskolan.test", organisation=other_root, role=Role.STRATEGIST
+        ),
     )
 
 

@@ -12,7 +12,7 @@ from django.urls import resolve, reverse
 from django.utils import timezone, translation
 
 from digiplan.accounts.context_processors import navigation
-from digiplan.accounts.views import ERROR_INVALID_LOGIN
+from digiplan.accounts.forms import ERROR_INVALID_LOGIN
 from digiplan.organisations.services import person_create
 
 PASSWORD = "rätt-häst-batteri-42"

@@ -6,6 +6,7 @@ holds up the page. The link is made inside the task, just before sending: no res
 ever written to the task table."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
 from django.tasks import task
 from django.utils import translation
@@ -18,13 +19,12 @@ EMAIL_TEMPLATE = "registration/password_reset_email.html"
 
 @task
 def send_password_reset(person_id: int, domain: str, use_https: bool, language: str) -> bool:
-    from digiplan.accounts.views import EmailPasswordResetForm
-
     person = get_user_model()._default_manager.filter(pk=person_id, is_active=True).first()
     if person is None:
         return False
     with translation.override(language):
-        EmailPasswordResetForm().send_mail(
+        # Django's own mail of the reset form (digiplan.accounts.forms enqueues this task).
+        PasswordResetForm().send_mail(
             SUBJECT_TEMPLATE,
             EMAIL_TEMPLATE,
             {

@@ -7,7 +7,9 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Self-assessment")
 
     def ready(self):
-        from digiplan.assessments.erasure import ballots_erase
-        from digiplan.organisations.privacy import erasure_step
+        from digiplan.assessments import demo, privacy
+        from digiplan.demo.registry import demo_parts
+        from digiplan.privacy.registry import personal_data
 
-        erasure_step(ballots_erase)
+        personal_data.register(privacy.PART)
+        demo_parts.register(demo.PART)

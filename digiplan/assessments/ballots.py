@@ -77,7 +77,7 @@ def seal_ballot(campaign_id: int, size: int, contents: Contents) -> bytes:
     )
 
 
-def open_ballot(campaign_id: int, sealed: bytes) -> Contents:
+def open_ballot(campaign_id: int, sealed: bytes | memoryview) -> Contents:
     return decode(sealing.unseal(sealed, purpose=BALLOT_PURPOSE, context=f"campaign:{campaign_id}"))
 
 
@@ -94,7 +94,7 @@ def seal_draft(campaign_id: int, participation_id: int, size: int, contents: Con
     )
 
 
-def open_draft(campaign_id: int, participation_id: int, sealed: bytes) -> Contents:
+def open_draft(campaign_id: int, participation_id: int, sealed: bytes | memoryview) -> Contents:
     return decode(
         sealing.unseal(sealed, purpose=DRAFT_PURPOSE, context=_draft_context(campaign_id, participation_id))
     )

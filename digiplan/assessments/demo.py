@@ -15,9 +15,13 @@ from digiplan.assessments.models import (
     Participation,
     PupilCode,
 )
+
+# The school year as the campaign form counts it (not the plans app's copy: plans sit above).
+from digiplan.demo.registry import DemoPart, DemoRun
 from digiplan.frameworks.models import FrameworkVersion, VersionStatus
+from digiplan.lib import schoolyear
+from digiplan.organisations.demo import demo_huvudman
 from digiplan.organisations.models import Membership, OrganisationType, Role
-from digiplan.plans.selectors import school_year_of
 
 DEMO_CAMPAIGN = "Digital skattning"
 
@@ -34,9 +38,9 @@ def seed_demo_campaign(huvudman, *, share_answered: float = 0.7) -> Campaign | N
     if version is None:
         return None
     today = timezone.localdate()
-    this_year = school_year_of(today)
-    start = int(this_year[:4])
-    last_year = f"{start - 1}/{start % 100:02d}"
+    this_year = schoolyear.of(today)
+    start = schoolyear.start_of(this_year)
+    last_year = schoolyear.shifted(this_year, -1)
     rng = random.Random(2026)
     # Each unit leans its own way, so the organisation's results show real differences; a
     # unit's lean moves a little from one year to the next.
@@ -167,3 +171,14 @@ def _answer(rng: random.Random, item, lean: float):
     middle = (counting[0] + counting[-1]) / 2 + lean
     value = round(rng.gauss(middle, 1.0))
     return min(max(value, counting[0]), counting[-1])
+
+
+def seed_step(run: DemoRun) -> None:
+    if seed_demo_campaign(demo_huvudman()):
+        run.say(
+            "Skattning: förra läsårets omgång stängd med resultat, årets "
+            "öppen med svar från personal, ledning och elever."
+        )
+
+
+PART = DemoPart(app="assessments", order=30, seed=seed_step)

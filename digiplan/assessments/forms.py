@@ -1,14 +1,13 @@
 """Forms of the campaign pages: a new campaign, pupil group codes, reopening a leader rating,
 and the leader rating itself (one level and one comment per leader indicator)."""
 
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from digiplan.assessments import services
 from digiplan.assessments.models import COMMENT_MAX, K_DEFAULT, K_MIN
 from digiplan.frameworks.models import ItemKind, RespondentGroup
+from digiplan.lib import schoolyear
 from digiplan.organisations.models import SchoolForm
 
 NO_COLON = {"label_suffix": ""}
@@ -113,8 +112,7 @@ class CampaignForm(forms.Form):
 
     def clean_school_year(self):
         year = self.cleaned_data["school_year"].strip()
-        match = re.fullmatch(r"(\d{4})/(\d{2})", year)
-        if not match or (int(match[1]) + 1) % 100 != int(match[2]):
+        if not schoolyear.is_valid(year):
             raise forms.ValidationError(ERROR_SCHOOL_YEAR)
         return year
 

@@ -5,11 +5,13 @@ import datetime
 import hashlib
 import secrets
 import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,10 +35,10 @@ from digiplan.assessments.models import (
     ResultSnapshot,
 )
 from digiplan.audit.services import audit_record
-from digiplan.frameworks.models import Item, ItemKind, RespondentGroup, VersionStatus
+from digiplan.frameworks.models import FrameworkVersion, Item, ItemKind, RespondentGroup, VersionStatus
 from digiplan.lib import sealing
-from digiplan.organisations.imports.bulk import bulk_insert
-from digiplan.organisations.models import Membership, OrganisationType, Role
+from digiplan.lib.bulk import bulk_insert
+from digiplan.organisations.models import Huvudman, Membership, Organisation, OrganisationType, Person, Role
 
 ERROR_NOT_OPEN = _("The self-assessment is not open.")
 ERROR_ALREADY_ANSWERED = _("Your answers have already been submitted. Thank you!")
@@ -65,7 +67,7 @@ def new_token() -> tuple[str, str]:
     return token, token_hash(token)
 
 
-def campaign_items(campaign: Campaign, group: str):
+def campaign_items(campaign: Campaign, group: str) -> QuerySet[Item]:
     return (
         Item.objects.filter(version=campaign.framework_version, kind=ItemKind.INDICATOR, respondent=group)
         .select_related("scale")
@@ -75,18 +77,18 @@ def campaign_items(campaign: Campaign, group: str):
 
 def campaign_create(
     *,
-    actor,
-    huvudman,
-    name,
-    school_year,
-    framework_version,
-    opens_on,
-    closes_on,
-    units,
-    k=5,
-    include_leader=True,
-    include_staff=True,
-    include_pupils=False,
+    actor: Person | None,
+    huvudman: Huvudman,
+    name: str,
+    school_year: str,
+    framework_version: FrameworkVersion,
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+    units: Iterable[Organisation],
+    k: int = 5,
+    include_leader: bool = True,
+    include_staff: bool = True,
+    include_pupils: bool = False,
 ) -> Campaign:
     with transaction.atomic():
         if (
@@ -143,7 +145,7 @@ def campaign_create(
     return campaign
 
 
-def campaign_open(*, actor, campaign: Campaign) -> dict[int, str]:
+def campaign_open(*, actor: Person | None, campaign: Campaign) -> dict[int, str]:
     """Opens the campaign and asks every active staff member of its units. Returns the new
     tokens by participation id, for the invitations; only their hashes are stored."""
     with transaction.atomic():
@@ -152,7 +154,7 @@ def campaign_open(*, actor, campaign: Campaign) -> dict[int, str]:
             raise ValidationError(_("Only a campaign that is not yet open can be opened."))
         campaign.status, campaign.opened_at = CampaignStatus.OPEN, timezone.now()
         campaign.save(update_fields=["status", "opened_at"])
-        tokens = {}
+        tokens: dict[int, str] = {}
         if campaign.include_staff:
             units = campaign.units.values_list("unit_id", flat=True)
             pairs = set(
@@ -163,15 +165,16 @@ def campaign_open(*, actor, campaign: Campaign) -> dict[int, str]:
                 ).values_list("person_id", "organisation_id")
             )
             participations = []
+            by_pair: dict[tuple[int, int], str] = {}
             for person_id, unit_id in sorted(pairs):
                 token, hashed = new_token()
                 participations.append(
                     Participation(campaign=campaign, person_id=person_id, unit_id=unit_id, token_hash=hashed)
                 )
-                tokens[(person_id, unit_id)] = token
+                by_pair[(person_id, unit_id)] = token
             Participation.objects.bulk_create(participations, batch_size=2000)
             tokens = {
-                p.pk: tokens[(p.person_id, p.unit_id)]
+                p.pk: by_pair[(p.person_id, p.unit_id)]
                 for p in Participation.objects.filter(campaign=campaign)
             }
         audit_record(
@@ -192,7 +195,7 @@ def participation_new_token(participation: Participation) -> str:
     return token
 
 
-def campaign_close(*, actor, campaign: Campaign) -> Campaign:
+def campaign_close(*, actor: Person | None, campaign: Campaign) -> Campaign:
     """Closes the campaign in one transaction: no more answers; the ballot box opened, its
     ballots shuffled and written as responses, and emptied; the participations written again
     in a random order; the drafts deleted; and the results computed and stored as they will be
@@ -242,7 +245,9 @@ def _ballots_release(campaign: Campaign) -> int:
     ]
     # The order ballots arrived in is the order people answered in: it must not survive.
     secrets.SystemRandom().shuffle(opened)
-    items = {group: _answer_rules(campaign, group)[0] for group in (Group.STAFF, Group.PUPIL)}
+    items: dict[str, dict[int, Item]] = {
+        group: _answer_rules(campaign, group)[0] for group in (Group.STAFF, Group.PUPIL)
+    }
     prepare_id = Response._meta.pk.get_db_prep_value
     ids = [prepare_id(uuid.uuid4(), connection, prepared=False) for _ in opened]
     bulk_insert(
@@ -293,18 +298,23 @@ def storage_forget_order() -> None:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def _answer_rules(campaign: Campaign, group: str) -> tuple[dict, dict]:
+# Per statement: the values that count, and whether it has an answer that does not.
+_Allowed = dict[int, tuple[set[int], bool]]
+
+
+def _answer_rules(campaign: Campaign, group: str) -> tuple[dict[int, Item], _Allowed]:
     """The group's statements by pk, and for each the values that count and whether it has an
     answer that does not; read once per process for a published version (which never
     changes)."""
 
-    def load():
+    def load() -> tuple[dict[int, Item], _Allowed]:
         items = {
             item.pk: item for item in selectors.questionnaire_items(campaign.framework_version_id, group)
         }
-        allowed = {}
+        allowed: _Allowed = {}
         for item in items.values():
-            levels = list(item.scale.levels.all())
+            # An indicator always has a scale (frameworks.services._check_item).
+            levels = list(item.scale.levels.all())  # type: ignore[union-attr]
             allowed[item.pk] = (
                 {lv.value for lv in levels if not lv.not_applicable},
                 any(lv.not_applicable for lv in levels),
@@ -314,10 +324,10 @@ def _answer_rules(campaign: Campaign, group: str) -> tuple[dict, dict]:
     return selectors.frozen(campaign.framework_version_id, f"rules-{group}", load)
 
 
-def _clean_answers(campaign: Campaign, group: str, answers: dict) -> dict[int, int | None]:
+def _clean_answers(campaign: Campaign, group: str, answers: Mapping[Any, Any]) -> dict[int, int | None]:
     """Item pk → scale value (None for an answer that does not count); refuses anything else."""
     items, allowed = _answer_rules(campaign, group)
-    clean = {}
+    clean: dict[int, int | None] = {}
     for key, value in answers.items():
         try:
             item_pk = int(key)
@@ -388,7 +398,7 @@ def draft_read(participation: Participation) -> ballots.Contents | None:
 def draft_save(
     *,
     participation: Participation,
-    answers: dict,
+    answers: Mapping[Any, Any],
     comment: str = "",
 ) -> ballots.Contents:
     """Adds this page's answers to the person's draft; an empty value takes an answer back."""
@@ -420,7 +430,7 @@ def draft_save(
     return contents
 
 
-def response_submit(*, participation: Participation, answers: dict, comment: str = "") -> bool:
+def response_submit(*, participation: Participation, answers: Mapping[Any, Any], comment: str = "") -> bool:
     """Puts the answers in the campaign's ballot box, once, and marks the person as answered.
     A second submit of the same token (a double click, a retry after a dropped connection)
     stores nothing and returns False; the first ballot stays as it was."""
@@ -469,7 +479,7 @@ def pupil_code_for(code: str) -> PupilCode | None:
     )
 
 
-def pupil_submit(*, code: PupilCode, answers: dict) -> None:
+def pupil_submit(*, code: PupilCode, answers: Mapping[Any, Any]) -> None:
     """Puts a pupil's answers in the ballot box, on one seat of the group's code."""
     campaign = code.campaign
     clean = _clean_answers(campaign, Group.PUPIL, answers)
@@ -493,7 +503,9 @@ def pupil_submit(*, code: PupilCode, answers: dict) -> None:
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 
-def pupil_code_create(*, actor, campaign: Campaign, unit, label: str, capacity: int) -> PupilCode:
+def pupil_code_create(
+    *, actor: Person | None, campaign: Campaign, unit: Organisation, label: str, capacity: int
+) -> PupilCode:
     with transaction.atomic():
         if not campaign.include_pupils:
             raise ValidationError(_("This self-assessment has no pupil questionnaire."))
@@ -519,17 +531,17 @@ def pupil_code_create(*, actor, campaign: Campaign, unit, label: str, capacity: 
     return pupil_code
 
 
-def rating_for(campaign: Campaign, unit) -> LeaderRating:
+def rating_for(campaign: Campaign, unit: Organisation) -> LeaderRating:
     rating, _created = LeaderRating.objects.get_or_create(campaign=campaign, unit=unit)
     return rating
 
 
 def rating_save(
     *,
-    actor,
+    actor: Person | None,
     rating: LeaderRating,
-    answers: dict,
-    comments: dict,
+    answers: Mapping[Any, Any],
+    comments: Mapping[Any, Any],
     participants: str = "",
     revision: int | None = None,
     submit: bool = False,
@@ -573,7 +585,7 @@ def rating_save(
     return rating
 
 
-def rating_reopen(*, actor, rating: LeaderRating, reason: str) -> LeaderRating:
+def rating_reopen(*, actor: Person | None, rating: LeaderRating, reason: str) -> LeaderRating:
     with transaction.atomic():
         rating = LeaderRating.objects.select_for_update().get(pk=rating.pk)
         if not reason.strip():
@@ -613,7 +625,7 @@ class PurgeResult:
     drafts_overdue: int = 0  # drafts of campaigns left open past their closing date + the days
     drafts_orphaned: int = 0  # drafts whose participation no longer exists
     tokens_retired: int = 0
-    campaigns: dict = field(default_factory=dict)  # campaign → {"drafts": n, "tokens": n}
+    campaigns: dict[Campaign, dict[str, int]] = field(default_factory=dict)  # {"drafts": n, "tokens": n}
 
     @property
     def drafts(self) -> int:

@@ -2,8 +2,10 @@
 
 from django.core.management import call_command
 
+from digiplan.demo.registry import DemoPart, DemoRun
 from digiplan.frameworks import services
 from digiplan.frameworks.models import FrameworkKind, FrameworkVersion, VersionStatus
+from digiplan.organisations.demo import demo_huvudman
 
 DEMO_SLUG = "sjoviks-digitaliseringsplan"
 
@@ -29,3 +31,11 @@ def seed_demo_frameworks(huvudman, actor=None) -> FrameworkVersion | None:
         template=template,
     )
     return services.version_publish(actor=actor, version=draft)
+
+
+def seed_step(run: DemoRun) -> None:
+    if seed_demo_frameworks(demo_huvudman()):
+        run.say("Ramverk: nationella och inbyggda mallar laddade; Sjöviks plan publicerad.")
+
+
+PART = DemoPart(app="frameworks", order=20, seed=seed_step)

@@ -1,8 +1,9 @@
 """Reads behind the framework pages: the tree, diffs, the chain of steering, responsibilities."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from digiplan.frameworks.access import visible_items
 from digiplan.frameworks.models import (
@@ -13,6 +14,7 @@ from digiplan.frameworks.models import (
     VersionStatus,
 )
 from digiplan.organisations.access import memberships_of
+from digiplan.organisations.models import Person
 
 
 def item_tree(version: FrameworkVersion) -> list[Item]:
@@ -27,10 +29,11 @@ def item_tree(version: FrameworkVersion) -> list[Item]:
         children.setdefault(item.parent_id, []).append(item)
     ordered: list[Item] = []
 
-    def walk(parent_id, depth):
+    def walk(parent_id: int | None, depth: int) -> None:
         siblings = children.get(parent_id, [])
         for position, item in enumerate(siblings):
-            item.depth, item.position, item.sibling_count = depth, position, len(siblings)
+            # Read by the page's template: where the item sits among its siblings.
+            item.depth, item.position, item.sibling_count = depth, position, len(siblings)  # type: ignore[attr-defined]
             ordered.append(item)
             walk(item.pk, depth + 1)
 
@@ -68,10 +71,10 @@ DIFF_FIELDS = (
 )
 
 
-def _signature(item: Item) -> dict:
+def _signature(item: Item) -> dict[str, Any]:
     data = {f: getattr(item, f) for f in DIFF_FIELDS}
-    data["scale"] = item.scale.name if item.scale_id else ""
-    data["parent"] = item.parent.code if item.parent_id else ""
+    data["scale"] = item.scale.name if item.scale is not None else ""
+    data["parent"] = item.parent.code if item.parent is not None else ""
     data["links"] = sorted(f"{link.version.framework.slug}:{link.code}" for link in item.links.all())
     return data
 
@@ -79,7 +82,7 @@ def _signature(item: Item) -> dict:
 def version_diff(old: FrameworkVersion, new: FrameworkVersion) -> VersionDiff:
     """What changed from old to new, item by item (items are matched by their code)."""
 
-    def load(version):
+    def load(version: FrameworkVersion) -> dict[str, Item]:
         return {
             i.code: i
             for i in version.items.select_related("scale", "parent").prefetch_related(
@@ -97,7 +100,7 @@ def version_diff(old: FrameworkVersion, new: FrameworkVersion) -> VersionDiff:
         if fields:
             diff.changed.append((before[code], after[code], fields))
 
-    def texts(version, related):
+    def texts(version: FrameworkVersion, related: str) -> set[str]:
         if related == "responsibilities":
             return {
                 f"{r.get_role_display()}{' (' + r.role_title + ')' if r.role_title else ''}: {r.text}"
@@ -117,13 +120,13 @@ def version_diff(old: FrameworkVersion, new: FrameworkVersion) -> VersionDiff:
     return diff
 
 
-def chain_up(item: Item, person) -> list[dict]:
+def chain_up(item: Item, person: Person) -> list[dict[str, Any]]:
     """The items this one derives from, and theirs, up to the national strategy: a nested list
     of {"item": item, "ancestors": [...], "up": [...]}."""
     visible = set(visible_items(person).values_list("pk", flat=True))
 
-    def up(current: Item, seen: frozenset) -> list[dict]:
-        result = []
+    def up(current: Item, seen: frozenset[int]) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = []
         for target in current.links.select_related("version__framework").all():
             if target.pk in seen or target.pk not in visible:
                 continue
@@ -131,7 +134,7 @@ def chain_up(item: Item, person) -> list[dict]:
                 {"item": target, "ancestors": _ancestors(target), "up": up(target, seen | {target.pk})}
             )
         # The item's own parents count as well: a goal under an area inherits the area's links.
-        if current.parent_id and not result:
+        if not result and current.parent is not None:
             parent = current.parent
             return (
                 [
@@ -151,7 +154,7 @@ def chain_up(item: Item, person) -> list[dict]:
 
 
 def _ancestors(item: Item) -> list[Item]:
-    chain = []
+    chain: list[Item] = []
     current = item.parent
     while current is not None:
         chain.insert(0, current)
@@ -159,7 +162,7 @@ def _ancestors(item: Item) -> list[Item]:
     return chain
 
 
-def chain_down(item: Item, person, depth: int = 0) -> list[dict]:
+def chain_down(item: Item, person: Person, depth: int = 0) -> list[dict[str, Any]]:
     """Everything that cites this item, from the person's own huvudman and the built-ins."""
     if depth > 10:
         return []
@@ -167,14 +170,14 @@ def chain_down(item: Item, person, depth: int = 0) -> list[dict]:
     return [{"item": d, "down": chain_down(d, person, depth + 1)} for d in cited_by]
 
 
-def my_responsibilities(person) -> list[dict]:
+def my_responsibilities(person: Person) -> list[dict[str, Any]]:
     """Responsibilities that the person's roles carry in the current published frameworks of
     their organisation, grouped by framework, with the places the person serves."""
     memberships = list(memberships_of(person))
     if not memberships or person.huvudman_id is None:
         return []
     roles = {m.role for m in memberships}
-    titles = {m.title.name.lower() for m in memberships if m.title_id}
+    titles = {m.title.name.lower() for m in memberships if m.title is not None}
     query = (
         Responsibility.objects.filter(
             version__status=VersionStatus.PUBLISHED,
@@ -184,12 +187,13 @@ def my_responsibilities(person) -> list[dict]:
         .select_related("version__framework", "area")
         .order_by("version__framework__name", "area__order", "order")
     )
-    groups: dict[int, dict] = {}
+    groups: dict[int, dict[str, Any]] = {}
     for responsibility in query:
-        responsibility.matches_title = responsibility.role_title.lower() in titles
+        # Read by the page's template, as .places below.
+        responsibility.matches_title = responsibility.role_title.lower() in titles  # type: ignore[attr-defined]
         group = groups.setdefault(responsibility.version_id, {"version": responsibility.version, "items": []})
         group["items"].append(responsibility)
-    places = {m.role: [] for m in memberships}
+    places: dict[str, list[str]] = {m.role: [] for m in memberships}
     for m in memberships:
         places[m.role].append(m.organisation.name)
     for group in groups.values():
@@ -198,7 +202,7 @@ def my_responsibilities(person) -> list[dict]:
     return list(groups.values())
 
 
-def linkable_items(person, version: FrameworkVersion):
+def linkable_items(person: Person, version: FrameworkVersion) -> QuerySet[Item]:
     """Items an item of this version may link to: its own version's items and the published
     items of every framework the person can read, except this framework's other versions."""
     return (

@@ -1,5 +1,8 @@
 """Writes to frameworks. A published version never changes: edits need a new draft."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -16,6 +19,7 @@ from digiplan.frameworks.models import (
     Target,
     VersionStatus,
 )
+from digiplan.organisations.models import Huvudman, Person
 
 ERROR_FROZEN = _("This version is published and cannot be changed. Start a new draft to edit it.")
 ERROR_STALE = _("Someone else changed this draft after you opened it. Reload and try again.")
@@ -40,8 +44,8 @@ def _editable(version: FrameworkVersion, revision: int | None = None) -> Framewo
 
 def framework_create(
     *,
-    actor,
-    huvudman,
+    actor: Person | None,
+    huvudman: Huvudman | None,
     slug: str,
     name: str,
     kind: str,
@@ -71,12 +75,12 @@ def framework_create(
 def _copy_content(source: FrameworkVersion, target: FrameworkVersion) -> None:
     """Copies items, links, responsibilities and targets. Links inside the source point to the
     copies; links to other frameworks (the national strategy) are kept, so the chain holds."""
-    copies: dict[int, Item] = {}
+    copies: dict[int | None, Item] = {}
     items = list(source.items.prefetch_related("links").order_by("pk"))
     by_parent: dict[int | None, list[Item]] = {}
     for item in items:
         by_parent.setdefault(item.parent_id, []).append(item)
-    stack = [(None, child) for child in by_parent.get(None, [])]
+    stack: list[tuple[Item | None, Item]] = [(None, child) for child in by_parent.get(None, [])]
     while stack:
         parent, item = stack.pop(0)
         copy = Item.objects.create(
@@ -126,7 +130,9 @@ def _copy_content(source: FrameworkVersion, target: FrameworkVersion) -> None:
     )
 
 
-def version_publish(*, actor, version: FrameworkVersion, revision: int | None = None) -> FrameworkVersion:
+def version_publish(
+    *, actor: Person | None, version: FrameworkVersion, revision: int | None = None
+) -> FrameworkVersion:
     with transaction.atomic():
         version = _editable(version, revision)
         if not version.items.exists():
@@ -152,7 +158,7 @@ def version_publish(*, actor, version: FrameworkVersion, revision: int | None = 
     return version
 
 
-def version_new_draft(*, actor, version: FrameworkVersion) -> FrameworkVersion:
+def version_new_draft(*, actor: Person | None, version: FrameworkVersion) -> FrameworkVersion:
     with transaction.atomic():
         framework = Framework.objects.select_for_update().get(pk=version.framework_id)
         if framework.versions.filter(status=VersionStatus.DRAFT).exists():
@@ -169,7 +175,7 @@ def version_new_draft(*, actor, version: FrameworkVersion) -> FrameworkVersion:
     return draft
 
 
-def version_archive(*, actor, version: FrameworkVersion) -> FrameworkVersion:
+def version_archive(*, actor: Person | None, version: FrameworkVersion) -> FrameworkVersion:
     with transaction.atomic():
         version = FrameworkVersion.objects.select_for_update().get(pk=version.pk)
         if version.status == VersionStatus.DRAFT:
@@ -216,7 +222,14 @@ def _check_item(item: Item) -> None:
     item.full_clean(exclude=["version", "parent", "links"], validate_constraints=False)
 
 
-def item_create(*, actor, version: FrameworkVersion, parent: Item | None, revision=None, **fields) -> Item:
+def item_create(
+    *,
+    actor: Person | None,
+    version: FrameworkVersion,
+    parent: Item | None,
+    revision: int | None = None,
+    **fields: Any,
+) -> Item:
     with transaction.atomic():
         version = _editable(version, revision)
         order = (version.items.filter(parent=parent).aggregate(n=Max("order"))["n"] or 0) + 1
@@ -239,7 +252,14 @@ def item_create(*, actor, version: FrameworkVersion, parent: Item | None, revisi
     return item
 
 
-def item_update(*, actor, item: Item, revision=None, links=None, **fields) -> Item:
+def item_update(
+    *,
+    actor: Person | None,
+    item: Item,
+    revision: int | None = None,
+    links: Iterable[Item] | None = None,
+    **fields: Any,
+) -> Item:
     with transaction.atomic():
         _editable(item.version, revision)
         item = Item.objects.get(pk=item.pk)
@@ -265,7 +285,7 @@ def item_update(*, actor, item: Item, revision=None, links=None, **fields) -> It
     return item
 
 
-def item_delete(*, actor, item: Item, revision=None) -> None:
+def item_delete(*, actor: Person | None, item: Item, revision: int | None = None) -> None:
     with transaction.atomic():
         _editable(item.version, revision)
         audit_record(
@@ -279,7 +299,7 @@ def item_delete(*, actor, item: Item, revision=None) -> None:
         item.delete()
 
 
-def item_move(*, actor, item: Item, direction: int, revision=None) -> Item:
+def item_move(*, actor: Person | None, item: Item, direction: int, revision: int | None = None) -> Item:
     """Swaps the item with its previous (-1) or next (+1) sibling: keyboard reordering."""
     with transaction.atomic():
         _editable(item.version, revision)
@@ -306,7 +326,14 @@ def item_move(*, actor, item: Item, direction: int, revision=None) -> Item:
     return item
 
 
-def responsibility_save(*, actor, version, revision=None, responsibility=None, **fields):
+def responsibility_save(
+    *,
+    actor: Person | None,
+    version: FrameworkVersion,
+    revision: int | None = None,
+    responsibility: Responsibility | None = None,
+    **fields: Any,
+) -> Responsibility:
     with transaction.atomic():
         _editable(version, revision)
         responsibility = responsibility or Responsibility(version=version)
@@ -327,7 +354,9 @@ def responsibility_save(*, actor, version, revision=None, responsibility=None, *
     return responsibility
 
 
-def responsibility_delete(*, actor, responsibility, revision=None):
+def responsibility_delete(
+    *, actor: Person | None, responsibility: Responsibility, revision: int | None = None
+) -> None:
     with transaction.atomic():
         _editable(responsibility.version, revision)
         audit_record(
@@ -340,7 +369,14 @@ def responsibility_delete(*, actor, responsibility, revision=None):
         responsibility.delete()
 
 
-def target_save(*, actor, version, revision=None, target=None, **fields):
+def target_save(
+    *,
+    actor: Person | None,
+    version: FrameworkVersion,
+    revision: int | None = None,
+    target: Target | None = None,
+    **fields: Any,
+) -> Target:
     with transaction.atomic():
         _editable(version, revision)
         target = target or Target(version=version, order=version.targets.count() + 1)
@@ -358,7 +394,7 @@ def target_save(*, actor, version, revision=None, target=None, **fields):
     return target
 
 
-def target_delete(*, actor, target, revision=None):
+def target_delete(*, actor: Person | None, target: Target, revision: int | None = None) -> None:
     with transaction.atomic():
         _editable(target.version, revision)
         audit_record(

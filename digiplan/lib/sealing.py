@@ -56,8 +56,8 @@ def seal(data: bytes, *, purpose: str, context: str, size: int) -> bytes:
     return VERSION + nonce + sealed
 
 
-def unseal(value: bytes, *, purpose: str, context: str) -> bytes:
-    value = bytes(value)
+def unseal(value: bytes | memoryview, *, purpose: str, context: str) -> bytes:
+    value = bytes(value)  # a BinaryField may read back as a memoryview
     if len(value) < 1 + NONCE_BYTES or value[:1] != VERSION:
         raise SealError("not a sealed value")
     nonce, sealed = value[1 : 1 + NONCE_BYTES], value[1 + NONCE_BYTES :]

@@ -1,5 +1,6 @@
 """What a person's memberships reach in the tree. Every view asks here, never the models."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -84,6 +85,23 @@ def people_in_reach(person: Person) -> QuerySet[Person]:
     if not is_strategist(person):
         return Person.objects.none()
     return Person.objects.filter(huvudman_id=person.huvudman_id)
+
+
+def require_strategist(person: Person):
+    """The huvudman of a strategist; PermissionDenied for anyone else (the pages of people,
+    imports and personal data are theirs alone)."""
+    if not is_strategist(person):
+        raise PermissionDenied
+    return person.huvudman
+
+
+def person_for_strategist(strategist: Person, pk: int) -> Person:
+    """A person of the strategist's huvudman; 404 when out of their reach."""
+    require_strategist(strategist)
+    person = people_in_reach(strategist).filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    return person
 
 
 def strategist_huvudman(person: Person):

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from digiplan.organisations.imports import fields as cells
+from digiplan.organisations import cells
 from digiplan.organisations.models import (
     NAME_MAX,
     Organisation,
@@ -93,14 +93,6 @@ class PersonForm(forms.Form):
     external_id = forms.CharField(label=_("External id"), max_length=100, required=False)
 
 
-class EraseForm(forms.Form):
-    confirm_email = forms.CharField(
-        label=_("The person's e-mail address"),
-        max_length=254,
-        help_text=_("Erasure cannot be undone. Write the address to confirm."),
-    )
-
-
 class MembershipForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Where"), queryset=Organisation.objects.none())
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
@@ -130,26 +122,3 @@ class MembershipForm(forms.Form):
 class RoleTitleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     name = forms.CharField(label=_("Title"), max_length=100)
-
-
-class ImportForm(forms.Form):
-    KIND_UNITS = "units"
-    KIND_PEOPLE = "people"
-    KIND_SS12000 = "ss12000"
-    kind = forms.ChoiceField(
-        label=_("What do you import?"),
-        widget=forms.RadioSelect,
-        choices=[
-            (KIND_UNITS, _("Units (CSV or Excel)")),
-            (KIND_PEOPLE, _("People and roles (CSV or Excel)")),
-            (KIND_SS12000, _("SS 12000 JSON from the school administration system")),
-        ],
-    )
-    files = forms.FileField(
-        label=_("File"), widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx,.json"})
-    )
-    deactivate_missing = forms.BooleanField(
-        label=_("Deactivate what is missing from the file"),
-        required=False,
-        help_text=_("Use this when the file lists the whole organisation."),
-    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from digiplan.organisations.views import home, imports, nodes, people
+from digiplan.organisations.views import audit_trail, home, nodes, people
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -16,15 +16,8 @@ urlpatterns = [
     path("personer/<int:pk>/", people.person_detail, name="person_detail"),
     path("personer/<int:pk>/andra/", people.person_edit, name="person_edit"),
     path("personer/<int:pk>/aktiv/", people.person_set_active, name="person_set_active"),
-    path("personer/<int:pk>/personuppgifter.json", people.person_data_export, name="person_data_export"),
-    path("personer/<int:pk>/radera/", people.person_erase, name="person_erase"),
-    path("mina-uppgifter.json", people.my_data_export, name="my_data_export"),
     path("roller/<int:pk>/ta-bort/", people.membership_delete, name="membership_delete"),
     path("rolltitlar/", people.role_titles, name="role_titles"),
     path("rolltitlar/<int:pk>/ta-bort/", people.role_title_delete, name="role_title_delete"),
-    path("import/", imports.import_start, name="import_start"),
-    path("import/<int:pk>/", imports.import_preview, name="import_preview"),
-    path("import/<int:pk>/bekrafta/", imports.import_confirm, name="import_confirm"),
-    path("import/<int:pk>/avbryt/", imports.import_cancel, name="import_cancel"),
-    path("import/mallar/<str:kind>.<str:fmt>", imports.import_template, name="import_template"),
+    path("logg/", audit_trail.audit_list, name="audit_list"),
 ]

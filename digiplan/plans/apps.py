@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class PlansConfig(AppConfig):
     name = "digiplan.plans"
     verbose_name = _("Digitalisation plans")
+
+    def ready(self):
+        # Plans answer what the apps below ask of them (digiplan.lib.hooks).
+        from digiplan.assessments import hooks as assessment_hooks
+        from digiplan.demo.registry import demo_parts
+        from digiplan.frameworks import hooks as framework_hooks
+        from digiplan.plans import demo, privacy
+        from digiplan.plans.competence import competence_suggestions
+        from digiplan.plans.selectors import unit_goals_for_chain
+        from digiplan.privacy.registry import personal_data
+
+        framework_hooks.chain_unit_goals.register(unit_goals_for_chain)
+        assessment_hooks.competence_suggestions.register(competence_suggestions)
+        personal_data.register(privacy.PART)
+        demo_parts.register(demo.PART)

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from digiplan.demo.registry import DemoPart, DemoRun
 from digiplan.frameworks.models import FrameworkVersion, Item, VersionStatus
+from digiplan.lib import schoolyear
+from digiplan.organisations.demo import demo_huvudman
 from digiplan.organisations.models import Membership, Organisation, OrganisationType, Role
 from digiplan.plans import services
 from digiplan.plans.models import ActivityStatus, GoalOrigin, GoalOutcome, LibraryActivity, Plan
-from digiplan.plans.selectors import school_year_of
 
 OREBRO = "Digiplan, efter Örebro kommuns handlingsplan för digitalisering i förskola och skola"
 ORKELLJUNGA = "Digiplan, efter Örkelljunga kommuns digitaliseringsplan 2019–23"
@@ -239,9 +241,9 @@ def _unit_a_plans(unit, items, titles, library, today) -> None:
         .first()
     )
     teacher = staff.person if staff else None
-    year = school_year_of(today)
-    start = int(year[:4])
-    last_year = f"{start - 1}/{start % 100:02d}"
+    year = schoolyear.of(today)
+    start = schoolyear.start_of(year)
+    last_year = schoolyear.shifted(year, -1)
 
     old = services.plan_create(
         actor=leader,
@@ -394,7 +396,7 @@ def _unit_b_draft(unit, items, library, today) -> None:
     plan = services.plan_create(
         actor=leader,
         organisation=unit,
-        school_year=school_year_of(today),
+        school_year=schoolyear.of(today),
         introduction="Utkast: vi väntar på skattningens resultat innan vi bestämmer oss.",
     )
     goal = services.goal_create(
@@ -413,3 +415,14 @@ def _unit_b_draft(unit, items, library, today) -> None:
         starts_on=_day(today, 14),
         due_on=_day(today, 74),
     )
+
+
+def seed_step(run: DemoRun) -> None:
+    if seed(demo_huvudman()):
+        run.say(
+            "Planer: exempel på aktiviteter och digitaliseringsplaner i alla "
+            "lägen (utkast, publicerad, uppföljd)."
+        )
+
+
+PART = DemoPart(app="plans", order=40, seed=seed_step)

@@ -19,6 +19,7 @@ from digiplan.lib.pdf import render_pdf
 # The rule every export of Digiplan follows: a text a spreadsheet could take for a formula gets
 # a leading apostrophe.
 from digiplan.lib.spreadsheet import neutralise
+from digiplan.lib.spreadsheet import writing as spreadsheet_writing
 from digiplan.plans.models import Activity, Goal, Plan
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -128,20 +129,9 @@ def _text(value) -> str:
 
 
 def plan_xlsx(plan: Plan) -> bytes:
-    import xlsxwriter
-
     rows = plan_rows(plan)
     output = io.BytesIO()
-    # Strings are written as strings: never turned into formulas, numbers or links.
-    workbook = xlsxwriter.Workbook(
-        output,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        },
-    )
+    workbook = spreadsheet_writing.workbook(output)
     workbook.set_properties({"title": _text(plan.title), "subject": _text(plan.organisation.name)})
     bold = workbook.add_format({"bold": True})
     date = workbook.add_format({"num_format": "yyyy-mm-dd"})

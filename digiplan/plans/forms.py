@@ -1,12 +1,11 @@
 """Forms of the plan pages: a new plan, the plan's own fields, a goal, accepting a suggested goal
 and the spring follow-up. Activities and the library keep their forms in their own modules."""
 
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from digiplan.assessments.forms import DateInput
+from digiplan.lib import schoolyear
 from digiplan.plans.models import NOTE_MAX, TEXT_MAX, TITLE_MAX, GoalOutcome
 
 NO_COLON = {"label_suffix": ""}
@@ -36,8 +35,7 @@ def _text(label, *, max_length: int, required: bool = False, rows: int = 0, help
 
 def clean_school_year(value: str) -> str:
     value = value.strip()
-    match = re.fullmatch(r"(\d{4})/(\d{2})", value)
-    if not match or (int(match[1]) + 1) % 100 != int(match[2]):
+    if not schoolyear.is_valid(value):
         raise forms.ValidationError(ERROR_SCHOOL_YEAR)
     return value
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from digiplan.assessments import selectors as results
 from digiplan.assessments.models import Campaign, CampaignStatus, Group
 from digiplan.frameworks.models import Item, ScaleLevel
+from digiplan.lib import schoolyear
 from digiplan.organisations.models import Organisation, OrganisationType
 from digiplan.plans.models import (
     OPEN_STATUSES,
@@ -258,17 +259,6 @@ def late(queryset: QuerySet[Activity], day: datetime.date | None = None) -> Quer
     return queryset.filter(status__in=OPEN_STATUSES, due_on__lt=day)
 
 
-def school_year_of(day: datetime.date) -> str:
-    """The school year a day falls in; a new one starts on 1 July."""
-    start = day.year if day.month >= 7 else day.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
-
-
-def school_year_bounds(school_year: str) -> tuple[datetime.date, datetime.date]:
-    start = int(school_year[:4])
-    return datetime.date(start, 7, 1), datetime.date(start + 1, 6, 30)
-
-
 @dataclass
 class Month:
     first: datetime.date
@@ -278,7 +268,7 @@ class Month:
 def year_view(plans: QuerySet[Plan], school_year: str, campaigns: QuerySet[Campaign]) -> list[Month]:
     """The yearly cycle month by month (July to June): the self-assessment opening and closing,
     activity due dates of every plan, and the follow-up deadlines."""
-    first, last = school_year_bounds(school_year)
+    first, last = schoolyear.bounds(school_year)
     events: list[dict] = []
     for campaign in campaigns.filter(opens_on__lte=last, closes_on__gte=first):
         events.append(

@@ -3,18 +3,21 @@
 Edits name the revision they started from; a save over someone else's newer save raises
 PlanConflict, which carries the version now stored so that the page can show both."""
 
+import datetime
 import secrets
 from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from digiplan.audit.services import audit_record
 from digiplan.frameworks.models import Item
-from digiplan.organisations.models import OrganisationType, Person, RoleTitle
+from digiplan.organisations.models import Huvudman, Organisation, OrganisationType, Person, RoleTitle
 from digiplan.plans.access import eligible_people
 from digiplan.plans.models import (
     NOTE_MAX,
@@ -55,7 +58,7 @@ ERROR_TITLE = _("Write a title.")
 class PlanConflict(ValidationError):
     """Someone else saved after the form was opened. `current` is what is stored now."""
 
-    def __init__(self, current):
+    def __init__(self, current: Model) -> None:
         super().__init__(
             _(
                 "Someone else saved this after you opened it. Nothing has been "
@@ -66,7 +69,7 @@ class PlanConflict(ValidationError):
         self.current = current
 
 
-def _locked(model, obj, revision: int | None):
+def _locked[M: (Plan, Goal, Activity, LibraryActivity)](model: type[M], obj: M, revision: int | None) -> M:
     fresh = model.objects.select_for_update().get(pk=obj.pk)
     if revision is not None and int(revision) != fresh.revision:
         raise PlanConflict(fresh)
@@ -81,8 +84,8 @@ def _editable_plan(plan: Plan) -> Plan:
     return plan
 
 
-def _fields(obj, names: Iterable[str]) -> dict:
-    out = {}
+def _fields(obj: Model, names: Iterable[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
     for name in names:
         value = getattr(obj, name)
         out[name] = (
@@ -100,7 +103,7 @@ def _clean_text(value: str, field: str, *, required: bool = False, max_length: i
     return value
 
 
-def _check_items(huvudman, items) -> list[Item]:
+def _check_items(huvudman: Huvudman, items: Iterable[Item] | None) -> list[Item]:
     items = list(items or [])
     for item in items:
         owner = item.version.framework.huvudman_id
@@ -109,13 +112,13 @@ def _check_items(huvudman, items) -> list[Item]:
     return items
 
 
-def _check_people(plan: Plan, people: Iterable[Person], field: str) -> list[Person]:
-    people = [p for p in people if p is not None]
-    allowed = set(eligible_people(plan).filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True))
-    for person in people:
+def _check_people(plan: Plan, people: Iterable[Person | None], field: str) -> list[Person]:
+    named = [p for p in people if p is not None]
+    allowed = set(eligible_people(plan).filter(pk__in=[p.pk for p in named]).values_list("pk", flat=True))
+    for person in named:
         if person.pk not in allowed:
             raise ValidationError({field: ERROR_PERSON % {"name": person.name}})
-    return people
+    return named
 
 
 def _check_role(plan: Plan, role_title: RoleTitle | None) -> None:
@@ -123,7 +126,7 @@ def _check_role(plan: Plan, role_title: RoleTitle | None) -> None:
         raise ValidationError({"role_title": ERROR_ROLE})
 
 
-def _check_dates(starts_on, due_on) -> None:
+def _check_dates(starts_on: datetime.date | None, due_on: datetime.date | None) -> None:
     if starts_on and due_on and due_on < starts_on:
         raise ValidationError({"due_on": ERROR_DUE_BEFORE_START})
 
@@ -133,12 +136,12 @@ def _check_dates(starts_on, due_on) -> None:
 
 def plan_create(
     *,
-    actor,
-    organisation,
+    actor: Person | None,
+    organisation: Organisation,
     school_year: str,
     title: str = "",
     introduction: str = "",
-    follow_up_due=None,
+    follow_up_due: datetime.date | None = None,
     carry: Iterable[Activity] = (),
 ) -> Plan:
     """A new draft plan. `carry` are unfinished activities of the node's earlier plans, copied
@@ -185,7 +188,8 @@ def plan_create(
 
 
 def _carry_forward(plan: Plan, activities: list[Activity]) -> list[Activity]:
-    copies, goals = [], {}
+    copies: list[Activity] = []
+    goals: dict[int, Goal] = {}
     for old in activities:
         if (
             old.plan.organisation_id != plan.organisation_id
@@ -197,18 +201,19 @@ def _carry_forward(plan: Plan, activities: list[Activity]) -> list[Activity]:
         if old.goal_id:
             goal = goals.get(old.goal_id)
             if goal is None:
+                old_goal = cast(Goal, old.goal)  # goal_id is set
                 goal = Goal.objects.create(
                     plan=plan,
-                    title=old.goal.title,
-                    description=old.goal.description,
-                    baseline=old.goal.baseline,
-                    baseline_text=old.goal.baseline_text,
-                    target=old.goal.target,
-                    target_text=old.goal.target_text,
+                    title=old_goal.title,
+                    description=old_goal.description,
+                    baseline=old_goal.baseline,
+                    baseline_text=old_goal.baseline_text,
+                    target=old_goal.target,
+                    target_text=old_goal.target_text,
                     origin=GoalOrigin.CARRIED,
                     order=len(goals),
                 )
-                goal.items.set(old.goal.items.all())
+                goal.items.set(old_goal.items.all())
                 goals[old.goal_id] = goal
         copy = Activity.objects.create(
             plan=plan,
@@ -229,7 +234,13 @@ def _carry_forward(plan: Plan, activities: list[Activity]) -> list[Activity]:
 
 
 def plan_update(
-    *, actor, plan: Plan, revision: int | None, title: str, introduction: str = "", follow_up_due=None
+    *,
+    actor: Person | None,
+    plan: Plan,
+    revision: int | None,
+    title: str,
+    introduction: str = "",
+    follow_up_due: datetime.date | None = None,
 ) -> Plan:
     with transaction.atomic():
         _editable_plan(plan)
@@ -251,7 +262,7 @@ def plan_update(
     return plan
 
 
-def plan_publish(*, actor, plan: Plan) -> Plan:
+def plan_publish(*, actor: Person | None, plan: Plan) -> Plan:
     with transaction.atomic():
         plan = _editable_plan(plan)
         if plan.status != PlanStatus.DRAFT:
@@ -265,7 +276,7 @@ def plan_publish(*, actor, plan: Plan) -> Plan:
     return plan
 
 
-def plan_follow_up(*, actor, plan: Plan, summary: str, revision: int | None = None) -> Plan:
+def plan_follow_up(*, actor: Person | None, plan: Plan, summary: str, revision: int | None = None) -> Plan:
     """Finishes the spring follow-up: every goal needs its outcome; the plan is then frozen."""
     with transaction.atomic():
         plan = _editable_plan(plan)
@@ -297,14 +308,14 @@ GOAL_FIELDS = ("title", "description", "baseline", "baseline_text", "target", "t
 
 def goal_create(
     *,
-    actor,
+    actor: Person | None,
     plan: Plan,
     title: str,
     description: str = "",
-    items=(),
-    baseline=None,
+    items: Iterable[Item] = (),
+    baseline: Decimal | float | None = None,
     baseline_text: str = "",
-    target=None,
+    target: Decimal | float | None = None,
     target_text: str = "",
     origin: str = GoalOrigin.OWN,
 ) -> Goal:
@@ -345,15 +356,15 @@ def goal_create(
 
 def goal_update(
     *,
-    actor,
+    actor: Person | None,
     goal: Goal,
     revision: int | None,
     title: str,
     description: str = "",
-    items=None,
-    baseline=None,
+    items: Iterable[Item] | None = None,
+    baseline: Decimal | float | None = None,
     baseline_text: str = "",
-    target=None,
+    target: Decimal | float | None = None,
     target_text: str = "",
 ) -> Goal:
     with transaction.atomic():
@@ -379,7 +390,7 @@ def goal_update(
     return goal
 
 
-def goal_delete(*, actor, goal: Goal) -> None:
+def goal_delete(*, actor: Person | None, goal: Goal) -> None:
     with transaction.atomic():
         plan = _editable_plan(goal.plan)
         audit_record(
@@ -388,7 +399,9 @@ def goal_delete(*, actor, goal: Goal) -> None:
         goal.delete()
 
 
-def goal_follow_up(*, actor, goal: Goal, revision: int | None, outcome: str, reflection: str = "") -> Goal:
+def goal_follow_up(
+    *, actor: Person | None, goal: Goal, revision: int | None, outcome: str, reflection: str = ""
+) -> Goal:
     with transaction.atomic():
         plan = _editable_plan(goal.plan)
         if plan.status != PlanStatus.PUBLISHED:
@@ -411,7 +424,7 @@ def goal_follow_up(*, actor, goal: Goal, revision: int | None, outcome: str, ref
     return goal
 
 
-def suggestion_dismiss(*, actor, plan: Plan, item: Item) -> None:
+def suggestion_dismiss(*, actor: Person | None, plan: Plan, item: Item) -> None:
     with transaction.atomic():
         plan = _editable_plan(plan)
         _check_items(plan.huvudman, [item])
@@ -431,8 +444,17 @@ ACTIVITY_FIELDS = ("title", "description", "role_title", "owner", "starts_on", "
 
 
 def _activity_values(
-    plan: Plan, *, title, description, goal, role_title, owner, participants, starts_on, due_on
-) -> dict:
+    plan: Plan,
+    *,
+    title: str,
+    description: str,
+    goal: Goal | None,
+    role_title: RoleTitle | None,
+    owner: Person | None,
+    participants: Iterable[Person] | None,
+    starts_on: datetime.date | None,
+    due_on: datetime.date | None,
+) -> dict[str, Any]:
     if goal is not None and goal.plan_id != plan.pk:
         raise ValidationError({"goal": ERROR_GOAL})
     _check_role(plan, role_title)
@@ -452,18 +474,18 @@ def _activity_values(
 
 def activity_create(
     *,
-    actor,
+    actor: Person | None,
     plan: Plan,
     title: str,
     description: str = "",
-    goal=None,
-    role_title=None,
-    owner=None,
-    participants=(),
-    starts_on=None,
-    due_on=None,
+    goal: Goal | None = None,
+    role_title: RoleTitle | None = None,
+    owner: Person | None = None,
+    participants: Iterable[Person] = (),
+    starts_on: datetime.date | None = None,
+    due_on: datetime.date | None = None,
     status: str = ActivityStatus.PLANNED,
-    library_activity=None,
+    library_activity: LibraryActivity | None = None,
 ) -> Activity:
     with transaction.atomic():
         plan = _editable_plan(plan)
@@ -494,17 +516,17 @@ def activity_create(
 
 def activity_update(
     *,
-    actor,
+    actor: Person | None,
     activity: Activity,
     revision: int | None,
     title: str,
     description: str = "",
-    goal=None,
-    role_title=None,
-    owner=None,
-    participants=(),
-    starts_on=None,
-    due_on=None,
+    goal: Goal | None = None,
+    role_title: RoleTitle | None = None,
+    owner: Person | None = None,
+    participants: Iterable[Person] = (),
+    starts_on: datetime.date | None = None,
+    due_on: datetime.date | None = None,
     status: str | None = None,
 ) -> Activity:
     with transaction.atomic():
@@ -541,7 +563,12 @@ def activity_update(
 
 
 def activity_progress(
-    *, actor, activity: Activity, status: str | None = None, note: str = "", revision: int | None = None
+    *,
+    actor: Person | None,
+    activity: Activity,
+    status: str | None = None,
+    note: str = "",
+    revision: int | None = None,
 ) -> Activity:
     """A status change and/or a progress note, as the owner or a participant records them.
     The note keeps its history; the status the activity now has goes with it."""
@@ -579,7 +606,7 @@ def activity_progress(
 
 
 def activity_follow_up(
-    *, actor, activity: Activity, done: bool, note: str = "", revision: int | None = None
+    *, actor: Person | None, activity: Activity, done: bool, note: str = "", revision: int | None = None
 ) -> Activity:
     """Spring follow-up of one activity: done or not, with a note. Not done leaves an open
     activity open (it may be carried into next year's plan); a cancelled one stays cancelled."""
@@ -606,7 +633,7 @@ def activity_follow_up(
     return activity
 
 
-def activity_delete(*, actor, activity: Activity) -> None:
+def activity_delete(*, actor: Person | None, activity: Activity) -> None:
     with transaction.atomic():
         plan = _editable_plan(activity.plan)
         audit_record(
@@ -621,13 +648,13 @@ def activity_delete(*, actor, activity: Activity) -> None:
 
 def activity_from_library(
     *,
-    actor,
+    actor: Person | None,
     plan: Plan,
     library_activity: LibraryActivity,
-    goal=None,
-    owner=None,
-    starts_on=None,
-    due_on=None,
+    goal: Goal | None = None,
+    owner: Person | None = None,
+    starts_on: datetime.date | None = None,
+    due_on: datetime.date | None = None,
 ) -> Activity:
     """A copy of an example activity in the plan: the unit then edits its own copy."""
     if library_activity.huvudman_id != plan.huvudman_id or not library_activity.is_published:
@@ -662,8 +689,17 @@ LIBRARY_FIELDS = (
 
 
 def _library_values(
-    huvudman, *, title, description, items, role_title, duration, school_forms, for_staff, source
-) -> tuple[dict, list[Item]]:
+    huvudman: Huvudman,
+    *,
+    title: str,
+    description: str,
+    items: Iterable[Item] | None,
+    role_title: RoleTitle | None,
+    duration: str | None,
+    school_forms: Iterable[str] | None,
+    for_staff: bool,
+    source: str | None,
+) -> tuple[dict[str, Any], list[Item]]:
     if role_title is not None and role_title.huvudman_id != huvudman.pk:
         raise ValidationError({"role_title": ERROR_ROLE})
     return (
@@ -682,15 +718,15 @@ def _library_values(
 
 def library_create(
     *,
-    actor,
-    huvudman,
+    actor: Person | None,
+    huvudman: Huvudman,
     title: str,
     description: str = "",
-    items=(),
-    role_title=None,
+    items: Iterable[Item] = (),
+    role_title: RoleTitle | None = None,
     duration: str = "",
-    school_forms=(),
-    for_staff=False,
+    school_forms: Iterable[str] = (),
+    for_staff: bool = False,
     source: str = "",
     publish: bool = False,
 ) -> LibraryActivity:
@@ -727,16 +763,16 @@ def library_create(
 
 def library_update(
     *,
-    actor,
+    actor: Person | None,
     entry: LibraryActivity,
     revision: int | None,
     title: str,
     description: str = "",
-    items=(),
-    role_title=None,
+    items: Iterable[Item] = (),
+    role_title: RoleTitle | None = None,
     duration: str = "",
-    school_forms=(),
-    for_staff=False,
+    school_forms: Iterable[str] = (),
+    for_staff: bool = False,
     source: str = "",
     publish: bool = False,
 ) -> LibraryActivity:
@@ -771,7 +807,7 @@ def library_update(
     return entry
 
 
-def library_delete(*, actor, entry: LibraryActivity) -> None:
+def library_delete(*, actor: Person | None, entry: LibraryActivity) -> None:
     """Copies in plans stay: they are the units' own activities."""
     with transaction.atomic():
         audit_record(
@@ -808,7 +844,7 @@ def calendar_feed_secret(*, person: Person, renew: bool = False) -> str:
 
 
 # added by plans-pages
-def plan_summary_save(*, actor, plan: Plan, summary: str, revision: int | None = None) -> Plan:
+def plan_summary_save(*, actor: Person | None, plan: Plan, summary: str, revision: int | None = None) -> Plan:
     """The follow-up summary saved as work in progress, before the follow-up is finished, so
     that a leader who writes it over several days loses nothing."""
     with transaction.atomic():

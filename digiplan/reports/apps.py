@@ -7,7 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from digiplan.organisations.privacy import erasure_step
-        from digiplan.reports.erasure import reports_erase
+        from digiplan.privacy.registry import personal_data
+        from digiplan.reports import privacy
 
-        erasure_step(reports_erase)
+        personal_data.register(privacy.PART)

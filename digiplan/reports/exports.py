@@ -9,7 +9,6 @@ is written as a dash, so no format can show what the page hides. The PDF adds th
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 import re
@@ -29,9 +28,19 @@ from digiplan.assessments.selectors import Table as PlainTable
 
 # The rules every export of Digiplan follows: a suppressed figure is a dash, sheet names are
 # made valid, and a text a spreadsheet could take for a formula gets a leading apostrophe.
-from digiplan.assessments.views.results import SUPPRESSED, _csv_cell, _sheet_name
 from digiplan.lib.pdf import render_pdf
 from digiplan.lib.spreadsheet import neutralise
+from digiplan.lib.spreadsheet.writing import (
+    CSV_TYPE,
+    SUPPRESSED,
+    XLSX_TYPE,
+    csv_bytes,
+    formats,
+    sheet_name,
+    workbook,
+    write_cell,
+    write_header,
+)
 from digiplan.organisations.models import Organisation
 from digiplan.plans.access import can_read_plan
 from digiplan.reports import selectors
@@ -39,8 +48,7 @@ from digiplan.reports.charts import format_value
 from digiplan.reports.report_charts import area_label, group_label, org_charts, unit_charts
 
 FORMATS = ("pdf", "xlsx", "csv")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CONTENT_TYPES = {"pdf": "application/pdf", "xlsx": XLSX_TYPE, "csv": "text/csv; charset=utf-8"}
+CONTENT_TYPES = {"pdf": "application/pdf", "xlsx": XLSX_TYPE, "csv": CSV_TYPE}
 
 
 def readable_unit_report(person, unit: Organisation, school_year: str) -> dict:
@@ -633,83 +641,37 @@ def org_pdf(
 # ---- XLSX and CSV ----------------------------------------------------------------------------
 
 
-def _workbook(target, *, constant_memory: bool = False):
-    import xlsxwriter
-
-    options = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
-    if constant_memory:
-        options["constant_memory"] = True
-    else:
-        options["in_memory"] = True
-    return xlsxwriter.Workbook(target, options)
-
-
-def _write_cell(sheet, row: int, column: int, value, formats: dict) -> None:
-    if value is None:
-        sheet.write_string(row, column, SUPPRESSED, formats["dash"])
-    elif isinstance(value, bool):
-        sheet.write_boolean(row, column, value)
-    elif isinstance(value, float):
-        sheet.write_number(row, column, value, formats["decimal"])
-    elif isinstance(value, int):
-        sheet.write_number(row, column, value)
-    elif isinstance(value, datetime.datetime):
-        sheet.write_datetime(row, column, value.replace(tzinfo=None), formats["date"])
-    elif isinstance(value, datetime.date):
-        sheet.write_datetime(row, column, datetime.datetime.combine(value, datetime.time()), formats["date"])
-    elif value == "":
-        sheet.write_blank(row, column, None)
-    else:
-        # Written as a string, and neutralised for any program that would re-read it as typed.
-        sheet.write_string(row, column, neutralise(str(value)))
-
-
-def _formats(workbook) -> dict:
-    return {
-        "bold": workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"}),
-        "decimal": workbook.add_format({"num_format": "0.00"}),
-        "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
-        "dash": workbook.add_format({"align": "right"}),
-    }
-
-
 def tables_xlsx(tables: list[Table], *, title: str) -> bytes:
     """One sheet per table: the header row frozen and filtered, every cell typed."""
     output = io.BytesIO()
-    workbook = _workbook(output)
-    workbook.set_properties({"title": neutralise(title)})
-    formats = _formats(workbook)
+    book = workbook(output)
+    book.set_properties({"title": neutralise(title)})
+    styles = formats(book)
     used: set[str] = set()
     for table in tables:
-        sheet = workbook.add_worksheet(_sheet_name(table.title, used))
-        for column, header in enumerate(table.header):
-            sheet.write_string(0, column, neutralise(str(header)), formats["bold"])
+        sheet = book.add_worksheet(sheet_name(table.title, used))
+        write_header(sheet, table.header, styles)
         for number, row in enumerate(table.rows, start=1):
             for column, value in enumerate(row):
-                _write_cell(sheet, number, column, value, formats)
-        sheet.freeze_panes(1, 0)
+                write_cell(sheet, number, column, value, styles)
         last = max(len(table.header) - 1, 0)
         sheet.autofilter(0, 0, max(len(table.rows), 1), last)
         sheet.set_column(0, 0, 32)
         if last:
             sheet.set_column(1, last, 16)
-    workbook.close()
+    book.close()
     return output.getvalue()
 
 
 def tables_csv(tables: list[Table]) -> bytes:
     """The tables one after the other, each under its title: what Excel in Swedish opens as it
     is (UTF-8 with BOM, semicolons, decimal commas)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    rows: list[list] = []
     for number, table in enumerate(tables):
         if number:
-            writer.writerow([])
-        writer.writerow([_csv_cell(table.title)])
-        writer.writerow([_csv_cell(h) for h in table.header])
-        for row in table.rows:
-            writer.writerow([_csv_cell(c.isoformat() if isinstance(c, datetime.date) else c) for c in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+            rows.append([])
+        rows += [[table.title], list(table.header), *table.rows]
+    return csv_bytes(rows)
 
 
 # ---- Every answer of a year, streamed ------------------------------------------------------
@@ -744,13 +706,10 @@ def answers_xlsx(campaign, units, target) -> int:
         if (row["response__unit_id"], row["response__group"]) in keep_groups
     }
     names = dict(units.values_list("pk", "name"))
-    workbook = _workbook(target, constant_memory=True)
-    formats = _formats(workbook)
-    sheet = workbook.add_worksheet(_sheet_name(_("Answers"), set()))
+    book = workbook(target, constant_memory=True)
+    sheet = book.add_worksheet(sheet_name(_("Answers"), set()))
     headers = [_("Unit"), _("Group"), _("Code"), _("Value")]
-    for column, header in enumerate(headers):
-        sheet.write_string(0, column, neutralise(header), formats["bold"])
-    sheet.freeze_panes(1, 0)
+    write_header(sheet, headers, formats(book))
     sheet.set_column(0, 0, 32)
     group_names = {Group.STAFF: group_label("staff"), Group.PUPIL: group_label("pupil")}
     dont_know = _("Don't know")
@@ -778,7 +737,7 @@ def answers_xlsx(campaign, units, target) -> int:
         else:
             sheet.write_number(line, 3, value)
     sheet.autofilter(0, 0, max(line, 1), len(headers) - 1)
-    workbook.close()
+    book.close()
     return line
 
 

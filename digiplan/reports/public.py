@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from digiplan.assessments.selectors import _titles
 from digiplan.audit.services import audit_record
+from digiplan.lib import schoolyear
 from digiplan.organisations.models import Huvudman, Organisation, OrganisationType
 from digiplan.plans import selectors as plan_selectors
 from digiplan.plans.models import Activity, ActivityStatus, Goal, Plan, PlanStatus
@@ -221,7 +222,7 @@ def public_report_publish(
     errors = {}
     if not title:
         errors["title"] = TITLE_REQUIRED
-    if not selectors.valid_school_year(school_year):
+    if not schoolyear.is_valid(school_year):
         errors["school_year"] = YEAR_INVALID
     if errors:
         raise ValidationError(errors)

@@ -12,7 +12,6 @@ they know, would be left with a single other unit (reports.reach).
 
 from __future__ import annotations
 
-import re
 import statistics
 from dataclasses import dataclass, field
 
@@ -30,6 +29,7 @@ from digiplan.assessments.models import (
     ResultSnapshot,
 )
 from digiplan.frameworks.models import Item, ItemKind, ScaleLevel
+from digiplan.lib import schoolyear
 from digiplan.organisations.models import Huvudman, Organisation, OrganisationType, UnitSchoolForm
 from digiplan.plans import selectors as plan_selectors
 from digiplan.plans.models import Activity, ActivityStatus, Plan
@@ -40,19 +40,6 @@ ANSWER_GROUPS = ("staff", "pupil")
 # The organisation's median is left out of a unit's report when fewer units have a figure:
 # with two, the median and the unit's own figure would give away the other unit's figure.
 MEDIAN_MIN_UNITS = 3
-SCHOOL_YEAR = re.compile(r"^\d{4}/\d{2}\Z")
-
-
-def valid_school_year(text: str) -> bool:
-    if not SCHOOL_YEAR.match(text or ""):
-        return False
-    start, end = int(text[:4]), int(text[5:])
-    return (start + 1) % 100 == end
-
-
-def current_school_year() -> str:
-    return plan_selectors.school_year_of(timezone.localdate())
-
 
 # ---- Campaigns and their snapshots -----------------------------------------------------------
 
@@ -297,13 +284,13 @@ def unit_years(unit: Organisation) -> list[str]:
         )
     )
     years |= set(Plan.objects.filter(organisation=unit).values_list("school_year", flat=True))
-    years.add(current_school_year())
+    years.add(schoolyear.current())
     return sorted(years, reverse=True)
 
 
 def default_year(years: list[str], closed: set[str]) -> str:
     """The newest year with a closed campaign, else the newest year."""
-    return next((y for y in years if y in closed), years[0] if years else current_school_year())
+    return next((y for y in years if y in closed), years[0] if years else schoolyear.current())
 
 
 def closed_years(huvudman_id: int, *, unit: Organisation | None = None) -> set[str]:
@@ -423,7 +410,7 @@ def unit_report(unit: Organisation, school_year: str) -> dict:
 def org_years(huvudman_id: int) -> list[str]:
     years = set(Campaign.objects.filter(huvudman_id=huvudman_id).values_list("school_year", flat=True))
     years |= set(Plan.objects.filter(huvudman_id=huvudman_id).values_list("school_year", flat=True))
-    years.add(current_school_year())
+    years.add(schoolyear.current())
     return sorted(years, reverse=True)
 
 

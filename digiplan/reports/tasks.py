@@ -26,8 +26,8 @@ from digiplan.audit.services import audit_record
 from digiplan.organisations import access
 from digiplan.organisations.models import Huvudman, Organisation
 from digiplan.reports import exports, selectors
-from digiplan.reports.erasure import ARCHIVES_DELETED
 from digiplan.reports.models import ArchiveStatus, ReportArchive
+from digiplan.reports.privacy import ARCHIVES_DELETED
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +171,7 @@ def archives_prune(
 
 
 def archives_deleted_by_erasure(huvudman_id: int) -> AuditEvent | None:
-    """The latest erasure of a person that deleted stored archives (reports.erasure), while an
+    """The latest erasure of a person that deleted stored archives (reports.privacy), while an
     archive built before it could still have been kept: the archive page says why they are
     gone."""
     since = timezone.now() - datetime.timedelta(days=settings.REPORT_ARCHIVE_DAYS)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from digiplan.lib import schoolyear
 from digiplan.organisations import access
 from digiplan.organisations.models import Organisation, OrganisationType
 from digiplan.plans.access import can_read_plan
@@ -33,7 +34,7 @@ def _year(request, years: list[str], closed: set[str]) -> tuple[str, list[str]]:
     """The year asked for in ?ar= (any well-formed school year: a year without a campaign says
     so), else the newest year with a closed campaign."""
     wanted = request.GET.get("ar", "")
-    if selectors.valid_school_year(wanted):
+    if schoolyear.is_valid(wanted):
         if wanted not in years:
             years = sorted([*years, wanted], reverse=True)
         return wanted, years

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from digiplan.assessments import selectors as results
+from digiplan.lib import schoolyear
 from digiplan.organisations import access
 from digiplan.organisations.models import Organisation, OrganisationType
 from digiplan.reports import exports, selectors, tasks
@@ -38,7 +39,7 @@ def _org_scope(request, params) -> dict:
     wanted = params.get("ar", "")
     year = (
         wanted
-        if selectors.valid_school_year(wanted)
+        if schoolyear.is_valid(wanted)
         else selectors.default_year(selectors.org_years(huvudman.pk), selectors.closed_years(huvudman.pk))
     )
     choices = selectors.filter_choices(managed)

@@ -591,7 +591,7 @@ def test_upgrading_while_a_campaign_is_open_seals_its_answers_and_drafts():
 def test_erasing_a_person_named_in_a_sealed_comment_removes_the_name_from_every_box(world):
     """A colleague's comment names someone who is then erased. The comment is sealed, so the
     general search cannot see it; at closing it would come back with the name."""
-    from digiplan.organisations.privacy import person_erase
+    from digiplan.privacy.services import person_erase
 
     named = _person(world.huvudman, "Greta Gransson", "greta.g@sjovik.test", world.unit_b, Role.COORDINATOR)
     add_staff(world, 2)

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digiplan.organisations.imports import units
-from digiplan.organisations.imports.errors import ErrorList, FileRejected
+from digiplan.imports import units
+from digiplan.imports.errors import ErrorList, FileRejected
 from digiplan.organisations.models import Organisation
 from tests.conftest import build_world
 from tests.helpers import domain_snapshot

@@ -16,8 +16,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from digiplan.organisations.imports import previews, ss12000
-from digiplan.organisations.models import Huvudman, Organisation, PendingImport, Person
+from digiplan.imports import previews, ss12000
+from digiplan.imports.models import PendingImport
+from digiplan.organisations.models import Huvudman, Organisation, Person
 from digiplan.organisations.services import organisation_create
 from tests.helpers import domain_snapshot, fixture_bytes
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from digiplan.organisations.imports import people
-from digiplan.organisations.imports.errors import ErrorList
+from digiplan.imports import people
+from digiplan.imports.errors import ErrorList
 from digiplan.organisations.models import Membership, Person, Role
 from digiplan.organisations.services import role_title_save
 from tests.helpers import domain_snapshot, fixture_bytes
@@ -91,7 +91,7 @@ def test_deactivate_missing_spares_the_person_importing(world):
 
 @pytest.mark.parametrize("header", ["namn;enhet;roll", "e-post;roll"])
 def test_required_columns_are_named_when_missing(world, header):
-    from digiplan.organisations.imports.errors import FileRejected
+    from digiplan.imports.errors import FileRejected
 
     with pytest.raises(FileRejected, match="Obligatoriska kolumner saknas"):
         plan_file(world, "x.csv", data=f"{header}\nA;B;C\n".encode())

@@ -12,10 +12,10 @@ from django.conf import settings
 from django.db import connection
 
 from digiplan.audit.models import AuditEvent
+from digiplan.imports import ss12000
+from digiplan.imports.errors import FileRejected
+from digiplan.imports.ss12000 import apply_ss12000, export_organisations, plan_ss12000
 from digiplan.organisations import services
-from digiplan.organisations.imports import ss12000
-from digiplan.organisations.imports.errors import FileRejected
-from digiplan.organisations.imports.ss12000 import apply_ss12000, export_organisations, plan_ss12000
 from digiplan.organisations.models import (
     Huvudman,
     Membership,

@@ -4,8 +4,8 @@ import pytest
 from django.test import override_settings
 
 from digiplan.audit.models import AuditEvent
-from digiplan.organisations.imports import units
-from digiplan.organisations.imports.errors import ErrorList, FileRejected
+from digiplan.imports import units
+from digiplan.imports.errors import ErrorList, FileRejected
 from digiplan.organisations.models import Organisation
 from tests.helpers import domain_snapshot, fixture_bytes
 

@@ -4,7 +4,7 @@ second seeding writes nothing."""
 import time
 
 from digiplan.frameworks.demo import seed_demo_frameworks
-from digiplan.organisations.management.commands.seed_demo import build_demo
+from digiplan.organisations.demo import build_demo
 from digiplan.plans import demo
 from digiplan.plans.models import ActivityStatus, LibraryActivity, Plan, PlanStatus
 

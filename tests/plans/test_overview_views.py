@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from digiplan.assessments.models import Campaign, CampaignStatus
+from digiplan.lib.schoolyear import of as school_year_of
 from digiplan.organisations import services as org_services
 from digiplan.organisations.models import OrganisationType, Role
 from digiplan.plans import services
 from digiplan.plans.models import OPEN_STATUSES, ActivityStatus, Plan, PlanStatus
-from digiplan.plans.selectors import school_year_of
 from tests.conftest import PASSWORD
 from tests.framework_helpers import build_frameworks
 from tests.plan_helpers import build_plan

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
+from digiplan.lib import schoolyear
 from digiplan.plans import selectors, services
 from digiplan.plans.models import (
     Activity,
@@ -43,7 +43,7 @@ def _draft(world, organisation=None, school_year=None, **kwargs) -> Plan:
 
 
 def _this_year() -> str:
-    return selectors.school_year_of(timezone.localdate())
+    return schoolyear.current()
 
 
 def _next_year() -> str:

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 
-from digiplan.assessments.views.results import _csv_cell
 from digiplan.lib.spreadsheet import neutralise
+from digiplan.lib.spreadsheet.writing import csv_cell as _csv_cell
 from digiplan.organisations.access import managed_nodes
 from digiplan.organisations.models import Organisation
 from digiplan.reports import exports, selectors

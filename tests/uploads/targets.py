@@ -25,11 +25,11 @@ from digiplan.frameworks.models import (
     ScaleLevel,
     Target,
 )
+from digiplan.imports.models import PendingImport
 from digiplan.organisations.models import (
     Huvudman,
     Membership,
     Organisation,
-    PendingImport,
     Person,
     PupilCount,
     RoleTitle,

@@ -151,9 +151,7 @@ def _command_class(name: str):
     from django.core.management import load_command_class
 
     return type(
-        load_command_class(
-            "digiplan.organisations" if name != "import_framework" else "digiplan.frameworks", name
-        )
+        load_command_class("digiplan.imports" if name != "import_framework" else "digiplan.frameworks", name)
     )
 
 

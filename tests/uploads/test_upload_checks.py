@@ -12,10 +12,10 @@ from django.test import override_settings
 from django.utils import translation
 
 from digiplan.frameworks import exchange, yamlfile
+from digiplan.imports import people, units
+from digiplan.imports.errors import ErrorList
 from digiplan.lib import uploads
 from digiplan.lib.uploads import UploadRejected
-from digiplan.organisations.imports import people, units
-from digiplan.organisations.imports.errors import ErrorList
 from tests.uploads import malformed
 from tests.uploads.targets import IMPORT_ORGANISATION, PEOPLE_PAGE, UNITS_PAGE, row_counts
 

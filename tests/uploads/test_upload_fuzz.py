@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from digiplan.audit.models import AuditEvent
 from digiplan.frameworks import exchange
-from digiplan.organisations.models import PendingImport
+from digiplan.imports.models import PendingImport
 from tests.uploads.targets import (
     FRAMEWORK_PAGE,
     IMPORT_FRAMEWORK,

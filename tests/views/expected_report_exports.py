@@ -2,40 +2,23 @@
 organisation's report and every answer as its page (strategists), and the ZIP archives
 (strategists of the archive's own huvudman)."""
 
-from tests.conftest import PERSONAS
-
-LOGIN = "login-redirect"
-UNIT_A_READERS = {
-    "anonymous": LOGIN,
-    "strategist": 200,
-    "leader_a": 200,
-    "leader_b": 404,
-    "staff": 200,
-    "other_strategist": 404,
-}
-STRATEGISTS_ONLY = {
-    "anonymous": LOGIN,
-    "strategist": 200,
-    "leader_a": 403,
-    "leader_b": 403,
-    "staff": 403,
-    "other_strategist": 200,
-}
-# The answers need a closed self-assessment; the other huvudman has none.
-OWN_STRATEGIST_ONLY = {**STRATEGISTS_ONLY, "other_strategist": 404}
-POST_ONLY = {**dict.fromkeys(PERSONAS, 405), "anonymous": LOGIN}
-assert set(UNIT_A_READERS) == set(STRATEGISTS_ONLY) == set(POST_ONLY) == set(PERSONAS)
-
-
-def _closed(world):
-    from tests.views.expected_results import _closed_campaign
-
-    _closed_campaign(world)
+from digiplan.reports.models import ArchiveStatus, ReportArchive
+from tests.views.expected_results import _closed_campaign
+from tests.views.matrix import (
+    OWN_STRATEGIST_ONLY,
+    POST_ONLY,
+    READS,
+    STRATEGISTS_ONLY,
+    UNIT_A_READERS,
+    Post,
+    Route,
+    to,
+)
 
 
 def _unit_a(fmt):
     def kwargs(world):
-        _closed(world)
+        _closed_campaign(world)
         return {"unit_pk": world.unit_a.pk, "fmt": fmt}
 
     return kwargs
@@ -43,15 +26,18 @@ def _unit_a(fmt):
 
 def _org(fmt):
     def kwargs(world):
-        _closed(world)
+        _closed_campaign(world)
         return {"fmt": fmt}
 
     return kwargs
 
 
-def _archive(world):
-    from digiplan.reports.models import ArchiveStatus, ReportArchive
+def _closed(world):
+    _closed_campaign(world)
+    return {}
 
+
+def _archive(world):
     archive = ReportArchive.objects.create(
         huvudman=world.huvudman,
         school_year="2026/27",
@@ -65,17 +51,27 @@ def _archive(world):
     return {"pk": archive.pk}
 
 
-def _closed_none(world):
-    _closed(world)
-    return {}
-
-
 EXPECTED = {
-    "report_export": (_unit_a("pdf"), UNIT_A_READERS),
-    "report_org_export": (_org("xlsx"), STRATEGISTS_ONLY),
-    "report_answers_export": (_closed_none, OWN_STRATEGIST_ONLY),
-    "report_archives": (None, STRATEGISTS_ONLY),
-    "report_archive_create": (None, POST_ONLY),
-    "report_archive": (_archive, {**STRATEGISTS_ONLY, "other_strategist": 404}),
-    "report_archive_download": (_archive, {**STRATEGISTS_ONLY, "other_strategist": 404}),
+    "report_export": Route(kwargs=_unit_a("pdf"), get=UNIT_A_READERS, post=READS),
+    "report_org_export": Route(kwargs=_org("xlsx"), get=STRATEGISTS_ONLY, post=READS),
+    # The answers need a closed self-assessment; the other huvudman has none.
+    "report_answers_export": Route(kwargs=_closed, get=OWN_STRATEGIST_ONLY, post=READS),
+    "report_archives": Route(get=STRATEGISTS_ONLY, post=READS),
+    "report_archive_create": Route(
+        kwargs=_closed,
+        get=POST_ONLY,
+        post=Post(
+            {
+                **STRATEGISTS_ONLY,
+                "strategist": to("report_archive"),
+                "other_strategist": to("report_archive"),
+            },
+            lambda w: {"ar": "2026/27"},
+            writers=("strategist", "other_strategist"),
+            audit=("report_archive.request",),
+            rows={ReportArchive: 1},
+        ),
+    ),
+    "report_archive": Route(kwargs=_archive, get=OWN_STRATEGIST_ONLY, post=READS),
+    "report_archive_download": Route(kwargs=_archive, get=OWN_STRATEGIST_ONLY, post=READS),
 }

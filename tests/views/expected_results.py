@@ -1,30 +1,14 @@
 """Who may read results. A unit's results: everyone whose memberships reach the unit. The
-organisation's results and their downloads: the huvudman's strategists only."""
+organisation's results and their downloads: the huvudman's strategists only.
 
-from tests.conftest import PERSONAS
+_campaign and _closed_campaign are the one campaign of a world that every expectation file
+(and tests/plan_helpers) shares."""
 
-LOGIN = "login-redirect"
-UNIT_A_READERS = {
-    "anonymous": LOGIN,
-    "strategist": 200,
-    "leader_a": 200,
-    "leader_b": 404,
-    "staff": 200,
-    "other_strategist": 404,
-}
-OWN_STRATEGIST_ONLY = {
-    "anonymous": LOGIN,
-    "strategist": 200,
-    "leader_a": 403,
-    "leader_b": 403,
-    "staff": 403,
-    "other_strategist": 404,
-}
-assert set(UNIT_A_READERS) == set(OWN_STRATEGIST_ONLY) == set(PERSONAS)
+from tests.views.matrix import OWN_STRATEGIST_ONLY, READS, UNIT_A_READERS, Route
 
 
 def _campaign(world):
-    # Shared with the other expectation files: one campaign per world, built once.
+    """build_campaign's open campaign over units A and B, built once per world."""
     fx = getattr(world, "_campaign", None)
     if fx is None:
         from tests.assessment_helpers import build_campaign
@@ -48,7 +32,17 @@ def _closed_campaign(world):
 
 
 EXPECTED = {
-    "results_org": (lambda w: {"pk": _closed_campaign(w).pk}, OWN_STRATEGIST_ONLY),
-    "results_unit": (lambda w: {"pk": _closed_campaign(w).pk, "unit_pk": w.unit_a.pk}, UNIT_A_READERS),
-    "results_export": (lambda w: {"pk": _closed_campaign(w).pk, "fmt": "xlsx"}, OWN_STRATEGIST_ONLY),
+    "results_org": Route(
+        kwargs=lambda w: {"pk": _closed_campaign(w).pk}, get=OWN_STRATEGIST_ONLY, post=READS
+    ),
+    "results_unit": Route(
+        kwargs=lambda w: {"pk": _closed_campaign(w).pk, "unit_pk": w.unit_a.pk},
+        get=UNIT_A_READERS,
+        post=READS,
+    ),
+    "results_export": Route(
+        kwargs=lambda w: {"pk": _closed_campaign(w).pk, "fmt": "xlsx"},
+        get=OWN_STRATEGIST_ONLY,
+        post=READS,
+    ),
 }

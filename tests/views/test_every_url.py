@@ -1,151 +1,37 @@
-"""Every URL pattern of the project, for every persona. A new URL without a row here fails
-test_every_url_pattern_is_covered, so no view can escape the permission matrix."""
+"""Every URL pattern of the project × GET and POST × every persona. Each part of the product
+keeps its rows in tests/views/expected_<part>.py (the cells are explained in matrix.py). A new
+URL without a row fails test_every_url_pattern_is_covered, so no view can escape the matrix.
+
+Each persona's POST runs in a savepoint that is rolled back, so that every persona posts to the
+same data: a writer's POST must write exactly what its row says, and any other POST must leave
+every table as it was, the audit trail included."""
+
+import importlib
+import pkgutil
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.apps import apps
+from django.db import connection, transaction
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 
-from digiplan.organisations.models import PendingImport
+from digiplan.audit.models import AuditEvent
 from tests.conftest import PERSONAS
-
-LOGIN = "login-redirect"
-ALL_200 = dict.fromkeys(PERSONAS, 200)
-SIGNED_IN_200 = {**dict.fromkeys(PERSONAS, 200), "anonymous": LOGIN}
-STRATEGISTS_ONLY = {
-    "anonymous": LOGIN,
-    "strategist": 200,
-    "leader_a": 403,
-    "leader_b": 403,
-    "staff": 403,
-    "other_strategist": 200,
-}
-OWN_STRATEGIST_ONLY = {**STRATEGISTS_ONLY, "other_strategist": 404}
-POST_ONLY = {**dict.fromkeys(PERSONAS, 405), "anonymous": LOGIN}
-UNIT_A_READERS = {
-    "anonymous": LOGIN,
-    "strategist": 200,
-    "leader_a": 200,
-    "leader_b": 404,
-    "staff": 200,
-    "other_strategist": 404,
-}
-UNIT_A_MANAGERS = {
-    "anonymous": LOGIN,
-    "strategist": 200,
-    "leader_a": 403,
-    "leader_b": 404,
-    "staff": 403,
-    "other_strategist": 404,
-}
-AREA_MANAGERS = {**UNIT_A_MANAGERS, "leader_a": 404, "staff": 404}
+from tests.views.matrix import Post, Route
 
 
-def _pending(world):
-    return PendingImport.objects.create(
-        huvudman=world.huvudman, actor=world.strategist, kind="units", file_names="a.csv"
-    ).pk
-
-
-def _membership(world):
-    return world.staff.memberships.get().pk
-
-
-def _title(world):
-    from digiplan.organisations.services import role_title_save
-
-    return role_title_save(actor=None, huvudman=world.huvudman, role="coordinator", name="IT-pedagog").pk
-
-
-def _fw(world):
-    from tests.framework_helpers import build_frameworks
-
-    return build_frameworks(world)
-
-
-HUVUDMAN_READERS = {**dict.fromkeys(PERSONAS, 200), "anonymous": LOGIN, "other_strategist": 404}
-DRAFT_EDITORS = {
-    "anonymous": LOGIN,
-    "strategist": 200,
-    "leader_a": 404,
-    "leader_b": 404,
-    "staff": 404,
-    "other_strategist": 404,
-}
-
-# url name → (kwargs from the world, expected status per persona)
-EXPECTED = {
-    "set_language": (None, {**dict.fromkeys(PERSONAS, 302)}),
-    "login": (None, {**dict.fromkeys(PERSONAS, 302), "anonymous": 200}),  # signed in: go home
-    "logout": (None, dict.fromkeys(PERSONAS, 405)),
-    "password_change": (None, SIGNED_IN_200),
-    "password_change_done": (None, SIGNED_IN_200),
-    "password_reset": (None, ALL_200),
-    "password_reset_done": (None, ALL_200),
-    "password_reset_confirm": (lambda w: {"uidb64": "MQ", "token": "fel-token"}, ALL_200),
-    "password_reset_complete": (None, ALL_200),
-    "accessibility": (None, ALL_200),
-    "privacy": (None, ALL_200),
-    "home": (None, SIGNED_IN_200),
-    "organisation_tree": (None, SIGNED_IN_200),
-    "organisation_detail": (lambda w: {"pk": w.unit_a.pk}, UNIT_A_READERS),
-    "organisation_create": (lambda w: {"parent_pk": w.omrade.pk}, AREA_MANAGERS),
-    "organisation_edit": (lambda w: {"pk": w.unit_a.pk}, UNIT_A_MANAGERS),
-    "organisation_move": (lambda w: {"pk": w.unit_a.pk}, UNIT_A_MANAGERS),
-    "organisation_deactivate": (lambda w: {"pk": w.unit_a.pk}, POST_ONLY),
-    "organisation_reactivate": (lambda w: {"pk": w.unit_a.pk}, POST_ONLY),
-    "people_list": (None, STRATEGISTS_ONLY),
-    "person_create": (None, STRATEGISTS_ONLY),
-    "person_detail": (lambda w: {"pk": w.staff.pk}, OWN_STRATEGIST_ONLY),
-    "person_edit": (lambda w: {"pk": w.staff.pk}, OWN_STRATEGIST_ONLY),
-    "person_set_active": (lambda w: {"pk": w.staff.pk}, POST_ONLY),
-    "membership_delete": (lambda w: {"pk": _membership(w)}, POST_ONLY),
-    "role_titles": (None, STRATEGISTS_ONLY),
-    "role_title_delete": (lambda w: {"pk": _title(w)}, POST_ONLY),
-    "import_start": (None, STRATEGISTS_ONLY),
-    "import_preview": (lambda w: {"pk": _pending(w)}, OWN_STRATEGIST_ONLY),  # no rows: no change
-    "import_confirm": (lambda w: {"pk": _pending(w)}, POST_ONLY),
-    "import_cancel": (lambda w: {"pk": _pending(w)}, POST_ONLY),
-    "import_template": (lambda w: {"kind": "enheter", "fmt": "csv"}, STRATEGISTS_ONLY),
-    "audit_list": (None, STRATEGISTS_ONLY),
-    "framework_list": (None, SIGNED_IN_200),
-    "framework_create": (None, STRATEGISTS_ONLY),
-    "framework_import": (None, STRATEGISTS_ONLY),
-    "framework_detail": (
-        lambda w: {"pk": _fw(w).framework.pk},
-        {**HUVUDMAN_READERS, **dict.fromkeys(PERSONAS[1:5], 302)},
-    ),
-    "version_diff": (lambda w: {"pk": _fw(w).framework.pk}, HUVUDMAN_READERS),
-    "version_detail": (lambda w: {"pk": _fw(w).published.pk}, HUVUDMAN_READERS),
-    "version_export": (lambda w: {"pk": _fw(w).published.pk}, HUVUDMAN_READERS),
-    "version_publish": (lambda w: {"pk": _fw(w).draft.pk}, POST_ONLY),
-    "version_new_draft": (lambda w: {"pk": _fw(w).published.pk}, POST_ONLY),
-    "version_archive": (lambda w: {"pk": _fw(w).published.pk}, POST_ONLY),
-    "item_create": (lambda w: {"pk": _fw(w).draft.pk}, DRAFT_EDITORS),
-    "responsibility_create": (lambda w: {"pk": _fw(w).draft.pk}, DRAFT_EDITORS),
-    "target_create": (lambda w: {"pk": _fw(w).draft.pk}, DRAFT_EDITORS),
-    "item_edit": (lambda w: {"pk": _fw(w).draft_item.pk}, DRAFT_EDITORS),
-    "item_move": (lambda w: {"pk": _fw(w).draft_item.pk}, POST_ONLY),
-    "item_delete": (lambda w: {"pk": _fw(w).draft_item.pk}, POST_ONLY),
-    "item_chain": (lambda w: {"pk": _fw(w).published_item.pk}, HUVUDMAN_READERS),
-    "responsibility_delete": (lambda w: {"pk": _fw(w).draft_responsibility.pk}, POST_ONLY),
-    "target_delete": (lambda w: {"pk": _fw(w).draft_target.pk}, POST_ONLY),
-    "scale_list": (None, SIGNED_IN_200),
-    "scale_create": (None, STRATEGISTS_ONLY),
-    "my_responsibilities": (None, SIGNED_IN_200),
-}
-
-
-def _more_expectations():
-    """Each part of the product keeps its rows in tests/views/expected_<part>.py."""
-    import importlib
-    import pkgutil
-    from pathlib import Path
-
+def _expectations() -> dict[str, Route]:
+    rows: dict[str, Route] = {}
     for module in pkgutil.iter_modules([str(Path(__file__).parent)]):
         if module.name.startswith("expected_"):
-            yield from importlib.import_module(f"tests.views.{module.name}").EXPECTED.items()
+            part = importlib.import_module(f"tests.views.{module.name}").EXPECTED
+            assert not set(part) & set(rows), f"{module.name} repeats {set(part) & set(rows)}"
+            rows.update(part)
+    return rows
 
 
-EXPECTED.update(_more_expectations())
+EXPECTED = _expectations()
 
 
 def _all_url_names(patterns=None, prefix=""):
@@ -158,19 +44,118 @@ def _all_url_names(patterns=None, prefix=""):
 
 
 def test_every_url_pattern_is_covered():
-    missing = sorted(set(_all_url_names()) - set(EXPECTED))
-    assert not missing, f"add these URL names to EXPECTED: {missing}"
+    names = set(_all_url_names())
+    assert not sorted(names - set(EXPECTED)), (
+        f"add these URL names to EXPECTED: {sorted(names - set(EXPECTED))}"
+    )
+    assert not sorted(set(EXPECTED) - names), f"these rows name no URL: {sorted(set(EXPECTED) - names)}"
+
+
+# ---- One request --------------------------------------------------------------------------------
+
+
+def _answer(response) -> int | str:
+    """The status, or for a redirect the name of the URL pattern it sends to."""
+    if not 300 <= response.status_code < 400:
+        return response.status_code
+    try:
+        return f"→ {resolve(urlsplit(response['Location']).path).url_name}"
+    except Resolver404:
+        return f"→ {response['Location']}"
+
+
+def _url(name: str, kwargs, world) -> str:
+    return reverse(name, kwargs=kwargs(world) if kwargs else None)
+
+
+# ---- What a POST wrote ---------------------------------------------------------------------------
+
+_AUDIT = AuditEvent._meta.label
+# The visitor's own session is the browser's state, not data about anyone: a pupil's session
+# remembers the forms it sent, a signed-in persona's exists already.
+_NOT_COUNTED = {_AUDIT, "sessions.Session"}
+
+
+def _tables() -> dict[str, str]:
+    """Model label → table, of every table of the project (many-to-many tables too)."""
+    tables = {}
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.managed and not model._meta.proxy and model._meta.label not in _NOT_COUNTED:
+            tables.setdefault(model._meta.db_table, model._meta.label)
+    return {label: table for table, label in tables.items()}
+
+
+def _row_counts() -> dict[str, int]:
+    """Every table's row count, in one query."""
+    labels = sorted(_tables())
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"(SELECT COUNT(*) FROM {quote(_tables()[label])})" for label in labels)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}")
+        return dict(zip(labels, cursor.fetchone(), strict=True))
+
+
+def _last_event_id() -> int:
+    return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def _wrote(counts: dict, last_event: int, actor) -> dict:
+    after = _row_counts()
+    events = AuditEvent.objects.filter(pk__gt=last_event).order_by("pk")
+    return {
+        # By the persona who posted; anyone else's event names its actor.
+        "audit": sorted(
+            e.action if actor is not None and e.actor_id == actor.pk else f"{e.action} by {e.actor_label}"
+            for e in events
+        ),
+        "rows": {label: after[label] - counts[label] for label in after if after[label] != counts[label]},
+    }
+
+
+def _expected_writes(post: Post, persona: str) -> dict:
+    writes = persona in post.writers
+    wanted = {
+        "audit": sorted(post.audit) if writes else [],
+        "rows": {model._meta.label: n for model, n in post.rows.items()} if writes else {},
+    }
+    if post.changes is not None:
+        wanted["changed"] = writes
+    return wanted
+
+
+# ---- The matrix ------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_url_answers_each_persona_as_expected(name, world, client_for):
-    kwargs_for, expected = EXPECTED[name]
-    url = reverse(name, kwargs=kwargs_for(world) if kwargs_for else None)
-    got = {}
+def test_a_get_answers_each_persona_as_expected(name, world, client_for):
+    route = EXPECTED[name]
+    url = _url(name, route.kwargs, world)
+    got = {persona: _answer(client_for(persona).get(url)) for persona in PERSONAS}
+    assert got == route.get
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_a_post_answers_each_persona_and_writes_only_what_it_may(name, world, client_for):
+    route = EXPECTED[name]
+    post = route.post if isinstance(route.post, Post) else Post(answers=route.get)
+    url = _url(name, post.kwargs or route.kwargs, world)
+    # What the body names is built (and cached on the world) now, before any savepoint.
+    post.body(world)
+    got, wanted = {}, {}
     for persona in PERSONAS:
-        response = client_for(persona).get(url)
-        status = response.status_code
-        if status == 302 and reverse("login") in response["Location"] and persona == "anonymous":
-            status = LOGIN
-        got[persona] = status
-    assert got == expected
+        client = client_for(persona)
+        actor = None if persona == "anonymous" else getattr(world, persona)
+        with transaction.atomic():
+            if post.before is not None:
+                post.before(client, world)
+            body = post.body(world)  # afresh: an uploaded file is read once
+            value = post.changes(world) if post.changes is not None else None
+            counts, last_event = _row_counts(), _last_event_id()
+            response = client.post(url, body)
+            got[persona] = {"answer": _answer(response), "writes": _wrote(counts, last_event, actor)}
+            if post.changes is not None:
+                got[persona]["writes"]["changed"] = post.changes(world) != value
+            # Every persona posts to the same data.
+            transaction.set_rollback(True)
+        wanted[persona] = {"answer": post.answers[persona], "writes": _expected_writes(post, persona)}
+    assert got == wanted

@@ -7,7 +7,9 @@ are aggregated in grouped queries, a fixed number whatever the number of units.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.db.models.signals import post_delete, post_save
@@ -24,6 +26,7 @@ from digiplan.assessments.models import (
     Response,
 )
 from digiplan.frameworks.models import FrameworkVersion, Item, ItemKind, Scale, ScaleLevel, VersionStatus
+from digiplan.organisations.models import Organisation
 
 GROUPS = (Group.STAFF, Group.PUPIL)
 
@@ -82,9 +85,9 @@ def _figure(raw: _Raw | None, k: int, levels: list[ScaleLevel]) -> Figure:
     )
 
 
-def _mean(values) -> float | None:
-    values = [v for v in values if v is not None]
-    return sum(values) / len(values) if values else None
+def _mean(values: Iterable[float | None]) -> float | None:
+    counted = [v for v in values if v is not None]
+    return sum(counted) / len(counted) if counted else None
 
 
 # ---- A published framework version, loaded once per process --------------------------------
@@ -95,15 +98,15 @@ def _mean(values) -> float | None:
 # between requests and must be read only. Drafts are never kept. Saving or deleting any
 # version, item, scale or level empties the store, so that a database reusing an id (a test
 # database rolled back) never finds an old entry.
-_FROZEN: dict[tuple, object] = {}
+_FROZEN: dict[tuple[int, str], object] = {}
 FROZEN_KEPT = 200
 
 
-def frozen(version_id: int, kind: str, load):
+def frozen[T](version_id: int, kind: str, load: Callable[[], T]) -> T:
     """load() for this version, kept when the version is frozen."""
     key = (version_id, kind)
     if key in _FROZEN:
-        return _FROZEN[key]
+        return cast(T, _FROZEN[key])
     frozen_version = (
         FrameworkVersion.objects.filter(pk=version_id).exclude(status=VersionStatus.DRAFT).exists()
     )
@@ -115,7 +118,7 @@ def frozen(version_id: int, kind: str, load):
     return value
 
 
-def _forget_frozen(**_kwargs) -> None:
+def _forget_frozen(**_kwargs: Any) -> None:
     _FROZEN.clear()
 
 
@@ -142,7 +145,7 @@ def questionnaire_items(version_id: int, group: str) -> list[Item]:
 # ---- Queries ---------------------------------------------------------------------------------
 
 
-def _indicators(version) -> list[Item]:
+def _indicators(version: FrameworkVersion) -> list[Item]:
     return frozen(
         version.pk,
         "indicators",
@@ -154,9 +157,10 @@ def _indicators(version) -> list[Item]:
     )
 
 
-def _levels_by_scale(version, items: list[Item]) -> dict[int, list[ScaleLevel]]:
-    def load():
-        levels: dict[int, list[ScaleLevel]] = {}
+def _levels_by_scale(version: FrameworkVersion, items: list[Item]) -> dict[int | None, list[ScaleLevel]]:
+    # Keyed as items' scale_id is typed: an item without a scale finds no levels.
+    def load() -> dict[int | None, list[ScaleLevel]]:
+        levels: dict[int | None, list[ScaleLevel]] = {}
         for level in ScaleLevel.objects.filter(
             scale_id__in={i.scale_id for i in items if i.scale_id}, not_applicable=False
         ).order_by("order", "value"):
@@ -167,14 +171,14 @@ def _levels_by_scale(version, items: list[Item]) -> dict[int, list[ScaleLevel]]:
 
 
 def _answer_stats(
-    campaign: Campaign, units: QuerySet, *, by_code: bool = False
+    campaign: Campaign, units: QuerySet[Organisation], *, by_code: bool = False
 ) -> dict[tuple[int, object, str], _Raw]:
     """(unit id, item id or code, group) → n, n "don't know", sum, mean and counts per value,
     in two grouped queries."""
     item_key = "item__code" if by_code else "item_id"
     answers = Answer.objects.filter(response__campaign=campaign, response__unit__in=units.values("pk"))
     keys = ("response__unit_id", item_key, "response__group")
-    stats: dict[tuple, _Raw] = {}
+    stats: dict[tuple[int, object, str], _Raw] = {}
     for row in (
         answers.values(*keys)
         .annotate(
@@ -203,7 +207,7 @@ def _answer_stats(
 
 
 def _leader_values(
-    campaign: Campaign, units: QuerySet, *, by_code: bool = False
+    campaign: Campaign, units: QuerySet[Organisation], *, by_code: bool = False
 ) -> dict[tuple[int, object], tuple[int | None, str]]:
     item_key = "item__code" if by_code else "item_id"
     rows = LeaderAnswer.objects.filter(
@@ -212,7 +216,9 @@ def _leader_values(
     return {(unit_id, key): (value, comment) for unit_id, key, value, comment in rows}
 
 
-def _leader_area_means(campaign: Campaign, units: QuerySet) -> dict[tuple[int, int], float]:
+def _leader_area_means(
+    campaign: Campaign, units: QuerySet[Organisation]
+) -> dict[tuple[int, int | None], float]:
     rows = (
         LeaderAnswer.objects.filter(
             rating__campaign=campaign,
@@ -239,12 +245,12 @@ def previous_campaign(campaign: Campaign) -> Campaign | None:
     return earlier.select_related("framework_version").order_by("-closed_at").first()
 
 
-def _response_counts(campaign: Campaign, units: QuerySet) -> dict[tuple[int, str], int]:
+def _response_counts(campaign: Campaign, units: QuerySet[Organisation]) -> dict[tuple[int, str], int]:
     """Responses per unit and group. Until the campaign closes its answers are sealed ballots
     with no unit in the clear, so the counts come from who has answered: the participations
     marked answered, and the seats taken on the pupil codes."""
     if campaign.status != CampaignStatus.CLOSED:
-        counts = {}
+        counts: dict[tuple[int, str], int] = {}
         for row in (
             Participation.objects.filter(campaign=campaign, answered=True, unit__in=units.values("pk"))
             .values("unit_id")

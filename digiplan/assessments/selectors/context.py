@@ -17,12 +17,14 @@ from digiplan.assessments.selectors.common import (
     _leader_values,
     _levels_by_scale,
     _mean,
+    _Raw,
     _response_counts,
     previous_campaign,
     results_available,
 )
 from digiplan.assessments.selectors.stored import _stored
 from digiplan.frameworks.models import Item, ItemKind, RespondentGroup
+from digiplan.organisations.models import Organisation
 
 
 @dataclass
@@ -31,7 +33,7 @@ class Area:
     indicators: dict[str, list[Item]]  # group → indicators
 
     @property
-    def pk(self):
+    def pk(self) -> int | None:
         return self.item.pk if self.item else None
 
 
@@ -47,13 +49,18 @@ class _Context:
     """Everything the figures of a set of units rest on, fetched in a fixed number of queries."""
 
     def __init__(
-        self, campaign: Campaign, units: QuerySet, *, with_previous: bool = True, live: bool = False
-    ):
+        self,
+        campaign: Campaign,
+        units: QuerySet[Organisation],
+        *,
+        with_previous: bool = True,
+        live: bool = False,
+    ) -> None:
         """live: aggregate the answers even when ResultFigures holds them (as the snapshot
         itself is computed)."""
         self.campaign, self.k = campaign, campaign.k
         self.available = results_available(campaign)
-        included = {
+        included: dict[str, bool] = {
             RespondentGroup.LEADER: campaign.include_leader,
             RespondentGroup.STAFF: campaign.include_staff,
             RespondentGroup.PUPIL: campaign.include_pupils,
@@ -70,7 +77,9 @@ class _Context:
             self.responses = _response_counts(campaign, units)
             self.stats = _answer_stats(campaign, units) if self.available else {}
         self.previous = previous_campaign(campaign) if with_previous and self.available else None
-        self.previous_stats, self.previous_codes, self.previous_leader = {}, set(), {}
+        self.previous_stats: dict[tuple[int, object, str], _Raw] = {}
+        self.previous_codes: set[str] = set()
+        self.previous_leader: dict[tuple[int, object], tuple[int | None, str]] = {}
         if self.previous:
             stored = None if live else _stored(self.previous, units)
             self.previous_stats = (
@@ -93,7 +102,13 @@ class _Context:
                 figure.is_new = True
             else:
                 before = self.previous_stats.get((unit_id, item.code, group))
-                if before is not None and before.n >= self.previous.k:
+                # A shown figure (n ≥ k) has a mean: the checks of None only tell mypy so.
+                if (
+                    before is not None
+                    and before.n >= self.previous.k
+                    and figure.mean is not None
+                    and before.mean is not None
+                ):
                     figure.change = figure.mean - before.mean
         elif self.previous and item.code not in self.previous_codes:
             figure.is_new = True

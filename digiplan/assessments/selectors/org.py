@@ -7,12 +7,14 @@ downloads are built from the very result the page shows, so they hide exactly wh
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from digiplan.assessments.models import Campaign, CampaignUnit, Group, Participation
-from digiplan.assessments.selectors.common import GROUPS, _figure, _mean, _Raw
+from digiplan.assessments.selectors.common import GROUPS, Figure, _figure, _mean, _Raw
 from digiplan.assessments.selectors.context import Area, _Context
 from digiplan.frameworks.models import Item, ItemKind, ScaleLevel
 from digiplan.organisations.models import Organisation, OrganisationType, UnitSchoolForm
@@ -23,7 +25,7 @@ HEAT_BANDS = 5
 
 @dataclass
 class UnitRate:
-    unit: Organisation
+    unit: Organisation | None  # None in the totals row
     asked: int
     answered: int
     rate: float | None  # percent
@@ -68,7 +70,7 @@ def _band(mean: float, levels: list[ScaleLevel]) -> int | None:
     return min(HEAT_BANDS, max(1, 1 + int(share * HEAT_BANDS)))
 
 
-def org_filter_choices(campaign: Campaign, managed: QuerySet) -> dict:
+def org_filter_choices(campaign: Campaign, managed: QuerySet[Organisation]) -> dict[str, Any]:
     nodes = managed.filter(
         type__in=(OrganisationType.FORVALTNING, OrganisationType.OMRADE), is_active=True
     ).order_by("path")
@@ -87,7 +89,11 @@ def org_filter_choices(campaign: Campaign, managed: QuerySet) -> dict:
 
 
 def org_units(
-    campaign: Campaign, managed: QuerySet, *, node: Organisation | None = None, school_form: str = ""
+    campaign: Campaign,
+    managed: QuerySet[Organisation],
+    *,
+    node: Organisation | None = None,
+    school_form: str = "",
 ) -> QuerySet[Organisation]:
     units = Organisation.objects.filter(pk__in=campaign.units.values("unit_id")).filter(
         pk__in=managed.values("pk")
@@ -101,7 +107,9 @@ def org_units(
     return units
 
 
-def org_results(campaign: Campaign, units: QuerySet, *, area: Item | None = None, live: bool = False) -> dict:
+def org_results(
+    campaign: Campaign, units: QuerySet[Organisation], *, area: Item | None = None, live: bool = False
+) -> dict[str, Any]:
     ctx = _Context(campaign, units, with_previous=False, live=live)
     campaign_units = list(
         CampaignUnit.objects.filter(campaign=campaign, unit__in=units.values("pk"))
@@ -115,7 +123,7 @@ def org_results(campaign: Campaign, units: QuerySet, *, area: Item | None = None
         .annotate(asked=Count("pk"), answered=Count("pk", filter=Q(answered=True)))
         .order_by()
     }
-    rates = []
+    rates: list[UnitRate] = []
     for cu in campaign_units:
         p = participation.get(cu.unit_id, {"asked": 0, "answered": 0})
         rates.append(
@@ -138,7 +146,7 @@ def org_results(campaign: Campaign, units: QuerySet, *, area: Item | None = None
         pupil_responses=sum(r.pupil_responses for r in rates),
         pupils_expected=sum(r.pupils_expected for r in rates),
     )
-    result = {
+    result: dict[str, Any] = {
         "k": ctx.k,
         "available": ctx.available,
         "rates": rates,
@@ -170,9 +178,9 @@ def org_results(campaign: Campaign, units: QuerySet, *, area: Item | None = None
     shown_stats = {key: raw for key, raw in ctx.stats.items() if raw.n >= k}
     # The colour band follows the scale of the area's first staff indicator.
     scales = {a.pk: ctx.levels.get(a.indicators[Group.STAFF][0].scale_id, []) for a in areas}
-    heatmap = []
+    heatmap: list[tuple[Organisation, list[HeatCell]]] = []
     for cu in campaign_units:
-        cells = []
+        cells: list[HeatCell] = []
         for a in areas:
             mean = _mean(
                 raw.mean
@@ -186,11 +194,7 @@ def org_results(campaign: Campaign, units: QuerySet, *, area: Item | None = None
     result["heatmap"] = heatmap
     for column, a in enumerate(areas):
         shown = sorted(
-            (
-                (row[1][column].mean, unit)
-                for row in heatmap
-                if (unit := row[0]) and row[1][column].mean is not None
-            ),
+            ((mean, unit) for unit, cells in heatmap if (mean := cells[column].mean) is not None),
             key=lambda pair: (pair[0], pair[1].name),
         )
         spread = AreaSpread(area=a, units_shown=len(shown), units_total=len(heatmap))
@@ -208,13 +212,13 @@ def org_results(campaign: Campaign, units: QuerySet, *, area: Item | None = None
             continue
         for g in GROUPS:
             for item in a.indicators.get(g, []):
-                shown = [
-                    (cu.unit_id, raw)
+                shown_raws = [
+                    raw
                     for cu in campaign_units
                     if (raw := shown_stats.get((cu.unit_id, item.pk, g))) is not None
                 ]
                 pooled = _Raw()
-                for _unit_id, raw in shown:
+                for raw in shown_raws:
                     pooled.n += raw.n
                     pooled.n_na += raw.n_na
                     pooled.total += raw.total
@@ -222,8 +226,8 @@ def org_results(campaign: Campaign, units: QuerySet, *, area: Item | None = None
                         pooled.counts[value] = pooled.counts.get(value, 0) + count
                 pooled.mean = pooled.total / pooled.n if pooled.n else None
                 # The pooled figure rests on shown units only, each with at least k answers.
-                figure = _figure(pooled if shown else None, 1, ctx.levels.get(item.scale_id, []))
-                figure.units = len(shown)
+                figure = _figure(pooled if shown_raws else None, 1, ctx.levels.get(item.scale_id, []))
+                figure.units = len(shown_raws)
                 result["indicators"].append((a, g, item, figure, len(campaign_units)))
     return result
 
@@ -233,11 +237,11 @@ class _UnitFigures:
     order of its indicators, built when first read: the page shows none of them, only the
     downloads list them."""
 
-    def __init__(self, ctx: _Context, campaign_units: list[CampaignUnit], area: Item | None):
+    def __init__(self, ctx: _Context, campaign_units: list[CampaignUnit], area: Item | None) -> None:
         self.ctx, self.campaign_units, self.area = ctx, campaign_units, area
-        self.rows: list | None = None
+        self.rows: list[tuple[Organisation, Area, str, Item, Figure]] | None = None
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[tuple[Organisation, Area, str, Item, Figure]]:
         if self.rows is None:
             ctx = self.ctx
             self.rows = [
@@ -250,7 +254,7 @@ class _UnitFigures:
             ]
         return iter(self.rows)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return sum(1 for _row in self)
 
 
@@ -264,7 +268,7 @@ class Table:
     rows: list[list[object]]  # None is a suppressed figure; str, int and float as they are
 
 
-def org_tables(result: dict, *, labels: dict) -> list[Table]:
+def org_tables(result: dict[str, Any], *, labels: dict[str, Any]) -> list[Table]:
     """The organisation's results as plain tables for CSV and XLSX, suppressed exactly as on
     the page: every figure the page hides is None here."""
     L = labels
@@ -283,7 +287,7 @@ def org_tables(result: dict, *, labels: dict) -> list[Table]:
     if not result["available"]:
         return tables
 
-    def area_name(a):
+    def area_name(a: Area) -> str:
         return f"{a.item.code} {a.item.title}" if a.item else L["no_area"]
 
     tables.append(
@@ -327,10 +331,10 @@ def org_tables(result: dict, *, labels: dict) -> list[Table]:
     values = result["values"]
     level_header = [L["value"] % {"value": v} for v in values]
 
-    def dist(figure):
+    def dist(figure: Figure) -> list[object]:
         if figure.suppressed:
             return [None] * len(values)
-        counts = {lv.value: count for lv, count, _share in figure.distribution}
+        counts = {lv.value: count for lv, count, _share in figure.distribution or []}
         return [counts.get(v, "") for v in values]
 
     tables.append(

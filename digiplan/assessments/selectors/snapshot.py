@@ -6,6 +6,8 @@ titles of the items, so that trends can be read after the framework has changed.
 
 from __future__ import annotations
 
+from typing import Any
+
 from digiplan.assessments.models import Campaign, ResultSnapshot
 from digiplan.assessments.selectors.common import (
     GROUPS,
@@ -27,7 +29,7 @@ def _area_code(item: Item | None) -> str | None:
     return item.code if item is not None else None
 
 
-def _titles(item: Item) -> dict:
+def _titles(item: Item) -> dict[str, Any]:
     """The title as written and in each language the framework has it."""
     return {
         "title": item.title,
@@ -39,11 +41,11 @@ def _titles(item: Item) -> dict:
     }
 
 
-def figure_data(figure: Figure) -> dict:
+def figure_data(figure: Figure) -> dict[str, Any]:
     """A figure as plain data. A suppressed figure is only that: no number of it is kept."""
     if figure.suppressed:
         return {"suppressed": True}
-    data = {
+    data: dict[str, Any] = {
         "suppressed": False,
         "n": figure.n,
         "n_na": figure.n_na,
@@ -60,7 +62,7 @@ def figure_data(figure: Figure) -> dict:
     return data
 
 
-def unit_data(unit: Organisation, areas: list[UnitArea], responses: dict) -> dict:
+def unit_data(unit: Organisation, areas: list[UnitArea], responses: dict[str, int]) -> dict[str, Any]:
     """A unit's results (as unit_results computes them) as plain data, without staff comments:
     their text stays with the answers and is not copied."""
     return {
@@ -96,10 +98,10 @@ def unit_data(unit: Organisation, areas: list[UnitArea], responses: dict) -> dic
     }
 
 
-def org_data(result: dict) -> dict:
+def org_data(result: dict[str, Any]) -> dict[str, Any]:
     """The organisation's results (as org_results computes them) as plain data."""
 
-    def rate(r: UnitRate) -> dict:
+    def rate(r: UnitRate) -> dict[str, Any]:
         return {
             "asked": r.asked,
             "answered": r.answered,
@@ -148,7 +150,7 @@ def org_data(result: dict) -> dict:
     }
 
 
-def snapshot_data(campaign: Campaign) -> dict:
+def snapshot_data(campaign: Campaign) -> dict[str, Any]:
     """Everything the results pages show of a closed campaign, for ResultSnapshot: the
     organisation's results over all its units and each unit's results, suppressed as on the
     pages, with the codes and titles of the items they refer to. A fixed number of queries,

@@ -6,6 +6,8 @@ these numbers back instead of aggregating every answer again.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from digiplan.assessments.models import Campaign, Group, ResultFigures
@@ -21,7 +23,7 @@ from digiplan.organisations.models import Organisation
 
 
 def _stored(
-    campaign: Campaign, units: QuerySet, *, items: list[Item] | None = None
+    campaign: Campaign, units: QuerySet[Organisation], *, items: list[Item] | None = None
 ) -> tuple[dict[tuple[int, object, str], _Raw], dict[tuple[int, str], int]] | None:
     """The figures and response counts of a closed campaign as ResultFigures stores them,
     keyed as _answer_stats and _response_counts key them (figures by item id when items are
@@ -40,7 +42,7 @@ def _stored(
     if not rows and not ResultFigures.objects.filter(campaign_id=campaign.pk).exists():
         return None
     pk_by_code = {item.code: item.pk for item in items} if items is not None else None
-    stats: dict[tuple, _Raw] = {}
+    stats: dict[tuple[int, object, str], _Raw] = {}
     responses: dict[tuple[int, str], int] = {}
     for unit_id, figures, staff, pupils in rows:
         for group, count in ((Group.STAFF, staff), (Group.PUPIL, pupils)):
@@ -57,7 +59,7 @@ def _stored(
     return stats, responses
 
 
-def result_figures(campaign: Campaign) -> dict[int, dict]:
+def result_figures(campaign: Campaign) -> dict[int, dict[str, Any]]:
     """For ResultFigures, when the campaign closes: unit id → the numbers of its shown figures
     (n ≥ k) as [code, group, n, "don't know", sum, mean, value, answers, value, answers, …]
     (flat: it is read back on every organisation page), aggregated from the answers, and its
@@ -65,13 +67,13 @@ def result_figures(campaign: Campaign) -> dict[int, dict]:
     if not results_available(campaign):
         raise ValueError("Only a closed campaign's figures are stored.")
     units = Organisation.objects.filter(pk__in=campaign.units.values("unit_id"))
-    codes = dict(
+    codes: dict[object, str] = dict(
         Item.objects.filter(version=campaign.framework_version, kind=ItemKind.INDICATOR).values_list(
             "pk", "code"
         )
     )
     responses = _response_counts(campaign, units)
-    rows = {
+    rows: dict[int, dict[str, Any]] = {
         unit_id: {
             "figures": [],
             "staff_responses": responses.get((unit_id, Group.STAFF), 0),
@@ -98,7 +100,7 @@ def result_figures(campaign: Campaign) -> dict[int, dict]:
     return rows
 
 
-def last_closed_staff_means(campaign: Campaign, unit_id: int) -> tuple[Campaign | None, dict]:
+def last_closed_staff_means(campaign: Campaign, unit_id: int) -> tuple[Campaign | None, dict[object, float]]:
     """For the thank-you page of an open campaign: the last closed campaign of the same
     framework and the unit's shown staff means in it, by indicator code. Figures that were
     suppressed then are absent. Nothing of the open campaign is read: what it shows cannot move

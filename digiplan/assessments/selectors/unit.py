@@ -7,6 +7,7 @@ shown only when the staff figure is, so nothing suppressed can be recovered from
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from digiplan.assessments.models import Campaign, Group, Response
 from digiplan.assessments.selectors.common import GROUPS, Figure, _leader_area_means, _leader_values, _mean
@@ -37,13 +38,20 @@ class UnitArea:
     gap: float | None  # leader − staff; None when either is missing or suppressed
 
 
-def _unit_areas(ctx: _Context, unit_id: int, leader: dict, leader_means: dict) -> list[UnitArea]:
+def _unit_areas(
+    ctx: _Context,
+    unit_id: int,
+    leader: dict[tuple[int, object], tuple[int | None, str]],
+    leader_means: dict[tuple[int, int | None], float],
+) -> list[UnitArea]:
     """A unit's areas: leader rows, figures per group, area means, changes and the gap. The
     context, leader values and leader area means may cover many units."""
-    level_by_value = {(lv.scale_id, lv.value): lv for levels in ctx.levels.values() for lv in levels}
-    areas = []
+    level_by_value: dict[tuple[int | None, int | None], ScaleLevel] = {
+        (lv.scale_id, lv.value): lv for levels in ctx.levels.values() for lv in levels
+    }
+    areas: list[UnitArea] = []
     for area in ctx.areas:
-        rows = []
+        rows: list[LeaderRow] = []
         for item in area.indicators.get(RespondentGroup.LEADER, []):
             value, comment = leader.get((unit_id, item.pk), (None, ""))
             row = LeaderRow(
@@ -59,16 +67,18 @@ def _unit_areas(ctx: _Context, unit_id: int, leader: dict, leader_means: dict) -
                 if value is not None and before is not None:
                     row.change = value - before
             rows.append(row)
-        groups = {
+        groups: dict[str, list[tuple[Item, Figure]]] = {
             g: [(item, ctx.figure(unit_id, item, g)) for item in area.indicators.get(g, [])]
             for g in GROUPS
             if area.indicators.get(g)
         }
-        means = {g: _mean(f.mean for _i, f in figures) for g, figures in groups.items()}
-        changes = {}
+        means: dict[str, float | None] = {
+            g: _mean(f.mean for _i, f in figures) for g, figures in groups.items()
+        }
+        changes: dict[str, float | None] = {}
         for g in groups:
-            before = ctx.previous_area_mean(unit_id, area, g)
-            changes[g] = means[g] - before if means[g] is not None and before is not None else None
+            mean, before_mean = means[g], ctx.previous_area_mean(unit_id, area, g)
+            changes[g] = mean - before_mean if mean is not None and before_mean is not None else None
         leader_mean = leader_means.get((unit_id, area.pk))
         staff_mean = means.get(Group.STAFF)
         areas.append(
@@ -79,20 +89,20 @@ def _unit_areas(ctx: _Context, unit_id: int, leader: dict, leader_means: dict) -
                 leader_mean=leader_mean,
                 means=means,
                 changes=changes,
-                gap=leader_mean - staff_mean if None not in (leader_mean, staff_mean) else None,
+                gap=leader_mean - staff_mean if leader_mean is not None and staff_mean is not None else None,
             )
         )
     return areas
 
 
-def unit_results(campaign: Campaign, unit: Organisation) -> dict:
+def unit_results(campaign: Campaign, unit: Organisation) -> dict[str, Any]:
     units = Organisation.objects.filter(pk=unit.pk)
     ctx = _Context(campaign, units)
     leader = _leader_values(campaign, units) if ctx.available else {}
     leader_means = _leader_area_means(campaign, units) if ctx.available else {}
     areas = _unit_areas(ctx, unit.pk, leader, leader_means)
     staff_responses = ctx.responses.get((unit.pk, Group.STAFF), 0)
-    comments = []
+    comments: list[str] = []
     if ctx.available and staff_responses >= ctx.k:
         # Random order and nothing but the text: no date, no order of arrival.
         comments = list(

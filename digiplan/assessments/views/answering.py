@@ -31,6 +31,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from digiplan.assessments import ballots, selectors, services
+from digiplan.assessments.hooks import suggested_competence
 from digiplan.assessments.models import (
     COMMENT_MAX,
     CampaignStatus,
@@ -44,7 +45,6 @@ from digiplan.frameworks.templatetags.frameworks import localised
 from digiplan.lib import sealing
 from digiplan.lib.pdf import render_pdf
 from digiplan.organisations.models import UnitSchoolForm
-from digiplan.plans.competence import competence_suggestions
 
 # The profile posted back for its PDF: sealed, so that it can be neither read on its way nor
 # altered or made up, and valid only while someone could still be reading the page it was
@@ -230,8 +230,8 @@ def _profile_rows(items, answers: dict, means: dict) -> list[dict]:
 
 
 def _competence(campaign, unit_id: int, items, answers: dict) -> list:
-    """Competence development from the library for the person's lowest answers (see
-    plans.competence): worked out for this page only, never stored."""
+    """Competence development for the person's lowest answers, from the apps that answer the hook
+    (plans.competence: the library): worked out for this page only, never stored."""
     values = {}
     for pk, value in answers.items():
         try:
@@ -239,7 +239,7 @@ def _competence(campaign, unit_id: int, items, answers: dict) -> list:
         except (TypeError, ValueError):
             continue  # "vet ej" and empty answers say nothing about what the person needs
     forms = list(UnitSchoolForm.objects.filter(organisation_id=unit_id).values_list("school_form", flat=True))
-    return competence_suggestions(campaign.huvudman_id, values, items, school_forms=forms)
+    return suggested_competence(campaign.huvudman_id, values, items, school_forms=forms)
 
 
 def _profile(participation, items, answers: dict[str, str]) -> dict:

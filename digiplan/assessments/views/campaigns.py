@@ -32,6 +32,7 @@ from digiplan.assessments.models import (
 from digiplan.assessments.tasks import batches, send_invitations, send_reminders
 from digiplan.audit.services import audit_record
 from digiplan.frameworks.models import FrameworkVersion, Item, ItemKind, VersionStatus
+from digiplan.lib import schoolyear
 from digiplan.organisations.access import can_manage, is_strategist, managed_nodes, memberships_of
 from digiplan.organisations.models import OrganisationType, Role
 
@@ -155,11 +156,6 @@ def campaign_list(request):
     )
 
 
-def _school_year_now(today: datetime.date) -> str:
-    start = today.year if today.month >= 7 else today.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
-
-
 @login_required
 def campaign_create(request):
     if not is_strategist(request.user):
@@ -187,7 +183,7 @@ def campaign_create(request):
         versions=versions,
         units=units,
         initial={
-            "school_year": _school_year_now(today),
+            "school_year": schoolyear.of(today),
             "opens_on": today,
             "closes_on": today + datetime.timedelta(days=28),
         },

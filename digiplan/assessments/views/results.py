@@ -3,7 +3,6 @@
 What is suppressed is decided in selectors, once; these views check access and render.
 """
 
-import csv
 import io
 
 from django.contrib.auth.decorators import login_required
@@ -17,10 +16,17 @@ from django.utils.translation import gettext as _
 from digiplan.assessments import selectors
 from digiplan.assessments.models import Campaign, CampaignUnit
 from digiplan.lib.spreadsheet import neutralise
+from digiplan.lib.spreadsheet.writing import (
+    SUPPRESSED,
+    csv_bytes,
+    formats,
+    sheet_name,
+    workbook,
+    write_cell,
+    write_header,
+)
 from digiplan.organisations import access
 from digiplan.organisations.models import Organisation
-
-SUPPRESSED = "–"
 
 
 def _own_campaign(request, pk: int) -> Campaign:
@@ -164,83 +170,32 @@ def _about(campaign: Campaign) -> list[list[str]]:
     ]
 
 
-def _csv_cell(value) -> str:
-    if value is None:
-        return SUPPRESSED
-    if isinstance(value, bool):
-        return str(int(value))
-    if isinstance(value, float):
-        return f"{value:.2f}".replace(".", ",")
-    if isinstance(value, int):
-        return str(value)
-    return neutralise(str(value))
-
-
 def _csv(campaign: Campaign, tables: list[selectors.Table]) -> bytes:
-    buffer = io.StringIO()
-    # Excel in Swedish opens UTF-8 with BOM, semicolons and decimal commas without asking.
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    for row in _about(campaign):
-        writer.writerow([_csv_cell(c) for c in row])
+    rows: list[list] = list(_about(campaign))
     for table in tables:
-        writer.writerow([])
-        writer.writerow([_csv_cell(table.title)])
-        writer.writerow([_csv_cell(c) for c in table.header])
-        for row in table.rows:
-            writer.writerow([_csv_cell(c) for c in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _sheet_name(title: str, used: set[str]) -> str:
-    name = "".join(c for c in title if c not in "[]:*?/\\")[:31] or "Blad"
-    base, number = name, 2
-    while name in used:
-        name = f"{base[:28]} {number}"
-        number += 1
-    used.add(name)
-    return name
+        rows += [[], [table.title], list(table.header), *table.rows]
+    return csv_bytes(rows)
 
 
 def _xlsx(campaign: Campaign, tables: list[selectors.Table]) -> bytes:
-    import xlsxwriter
-
     output = io.BytesIO()
-    workbook = xlsxwriter.Workbook(
-        output,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        },
-    )
-    bold = workbook.add_format({"bold": True})
-    decimal = workbook.add_format({"num_format": "0.00"})
+    book = workbook(output)
+    styles = formats(book)
     used: set[str] = set()
-    about = workbook.add_worksheet(_sheet_name(_("About the figures"), used))
+    about = book.add_worksheet(sheet_name(_("About the figures"), used))
     for number, (label, text) in enumerate(_about(campaign)):
-        about.write_string(number, 0, neutralise(label), bold)
+        about.write_string(number, 0, neutralise(label), styles["bold"])
         about.write_string(number, 1, neutralise(text))
     about.set_column(0, 0, 24)
     about.set_column(1, 1, 70)
     for table in tables:
-        sheet = workbook.add_worksheet(_sheet_name(table.title, used))
-        for column, title in enumerate(table.header):
-            sheet.write_string(0, column, neutralise(str(title)), bold)
+        sheet = book.add_worksheet(sheet_name(table.title, used))
+        write_header(sheet, table.header, styles)
         for number, row in enumerate(table.rows, start=1):
             for column, value in enumerate(row):
-                if value is None:
-                    sheet.write_string(number, column, SUPPRESSED)
-                elif isinstance(value, float):
-                    sheet.write_number(number, column, value, decimal)
-                elif isinstance(value, int) and not isinstance(value, bool):
-                    sheet.write_number(number, column, value)
-                else:
-                    # A string cell is no formula as written, but becomes one when edited.
-                    sheet.write_string(number, column, neutralise(str(value)))
-        sheet.freeze_panes(1, 0)
+                write_cell(sheet, number, column, value, styles)
         sheet.set_column(0, max(len(table.header) - 1, 0), 18)
-    workbook.close()
+    book.close()
     return output.getvalue()
 
 

@@ -11,15 +11,13 @@ from django.utils.translation import gettext as _
 from digiplan.audit.services import audit_record
 from digiplan.frameworks import access, selectors
 from digiplan.frameworks.forms import ScaleForm
+from digiplan.frameworks.hooks import unit_goals_for_chain
 from digiplan.frameworks.models import Scale, ScaleLevel
 from digiplan.organisations.access import is_strategist
 
 
 @login_required
 def item_chain(request, pk: int):
-    # The plans app builds on frameworks; imported here so that frameworks loads without it.
-    from digiplan.plans.selectors import unit_goals_for_chain
-
     item, _can_edit = access.get_item(request.user, pk)
     down = selectors.chain_down(item, request.user)
     return render(

@@ -1,4 +1,6 @@
-"""Text written into a spreadsheet cell (CSV or XLSX), neutralised the same way by every export.
+"""Spreadsheets in and out: `reading` takes CSV and XLSX as Swedish Excel writes them, `writing`
+makes them so that Swedish Excel opens them as they are. Here: text written into a cell,
+neutralised the same way by every export.
 
 A spreadsheet takes a text for a formula when it starts with "=", "+", "-" or "@" (Excel in some
 locales also with their full-width forms), and a leading tab, carriage return or line feed only

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from digiplan.lib.forms import form_errors_add
 from digiplan.organisations import access, services
 from digiplan.organisations.forms import MoveForm, NodeForm
 from digiplan.organisations.models import Organisation, OrganisationType
@@ -18,16 +19,6 @@ def _managed_node(request, pk: int) -> Organisation:
     if not can_manage:
         raise PermissionDenied
     return node
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(field if field in form.fields else None, e)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 @login_required
@@ -109,7 +100,7 @@ def organisation_create(request, parent_pk: int):
                 pupil_counts=data["pupils"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, _("“%(name)s” was created.") % {"name": node.name})
             return redirect("organisation_detail", pk=node.pk)
@@ -142,7 +133,7 @@ def organisation_edit(request, pk: int):
                 **({"type": data["type"]} if node.parent_id else {}),
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("organisation_detail", pk=node.pk)
@@ -171,7 +162,7 @@ def organisation_move(request, pk: int):
                 actor=request.user, node=node, new_parent=form.cleaned_data["new_parent"]
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, _("“%(name)s” was moved.") % {"name": node.name})
             return redirect("organisation_detail", pk=node.pk)

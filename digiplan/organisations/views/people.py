@@ -1,39 +1,29 @@
 """People and their memberships, managed by strategists for their huvudman."""
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from digiplan.audit.services import audit_record
-from digiplan.organisations import access, privacy, services
-from digiplan.organisations.forms import EraseForm, MembershipForm, PersonForm, RoleTitleForm
+from digiplan.lib.forms import form_errors_add
+from digiplan.organisations import access, services
+from digiplan.organisations.forms import MembershipForm, PersonForm, RoleTitleForm
 from digiplan.organisations.models import Membership, Person, Role, RoleTitle
-from digiplan.organisations.views.nodes import _form_errors
 
 PAGE_SIZE = 50
 
 
 def _require_strategist(request):
-    if not access.is_strategist(request.user):
-        raise PermissionDenied
-    return request.user.huvudman
+    return access.require_strategist(request.user)
 
 
 def _person_for_strategist(request, pk: int) -> Person:
-    _require_strategist(request)
-    person = access.people_in_reach(request.user).filter(pk=pk).first()
-    if person is None:
-        raise Http404
-    return person
+    return access.person_for_strategist(request.user, pk)
 
 
 @login_required
@@ -70,7 +60,7 @@ def person_create(request):
         try:
             person = services.person_create(actor=request.user, huvudman=huvudman, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(
                 request, _("%(name)s was added. Give them a role below.") % {"name": person.name}
@@ -90,7 +80,7 @@ def person_edit(request, pk: int):
         try:
             services.person_update(actor=request.user, person=person, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("person_detail", pk=person.pk)
@@ -119,7 +109,7 @@ def person_detail(request, pk: int):
                 is_teaching=data["is_teaching"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors_add(form, error)
         else:
             messages.success(request, _("The role was added."))
             return redirect("person_detail", pk=person.pk)
@@ -216,49 +206,3 @@ def role_title_delete(request, pk: int):
     services.role_title_delete(actor=request.user, title=title)
     messages.success(request, _("The title was removed; memberships keep their role."))
     return redirect("role_titles")
-
-
-def _data_download(person: Person) -> HttpResponse:
-    body = json.dumps(privacy.person_data(person), ensure_ascii=False, indent=2)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="personuppgifter-{person.pk}.json"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@login_required
-def person_data_export(request, pk: int):
-    """Everything stored about a person, for a request under the GDPR right of access."""
-    person = _person_for_strategist(request, pk)
-    with transaction.atomic():
-        audit_record(actor=request.user, huvudman=person.huvudman, action="person.export_data", obj=person)
-    return _data_download(person)
-
-
-@login_required
-def my_data_export(request):
-    """The same file for the signed-in person about themselves."""
-    return _data_download(request.user)
-
-
-@login_required
-def person_erase(request, pk: int):
-    person = _person_for_strategist(request, pk)
-    form = EraseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            privacy.person_erase(
-                actor=request.user, person=person, confirm_email=form.cleaned_data["confirm_email"]
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "The person's data was erased. Their roles are removed "
-                    "and their name no longer appears anywhere."
-                ),
-            )
-            return redirect("people_list")
-    return render(request, "organisations/person_erase.html", {"person": person, "form": form})

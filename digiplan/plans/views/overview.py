@@ -1,25 +1,21 @@
 """The organisation overview of every unit's plan, for strategists, and the year view
 (*årshjul*) of the cycle, for everyone."""
 
-import re
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from digiplan.assessments.models import Campaign, CampaignStatus
+from digiplan.lib import schoolyear
 from digiplan.organisations.access import is_strategist, managed_nodes
 from digiplan.organisations.models import OrganisationType, SchoolForm
 from digiplan.plans import selectors
 from digiplan.plans.access import readable_plans
 from digiplan.plans.models import Plan, PlanStatus
-
-YEAR_RE = re.compile(r"^\d{4}/\d{2}\Z")
 
 # The overview's status words, in the order the cycle runs.
 STATUS_LABELS = {
@@ -46,11 +42,10 @@ def _huvudman_id(request) -> int:
 def _school_year(request, known: set[str]) -> tuple[str, list[str]]:
     """The school year asked for (or the current one) and the years one may choose from: those
     with plans, and the years around today."""
-    current = selectors.school_year_of(timezone.localdate())
-    start = int(current[:4])
-    years = set(known) | {f"{y}/{(y + 1) % 100:02d}" for y in (start - 1, start, start + 1)}
+    current = schoolyear.current()
+    years = set(known) | {schoolyear.shifted(current, step) for step in (-1, 0, 1)}
     wanted = request.GET.get("year", "")
-    if YEAR_RE.match(wanted) and int(wanted[5:]) == (int(wanted[:4]) + 1) % 100:
+    if schoolyear.is_valid(wanted):
         years.add(wanted)
         year = wanted
     else:

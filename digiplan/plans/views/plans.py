@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from digiplan.assessments import selectors as results
 from digiplan.frameworks.models import Framework, Item
 from digiplan.frameworks.selectors import current_version, item_tree
+from digiplan.lib import schoolyear
 from digiplan.organisations.access import is_strategist, membership_paths
 from digiplan.organisations.models import Organisation, OrganisationType, Role
 from digiplan.plans import access, selectors, services
@@ -137,10 +138,9 @@ def plan_list(request):
 
 def _default_year(node: Organisation) -> str:
     """This school year, or the next one when the node already has this year's plan."""
-    year = selectors.school_year_of(timezone.localdate())
+    year = schoolyear.current()
     if Plan.objects.filter(organisation=node, school_year=year).exists():
-        start = int(year[:4]) + 1
-        year = f"{start}/{(start + 1) % 100:02d}"
+        year = schoolyear.shifted(year, 1)
     return year
 
 

@@ -1,0 +1,34 @@
+"""In CI every test must run: a skipped test fails the run (CI=true), and the summary says
+which tests skipped and why. Plain pytest hooks, imported by tests/conftest.py; nothing of
+Django here, so that tests/test_ci_skips.py can run them in a pytest of their own."""
+
+import os
+
+import pytest
+
+
+def _skipped(config) -> list:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    reports = reporter.stats.get("skipped", []) if reporter is not None else []
+    # An expected failure is reported as skipped too; it is not a test left out.
+    return [r for r in reports if not hasattr(r, "wasxfail")]
+
+
+def _reason(report) -> str:
+    if isinstance(report.longrepr, tuple) and len(report.longrepr) == 3:
+        return str(report.longrepr[2])
+    return str(report.longrepr)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if os.environ.get("CI") == "true" and exitstatus == pytest.ExitCode.OK and _skipped(session.config):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    skipped = _skipped(config)
+    if os.environ.get("CI") != "true" or not skipped:
+        return
+    terminalreporter.section("CI=true: a skipped test fails the run", sep="=", red=True)
+    for report in skipped:
+        terminalreporter.line(f"SKIPPED {report.nodeid}: {_reason(report)}", red=True)
