@@ -52,7 +52,7 @@ def get_plan_for_user(person: Person, pk: int) -> tuple[Plan, bool]:
         Plan.objects.filter(pk=pk, huvudman_id=person.huvudman_id)
         .select_related("organisation", "huvudman")
         .first()
-        if person.is_authenticated
+        if person.is_authenticated and person.huvudman_id is not None
         else None
     )
     if plan is None or not can_read_plan(person, plan):

@@ -31,7 +31,7 @@ def competence_suggestions(
     ranked = []
     for item in items:
         value = answers.get(item.pk)
-        if value is None or item.scale_id is None:
+        if value is None or item.scale is None:
             continue
         values = [lv.value for lv in item.scale.levels.all() if not lv.not_applicable]
         if len(values) < 2:

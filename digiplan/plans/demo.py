@@ -17,9 +17,17 @@ from digiplan.demo.registry import DemoPart, DemoRun
 from digiplan.frameworks.models import FrameworkVersion, Item, VersionStatus
 from digiplan.lib import schoolyear
 from digiplan.organisations.demo import demo_huvudman
-from digiplan.organisations.models import Membership, Organisation, OrganisationType, Role
+from digiplan.organisations.models import Membership, Organisation, OrganisationType, Person, Role, RoleTitle
 from digiplan.plans import services
-from digiplan.plans.models import ActivityStatus, GoalOrigin, GoalOutcome, LibraryActivity, Plan
+from digiplan.plans.models import (
+    Activity,
+    ActivityStatus,
+    Goal,
+    GoalOrigin,
+    GoalOutcome,
+    LibraryActivity,
+    Plan,
+)
 
 OREBRO = "Digiplan, efter Örebro kommuns handlingsplan för digitalisering i förskola och skola"
 ORKELLJUNGA = "Digiplan, efter Örkelljunga kommuns digitaliseringsplan 2019–23"
@@ -228,167 +236,217 @@ def _day(today: datetime.date, days: int) -> datetime.date:
     return today + datetime.timedelta(days=days)
 
 
+@dataclass
+class _UnitA:
+    """What the steps of unit A's plans share: the unit, its people and the school years."""
+
+    unit: Organisation
+    items: dict[str, Item]
+    titles: dict[str, RoleTitle]
+    library: dict[str, LibraryActivity]
+    today: datetime.date
+    leader: Person | None
+    coordinator: Person | None
+    teacher: Person | None
+    year: str
+    start: int  # the calendar year the school year starts in
+
+    @classmethod
+    def of(cls, unit, items, titles, library, today: datetime.date) -> "_UnitA":
+        coordinator = _member(unit, Role.COORDINATOR)
+        staff = (
+            Membership.objects.filter(organisation=unit, role=Role.STAFF, is_teaching=True)
+            .exclude(person=coordinator)
+            .select_related("person")
+            .order_by("pk")
+            .first()
+        )
+        year = schoolyear.of(today)
+        return cls(
+            unit=unit,
+            items=items,
+            titles=titles,
+            library=library,
+            today=today,
+            leader=_member(unit, Role.UNIT_LEADER),
+            coordinator=coordinator,
+            teacher=staff.person if staff else None,
+            year=year,
+            start=schoolyear.start_of(year),
+        )
+
+
 def _unit_a_plans(unit, items, titles, library, today) -> None:
     """Last year's plan, followed up, and this year's, published: an activity done, one late,
     one due within the reminder window, one carried forward from last year."""
-    leader = _member(unit, Role.UNIT_LEADER)
-    coordinator = _member(unit, Role.COORDINATOR)
-    staff = (
-        Membership.objects.filter(organisation=unit, role=Role.STAFF, is_teaching=True)
-        .exclude(person=coordinator)
-        .select_related("person")
-        .order_by("pk")
-        .first()
+    a = _UnitA.of(unit, items, titles, library, today)
+    old, unfinished = _last_years_plan(a)
+    plan = services.plan_create(
+        actor=a.leader,
+        organisation=a.unit,
+        school_year=a.year,
+        introduction="Årets plan bygger på höstens skattning och förra årets uppföljning.",
+        follow_up_due=datetime.date(a.start + 1, 5, 31),
+        carry=[old.activities.get(pk=unfinished.pk)],
     )
-    teacher = staff.person if staff else None
-    year = schoolyear.of(today)
-    start = schoolyear.start_of(year)
-    last_year = schoolyear.shifted(year, -1)
+    _this_years_goals(a, plan)
+    services.plan_publish(actor=a.leader, plan=plan)
 
+
+def _last_years_plan(a: _UnitA) -> tuple[Plan, Activity]:
+    """Last year's plan, published and followed up; with its activity left unfinished."""
+    last_year = schoolyear.shifted(a.year, -1)
     old = services.plan_create(
-        actor=leader,
-        organisation=unit,
+        actor=a.leader,
+        organisation=a.unit,
         school_year=last_year,
         title=f"Digitaliseringsplan {last_year}",
         introduction="Förra årets plan: vi började med personalens kompetens.",
-        follow_up_due=datetime.date(start, 5, 31),
+        follow_up_due=datetime.date(a.start, 5, 31),
     )
-    old_goal = services.goal_create(
-        actor=leader,
+    goal = services.goal_create(
+        actor=a.leader,
         plan=old,
         title="Alla vet vad enhetens digitaliseringsplan innebär",
-        items=[items["LED.P1"]],
+        items=[a.items["LED.P1"]],
         baseline_text="Personal: medel 2,6 av 5",
         target_text="medel minst 3,5",
     )
-    old_mapping = services.activity_from_library(
-        actor=leader,
+    mapping = services.activity_from_library(
+        actor=a.leader,
         plan=old,
-        library_activity=library["Kartlägg personalens digitala kompetens"],
-        goal=old_goal,
-        owner=leader,
-        starts_on=datetime.date(start - 1, 9, 1),
-        due_on=datetime.date(start - 1, 10, 31),
+        library_activity=a.library["Kartlägg personalens digitala kompetens"],
+        goal=goal,
+        owner=a.leader,
+        starts_on=datetime.date(a.start - 1, 9, 1),
+        due_on=datetime.date(a.start - 1, 10, 31),
     )
-    old_network = services.activity_create(
-        actor=leader,
+    network = services.activity_create(
+        actor=a.leader,
         plan=old,
         title="Gemensam mapp för lektionsexempel",
-        goal=old_goal,
+        goal=goal,
         description="En delad mapp där lärarna lägger lektioner med digitala inslag som fungerat.",
-        role_title=titles.get("IT-pedagog"),
-        owner=coordinator,
-        starts_on=datetime.date(start - 1, 11, 1),
-        due_on=datetime.date(start, 4, 30),
+        role_title=a.titles.get("IT-pedagog"),
+        owner=a.coordinator,
+        starts_on=datetime.date(a.start - 1, 11, 1),
+        due_on=datetime.date(a.start, 4, 30),
     )
-    services.plan_publish(actor=leader, plan=old)
+    services.plan_publish(actor=a.leader, plan=old)
+    _follow_up_last_year(a, old, goal, done=mapping, unfinished=network)
+    return old, network
+
+
+def _follow_up_last_year(a: _UnitA, old: Plan, goal: Goal, *, done: Activity, unfinished: Activity) -> None:
     services.activity_follow_up(
-        actor=leader,
-        activity=old_mapping,
+        actor=a.leader,
+        activity=done,
         done=True,
         note="Kartläggningen gjordes i oktober; svaren styrde årets studiedagar.",
     )
     services.activity_follow_up(
-        actor=leader,
-        activity=old_network,
+        actor=a.leader,
+        activity=unfinished,
         done=False,
         note="Mappen finns men används av få. Vi fortsätter nästa år.",
     )
     services.goal_follow_up(
-        actor=leader,
-        goal=old_goal,
+        actor=a.leader,
+        goal=goal,
         revision=None,
         outcome=GoalOutcome.PARTLY,
         reflection="Fler känner till planen, men inte alla arbetslag.",
     )
     services.plan_follow_up(
-        actor=leader,
+        actor=a.leader,
         plan=old,
         summary="Ett år med fokus på kartläggning. Delningen av "
         "lektionsexempel förs över till nästa års plan.",
     )
 
-    plan = services.plan_create(
-        actor=leader,
-        organisation=unit,
-        school_year=year,
-        introduction="Årets plan bygger på höstens skattning och förra årets uppföljning.",
-        follow_up_due=datetime.date(start + 1, 5, 31),
-        carry=[old.activities.get(pk=old_network.pk)],
-    )
+
+def _this_years_goals(a: _UnitA, plan: Plan) -> None:
     competence = services.goal_create(
-        actor=leader,
+        actor=a.leader,
         plan=plan,
         title="Personalen är trygg med lärplattformen",
-        items=[items["KOMP.P1"], items["KOMP.L2"]],
+        items=[a.items["KOMP.P1"], a.items["KOMP.L2"]],
         baseline_text="Personal: medel 2,8 av 5",
         target_text="medel minst 3,5",
         origin=GoalOrigin.SUGGESTED,
         description="Skattningen visade att många är osäkra på lärplattformens funktioner.",
     )
     leadership = services.goal_create(
-        actor=leader,
+        actor=a.leader,
         plan=plan,
         title="Digitaliseringen syns i verksamhetsplanen",
-        items=[items["LED.L2"]],
+        items=[a.items["LED.L2"]],
         baseline_text="Ledningens skattning: Planerad (2)",
         target_text="Påbörjad (3)",
     )
+    _activities_under_way(a, plan, competence, leadership)
+    _activity_to_come(a, plan, competence)
+
+
+def _activities_under_way(a: _UnitA, plan: Plan, competence: Goal, leadership: Goal) -> None:
+    """One due within the reminder window, one done and one late."""
     services.activity_from_library(
-        actor=leader,
+        actor=a.leader,
         plan=plan,
-        library_activity=library["Kollegialt lärande i arbetslaget"],
+        library_activity=a.library["Kollegialt lärande i arbetslaget"],
         goal=competence,
-        owner=coordinator,
-        starts_on=_day(today, -90),
-        due_on=_day(today, 10),
+        owner=a.coordinator,
+        starts_on=_day(a.today, -90),
+        due_on=_day(a.today, 10),
     )
     done = services.activity_create(
-        actor=leader,
+        actor=a.leader,
         plan=plan,
         goal=competence,
         title="Studiedag om lärplattformen",
         description="En halv studiedag med övningar i lärplattformens uppgiftsfunktion.",
-        role_title=titles.get("IT-pedagog"),
-        owner=coordinator,
-        starts_on=_day(today, -70),
-        due_on=_day(today, -40),
+        role_title=a.titles.get("IT-pedagog"),
+        owner=a.coordinator,
+        starts_on=_day(a.today, -70),
+        due_on=_day(a.today, -40),
     )
     services.activity_progress(
-        actor=coordinator,
+        actor=a.coordinator,
         activity=done,
         status=ActivityStatus.DONE,
         note="Genomförd med hela personalgruppen.",
     )
     late = services.activity_from_library(
-        actor=leader,
+        actor=a.leader,
         plan=plan,
-        library_activity=library["Digitaliseringen som stående punkt i verksamhetsplanen"],
+        library_activity=a.library["Digitaliseringen som stående punkt i verksamhetsplanen"],
         goal=leadership,
-        owner=leader,
-        starts_on=_day(today, -60),
-        due_on=_day(today, -7),
+        owner=a.leader,
+        starts_on=_day(a.today, -60),
+        due_on=_day(a.today, -7),
     )
     services.activity_progress(
-        actor=leader,
+        actor=a.leader,
         activity=late,
         status=ActivityStatus.ONGOING,
         note="Utkastet är klart, återstår att ta upp i ledningsgruppen.",
     )
+
+
+def _activity_to_come(a: _UnitA, plan: Plan, competence: Goal) -> None:
     services.activity_create(
-        actor=leader,
+        actor=a.leader,
         plan=plan,
         goal=competence,
         title="Prova återkoppling i lärplattformen",
         description="Varje lärare ger återkoppling på en elevuppgift i lärplattformen och "
         "berättar om det i arbetslaget.",
-        role_title=titles.get("Lärare"),
-        owner=teacher,
-        participants=[coordinator] if coordinator else [],
-        starts_on=_day(today, 5),
-        due_on=_day(today, 75),
+        role_title=a.titles.get("Lärare"),
+        owner=a.teacher,
+        participants=[a.coordinator] if a.coordinator else [],
+        starts_on=_day(a.today, 5),
+        due_on=_day(a.today, 75),
     )
-    services.plan_publish(actor=leader, plan=plan)
 
 
 def _unit_b_draft(unit, items, library, today) -> None:

@@ -7,6 +7,8 @@ Nothing is stored: the files are made on request from what the plan holds now.
 import datetime
 import io
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -22,7 +24,7 @@ from digiplan.lib.spreadsheet import neutralise
 from digiplan.lib.spreadsheet import writing as spreadsheet_writing
 from digiplan.plans.models import Activity, Goal, Plan
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TYPE = spreadsheet_writing.XLSX_TYPE
 
 
 @dataclass
@@ -56,7 +58,7 @@ class GoalRow:
         return self.goal.target_text or _number(self.goal.target)
 
 
-def _number(value) -> str:
+def _number(value: Decimal | None) -> str:
     if value is None:
         return ""
     return f"{value.normalize():f}".replace(".", ",")
@@ -76,7 +78,7 @@ def plan_rows(plan: Plan, today: datetime.date | None = None) -> list[GoalRow]:
     without a goal for the activities that belong to none (left out when there are none)."""
     today = today or timezone.localdate()
     goals = list(plan.goals.prefetch_related("items"))
-    rows = {
+    rows: dict[int | None, GoalRow] = {
         goal.pk: GoalRow(goal=goal, items=[f"{i.code} {localised(i, 'title')}" for i in goal.items.all()])
         for goal in goals
     }
@@ -124,42 +126,68 @@ def plan_pdf(plan: Plan, request=None) -> bytes:
 # ---- XLSX ------------------------------------------------------------------------------------
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     return neutralise(str(value or ""))
+
+
+@dataclass
+class _Sheets:
+    """The workbook and the cell styles the plan's sheets share."""
+
+    book: Any
+    bold: Any
+    date: Any
+    wrap: Any
+    decimal: Any
+
+    @classmethod
+    def into(cls, output: io.BytesIO) -> "_Sheets":
+        book = spreadsheet_writing.workbook(output)
+        return cls(
+            book=book,
+            bold=book.add_format({"bold": True}),
+            date=book.add_format({"num_format": "yyyy-mm-dd"}),
+            wrap=book.add_format({"text_wrap": True, "valign": "top"}),
+            decimal=book.add_format({"num_format": "0.0#"}),
+        )
+
+    def sheet(self, name: str, titles: list[str], widths: list[int]) -> Any:
+        """A new sheet with its header row in bold, frozen so that it stays in view."""
+        sheet = self.book.add_worksheet(name[:31])
+        for column, (title, width) in enumerate(zip(titles, widths, strict=True)):
+            sheet.write_string(0, column, _text(title), self.bold)
+            sheet.set_column(column, column, width)
+        sheet.freeze_panes(1, 0)
+        return sheet
+
+    def text(self, sheet: Any, row: int, column: int, value: object) -> None:
+        sheet.write_string(row, column, _text(value), self.wrap)
+
+    def number(self, sheet: Any, row: int, column: int, value: Decimal | None) -> None:
+        if value is None:
+            sheet.write_blank(row, column, None)
+        else:
+            sheet.write_number(row, column, float(value), self.decimal)
+
+    def day(self, sheet: Any, row: int, column: int, value: datetime.date | None) -> None:
+        if value is None:
+            sheet.write_blank(row, column, None)
+        else:
+            sheet.write_datetime(row, column, datetime.datetime.combine(value, datetime.time()), self.date)
 
 
 def plan_xlsx(plan: Plan) -> bytes:
     rows = plan_rows(plan)
     output = io.BytesIO()
-    workbook = spreadsheet_writing.workbook(output)
-    workbook.set_properties({"title": _text(plan.title), "subject": _text(plan.organisation.name)})
-    bold = workbook.add_format({"bold": True})
-    date = workbook.add_format({"num_format": "yyyy-mm-dd"})
-    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-    decimal = workbook.add_format({"num_format": "0.0#"})
+    sheets = _Sheets.into(output)
+    sheets.book.set_properties({"title": _text(plan.title), "subject": _text(plan.organisation.name)})
+    _goals_sheet(sheets, rows)
+    _activities_sheet(sheets, rows)
+    sheets.book.close()
+    return output.getvalue()
 
-    def header(sheet, titles: list[str], widths: list[int]) -> None:
-        for column, (title, width) in enumerate(zip(titles, widths, strict=True)):
-            sheet.write_string(0, column, _text(title), bold)
-            sheet.set_column(column, column, width)
-        sheet.freeze_panes(1, 0)
 
-    def text(sheet, row: int, column: int, value) -> None:
-        sheet.write_string(row, column, _text(value), wrap)
-
-    def number(sheet, row: int, column: int, value) -> None:
-        if value is None:
-            sheet.write_blank(row, column, None)
-        else:
-            sheet.write_number(row, column, float(value), decimal)
-
-    def day(sheet, row: int, column: int, value: datetime.date | None) -> None:
-        if value is None:
-            sheet.write_blank(row, column, None)
-        else:
-            sheet.write_datetime(row, column, datetime.datetime.combine(value, datetime.time()), date)
-
-    goals_sheet = workbook.add_worksheet(_("Goals")[:31])
+def _goals_sheet(sheets: _Sheets, rows: list[GoalRow]) -> None:
     titles = [
         _("Goal"),
         _("Description"),
@@ -171,25 +199,26 @@ def plan_xlsx(plan: Plan) -> bytes:
         _("Outcome"),
         _("Reflection"),
     ]
-    header(goals_sheet, titles, [40, 50, 50, 24, 12, 24, 12, 18, 50])
+    sheet = sheets.sheet(_("Goals"), titles, [40, 50, 50, 24, 12, 24, 12, 18, 50])
     line = 0
     for row in rows:
         goal = row.goal
         if goal is None:
             continue
         line += 1
-        text(goals_sheet, line, 0, goal.title)
-        text(goals_sheet, line, 1, goal.description)
-        text(goals_sheet, line, 2, "\n".join(row.items))
-        text(goals_sheet, line, 3, goal.baseline_text)
-        number(goals_sheet, line, 4, goal.baseline)
-        text(goals_sheet, line, 5, goal.target_text)
-        number(goals_sheet, line, 6, goal.target)
-        text(goals_sheet, line, 7, goal.get_outcome_display() if goal.outcome else "")
-        text(goals_sheet, line, 8, goal.reflection)
-    goals_sheet.autofilter(0, 0, max(line, 1), len(titles) - 1)
+        sheets.text(sheet, line, 0, goal.title)
+        sheets.text(sheet, line, 1, goal.description)
+        sheets.text(sheet, line, 2, "\n".join(row.items))
+        sheets.text(sheet, line, 3, goal.baseline_text)
+        sheets.number(sheet, line, 4, goal.baseline)
+        sheets.text(sheet, line, 5, goal.target_text)
+        sheets.number(sheet, line, 6, goal.target)
+        sheets.text(sheet, line, 7, goal.get_outcome_display() if goal.outcome else "")
+        sheets.text(sheet, line, 8, goal.reflection)
+    sheet.autofilter(0, 0, max(line, 1), len(titles) - 1)
 
-    sheet = workbook.add_worksheet(_("Activities")[:31])
+
+def _activities_sheet(sheets: _Sheets, rows: list[GoalRow]) -> None:
     titles = [
         _("Activity"),
         _("Goal"),
@@ -202,22 +231,20 @@ def plan_xlsx(plan: Plan) -> bytes:
         _("Late"),
         _("Follow-up note"),
     ]
-    header(sheet, titles, [40, 32, 50, 20, 24, 12, 12, 14, 10, 40])
+    sheet = sheets.sheet(_("Activities"), titles, [40, 32, 50, 20, 24, 12, 12, 14, 10, 40])
     line = 0
     for row in rows:
         for entry in row.activities:
             activity = entry.activity
             line += 1
-            text(sheet, line, 0, activity.title)
-            text(sheet, line, 1, row.goal.title if row.goal else "")
-            text(sheet, line, 2, activity.description)
-            text(sheet, line, 3, activity.role_title.name if activity.role_title else "")
-            text(sheet, line, 4, activity.owner.name if activity.owner else "")
-            day(sheet, line, 5, activity.starts_on)
-            day(sheet, line, 6, activity.due_on)
-            text(sheet, line, 7, activity.get_status_display())
-            text(sheet, line, 8, _("Yes") if entry.late else _("No"))
-            text(sheet, line, 9, activity.follow_up_note)
+            sheets.text(sheet, line, 0, activity.title)
+            sheets.text(sheet, line, 1, row.goal.title if row.goal else "")
+            sheets.text(sheet, line, 2, activity.description)
+            sheets.text(sheet, line, 3, activity.role_title.name if activity.role_title else "")
+            sheets.text(sheet, line, 4, activity.owner.name if activity.owner else "")
+            sheets.day(sheet, line, 5, activity.starts_on)
+            sheets.day(sheet, line, 6, activity.due_on)
+            sheets.text(sheet, line, 7, activity.get_status_display())
+            sheets.text(sheet, line, 8, _("Yes") if entry.late else _("No"))
+            sheets.text(sheet, line, 9, activity.follow_up_note)
     sheet.autofilter(0, 0, max(line, 1), len(titles) - 1)
-    workbook.close()
-    return output.getvalue()

@@ -1,12 +1,16 @@
 """Forms of the plan pages: a new plan, the plan's own fields, a goal, accepting a suggested goal
 and the spring follow-up. Activities and the library keep their forms in their own modules."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from digiplan.assessments.forms import DateInput
+from digiplan.frameworks.models import FrameworkVersion, Item
 from digiplan.lib import schoolyear
-from digiplan.plans.models import NOTE_MAX, TEXT_MAX, TITLE_MAX, GoalOutcome
+from digiplan.organisations.models import Organisation
+from digiplan.plans.models import NOTE_MAX, TEXT_MAX, TITLE_MAX, Activity, GoalOutcome
 
 NO_COLON = {"label_suffix": ""}
 
@@ -44,7 +48,9 @@ class NodeChoiceForm(forms.Form):
     """The first step of a new plan: for which unit, or for the administration itself."""
 
     node = forms.ModelChoiceField(
-        label=_("Plan for"), queryset=None, error_messages={"invalid_choice": ERROR_NODE_CHOICE}
+        label=_("Plan for"),
+        queryset=Organisation.objects.none(),
+        error_messages={"invalid_choice": ERROR_NODE_CHOICE},
     )
 
     def __init__(self, *args, nodes, **kwargs):
@@ -61,7 +67,9 @@ def node_label(node) -> str:
 
 class PlanCreateForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        queryset=None, widget=forms.HiddenInput, error_messages={"invalid_choice": ERROR_NODE_CHOICE}
+        queryset=Organisation.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": ERROR_NODE_CHOICE},
     )
     school_year = forms.CharField(label=_("School year"), max_length=7, help_text=_("For example 2026/27."))
     title = _text(
@@ -78,7 +86,7 @@ class PlanCreateForm(forms.Form):
     carry = forms.ModelMultipleChoiceField(
         label=_("Carry forward to the new plan"),
         required=False,
-        queryset=None,
+        queryset=Activity.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
             "Unfinished activities of the earlier plan. The ones you tick are copied "
@@ -125,7 +133,7 @@ class GoalForm(forms.Form):
     items = forms.ModelMultipleChoiceField(
         label=_("Framework items"),
         required=False,
-        queryset=None,
+        queryset=Item.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
             "The areas, goals or indicators the goal works towards: they link it to the "
@@ -144,11 +152,11 @@ class GoalForm(forms.Form):
         super().__init__(*args, **NO_COLON, **kwargs)
         self.fields["items"].queryset = items
 
-    def item_groups(self, versions: list) -> list[tuple]:
+    def item_groups(self, versions: list[tuple[FrameworkVersion, list[Item]]]) -> list[dict[str, Any]]:
         """One group per framework version: its items in reading order with their checkboxes,
         open when the first group or when something in it is ticked."""
         widgets = {str(w.data["value"]): w for w in self["items"]}
-        groups = []
+        groups: list[dict[str, Any]] = []
         for version, items in versions:
             rows = [(item, widgets[str(item.pk)]) for item in items if str(item.pk) in widgets]
             if rows:

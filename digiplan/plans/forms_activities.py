@@ -5,9 +5,10 @@ choices; the services check the rules again and do the writing."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from digiplan.organisations.models import RoleTitle
+from digiplan.organisations.models import Person, RoleTitle
 from digiplan.plans.access import eligible_people
-from digiplan.plans.models import NOTE_MAX, TEXT_MAX, TITLE_MAX, ActivityStatus
+from digiplan.plans.models import NOTE_MAX, TEXT_MAX, TITLE_MAX, ActivityStatus, Goal
+from digiplan.plans.selectors.activities import ALL, LATE, OPEN
 from digiplan.plans.services import ERROR_DUE_BEFORE_START
 
 NO_COLON = {"label_suffix": ""}
@@ -16,11 +17,6 @@ ERROR_PERSON_CHOICE = _("Choose a person who works at this unit.")
 ERROR_GOAL_CHOICE = _("Choose one of this plan's goals.")
 ERROR_ROLE_CHOICE = _("Choose one of your organisation's role titles.")
 ERROR_NOTHING_TO_SAVE = _("Write a note or choose another status.")
-
-# Filter values beyond the stored statuses: "late" is derived from the due date.
-LATE = "late"
-OPEN = "open"
-ALL = "all"
 
 
 class DateInput(forms.DateInput):
@@ -38,14 +34,14 @@ class ActivityForm(forms.Form):
     goal = forms.ModelChoiceField(
         label=_("Goal"),
         required=False,
-        queryset=None,
+        queryset=Goal.objects.none(),
         empty_label=_("No goal"),
         error_messages={"invalid_choice": ERROR_GOAL_CHOICE},
     )
     role_title = forms.ModelChoiceField(
         label=_("Responsible role"),
         required=False,
-        queryset=None,
+        queryset=RoleTitle.objects.none(),
         empty_label=_("No role"),
         help_text=_("Your organisation's own role titles. Name a person as well, or instead."),
         error_messages={"invalid_choice": ERROR_ROLE_CHOICE},
@@ -53,14 +49,14 @@ class ActivityForm(forms.Form):
     owner = forms.ModelChoiceField(
         label=_("Responsible person"),
         required=False,
-        queryset=None,
+        queryset=Person.objects.none(),
         empty_label=_("No one named"),
         error_messages={"invalid_choice": ERROR_PERSON_CHOICE},
     )
     participants = forms.ModelMultipleChoiceField(
         label=_("Participants"),
         required=False,
-        queryset=None,
+        queryset=Person.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
             "The people named here see the activity under “My activities” and can record its progress."
@@ -143,12 +139,20 @@ class ActivityFilterForm(forms.Form):
     """The filters of a plan's activity table, read from the query string."""
 
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_FILTERS)
-    goal = forms.ModelChoiceField(label=_("Goal"), required=False, queryset=None, empty_label=_("All goals"))
+    goal = forms.ModelChoiceField(
+        label=_("Goal"), required=False, queryset=Goal.objects.none(), empty_label=_("All goals")
+    )
     owner = forms.ModelChoiceField(
-        label=_("Responsible person"), required=False, queryset=None, empty_label=_("Everyone")
+        label=_("Responsible person"),
+        required=False,
+        queryset=Person.objects.none(),
+        empty_label=_("Everyone"),
     )
     role = forms.ModelChoiceField(
-        label=_("Responsible role"), required=False, queryset=None, empty_label=_("All roles")
+        label=_("Responsible role"),
+        required=False,
+        queryset=RoleTitle.objects.none(),
+        empty_label=_("All roles"),
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),

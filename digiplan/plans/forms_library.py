@@ -1,25 +1,15 @@
 """The form strategists fill in for an example activity (*exempel på aktivitet*)."""
 
+from collections.abc import Mapping
+from typing import Any, cast
+
 from django import forms
-from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from digiplan.frameworks.models import Item, VersionStatus
+from digiplan.frameworks.models import Item
 from digiplan.organisations.models import RoleTitle, SchoolForm
 from digiplan.plans.models import TEXT_MAX, TITLE_MAX, LibraryActivity
-
-
-def linkable_items(huvudman_id: int) -> QuerySet[Item]:
-    """Items of the huvudman's own and the built-in published framework versions, in reading
-    order per framework."""
-    return (
-        Item.objects.filter(
-            Q(version__framework__huvudman__isnull=True) | Q(version__framework__huvudman_id=huvudman_id),
-            version__status=VersionStatus.PUBLISHED,
-        )
-        .select_related("version__framework", "parent")
-        .order_by("version__framework__name", "-version__number", "order", "code")
-    )
+from digiplan.plans.selectors.library import linkable_items
 
 
 class LibraryForm(forms.Form):
@@ -74,16 +64,21 @@ class LibraryForm(forms.Form):
     )
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, huvudman_id: int, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
-        self.fields["items"].queryset = linkable_items(huvudman_id)
-        self.fields["role_title"].queryset = RoleTitle.objects.filter(huvudman_id=huvudman_id)
+    def __init__(self, data: Mapping[str, Any] | None = None, *, huvudman_id: int, **kwargs: Any) -> None:
+        super().__init__(data, label_suffix="", **kwargs)
+        self._items_field().queryset = linkable_items(huvudman_id)
+        cast(forms.ModelChoiceField, self.fields["role_title"]).queryset = RoleTitle.objects.filter(
+            huvudman_id=huvudman_id
+        )
+
+    def _items_field(self) -> "forms.ModelMultipleChoiceField[Item]":
+        return cast("forms.ModelMultipleChoiceField[Item]", self.fields["items"])
 
     def item_groups(self) -> list[dict]:
         """The item checkboxes grouped by framework version and indented by depth, so that a
         long list can be read and opened one framework at a time."""
-        field = self.fields["items"]
-        items = {str(i.pk): i for i in field.queryset}
+        field = self._items_field()
+        items = {str(i.pk): i for i in field.queryset or ()}
         depth: dict[int, int] = {}
 
         def depth_of(item: Item) -> int:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from digiplan.frameworks.models import Item
-from digiplan.organisations.models import Huvudman, Organisation, RoleTitle
+from digiplan.organisations.models import Huvudman, Organisation, RoleTitle, SchoolForm
 
 TITLE_MAX = 200
 TEXT_MAX = 10_000
@@ -158,6 +158,12 @@ class LibraryActivity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def school_form_labels(self) -> list[str]:
+        """The names of the school forms the example suits (none named: all of them)."""
+        labels = dict(SchoolForm.choices)
+        return [str(labels.get(code, code)) for code in self.school_forms]
 
 
 class ActivityStatus(models.TextChoices):

@@ -17,7 +17,7 @@ def plans_export(person) -> dict:
                 "plan": a.plan.title,
                 "unit": a.plan.organisation.name,
                 "responsible": a.owner_id == person.pk,
-                "due": when(a.due_on),
+                "due": a.due_on.isoformat() if a.due_on else None,
                 "status": a.status,
             }
             for a in Activity.objects.filter(Q(owner=person) | Q(participants=person))

@@ -201,14 +201,14 @@ def test_a_person_from_another_unit_or_huvudman_cannot_be_named(world, client_fo
 def test_the_service_names_the_field_when_a_person_leaves_before_the_save(world, client_for, monkeypatch):
     """The form offered the person; by the time of the save the service refuses them."""
     fx = build_plan(world)
-    real = services._check_people
+    real = services.activities._check_people
 
     def person_gone(plan, people, field):
         if field == "owner" and people and people[0] is not None:
             raise services.ValidationError({"owner": services.ERROR_PERSON % {"name": people[0].name}})
         return real(plan, people, field)
 
-    monkeypatch.setattr(services, "_check_people", person_gone)
+    monkeypatch.setattr(services.activities, "_check_people", person_gone)
     response = client_for("leader_a").post(
         reverse("activity_create", args=[fx.plan.pk]), _form(fx, owner=world.staff.pk)
     )

@@ -12,8 +12,9 @@ from digiplan.audit.models import AuditEvent
 from digiplan.organisations.services import person_update
 from digiplan.plans import services
 from digiplan.plans.models import ActivityStatus, CalendarFeed
-from digiplan.plans.views.calendar import FOLD_AT, ical_fold, ical_text
 from tests.plan_helpers import build_plan
+
+FOLD_AT = 75  # octets per line, CRLF not counted (RFC 5545 3.1)
 
 
 def _feed(client, secret):
@@ -163,16 +164,33 @@ def test_each_person_sees_only_their_own_address(world, client_for):
     assert staff_secret not in response.content.decode()
 
 
-def test_text_values_escape_what_rfc_5545_asks():
-    assert ical_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
-    assert ical_text("bell\x07tab\t") == "belltab\t"
+def _unfolded_lines(body: bytes) -> list[str]:
+    """The content lines as written before folding: a CRLF followed by a space joins two lines."""
+    return body.decode("utf-8").replace("\r\n ", "").split("\r\n")
 
 
-def test_folding_keeps_characters_whole_and_lines_short():
-    line = "SUMMARY:" + "å" * 100
-    folded = ical_fold(line)
-    parts = folded.split("\r\n")
-    assert all(len(p.encode()) <= FOLD_AT for p in parts)
-    assert all(p.startswith(" ") for p in parts[1:])
-    assert "".join(p[1:] if i else p for i, p in enumerate(parts)) == line
-    assert ical_fold("SHORT:x") == "SHORT:x"
+def test_text_values_are_escaped_as_rfc_5545_asks(world, client, feed):
+    fx, secret = feed
+    _add(world, fx.plan, "a,b;c\\d\ne", owner=world.staff, due_on=datetime.date(2026, 10, 10))
+    _add(world, fx.plan, "bell\x07\ttab", owner=world.staff, due_on=datetime.date(2026, 10, 11))
+    lines = _unfolded_lines(_feed(client, secret).content)
+    assert "SUMMARY:a\\,b\\;c\\\\d\\ne" in lines
+    assert "SUMMARY:bell\ttab" in lines  # no control character but tab reaches the calendar
+
+
+def test_the_calendar_name_is_escaped_too(world, client, feed):
+    fx, secret = feed
+    person_update(actor=world.strategist, person=world.staff, name="Ek, Anna; IT")
+    lines = _unfolded_lines(_feed(client, secret).content)
+    assert "X-WR-CALNAME:Digiplan-aktiviteter\\, Ek\\, Anna\\; IT" in lines
+
+
+def test_long_lines_are_folded_and_unfold_to_the_whole_value(world, client, feed):
+    fx, secret = feed
+    title = "å" * 100
+    _add(world, fx.plan, title, owner=world.staff, due_on=datetime.date(2026, 10, 10))
+    body = _feed(client, secret).content
+    raw = body.decode("utf-8").split("\r\n")
+    start = next(n for n, line in enumerate(raw) if line.startswith("SUMMARY:å"))
+    assert raw[start] != f"SUMMARY:{title}" and raw[start + 1].startswith(" ")
+    assert f"SUMMARY:{title}" in _unfolded_lines(body)

@@ -471,3 +471,31 @@ def test_every_write_leaves_an_audit_row_with_its_actor(world, plan, items):
     audited("library.delete", strategist, lambda: services.library_delete(actor=strategist, entry=entry))
     # The copy in the plan stays when its example is deleted.
     assert Activity.objects.filter(pk=activity.pk, library_activity__isnull=True).exists()
+
+
+def test_a_suggested_goal_whose_example_activity_is_refused_is_not_added_either(world):
+    from decimal import Decimal
+
+    from tests.plan_helpers import build_plan
+
+    fx = build_plan(world, publish=False)
+    withdrawn = services.library_create(
+        actor=world.strategist, huvudman=world.huvudman, title="Tillbakadragen", publish=False
+    )
+    goals, audited = fx.plan.goals.count(), AuditEvent.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        services.goal_from_suggestion(
+            actor=world.leader_a,
+            plan=fx.plan,
+            item=fx.items["KOMP.L1"],
+            title="Föreslaget mål",
+            baseline=Decimal("2.00"),
+            baseline_text="Ledningens skattning: Planerad (2)",
+            target=Decimal("3.00"),
+            target_text="Påbörjad (3)",
+            library_activities=[fx.entry, withdrawn],
+        )
+    assert refused.value.messages == [str(services.ERROR_LIBRARY)]
+    assert fx.plan.goals.count() == goals
+    assert not fx.plan.activities.filter(library_activity=fx.entry).exclude(pk=fx.activity.pk).exists()
+    assert AuditEvent.objects.count() == audited

@@ -5,7 +5,6 @@ progress, deleting, and "Mina aktiviteter" – each person's activities across u
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -15,12 +14,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from digiplan.organisations.models import Person
 from digiplan.plans import selectors, services
 from digiplan.plans.access import can_edit_plan, can_read_plan, can_update_activity, get_plan_for_user
 from digiplan.plans.forms_activities import (
     ALL,
-    LATE,
     OPEN,
     ActivityFilterForm,
     ActivityForm,
@@ -28,25 +25,11 @@ from digiplan.plans.forms_activities import (
     ProgressForm,
 )
 from digiplan.plans.models import (
-    OPEN_STATUSES,
     Activity,
     ActivityStatus,
-    CalendarFeed,
     LibraryActivity,
     Plan,
 )
-
-# The order a "sort by status" follows: the work still to do first.
-STATUS_ORDER = Case(
-    *(When(status=s, then=Value(i)) for i, s in enumerate(ActivityStatus.values)), output_field=IntegerField()
-)
-SORTS = {
-    "due": (F("due_on").asc(nulls_last=True), "title", "pk"),
-    "start": (F("starts_on").asc(nulls_last=True), F("due_on").asc(nulls_last=True), "title", "pk"),
-    "title": ("title", "pk"),
-    "status": (STATUS_ORDER, F("due_on").asc(nulls_last=True), "title", "pk"),
-}
-
 
 # ---- Who may do what ---------------------------------------------------------------------------
 
@@ -55,21 +38,7 @@ def _activity_for_user(request, pk: int) -> tuple[Activity, bool]:
     """The activity and whether the person edits its plan; 404 when the plan is out of reach,
     so that ids of other units and huvudmän reveal nothing."""
     user = request.user
-    activity = (
-        Activity.objects.filter(pk=pk, plan__huvudman_id=user.huvudman_id)
-        .select_related(
-            "plan__organisation",
-            "plan__huvudman",
-            "goal",
-            "role_title",
-            "owner",
-            "library_activity",
-            "carried_from__plan",
-        )
-        .first()
-        if user.huvudman_id is not None
-        else None
-    )
+    activity = selectors.activity_for_reader(user, pk)
     if activity is None or not can_read_plan(user, activity.plan):
         raise Http404
     return activity, can_edit_plan(user, activity.plan)
@@ -119,44 +88,22 @@ def _add_service_errors(form, error: ValidationError) -> None:
 # ---- A plan's activities -----------------------------------------------------------------------
 
 
-def _status_counts(activities, today) -> dict:
-    counts = activities.aggregate(
-        total=Count("pk"),
-        late=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_on__lt=today)),
-        **{s: Count("pk", filter=Q(status=s)) for s in ActivityStatus.values},
-    )
-    counts["rows"] = [{"value": s, "label": label, "count": counts[s]} for s, label in ActivityStatus.choices]
-    return counts
-
-
-def _filter_status(activities, status: str, today):
-    if status == OPEN:
-        return activities.filter(status__in=OPEN_STATUSES)
-    if status == LATE:
-        return selectors.late(activities, today)
-    if status in ActivityStatus.values:
-        return activities.filter(status=status)
-    return activities
-
-
 @login_required
 def plan_activities(request, pk: int):
     plan, can_edit = get_plan_for_user(request.user, pk)
     today = timezone.localdate()
-    activities = plan.activities.all()
-    people = Person.objects.filter(owned_activities__plan=plan).distinct().order_by("name")
-    form = ActivityFilterForm(request.GET, plan=plan, people=people)
+    form = ActivityFilterForm(request.GET, plan=plan, people=selectors.activity_owners(plan))
     form.is_valid()  # an unknown value in the address filters nothing and says so
     chosen = form.cleaned_data
-    shown = _filter_status(activities, chosen.get("status") or "", today)
-    if chosen.get("goal"):
-        shown = shown.filter(goal=chosen["goal"])
-    if chosen.get("owner"):
-        shown = shown.filter(owner=chosen["owner"])
-    if chosen.get("role"):
-        shown = shown.filter(role_title=chosen["role"])
-    shown = shown.order_by(*SORTS[chosen.get("sort") or "due"]).select_related("goal", "role_title", "owner")
-    shown = list(shown)
+    shown = selectors.plan_activity_table(
+        plan,
+        status=chosen.get("status") or "",
+        goal=chosen.get("goal"),
+        owner=chosen.get("owner"),
+        role=chosen.get("role"),
+        sort=chosen.get("sort") or "due",
+        today=today,
+    )
     return render(
         request,
         "plans/activity_list.html",
@@ -166,7 +113,7 @@ def plan_activities(request, pk: int):
             "form": form,
             "activities": shown,
             "shown_count": len(shown),
-            "counts": _status_counts(activities, today),
+            "counts": selectors.status_counts(plan, today),
             "today": today,
             "filtered": any(chosen.get(k) for k in ("status", "goal", "owner", "role")),
             "breadcrumbs": _crumbs(plan)[:-1] + [{"label": _("Activities"), "url": None}],
@@ -179,8 +126,9 @@ def plan_activities(request, pk: int):
 
 def _library_choices(plan: Plan) -> list[LibraryActivity]:
     """Example activities for the unit's school forms; a central plan sees them all."""
-    forms_ = list(plan.organisation.school_forms.values_list("school_form", flat=True))
-    return selectors.library_for(plan.huvudman_id, school_forms=forms_ or None, for_staff=False)
+    return selectors.library_for(
+        plan.huvudman_id, school_forms=selectors.school_forms_of(plan), for_staff=False
+    )
 
 
 @login_required
@@ -191,10 +139,8 @@ def activity_create(request, pk: int):
     if not plan.editable:
         messages.error(request, services.ERROR_FOLLOWED_UP)
         return redirect("plan_activities", pk=plan.pk)
-    initial = {"status": ActivityStatus.PLANNED}
-    goal_pk = request.GET.get("goal", "")
-    if goal_pk.isdigit():
-        initial["goal"] = plan.goals.filter(pk=int(goal_pk)).first()
+    goal = selectors.plan_goal(plan, request.GET.get("goal", ""))
+    initial = {"status": ActivityStatus.PLANNED, "goal": goal}
     form = ActivityForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -212,7 +158,7 @@ def activity_create(request, pk: int):
             "form": form,
             "activity": None,
             "library": _library_choices(plan),
-            "goal": initial.get("goal"),
+            "goal": goal,
             "breadcrumbs": _crumbs(plan, (_("New activity"), None)),
         },
     )
@@ -224,13 +170,10 @@ def activity_from_library(request, pk: int, entry_pk: int):
     plan, can_edit = get_plan_for_user(request.user, pk)
     if not can_edit:
         raise PermissionDenied
-    entry = LibraryActivity.objects.filter(
-        pk=entry_pk, huvudman_id=plan.huvudman_id, is_published=True
-    ).first()
+    entry = selectors.published_library_entry(plan, entry_pk)
     if entry is None:
         raise Http404
-    goal_pk = request.POST.get("goal", "")
-    goal = plan.goals.filter(pk=int(goal_pk)).first() if goal_pk.isdigit() else None
+    goal = selectors.plan_goal(plan, request.POST.get("goal", ""))
     try:
         activity = services.activity_from_library(
             actor=request.user, plan=plan, library_activity=entry, goal=goal
@@ -276,11 +219,13 @@ def _comparison(form: ActivityForm, stored: Activity) -> list[dict]:
         "due_on",
         "status",
     ):
+        ours: object
+        theirs: object
         if name == "participants":
             ours = sorted(str(p) for p in mine.get("participants") or [])
             theirs = sorted(str(p) for p in stored.participants.all())
         elif name == "status":
-            ours, theirs = statuses.get(mine.get("status"), ""), statuses.get(stored.status, "")
+            ours, theirs = statuses.get(mine.get("status") or "", ""), statuses.get(stored.status, "")
         else:
             ours, theirs = mine.get(name), getattr(stored, name)
         rows.append(
@@ -327,8 +272,9 @@ def activity_edit(request, pk: int):
             conflict = _comparison(form, error.current)
             form.add_error(None, error.messages)
             # The next save is a deliberate one, made after seeing the stored version.
-            form.data = form.data.copy()
-            form.data["revision"] = str(error.current.revision)
+            data = request.POST.copy()
+            data["revision"] = str(error.current.revision)
+            form.data = data
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
@@ -393,8 +339,8 @@ def _detail(request, activity: Activity, can_edit: bool, progress_form=None):
             "can_edit": can_edit and plan.editable,
             "can_update": can_update,
             "progress_form": progress_form,
-            "participants": activity.participants.all(),
-            "notes": activity.notes.select_related("author"),
+            "participants": selectors.participants_of(activity),
+            "notes": selectors.progress_notes(activity),
             "breadcrumbs": _crumbs(plan, (activity.title, None)),
         },
     )
@@ -437,7 +383,7 @@ def activity_progress(request, pk: int):
         # A one-click form elsewhere (Mina aktiviteter) has no fields to show the error beside.
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
         return redirect(back)
     activity.refresh_from_db()
     return _detail(request, activity, can_edit, progress_form=form)
@@ -452,20 +398,19 @@ def my_activities(request):
     everything = selectors.activities_of(request.user)
     form = MyActivitiesFilterForm(request.GET)
     status = (form.cleaned_data.get("status") if form.is_valid() else "") or OPEN
-    shown = everything if status == ALL else _filter_status(everything, status, today)
-    shown = list(shown.order_by(*SORTS["due"]))
-    feed = CalendarFeed.objects.filter(person=request.user).first()
+    shown = everything if status == ALL else selectors.with_status(everything, status, today)
+    secret = selectors.calendar_secret(request.user)
     return render(
         request,
         "plans/my_activities.html",
         {
             "form": form,
             "status": status,
-            "activities": shown,
+            "activities": list(shown.order_by(*selectors.SORTS["due"])),
             "today": today,
             "late_count": selectors.late(everything, today).count(),
-            "calendar_url": request.build_absolute_uri(reverse("calendar_feed", args=[feed.secret]))
-            if feed
+            "calendar_url": request.build_absolute_uri(reverse("calendar_feed", args=[secret]))
+            if secret
             else None,
             "here": request.get_full_path(),
             "breadcrumbs": [{"label": _("My activities"), "url": None}],

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from digiplan.plans import services
+from digiplan.plans import selectors, services
 from digiplan.plans.forms import DONE, FollowUpForm, stored_done
 from digiplan.plans.models import GoalOutcome, PlanStatus
 from digiplan.plans.views.plans import _plan_crumbs, plan_for_user
@@ -147,45 +147,20 @@ def _error_links(form) -> list[dict]:
     return links
 
 
-@login_required
-def plan_follow_up(request, pk: int):
-    plan, _can_edit = plan_for_user(request, pk, edit=True)
-    if plan.status == PlanStatus.FOLLOWED_UP:
-        messages.info(request, _("The plan has already been followed up. The follow-up is shown below."))
-        return redirect("plan_detail", pk=plan.pk)
-    goals = list(plan.goals.prefetch_related("items"))
-    activities = list(
-        plan.activities.select_related("goal", "owner", "role_title").order_by(
-            "goal__order", "goal_id", "due_on", "title", "pk"
-        )
-    )
-    data = request.POST.copy() if request.method == "POST" else None
-    form = FollowUpForm(
-        data, goals=goals, activities=activities, initial=FollowUpForm.initial_for(plan, goals, activities)
-    )
-    conflicts: dict = {}
-    if data is not None and plan.status == PlanStatus.PUBLISHED and form.is_valid():
-        finish = request.POST.get("action") == FINISH
-        ok = _save_goals(request, form, data, conflicts)
-        ok = _save_activities(request, form, data, conflicts) and ok
-        if ok and finish:
-            ok = _outcomes_complete(form)
-        if ok:
-            ok = _save_summary(request, plan, form, data, conflicts, finish)
-        if ok and finish:
-            messages.success(
-                request,
-                _(
-                    "The follow-up is finished. The plan is now read-only; "
-                    "its unfinished activities can be carried into next "
-                    "year's plan."
-                ),
-            )
-            return redirect("plan_detail", pk=plan.pk)
-        if ok:
-            messages.success(request, _("The follow-up was saved. You can come back and go on."))
-            return redirect("plan_follow_up", pk=plan.pk)
-        messages.error(request, ERROR_NOT_SAVED)
+def _save_all(request, plan, form, data, conflicts, finish: bool) -> bool:
+    """Goals and activities first, each on its own; the summary (or finishing) only when all of
+    them were saved."""
+    ok = _save_goals(request, form, data, conflicts)
+    ok = _save_activities(request, form, data, conflicts) and ok
+    if ok and finish:
+        ok = _outcomes_complete(form)
+    if ok:
+        ok = _save_summary(request, plan, form, data, conflicts, finish)
+    return ok
+
+
+def _sections(form, conflicts) -> tuple[list[dict], list[dict]]:
+    """Per goal its rows with its activities, and the activities that belong to no goal."""
     by_goal: dict = {}
     for row in form.activity_rows():
         row["conflict"] = conflicts.get(f"activity-{row['activity'].pk}")
@@ -198,6 +173,38 @@ def plan_follow_up(request, pk: int):
         }
         for row in form.goal_rows()
     ]
+    return sections, by_goal.get(None, [])
+
+
+@login_required
+def plan_follow_up(request, pk: int):
+    plan, _can_edit = plan_for_user(request, pk, edit=True)
+    if plan.status == PlanStatus.FOLLOWED_UP:
+        messages.info(request, _("The plan has already been followed up. The follow-up is shown below."))
+        return redirect("plan_detail", pk=plan.pk)
+    goals, activities = selectors.follow_up_rows(plan)
+    data = request.POST.copy() if request.method == "POST" else None
+    form = FollowUpForm(
+        data, goals=goals, activities=activities, initial=FollowUpForm.initial_for(plan, goals, activities)
+    )
+    conflicts: dict = {}
+    if data is not None and plan.status == PlanStatus.PUBLISHED and form.is_valid():
+        finish = request.POST.get("action") == FINISH
+        if _save_all(request, plan, form, data, conflicts, finish):
+            if finish:
+                messages.success(
+                    request,
+                    _(
+                        "The follow-up is finished. The plan is now read-only; "
+                        "its unfinished activities can be carried into next "
+                        "year's plan."
+                    ),
+                )
+                return redirect("plan_detail", pk=plan.pk)
+            messages.success(request, _("The follow-up was saved. You can come back and go on."))
+            return redirect("plan_follow_up", pk=plan.pk)
+        messages.error(request, ERROR_NOT_SAVED)
+    sections, loose = _sections(form, conflicts)
     return render(
         request,
         "plans/followup.html",
@@ -205,7 +212,7 @@ def plan_follow_up(request, pk: int):
             "plan": plan,
             "form": form,
             "sections": sections,
-            "loose": by_goal.get(None, []),
+            "loose": loose,
             "summary_conflict": conflicts.get("summary"),
             "error_links": _error_links(form) if form.is_bound else [],
             "open": plan.status == PlanStatus.PUBLISHED,

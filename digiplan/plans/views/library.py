@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,8 +15,8 @@ from django.views.decorators.http import require_POST
 from digiplan.frameworks.models import Item
 from digiplan.organisations.access import is_strategist
 from digiplan.organisations.models import SchoolForm
-from digiplan.plans import services
-from digiplan.plans.forms_library import LibraryForm, initial_from, linkable_items
+from digiplan.plans import selectors, services
+from digiplan.plans.forms_library import LibraryForm, initial_from
 from digiplan.plans.models import LibraryActivity
 
 PAGE_SIZE = 25
@@ -68,77 +67,29 @@ def _add_errors(form, error: ValidationError) -> None:
 # ---- Reading ------------------------------------------------------------------------------------
 
 
-def _filter_items(huvudman_id: int, entries: list[LibraryActivity]) -> list[Item]:
-    """The items one may filter by: every area (top item) of the published frameworks, and
-    every item an example links to."""
-    linked = {i.pk for e in entries for i in e.items.all()}
-    return list(linkable_items(huvudman_id).filter(Q(parent__isnull=True) | Q(pk__in=linked)))
+def _chosen_item(request, items: list[Item]) -> Item | None:
+    item_pk = request.GET.get("omrade", "")
+    return next((i for i in items if i.pk == int(item_pk)), None) if item_pk.isdigit() else None
 
 
-def _wanted_keys(item: Item) -> set[tuple[int, str]]:
-    """(framework, code) of the item, its parents and everything below it: an example linked to
-    any of them serves the item, in whichever version of the framework it was linked."""
-    framework = item.version.framework_id
-    keys = set()
-    current = item
-    while current is not None:
-        keys.add((framework, current.code))
-        current = current.parent
-    below = {item.pk}
-    version_items = list(
-        Item.objects.filter(version_id=item.version_id).values_list("pk", "parent_id", "code")
-    )
-    grew = True
-    while grew:
-        grew = False
-        for pk, parent_id, code in version_items:
-            if parent_id in below and pk not in below:
-                below.add(pk)
-                keys.add((framework, code))
-                grew = True
-    return keys
+def _chosen_school_form(request) -> str:
+    school_form = request.GET.get("skolform", "")
+    return school_form if school_form in SchoolForm.values else ""
 
 
 @login_required
 def library_list(request):
     huvudman_id = _huvudman_id(request)
     writes = is_strategist(request.user)
-    entries = (
-        LibraryActivity.objects.filter(huvudman_id=huvudman_id)
-        .select_related("role_title")
-        .prefetch_related("items__version__framework")
-        .annotate(
-            uses=Count("copies", distinct=True), unit_count=Count("copies__plan__organisation", distinct=True)
-        )
-        .order_by("title", "pk")
-    )
-    if not writes:
-        entries = entries.filter(is_published=True)
     query = request.GET.get("q", "").strip()[:200]
-    if query:
-        entries = entries.filter(Q(title__icontains=query) | Q(description__icontains=query))
-    entries = list(entries)
-    filter_items = _filter_items(huvudman_id, entries)
-
-    school_form = request.GET.get("skolform", "")
-    if school_form not in SchoolForm.values:
-        school_form = ""
+    entries = selectors.library_entries(huvudman_id, drafts=writes, words=query)
+    filter_items = selectors.filter_items(huvudman_id, entries)
+    school_form = _chosen_school_form(request)
     if school_form:
-        # An example with no school forms named suits every school form.
-        entries = [e for e in entries if not e.school_forms or school_form in e.school_forms]
-
-    chosen_item = None
-    item_pk = request.GET.get("omrade", "")
-    if item_pk.isdigit():
-        chosen_item = next((i for i in filter_items if i.pk == int(item_pk)), None)
+        entries = selectors.for_school_form(entries, school_form)
+    chosen_item = _chosen_item(request, filter_items)
     if chosen_item is not None:
-        keys = _wanted_keys(chosen_item)
-        entries = [e for e in entries if any((i.version.framework_id, i.code) in keys for i in e.items.all())]
-
-    labels = dict(SchoolForm.choices)
-    for entry in entries:
-        entry.school_form_labels = [labels.get(code, code) for code in entry.school_forms]
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("sida"))
+        entries = selectors.serving_item(entries, chosen_item)
     params = {
         k: v
         for k, v in (
@@ -152,7 +103,7 @@ def library_list(request):
         request,
         "plans/library_list.html",
         {
-            "page": page,
+            "page": Paginator(entries, PAGE_SIZE).get_page(request.GET.get("sida")),
             "writes": writes,
             "query_text": query,
             "school_form": school_form,
@@ -231,7 +182,6 @@ def library_edit(request, pk: int):
             form = LibraryForm(data, huvudman_id=huvudman_id)
             form.is_valid()
             form.add_error(None, conflict.messages[0])
-            stored.school_form_labels = [dict(SchoolForm.choices).get(c, c) for c in stored.school_forms]
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -244,7 +194,7 @@ def library_edit(request, pk: int):
             "form": form,
             "entry": entry,
             "stored": stored,
-            "uses": entry.copies.count(),
+            "uses": selectors.copies_of(entry),
             "breadcrumbs": _crumbs(entry.title),
         },
     )

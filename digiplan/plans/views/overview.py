@@ -9,21 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from digiplan.assessments.models import Campaign, CampaignStatus
 from digiplan.lib import schoolyear
 from digiplan.organisations.access import is_strategist, managed_nodes
-from digiplan.organisations.models import OrganisationType, SchoolForm
+from digiplan.organisations.models import SchoolForm
 from digiplan.plans import selectors
 from digiplan.plans.access import readable_plans
-from digiplan.plans.models import Plan, PlanStatus
-
-# The overview's status words, in the order the cycle runs.
-STATUS_LABELS = {
-    "none": gettext_lazy("No plan"),
-    PlanStatus.DRAFT: PlanStatus.DRAFT.label,
-    PlanStatus.PUBLISHED: PlanStatus.PUBLISHED.label,
-    PlanStatus.FOLLOWED_UP: PlanStatus.FOLLOWED_UP.label,
-}
 
 EVENT_LABELS = {
     "campaign_opens": gettext_lazy("Self-assessment opens"),
@@ -60,79 +50,79 @@ def _crumbs(label) -> list[dict]:
 # ---- The organisation overview -------------------------------------------------------------------
 
 
-@login_required
-def plan_overview(request):
-    if not is_strategist(request.user):
-        raise PermissionDenied
-    huvudman_id = _huvudman_id(request)
-    managed = managed_nodes(request.user)
-    known = set(Plan.objects.filter(huvudman_id=huvudman_id).values_list("school_year", flat=True).distinct())
-    year, years = _school_year(request, known)
-
-    parts = list(
-        managed.filter(
-            type__in=[OrganisationType.FORVALTNING, OrganisationType.OMRADE], is_active=True
-        ).order_by("path")
-    )
-    part = None
+def _overview_filters(request, managed) -> dict:
+    """The part of the organisation and the school form the address narrows the overview to."""
+    parts = selectors.overview_parts(managed)
     part_pk = request.GET.get("del", "")
-    if part_pk.isdigit():
-        part = next((p for p in parts if p.pk == int(part_pk)), None)
-    units = managed
-    if part is not None:
-        units = units.filter(path__startswith=part.path)
+    part = next((p for p in parts if p.pk == int(part_pk)), None) if part_pk.isdigit() else None
     school_form = request.GET.get("skolform", "")
     if school_form not in SchoolForm.values:
         school_form = ""
-    if school_form:
-        units = units.filter(school_forms__school_form=school_form).distinct()
+    return {"parts": parts, "part": part, "school_form": school_form}
 
-    data = selectors.overview(units, year, huvudman_id)
-    rows = data["rows"]
-    for row in rows:
-        row.status_label = STATUS_LABELS[row.status]
+
+def _totals(rows: list[selectors.UnitPlanRow]) -> dict:
     counted = sum(r.activities - r.cancelled for r in rows)
     done = sum(r.done for r in rows)
-    totals = {
+    return {
         "goals": sum(r.goals for r in rows),
         "activities": sum(r.activities for r in rows),
         "done": done,
         "late": sum(r.late for r in rows),
         "done_percent": round(100 * done / counted) if counted else None,
     }
-    status_counts = [
-        {"key": key, "label": label, "count": data["status_counts"].get(key, 0)}
-        for key, label in STATUS_LABELS.items()
-    ]
-    # Reading order of the strategy (1.1, 1.2, 2.1 …), not the order within each parent.
-    national = sorted(
-        data["national"],
+
+
+def _national_in_reading_order(national: list[selectors.NationalRow]) -> list[selectors.NationalRow]:
+    """Reading order of the strategy (1.1, 1.2, 2.1 …), not the order within each parent."""
+    return sorted(
+        national,
         key=lambda row: (
             row["item"].version.framework.slug,
-            row["item"].parent.order if row["item"].parent_id else -1,
+            row["item"].parent.order if row["item"].parent else -1,
             row["item"].order,
             row["item"].code,
         ),
     )
+
+
+def _overview_context(data: selectors.Overview) -> dict:
+    """The overview's figures as the page shows them."""
+    rows = data["rows"]
     library = list(data["library"])
     used = [entry for entry in library if entry.uses]
+    return {
+        "rows": rows,
+        "totals": _totals(rows),
+        "status_counts": [
+            {"key": key, "label": label, "count": data["status_counts"].get(key, 0)}
+            for key, label in selectors.STATUS_LABELS.items()
+        ],
+        "priorities": data["priorities"],
+        "library_used": used,
+        "library_unused": len(library) - len(used),
+        "national": _national_in_reading_order(data["national"]),
+    }
+
+
+@login_required
+def plan_overview(request):
+    if not is_strategist(request.user):
+        raise PermissionDenied
+    huvudman_id = _huvudman_id(request)
+    managed = managed_nodes(request.user)
+    year, years = _school_year(request, selectors.plan_years(selectors.huvudman_plans(huvudman_id)))
+    filters = _overview_filters(request, managed)
+    units = selectors.overview_units(managed, part=filters["part"], school_form=filters["school_form"])
     return render(
         request,
         "plans/overview.html",
         {
             "year": year,
             "years": years,
-            "parts": parts,
-            "part": part,
-            "school_form": school_form,
+            **filters,
             "school_forms": SchoolForm.choices,
-            "rows": rows,
-            "totals": totals,
-            "status_counts": status_counts,
-            "priorities": data["priorities"],
-            "library_used": used,
-            "library_unused": len(library) - len(used),
-            "national": national,
+            **_overview_context(selectors.overview(units, year, huvudman_id)),
             "breadcrumbs": _crumbs(_("Overview of the plans")),
         },
     )
@@ -145,23 +135,12 @@ def plan_overview(request):
 def plan_year(request):
     huvudman_id = _huvudman_id(request)
     plans = readable_plans(request.user)
-    known = set(plans.values_list("school_year", flat=True).distinct())
-    year, years = _school_year(request, known)
-
-    units = list({p.organisation for p in plans.filter(school_year=year).select_related("organisation")})
-    units.sort(key=lambda u: u.name)
-    unit = None
+    year, years = _school_year(request, selectors.plan_years(plans))
+    units = selectors.year_units(plans, year)
     unit_pk = request.GET.get("enhet", "")
-    if unit_pk.isdigit():
-        unit = next((u for u in units if u.pk == int(unit_pk)), None)
-    if unit is not None:
-        plans = plans.filter(organisation=unit)
-
-    campaigns = Campaign.objects.filter(huvudman_id=huvudman_id)
-    if not is_strategist(request.user):
-        # A campaign not yet opened is the strategists' draft.
-        campaigns = campaigns.exclude(status=CampaignStatus.DRAFT)
-    months = selectors.year_view(plans, year, campaigns)
+    unit = next((u for u in units if u.pk == int(unit_pk)), None) if unit_pk.isdigit() else None
+    campaigns = selectors.year_campaigns(huvudman_id, strategist=is_strategist(request.user))
+    months = selectors.year_view(selectors.plans_of(plans, unit), year, campaigns)
     for month in months:
         for event in month.events:
             event["label"] = EVENT_LABELS[event["kind"]]

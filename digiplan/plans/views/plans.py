@@ -5,13 +5,11 @@ Writes go through plans.services; a save over someone else's newer save re-rende
 both versions side by side (status 409) and keeps what the user typed."""
 
 import datetime
-from itertools import groupby
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats
@@ -19,12 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from digiplan.assessments import selectors as results
-from digiplan.frameworks.models import Framework, Item
-from digiplan.frameworks.selectors import current_version, item_tree
-from digiplan.lib import schoolyear
-from digiplan.organisations.access import is_strategist, membership_paths
-from digiplan.organisations.models import Organisation, OrganisationType, Role
+from digiplan.organisations.access import is_strategist
+from digiplan.organisations.models import OrganisationType
 from digiplan.plans import access, selectors, services
 from digiplan.plans.forms import (
     GoalForm,
@@ -34,7 +28,7 @@ from digiplan.plans.forms import (
     SuggestionAcceptForm,
     clean_school_year,
 )
-from digiplan.plans.models import OPEN_STATUSES, Activity, Goal, GoalOrigin, Plan
+from digiplan.plans.models import Goal, Plan
 
 ERROR_SUGGESTION_GONE = gettext_lazy(
     "That suggestion is no longer offered: the results, the "
@@ -42,12 +36,6 @@ ERROR_SUGGESTION_GONE = gettext_lazy(
 )
 ERROR_NOTHING_TO_PLAN = gettext_lazy(
     "You lead no unit and manage no part of the organisation, so there is nothing you can write a plan for."
-)
-TYPE_ORDER = Case(
-    When(type=OrganisationType.HUVUDMAN, then=Value(0)),
-    When(type=OrganisationType.FORVALTNING, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
 )
 
 
@@ -61,20 +49,6 @@ def plan_for_user(request, pk: int, *, edit: bool = False) -> tuple[Plan, bool]:
     if edit and not can_edit:
         raise PermissionDenied
     return plan, can_edit
-
-
-def plannable_nodes(person) -> QuerySet[Organisation]:
-    """The nodes the person may start a plan for (access.can_plan_for, as one query): the units
-    they lead or coordinate, and every unit or administration node below a strategist's
-    membership. An area (område) has no plan of its own."""
-    query = Q(pk__in=[])
-    for path in membership_paths(person, (Role.STRATEGIST, *access.PLANNERS)):
-        query |= Q(path__startswith=path)
-    return (
-        Organisation.objects.filter(query, huvudman_id=person.huvudman_id, is_active=True)
-        .exclude(type=OrganisationType.OMRADE)
-        .order_by(TYPE_ORDER, "name")
-    )
 
 
 def add_errors(form, error: ValidationError) -> None:
@@ -99,7 +73,7 @@ def _rebound(form_class, request, revision: int, **kwargs):
 
 
 def _plan_crumbs(plan: Plan | None = None, *more) -> list[dict]:
-    crumbs = [{"label": _("Plans"), "url": reverse("plan_list")}]
+    crumbs: list[dict[str, Any]] = [{"label": _("Plans"), "url": reverse("plan_list")}]
     if plan is not None:
         crumbs.append({"label": plan.title, "url": reverse("plan_detail", args=[plan.pk])})
     crumbs += [{"label": label, "url": None} for label in more]
@@ -116,19 +90,12 @@ def _refuse_followed_up(request, plan: Plan):
 
 @login_required
 def plan_list(request):
-    plans = (
-        access.readable_plans(request.user)
-        .select_related("organisation")
-        .annotate(goal_count=Count("goals", distinct=True), activity_count=Count("activities", distinct=True))
-        .order_by("-school_year", "organisation__name")
-    )
-    years = [(year, list(rows)) for year, rows in groupby(plans, key=lambda p: p.school_year)]
-    nodes = plannable_nodes(request.user)
+    nodes = selectors.plannable_nodes(request.user)
     return render(
         request,
         "plans/plan_list.html",
         {
-            "years": years,
+            "years": selectors.plans_by_year(request.user),
             "node_form": NodeChoiceForm(nodes=nodes) if nodes.exists() else None,
             "strategist": is_strategist(request.user),
             "breadcrumbs": [{"label": _("Plans"), "url": None}],
@@ -136,36 +103,13 @@ def plan_list(request):
     )
 
 
-def _default_year(node: Organisation) -> str:
-    """This school year, or the next one when the node already has this year's plan."""
-    year = schoolyear.current()
-    if Plan.objects.filter(organisation=node, school_year=year).exists():
-        year = schoolyear.shifted(year, 1)
-    return year
-
-
-def _carry_candidates(node: Organisation, school_year: str) -> tuple[Plan | None, QuerySet]:
-    """Unfinished activities of the node's latest plan before this school year. Only that plan:
-    its own unfinished activities already include what it carried from the year before."""
-    previous = (
-        Plan.objects.filter(organisation=node, school_year__lt=school_year).order_by("-school_year").first()
-    )
-    if previous is None:
-        return None, Activity.objects.none()
-    return previous, previous.activities.filter(status__in=OPEN_STATUSES).select_related("goal").order_by(
-        "goal__order", "goal_id", "due_on", "title"
-    )
-
-
 @login_required
 def plan_create(request):
-    nodes = plannable_nodes(request.user)
+    nodes = selectors.plannable_nodes(request.user)
     if not nodes.exists():
         raise PermissionDenied(ERROR_NOTHING_TO_PLAN)
     chosen = request.POST.get("organisation") if request.method == "POST" else request.GET.get("node")
-    node = nodes.filter(pk=int(chosen)).first() if str(chosen or "").isdigit() else None
-    if node is None and chosen is None and nodes.count() == 1:
-        node = nodes.get()
+    node = selectors.chosen_node(nodes, chosen)
     crumbs = _plan_crumbs(None, _("New plan"))
     if node is None:
         # First step: which unit or administration the plan is for.
@@ -174,13 +118,13 @@ def plan_create(request):
             node_form.is_valid()
         return render(request, "plans/plan_create.html", {"node_form": node_form, "breadcrumbs": crumbs})
 
-    year = _default_year(node)
+    year = selectors.default_year(node)
     if request.method == "POST":
         try:
             year = clean_school_year(request.POST.get("school_year", ""))
         except ValidationError:
             pass
-    previous, candidates = _carry_candidates(node, year)
+    previous, candidates = selectors.carry_candidates(node, year)
     form = PlanCreateForm(
         request.POST or None,
         nodes=nodes,
@@ -222,30 +166,6 @@ def plan_create(request):
 # ---- The plan page -----------------------------------------------------------------------------
 
 
-def _unit_results(plan: Plan) -> dict | None:
-    """The unit's latest results beside the plan: per area the leader's and the staff's mean."""
-    if plan.organisation.type != OrganisationType.SKOLENHET:
-        return None
-    campaign = selectors.latest_results_campaign(plan.organisation)
-    if campaign is None:
-        return {"campaign": None}
-    data = results.unit_results(campaign, plan.organisation)
-    return {
-        "campaign": campaign,
-        "k": data["k"],
-        "available": data["available"],
-        "areas": [
-            {
-                "item": area.item,
-                "leader": area.leader_mean,
-                "has_staff": "staff" in area.means,
-                "staff": area.means.get("staff"),
-            }
-            for area in data["areas"]
-        ],
-    }
-
-
 def _suggestion_rows(
     plan: Plan, campaign, bound: SuggestionAcceptForm | None = None, bound_item: int | None = None
 ) -> list[dict]:
@@ -266,20 +186,13 @@ def _suggestion_rows(
 
 
 def render_detail(request, plan: Plan, can_edit: bool, *, bound=None, bound_item=None, status: int = 200):
-    activities = Activity.objects.select_related("owner", "role_title").order_by("due_on", "title", "pk")
-    goals = list(
-        plan.goals.prefetch_related(
-            Prefetch("items", queryset=Item.objects.select_related("version__framework")),
-            Prefetch("activities", queryset=activities),
-        )
-    )
-    loose = list(activities.filter(plan=plan, goal__isnull=True))
+    contents = selectors.plan_contents(plan)
     editing = can_edit and plan.editable
-    unit_results = _unit_results(plan)
+    unit_results = selectors.unit_results_beside(plan)
     suggestions = []
     if editing and unit_results and unit_results["campaign"] is not None:
         suggestions = _suggestion_rows(plan, unit_results["campaign"], bound, bound_item)
-    all_activities = [a for g in goals for a in g.activities.all()] + loose
+    all_activities = contents.activities
     return render(
         request,
         "plans/plan_detail.html",
@@ -287,8 +200,8 @@ def render_detail(request, plan: Plan, can_edit: bool, *, bound=None, bound_item
             "plan": plan,
             "can_edit": can_edit,
             "editing": editing,
-            "goals": goals,
-            "loose": loose,
+            "goals": contents.goals,
+            "loose": contents.loose,
             "results": unit_results,
             "suggestions": suggestions,
             "done_count": sum(1 for a in all_activities if a.status == "done"),
@@ -316,11 +229,11 @@ def _shown(value) -> str:
     return str(value)
 
 
-def conflict_rows(fields: list[tuple[str, str]], mine: dict, stored) -> list[dict]:
+def conflict_rows(fields: list[tuple[str, str]], mine: dict[str, Any], stored: dict[str, Any]) -> list[dict]:
     """Field by field: what the user typed and what is stored now, and whether they differ."""
     rows = []
     for name, label in fields:
-        theirs = _shown(getattr(stored, name))
+        theirs = _shown(stored.get(name))
         own = _shown(mine.get(name))
         rows.append({"label": label, "mine": own, "theirs": theirs, "differs": own != theirs})
     return rows
@@ -353,6 +266,7 @@ def plan_edit(request, pk: int):
                 follow_up_due=data["follow_up_due"],
             )
         except services.PlanConflict as error:
+            stored = error.current
             conflict = conflict_rows(
                 [
                     ("title", _("Title")),
@@ -360,7 +274,11 @@ def plan_edit(request, pk: int):
                     ("follow_up_due", _("Follow-up due")),
                 ],
                 data,
-                error.current,
+                {
+                    "title": stored.title,
+                    "introduction": stored.introduction,
+                    "follow_up_due": stored.follow_up_due,
+                },
             )
             form = _rebound(PlanForm, request, error.current.revision)
             form.add_error(None, error.message)
@@ -399,90 +317,76 @@ def plan_publish(request, pk: int):
 # ---- Goals ---------------------------------------------------------------------------------------
 
 
-def goal_item_versions(plan: Plan, goal: Goal | None = None) -> list[tuple]:
-    """(version, items in reading order) to link a goal to: the version the latest results were
-    rated on, then the current version of each of the huvudman's own frameworks, then any
-    version an item already linked to the goal belongs to, so that editing drops nothing."""
-    versions, seen = [], set()
-    campaign = (
-        selectors.latest_results_campaign(plan.organisation)
-        if plan.organisation.type == OrganisationType.SKOLENHET
-        else None
+def _goal_initial(goal: Goal | None) -> dict[str, Any]:
+    if goal is None:
+        return {}
+    return {
+        "title": goal.title,
+        "description": goal.description,
+        "items": selectors.goal_item_ids(goal),
+        "baseline_text": goal.baseline_text,
+        "target_text": goal.target_text,
+        "revision": goal.revision,
+    }
+
+
+def _save_goal(request, plan: Plan, goal: Goal | None, data: dict[str, Any]) -> Goal:
+    if goal is None:
+        return services.goal_create(
+            actor=request.user,
+            plan=plan,
+            title=data["title"],
+            description=data["description"],
+            items=data["items"],
+            baseline_text=data["baseline_text"],
+            target_text=data["target_text"],
+        )
+    # The figures behind the words come from the results; a hand edit keeps them.
+    return services.goal_update(
+        actor=request.user,
+        goal=goal,
+        revision=data["revision"],
+        title=data["title"],
+        description=data["description"],
+        items=data["items"],
+        baseline=goal.baseline,
+        baseline_text=data["baseline_text"],
+        target=goal.target,
+        target_text=data["target_text"],
     )
-    if campaign is not None:
-        versions.append(campaign.framework_version)
-    for framework in Framework.objects.filter(huvudman_id=plan.huvudman_id).order_by("name"):
-        version = current_version(framework)
-        if version is not None:
-            versions.append(version)
-    if goal is not None:
-        versions += [item.version for item in goal.items.select_related("version__framework")]
-    result = []
-    for version in versions:
-        if version.pk not in seen:
-            seen.add(version.pk)
-            result.append((version, item_tree(version)))
-    return result
+
+
+def _goal_conflict(stored: Goal, data: dict[str, Any]) -> list[dict]:
+    """The goal as the user wrote it beside the goal as stored now, its items as one line."""
+    theirs = {
+        name: getattr(stored, name) for name in ("title", "description", "baseline_text", "target_text")
+    }
+    theirs["item_list"] = ", ".join(str(i) for i in stored.items.all())
+    mine = {**data, "item_list": ", ".join(str(i) for i in data["items"])}
+    return conflict_rows(
+        [
+            ("title", _("Goal")),
+            ("description", _("Description")),
+            ("item_list", _("Framework items")),
+            ("baseline_text", _("Baseline")),
+            ("target_text", _("Target")),
+        ],
+        mine,
+        theirs,
+    )
 
 
 def _goal_page(request, plan: Plan, goal: Goal | None):
-    versions = goal_item_versions(plan, goal)
-    items = Item.objects.filter(version__in=[v for v, _i in versions])
-    initial = {}
-    if goal is not None:
-        initial = {
-            "title": goal.title,
-            "description": goal.description,
-            "items": list(goal.items.values_list("pk", flat=True)),
-            "baseline_text": goal.baseline_text,
-            "target_text": goal.target_text,
-            "revision": goal.revision,
-        }
-    form = GoalForm(request.POST or None, items=items, initial=initial)
+    versions = selectors.goal_item_versions(plan, goal)
+    items = selectors.items_of_versions(versions)
+    form = GoalForm(request.POST or None, items=items, initial=_goal_initial(goal))
     conflict = None
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            if goal is None:
-                goal = services.goal_create(
-                    actor=request.user,
-                    plan=plan,
-                    title=data["title"],
-                    description=data["description"],
-                    items=data["items"],
-                    baseline_text=data["baseline_text"],
-                    target_text=data["target_text"],
-                )
-            else:
-                # The figures behind the words come from the results; a hand edit keeps them.
-                goal = services.goal_update(
-                    actor=request.user,
-                    goal=goal,
-                    revision=data["revision"],
-                    title=data["title"],
-                    description=data["description"],
-                    items=data["items"],
-                    baseline=goal.baseline,
-                    baseline_text=data["baseline_text"],
-                    target=goal.target,
-                    target_text=data["target_text"],
-                )
+            goal = _save_goal(request, plan, goal, form.cleaned_data)
         except services.PlanConflict as error:
-            stored = error.current
-            stored.item_list = ", ".join(str(i) for i in stored.items.all())
-            mine = {**data, "item_list": ", ".join(str(i) for i in data["items"])}
-            conflict = conflict_rows(
-                [
-                    ("title", _("Goal")),
-                    ("description", _("Description")),
-                    ("item_list", _("Framework items")),
-                    ("baseline_text", _("Baseline")),
-                    ("target_text", _("Target")),
-                ],
-                mine,
-                stored,
-            )
-            form = _rebound(GoalForm, request, stored.revision, items=items)
+            conflict = _goal_conflict(error.current, form.cleaned_data)
+            form = _rebound(GoalForm, request, error.current.revision, items=items)
             form.add_error(None, error.message)
         except ValidationError as error:
             add_errors(form, error)
@@ -581,22 +485,17 @@ def suggestion_accept(request, pk: int, item_pk: int):
     target = suggestion.target if target_text == suggestion.target_text else None
     entries = {str(e.pk): e for e in suggestion.activities}
     try:
-        with transaction.atomic():
-            goal = services.goal_create(
-                actor=request.user,
-                plan=plan,
-                title=data["title"] or suggestion.item.title,
-                items=[suggestion.item],
-                baseline=suggestion.baseline,
-                baseline_text=suggestion.baseline_text,
-                target=target,
-                target_text=target_text,
-                origin=GoalOrigin.SUGGESTED,
-            )
-            for entry_pk in data["library"]:
-                services.activity_from_library(
-                    actor=request.user, plan=plan, library_activity=entries[entry_pk], goal=goal
-                )
+        goal = services.goal_from_suggestion(
+            actor=request.user,
+            plan=plan,
+            item=suggestion.item,
+            title=data["title"] or suggestion.item.title,
+            baseline=suggestion.baseline,
+            baseline_text=suggestion.baseline_text,
+            target=target,
+            target_text=target_text,
+            library_activities=[entries[entry_pk] for entry_pk in data["library"]],
+        )
     except ValidationError as error:
         add_errors(form, error)
         return render_detail(request, plan, can_edit, bound=form, bound_item=item_pk, status=400)

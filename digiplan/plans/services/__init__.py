@@ -1,0 +1,107 @@
+"""Writes to plans and the activity library. Each runs in one transaction with its audit row.
+
+Edits name the revision they started from; a save over someone else's newer save raises
+PlanConflict, which carries the version now stored so that the page can show both."""
+
+from django.core.exceptions import ValidationError
+
+from digiplan.plans.services.activities import (
+    ACTIVITY_FIELDS,
+    activity_create,
+    activity_delete,
+    activity_follow_up,
+    activity_from_library,
+    activity_progress,
+    activity_update,
+)
+from digiplan.plans.services.checks import (
+    ERROR_CARRY,
+    ERROR_DUE_BEFORE_START,
+    ERROR_EMPTY_PLAN,
+    ERROR_FOLLOWED_UP,
+    ERROR_GOAL,
+    ERROR_ITEM,
+    ERROR_LIBRARY,
+    ERROR_NODE,
+    ERROR_NOT_DRAFT,
+    ERROR_NOT_PUBLISHED,
+    ERROR_NOTE_EMPTY,
+    ERROR_NOTE_LONG,
+    ERROR_OUTCOMES_MISSING,
+    ERROR_PERSON,
+    ERROR_PLAN_EXISTS,
+    ERROR_ROLE,
+    ERROR_TEXT_LONG,
+    ERROR_TITLE,
+    PlanConflict,
+)
+from digiplan.plans.services.goals import (
+    GOAL_FIELDS,
+    goal_create,
+    goal_delete,
+    goal_follow_up,
+    goal_from_suggestion,
+    goal_update,
+    suggestion_dismiss,
+)
+from digiplan.plans.services.library import (
+    LIBRARY_FIELDS,
+    calendar_feed_secret,
+    library_create,
+    library_delete,
+    library_update,
+)
+from digiplan.plans.services.plans import (
+    plan_create,
+    plan_follow_up,
+    plan_publish,
+    plan_summary_save,
+    plan_update,
+)
+
+__all__ = [
+    "ValidationError",
+    "ERROR_PLAN_EXISTS",
+    "ERROR_NODE",
+    "ERROR_FOLLOWED_UP",
+    "ERROR_NOT_DRAFT",
+    "ERROR_NOT_PUBLISHED",
+    "ERROR_EMPTY_PLAN",
+    "ERROR_OUTCOMES_MISSING",
+    "ERROR_DUE_BEFORE_START",
+    "ERROR_PERSON",
+    "ERROR_ROLE",
+    "ERROR_ITEM",
+    "ERROR_GOAL",
+    "ERROR_NOTE_EMPTY",
+    "ERROR_NOTE_LONG",
+    "ERROR_TEXT_LONG",
+    "ERROR_CARRY",
+    "ERROR_LIBRARY",
+    "ERROR_TITLE",
+    "PlanConflict",
+    "plan_create",
+    "plan_update",
+    "plan_publish",
+    "plan_follow_up",
+    "plan_summary_save",
+    "GOAL_FIELDS",
+    "goal_create",
+    "goal_update",
+    "goal_delete",
+    "goal_follow_up",
+    "suggestion_dismiss",
+    "goal_from_suggestion",
+    "ACTIVITY_FIELDS",
+    "activity_create",
+    "activity_update",
+    "activity_progress",
+    "activity_follow_up",
+    "activity_delete",
+    "activity_from_library",
+    "LIBRARY_FIELDS",
+    "library_create",
+    "library_update",
+    "library_delete",
+    "calendar_feed_secret",
+]
