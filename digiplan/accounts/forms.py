@@ -15,7 +15,7 @@ ERROR_INVALID_LOGIN = _("The e-mail address or password is wrong. Check them and
 
 
 def _email_widget(autofocus: bool = False) -> forms.EmailInput:
-    attrs = {"autocomplete": "email"}
+    attrs: dict[str, str | bool] = {"autocomplete": "email"}
     if autofocus:
         attrs["autofocus"] = True
     return forms.EmailInput(attrs=attrs)

@@ -3,11 +3,11 @@ every public-sector service must have: the accessibility statement and the priva
 
 import datetime
 
-from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 
+from digiplan.accounts import services
 from digiplan.accounts.forms import (
     EmailAuthenticationForm,
     EmailPasswordResetForm,
@@ -42,7 +42,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         # Whoever can read the mailbox has proved who they are: lift a lockout at once.
-        axes_reset(username=form.user.email)
+        services.sign_in_lockout_lift(email=form.user.email)
         return response
 
 

@@ -17,6 +17,13 @@ need the organisation, its framework and its results) and says what it did throu
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class Output(Protocol):
+    """Where a step's lines go: a management command's stdout."""
+
+    def write(self, msg: str, /) -> object: ...
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,7 @@ class DemoRun:
     """Where a step reports: a line as it goes (say), and a summary of what it built (built),
     printed at the end."""
 
-    stdout: object
+    stdout: Output
     summaries: list[str] = field(default_factory=list)
 
     def say(self, text: str) -> None:

@@ -41,3 +41,8 @@ class ErrorList:
     @property
     def omitted(self) -> int:
         return self.total - len(self.errors)
+
+
+# Raised by the apply functions: a plan is applied only as it was planned and checked.
+ERROR_PLAN_HAS_ERRORS = "a plan with errors cannot be applied"
+ERROR_PLAN_NO_ORDER = "the plan's new units have a parent that is neither created nor planned"

@@ -15,7 +15,9 @@ class ImportForm(forms.Form):
             (KIND_SS12000, _("SS 12000 JSON from the school administration system")),
         ],
     )
-    files = forms.FileField(
+    # Django's form metaclass moves declared fields into base_fields, so this does not replace
+    # BaseForm.files at runtime; the stub cannot know that.
+    files = forms.FileField(  # type: ignore[assignment]
         label=_("File"), widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx,.json"})
     )
     deactivate_missing = forms.BooleanField(

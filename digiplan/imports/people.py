@@ -1,6 +1,7 @@
 """People and their memberships: rows → plan → apply. A person is keyed by external id, else by
 e-mail; the memberships a file lists for a person replace that person's memberships."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from digiplan.audit.bulk import AuditWriter
 from digiplan.audit.services import audit_record
-from digiplan.imports.errors import ErrorList
+from digiplan.imports.errors import ERROR_PLAN_HAS_ERRORS, ErrorList
 from digiplan.lib.bulk import bulk_insert
 from digiplan.lib.spreadsheet.reading import read_table
 from digiplan.organisations import cells as cell
@@ -97,7 +98,7 @@ def rows_from_table(data: bytes, filename: str, huvudman: Huvudman, errors: Erro
     roles = role_lookup(huvudman)
     people: dict[str, PersonRow] = {}
     for line, cells in read_table(data, filename, PEOPLE_COLUMNS, PEOPLE_REQUIRED):
-        problems = []
+        problems: list[str | None] = []
         if "__extra__" in cells:
             problems.append(_("the row has more cells than the header."))
         name, err = cell.text(cells.get("name", ""), _("Name"), required=True)
@@ -130,9 +131,9 @@ def rows_from_table(data: bytes, filename: str, huvudman: Huvudman, errors: Erro
             problems.append(_("Give both a unit and a role, or neither."))
         teaching, err = cell.yes_no(cells.get("teaching", ""), _("Teaching"), False)
         problems.append(err)
-        problems = [p for p in problems if p]
-        if problems:
-            errors.add(line, " ".join(problems))
+        reported = [p for p in problems if p]
+        if reported:
+            errors.add(line, " ".join(reported))
             continue
         row = PersonRow(line=line, name=name, email=email, external_id=external_id)
         existing = people.get(row.key)
@@ -154,7 +155,12 @@ def rows_from_table(data: bytes, filename: str, huvudman: Huvudman, errors: Erro
     return list(people.values())
 
 
-def _find_organisation(nodes_by_ref: dict[str, list[Organisation]], ref: str):
+type _Target = tuple[MembershipRow, Organisation, RoleTitle | None]
+
+
+def _find_organisation(
+    nodes_by_ref: dict[str, list[Organisation]], ref: str
+) -> tuple[Organisation | None, str | None]:
     found = nodes_by_ref.get(ref) or nodes_by_ref.get(ref.lower()) or []
     unique = list({n.pk: n for n in found}.values())
     if len(unique) > 1:
@@ -168,34 +174,32 @@ def _find_organisation(nodes_by_ref: dict[str, list[Organisation]], ref: str):
     return unique[0], None
 
 
-def plan_people(
-    huvudman: Huvudman,
-    rows: list[PersonRow],
-    *,
-    actor=None,
-    deactivate_missing: bool = False,
-    errors: ErrorList | None = None,
-    extra_nodes: dict[str, Organisation] | None = None,
-    managed=None,
-) -> PeoplePlan:
-    """extra_nodes: units the same import is about to create, by reference (SS 12000).
-    managed(membership) -> bool: which of a listed person's memberships the file replaces;
-    the others are left alone (default: all of them)."""
-    plan = PeoplePlan(huvudman=huvudman, errors=errors if errors is not None else ErrorList())
-    nodes_by_ref: dict[str, list[Organisation]] = {ref: [node] for ref, node in (extra_nodes or {}).items()}
+@dataclass
+class _Known:
+    """What the database holds that the file's rows are matched against."""
+
+    nodes_by_ref: dict[str, list[Organisation]]
+    titles: dict[str, RoleTitle]
+    people: list[Person]
+    by_external: dict[str, Person]
+    by_email: dict[str, Person]
+    emails_elsewhere: set[str]
+    memberships: dict[int, list[Membership]]
+
+
+def _known(huvudman: Huvudman, rows: list[PersonRow], extra_nodes: dict[str, Organisation]) -> _Known:
+    nodes_by_ref: dict[str, list[Organisation]] = {ref: [node] for ref, node in extra_nodes.items()}
     for node in Organisation.objects.filter(huvudman=huvudman).only(
         "pk", "name", "external_id", "school_unit_code", "is_active", "huvudman_id"
     ):
         for ref in (node.external_id, node.school_unit_code, node.name.lower()):
             if ref:
                 nodes_by_ref.setdefault(ref, []).append(node)
-    titles = {t.name: t for t in RoleTitle.objects.filter(huvudman=huvudman)}
-
-    people = Person.objects.filter(huvudman=huvudman).only(
-        "pk", "name", "email", "external_id", "is_active", "huvudman_id"
+    people = list(
+        Person.objects.filter(huvudman=huvudman).only(
+            "pk", "name", "email", "external_id", "is_active", "huvudman_id"
+        )
     )
-    by_external = {p.external_id: p for p in people if p.external_id}
-    by_email = {p.email.lower(): p for p in people}
     emails = [r.email for r in rows]
     emails_elsewhere: set[str] = set()
     for start in range(0, len(emails), 10000):  # SQLite may allow as few as 32,766 parameters
@@ -204,12 +208,70 @@ def plan_people(
             .exclude(huvudman=huvudman)
             .values_list("email", flat=True)
         )
-    current = {}
+    memberships: dict[int, list[Membership]] = {}
     for m in Membership.objects.filter(huvudman=huvudman).only(
         "pk", "person_id", "organisation_id", "role", "title_id", "is_teaching", "external_id"
     ):
-        current.setdefault(m.person_id, []).append(m)
+        memberships.setdefault(m.person_id, []).append(m)
+    return _Known(
+        nodes_by_ref=nodes_by_ref,
+        titles={t.name: t for t in RoleTitle.objects.filter(huvudman=huvudman)},
+        people=people,
+        by_external={p.external_id: p for p in people if p.external_id},
+        by_email={p.email.lower(): p for p in people},
+        emails_elsewhere=emails_elsewhere,
+        memberships=memberships,
+    )
 
+
+def plan_people(
+    huvudman: Huvudman,
+    rows: list[PersonRow],
+    *,
+    actor: Person | None = None,
+    deactivate_missing: bool = False,
+    errors: ErrorList | None = None,
+    extra_nodes: dict[str, Organisation] | None = None,
+    managed: Callable[[Membership], bool] | None = None,
+) -> PeoplePlan:
+    """extra_nodes: units the same import is about to create, by reference (SS 12000).
+    managed(membership) -> bool: which of a listed person's memberships the file replaces;
+    the others are left alone (default: all of them).
+
+    The steps: read what the database holds → match each row to a person and its memberships
+    to units → compare each person with the database. Any error stops before the comparison."""
+    plan = PeoplePlan(huvudman=huvudman, errors=errors if errors is not None else ErrorList())
+    known = _known(huvudman, rows, extra_nodes or {})
+    resolved = _match_rows(plan, rows, known)
+    if plan.errors:
+        return plan
+    for row, person, targets in resolved:
+        _compare(plan, row, person, targets, known.memberships, managed)
+    if deactivate_missing:
+        listed = {p.pk for p in plan.matched.values()}
+        actor_pk = getattr(actor, "pk", None)
+        for person in known.people:
+            if person.is_active and person.pk not in listed and person.pk != actor_pk:
+                plan.deactivations.append(person)
+    return plan
+
+
+def _match_person(row: PersonRow, known: _Known) -> tuple[Person | None, str | None]:
+    """The person a row is about (None: a new one), or the error that stops the row."""
+    person = known.by_external.get(row.external_id) if row.external_id else None
+    if person is None:
+        person = known.by_email.get(row.email)
+        if person is not None and row.external_id and person.external_id not in ("", row.external_id):
+            return None, _("The e-mail address belongs to a person with another external id.")
+    elif known.by_email.get(row.email) not in (None, person):
+        return None, _("The e-mail address belongs to another person.")
+    return person, None
+
+
+def _match_rows(
+    plan: PeoplePlan, rows: list[PersonRow], known: _Known
+) -> list[tuple[PersonRow, Person | None, list[_Target]]]:
+    """Each row with its person (None: new) and the units of its memberships; errors into plan."""
     seen_emails: dict[str, int] = {}
     resolved = []
     for row in rows:
@@ -221,107 +283,115 @@ def plan_people(
             )
             continue
         seen_emails[row.email] = row.line
-        if row.email in emails_elsewhere:
+        if row.email in known.emails_elsewhere:
             plan.errors.add(row.line, _("The e-mail address cannot be used: it already belongs to someone."))
             continue
-        person = by_external.get(row.external_id) if row.external_id else None
-        if person is None:
-            person = by_email.get(row.email)
-            if person is not None and row.external_id and person.external_id not in ("", row.external_id):
-                plan.errors.add(
-                    row.line, _("The e-mail address belongs to a person with another external id.")
-                )
-                continue
-        elif by_email.get(row.email) not in (None, person):
-            plan.errors.add(row.line, _("The e-mail address belongs to another person."))
+        person, error = _match_person(row, known)
+        if error:
+            plan.errors.add(row.line, error)
             continue
-        targets = []
+        targets: list[_Target] = []
         for m in row.memberships:
-            node, err = _find_organisation(nodes_by_ref, m.organisation_ref)
-            if err:
-                plan.errors.add(m.line, err)
+            node, err = _find_organisation(known.nodes_by_ref, m.organisation_ref)
+            if err or node is None:
+                plan.errors.add(m.line, err or "")
                 continue
-            targets.append((m, node, titles.get(m.title) if m.title else None))
+            targets.append((m, node, known.titles.get(m.title) if m.title else None))
         resolved.append((row, person, targets))
+    return resolved
 
-    if plan.errors:
-        return plan
 
-    for row, person, targets in resolved:
-        wanted = {(node.pk, m.role): (m, node, title) for m, node, title in targets}
-        if person is None:
-            plan.adds.append(row)
-            plan.memberships_add.extend((row, m, node, m.role, title) for m, node, title in targets)
-            continue
-        plan.matched[row.key] = person
-        before = {
-            "name": person.name,
-            "email": person.email,
-            "external_id": person.external_id,
-            "is_active": person.is_active,
-        }
-        after = {
-            "name": row.name,
-            "email": row.email,
-            "external_id": row.external_id or person.external_id,
-            "is_active": True,
-        }
-        have = {(m.organisation_id, m.role): m for m in current.get(person.pk, [])}
-        added = [
-            (row, m, node, role, title)
-            for (pk, role), (m, node, title) in wanted.items()
-            if (pk, role) not in have
-        ]
-        removed = [m for key, m in have.items() if key not in wanted and (managed is None or managed(m))]
-        changed_flags = [
-            have[key]
-            for key, (m, node, title) in wanted.items()
-            if key in have
-            and (
-                have[key].is_teaching != m.is_teaching or have[key].title_id != (title.pk if title else None)
-            )
-        ]
-        # A changed title or teaching flag is a remove and an add: both show in the preview.
-        removed.extend(changed_flags)
-        added.extend(
-            (row, *wanted[(m.organisation_id, m.role)][:2], m.role, wanted[(m.organisation_id, m.role)][2])
-            for m in changed_flags
-        )
-        plan.memberships_add.extend(added)
-        plan.memberships_remove.extend(removed)
-        if before != after:
-            plan.changes.append((row, person, before, after))
-        elif not added and not removed:
-            plan.unchanged += 1
-
-    if deactivate_missing:
-        listed = {p.pk for p in plan.matched.values()}
-        actor_pk = getattr(actor, "pk", None)
-        for person in people:
-            if person.is_active and person.pk not in listed and person.pk != actor_pk:
-                plan.deactivations.append(person)
-    return plan
+def _compare(
+    plan: PeoplePlan,
+    row: PersonRow,
+    person: Person | None,
+    targets: list[_Target],
+    current: dict[int, list[Membership]],
+    managed: Callable[[Membership], bool] | None,
+) -> None:
+    """A new person with their memberships, or the changes to a known person's."""
+    wanted = {(node.pk, m.role): (m, node, title) for m, node, title in targets}
+    if person is None:
+        plan.adds.append(row)
+        plan.memberships_add.extend((row, m, node, m.role, title) for m, node, title in targets)
+        return
+    plan.matched[row.key] = person
+    before = {
+        "name": person.name,
+        "email": person.email,
+        "external_id": person.external_id,
+        "is_active": person.is_active,
+    }
+    after = {
+        "name": row.name,
+        "email": row.email,
+        "external_id": row.external_id or person.external_id,
+        "is_active": True,
+    }
+    have = {(m.organisation_id, m.role): m for m in current.get(person.pk, [])}
+    added = [
+        (row, m, node, role, title)
+        for (pk, role), (m, node, title) in wanted.items()
+        if (pk, role) not in have
+    ]
+    removed = [m for key, m in have.items() if key not in wanted and (managed is None or managed(m))]
+    changed_flags = [
+        have[key]
+        for key, (m, node, title) in wanted.items()
+        if key in have
+        and (have[key].is_teaching != m.is_teaching or have[key].title_id != (title.pk if title else None))
+    ]
+    # A changed title or teaching flag is a remove and an add: both show in the preview.
+    removed.extend(changed_flags)
+    for held in changed_flags:
+        m, node, title = wanted[(held.organisation_id, held.role)]
+        added.append((row, m, node, held.role, title))
+    plan.memberships_add.extend(added)
+    plan.memberships_remove.extend(removed)
+    if before != after:
+        plan.changes.append((row, person, before, after))
+    elif not added and not removed:
+        plan.unchanged += 1
 
 
 @transaction.atomic
-def apply_people(plan: PeoplePlan, *, actor, source: str) -> dict[str, int]:
+def apply_people(plan: PeoplePlan, *, actor: Person | None, source: str) -> dict[str, int]:
     """Writes the plan. New people, memberships and audit rows stream through bulk_insert, so
     150,000 people take seconds and little memory."""
-    assert not plan.errors
-    huvudman = plan.huvudman
-    audit = AuditWriter(huvudman=huvudman, actor=actor, source=source)
+    if plan.errors:
+        raise ValueError(ERROR_PLAN_HAS_ERRORS)
+    audit = AuditWriter(huvudman=plan.huvudman, actor=actor, source=source)
+    person_pks = _insert_people(plan, audit)
+    _update_people(plan, audit)
+    _remove_memberships(plan, audit)
+    _insert_memberships(plan, audit, person_pks)
+    audit.flush()
+    audit_record(
+        actor=actor,
+        huvudman=plan.huvudman,
+        action="import.people",
+        object_type="import",
+        object_label=source,
+        extra={"summary": plan.summary},
+    )
+    return plan.summary
 
+
+def _insert_people(plan: PeoplePlan, audit: AuditWriter) -> dict[str, int]:
+    """Inserts the new people: every listed person's key → primary key."""
     unusable = make_password(None)  # one unusable hash shared: a reset sets each own password
     bulk_insert(
         Person,
         ["huvudman_id", "name", "email", "external_id", "password"],
-        ((huvudman.pk, r.name, r.email, r.external_id, unusable) for r in plan.adds),
+        ((plan.huvudman.pk, r.name, r.email, r.external_id, unusable) for r in plan.adds),
     )
     person_pks = {key: person.pk for key, person in plan.matched.items()}
     if plan.adds:
         added = {r.email: r for r in plan.adds}
         for email, pk in (
-            Person.objects.filter(huvudman=huvudman).values_list("email", "pk").iterator(chunk_size=10000)
+            Person.objects.filter(huvudman=plan.huvudman)
+            .values_list("email", "pk")
+            .iterator(chunk_size=10000)
         ):
             row = added.get(email)
             if row is not None:
@@ -329,7 +399,11 @@ def apply_people(plan: PeoplePlan, *, actor, source: str) -> dict[str, int]:
                 audit.add(
                     "person.create", "person", pk, row.name, after={"name": row.name, "email": row.email}
                 )
+    return person_pks
 
+
+def _update_people(plan: PeoplePlan, audit: AuditWriter) -> None:
+    """The changed people, then those that go inactive."""
     for _row, person, before, after in plan.changes:
         person.name, person.email = after["name"], after["email"]
         person.external_id, person.is_active = after["external_id"], True
@@ -344,6 +418,8 @@ def apply_people(plan: PeoplePlan, *, actor, source: str) -> dict[str, int]:
         )
     Person.objects.bulk_update(plan.deactivations, ["is_active"], batch_size=2000)
 
+
+def _remove_memberships(plan: PeoplePlan, audit: AuditWriter) -> None:
     # Names, not ids, as the UI's own membership rows have them: the trail must stay readable
     # after people and units change. Looked up in two queries, not one per row.
     person_names = dict(
@@ -370,12 +446,15 @@ def apply_people(plan: PeoplePlan, *, actor, source: str) -> dict[str, int]:
     removed = [m.pk for m in plan.memberships_remove]
     for start in range(0, len(removed), 10000):
         Membership.objects.filter(pk__in=removed[start : start + 10000]).delete()
+
+
+def _insert_memberships(plan: PeoplePlan, audit: AuditWriter, person_pks: dict[str, int]) -> None:
     bulk_insert(
         Membership,
         ["huvudman_id", "person_id", "organisation_id", "role", "title_id", "is_teaching", "external_id"],
         (
             (
-                huvudman.pk,
+                plan.huvudman.pk,
                 person_pks[row.key],
                 node.pk,
                 role,
@@ -386,36 +465,28 @@ def apply_people(plan: PeoplePlan, *, actor, source: str) -> dict[str, int]:
             for row, m, node, role, title in plan.memberships_add
         ),
     )
-    if plan.memberships_add:
-        added = {
-            (person_pks[row.key], node.pk, role): (
-                row.name,
-                node.name,
-                title.name if title else str(Role(role).label),
+    if not plan.memberships_add:
+        return
+    # (person, unit, role) → the names the audit row shows: person, unit, role or title
+    added = {
+        (person_pks[row.key], node.pk, role): (
+            row.name,
+            node.name,
+            title.name if title else str(Role(role).label),
+        )
+        for row, _m, node, role, title in plan.memberships_add
+    }
+    for person_id, organisation_id, role, pk in (
+        Membership.objects.filter(huvudman=plan.huvudman)
+        .values_list("person_id", "organisation_id", "role", "pk")
+        .iterator(chunk_size=10000)
+    ):
+        names = added.get((person_id, organisation_id, role))
+        if names is not None:
+            audit.add(
+                "membership.create",
+                "membership",
+                pk,
+                f"{names[0]} – {names[2]} – {names[1]}",
+                after={"person": names[0], "organisation": names[1], "role": names[2]},
             )
-            for row, _m, node, role, title in plan.memberships_add
-        }
-        for person_id, organisation_id, role, pk in (
-            Membership.objects.filter(huvudman=huvudman)
-            .values_list("person_id", "organisation_id", "role", "pk")
-            .iterator(chunk_size=10000)
-        ):
-            names = added.get((person_id, organisation_id, role))
-            if names is not None:
-                audit.add(
-                    "membership.create",
-                    "membership",
-                    pk,
-                    f"{names[0]} – {names[2]} – {names[1]}",
-                    after={"person": names[0], "organisation": names[1], "role": names[2]},
-                )
-    audit.flush()
-    audit_record(
-        actor=actor,
-        huvudman=huvudman,
-        action="import.people",
-        object_type="import",
-        object_label=source,
-        extra={"summary": plan.summary},
-    )
-    return plan.summary

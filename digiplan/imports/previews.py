@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -137,36 +138,47 @@ def pending_import_create(
 # --- Preview and confirmation ---------------------------------------------------------------
 
 
-def _plan(pending: PendingImport, actor) -> tuple[object, ErrorList, Callable[[], dict]]:
+type _AnyPlan = ss12000.Ss12000Plan | units_import.UnitPlan | people_import.PeoplePlan
+
+
+def _plan(pending: PendingImport, actor: Person) -> tuple[_AnyPlan, ErrorList, Callable[[], dict[str, Any]]]:
     """The plan for a pending import: (plan, errors, apply). FileRejected when the rows cannot
     be planned at all (SS 12000 pages of another huvudman, …)."""
     stored, source = pending.rows, pending.file_names
     errors = _errors_from(stored.get("errors"))
     if pending.kind == KIND_SS12000:
-        plan = ss12000.plan_parsed_pages(
+        ss_plan = ss12000.plan_parsed_pages(
             ss12000_pages.parsed_from_stored(stored["pages"]),
             errors,
             pending.huvudman.organisation_number,
             pending.deactivate_missing,
             actor=actor,
         )
-        return plan, plan.errors, lambda: ss12000.apply_ss12000(plan, actor=actor, source=source)
+        return ss_plan, ss_plan.errors, lambda: ss12000.apply_ss12000(ss_plan, actor=actor, source=source)
     if pending.kind == KIND_UNITS:
-        plan = units_import.plan_units(
+        unit_plan = units_import.plan_units(
             pending.huvudman,
             [_unit_from(dict(r)) for r in stored.get("rows", [])],
             errors=errors,
             deactivate_missing=pending.deactivate_missing,
         )
-        return plan, plan.errors, lambda: units_import.apply_units(plan, actor=actor, source=source)
-    plan = people_import.plan_people(
+        return (
+            unit_plan,
+            unit_plan.errors,
+            lambda: units_import.apply_units(unit_plan, actor=actor, source=source),
+        )
+    people_plan = people_import.plan_people(
         pending.huvudman,
         [_person_from(dict(r)) for r in stored.get("rows", [])],
         actor=actor,
         errors=errors,
         deactivate_missing=pending.deactivate_missing,
     )
-    return plan, plan.errors, lambda: people_import.apply_people(plan, actor=actor, source=source)
+    return (
+        people_plan,
+        people_plan.errors,
+        lambda: people_import.apply_people(people_plan, actor=actor, source=source),
+    )
 
 
 def _change_text(before: dict, after: dict) -> str:

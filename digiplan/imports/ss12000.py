@@ -24,6 +24,7 @@ Mapping (docs/imports.md has the full tables):
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from digiplan.audit.services import audit_record
-from digiplan.imports.errors import ErrorList, FileRejected
+from digiplan.imports.errors import ERROR_PLAN_HAS_ERRORS, ErrorList, FileRejected
 from digiplan.imports.people import (
     MembershipRow,
     PeoplePlan,
@@ -107,10 +108,10 @@ from digiplan.imports.ss12000_pages import (  # noqa: F401 - names used here and
     normalise_organisation_number,
     read_pages,
 )
-from digiplan.imports.units import UnitPlan, UnitRow, apply_units, plan_units
+from digiplan.imports.ss12000_places import Placed, place_orgs, unit_rows
+from digiplan.imports.units import UnitPlan, apply_units, plan_units
 from digiplan.organisations import cells as cell
 from digiplan.organisations.models import (
-    TYPE_RANK,
     Huvudman,
     Organisation,
     OrganisationType,
@@ -123,7 +124,7 @@ from digiplan.organisations.services import huvudman_create, huvudman_root
 
 @dataclass
 class Ss12000Plan:
-    huvudman: Huvudman | None
+    huvudman: Huvudman
     huvudman_new: bool = False
     units: UnitPlan | None = None
     people: PeoplePlan | None = None
@@ -133,10 +134,10 @@ class Ss12000Plan:
     # Units this import creates, by external id: people planning points at these stand-ins.
     placeholders: dict[str, Organisation] = field(default_factory=dict)
     deactivate_missing: bool = False
-    parsed: _Parsed | None = None
+    parsed: _Parsed = field(default_factory=_Parsed)
 
     @property
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, object]:
         units = dict(self.units.summary) if self.units else {}
         if units and self.root_external_id and not self.huvudman_new:
             units["change"] += 1
@@ -151,148 +152,9 @@ class Ss12000Plan:
 # --- Planning -----------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Placed:
-    """Where a record ends up: kept as a node (type), or not kept (anchor takes its place)."""
-
-    kept: bool
-    type: str | None
-    anchor_ref: str  # the ref children use for their parent: "" is the root
-    anchor_type: str  # our type of that anchor
-    anchor_name: str
-    active: bool
-    bad: bool = False
-    parent_ref: str = ""  # for a kept record: the ref of the node it hangs on
-    merged: bool = False  # an område within an område: its duties go to the upper one
-
-
-def _place_orgs(
-    parsed: _Parsed,
-    existing: dict[str, Organisation],
-    root: Organisation | None,
-    root_ids: set[str],
-    errors: ErrorList,
-    notes: dict[str, int],
-) -> dict[str, _Placed]:
-    """Resolves every organisation record's parent chain: missing parents and cycles are
-    errors; records of types we do not import are passed over to the nearest kept ancestor."""
-    today = timezone.localdate()
-    by_id = {o.id: o for o in parsed.orgs}
-    placed: dict[str, _Placed] = {}
-    root_place = _Placed(
-        True, OrganisationType.HUVUDMAN, "", OrganisationType.HUVUDMAN, root.name if root else "", True
-    )
-
-    def parent_place(org: _Org) -> _Placed | None:
-        """The placement of the org's parent, when it is already known (None: look further)."""
-        if org.ss_type == HUVUDMAN or not org.parent_id or org.parent_id in root_ids:
-            return root_place
-        if org.parent_id in placed:
-            return placed[org.parent_id]
-        if org.parent_id in by_id:
-            return None
-        if org.parent_id in parsed.bad_org_ids:  # reported already: say nothing more
-            return _Placed(False, None, "", "", "", True, bad=True)
-        node = existing.get(org.parent_id)
-        if node is None:
-            errors.add(org.line, ERROR_PARENT_MISSING % {"id": org.parent_id[:80]})
-            return _Placed(False, None, "", "", "", True, bad=True)
-        if node.parent_id is None:
-            return root_place
-        return _Placed(True, node.type, org.parent_id, node.type, node.name, node.is_active)
-
-    for start in parsed.orgs:
-        chain: list[_Org] = []
-        on_chain: set[str] = set()
-        aboves: dict[str, _Placed] = {}
-        org = start
-        while org.id not in placed:
-            above = parent_place(org)
-            if above is not None:
-                aboves[org.id] = above
-            chain.append(org)
-            on_chain.add(org.id)
-            if above is not None:
-                break
-            org = by_id[org.parent_id]
-            if org.id in on_chain:  # a cycle: every record on it is in error
-                cycle = chain[[c.id for c in chain].index(org.id) :]
-                for member in cycle:
-                    errors.add(
-                        member.line,
-                        ERROR_PARENT_CYCLE % {"ids": " → ".join(c.id[:40] for c in [*cycle, cycle[0]][:6])},
-                    )
-                    placed[member.id] = _Placed(False, None, "", "", "", True, bad=True)
-                chain = chain[: len(chain) - len(cycle)]
-                break
-        for org in reversed(chain):
-            above = aboves.get(org.id) or placed[org.parent_id]
-            placed[org.id] = _place_one(org, above, today, errors, notes)
-    return placed
-
-
-def _place_one(org: _Org, above: _Placed, today, errors: ErrorList, notes) -> _Placed:
-    if above.bad:
-        return _Placed(False, None, "", "", "", True, bad=True)
-    active = above.active and not (org.end_date and org.end_date < today)
-    if org.ss_type == HUVUDMAN:
-        return _Placed(True, OrganisationType.HUVUDMAN, "", OrganisationType.HUVUDMAN, org.name, True)
-    ours = ORGANISATION_TYPES[org.ss_type]
-    if ours is None:
-        notes["skipped_organisations"] = notes.get("skipped_organisations", 0) + 1
-        return _Placed(False, None, above.anchor_ref, above.anchor_type, above.anchor_name, active)
-    rank, above_rank = TYPE_RANK[OrganisationType(ours)], TYPE_RANK[OrganisationType(above.anchor_type)]
-    if above.anchor_type == OrganisationType.SKOLENHET:
-        errors.add(
-            org.line,
-            ERROR_UNDER_UNIT
-            % {"type": OrganisationType(ours).label.lower(), "parent": above.anchor_name[:80]},
-        )
-        return _Placed(False, None, "", "", "", True, bad=True)
-    if (
-        rank <= above_rank
-        and ours == OrganisationType.FORVALTNING
-        and above_rank < TYPE_RANK[OrganisationType.OMRADE]
-    ):
-        ours, rank = OrganisationType.OMRADE, TYPE_RANK[OrganisationType.OMRADE]
-    if rank <= above_rank:  # an område within an område: its children move up
-        notes["merged_organisations"] = notes.get("merged_organisations", 0) + 1
-        return _Placed(
-            False, None, above.anchor_ref, above.anchor_type, above.anchor_name, active, merged=True
-        )
-    return _Placed(True, ours, org.id, ours, org.name, active, parent_ref=above.anchor_ref)
-
-
-def _unit_rows(parsed: _Parsed, placed: dict[str, _Placed], errors: ErrorList) -> list[UnitRow]:
-    rows = []
-    codes: dict[str, int] = {}
-    for org in parsed.orgs:
-        place = placed[org.id]
-        if not place.kept or place.bad or org.ss_type == HUVUDMAN:
-            continue
-        if org.code and place.active:
-            if org.code in codes:
-                file, number = parsed.where(codes[org.code])
-                errors.add(org.line, ERROR_CODE_TWICE % {"code": org.code, "number": number, "file": file})
-                continue
-            codes[org.code] = org.line
-        rows.append(
-            UnitRow(
-                line=org.line,
-                type=place.type,
-                name=org.name,
-                parent_ref=place.parent_ref,
-                # as apply_units does: an ended unit gives its code up
-                school_unit_code=org.code if place.active else "",
-                external_id=org.id,
-                school_forms=org.school_types,
-                active=place.active,
-            )
-        )
-    return rows
-
-
-def _read_huvudman(parsed: _Parsed, huvudman_key: str | None, errors: ErrorList):
+def _read_huvudman(
+    parsed: _Parsed, huvudman_key: str | None, errors: ErrorList
+) -> tuple[Huvudman, _Org | None]:
     """The Huvudman (existing or new, unsaved) and its record; FileRejected when unknown."""
     records = [o for o in parsed.orgs if o.ss_type == HUVUDMAN]
     if len(records) > 1:
@@ -304,7 +166,7 @@ def _read_huvudman(parsed: _Parsed, huvudman_key: str | None, errors: ErrorList)
     number = record.organisation_number if record else ""
     if number and chosen and number != chosen:
         raise FileRejected(str(ERROR_OTHER_HUVUDMAN % {"number": number, "chosen": chosen}))
-    number = number or chosen
+    number = number or chosen or ""
     if not number:
         raise FileRejected(str(ERROR_NEED_HUVUDMAN))
     huvudman = Huvudman.objects.filter(organisation_number=number).first()
@@ -316,11 +178,11 @@ def _read_huvudman(parsed: _Parsed, huvudman_key: str | None, errors: ErrorList)
 
 
 def plan_ss12000(
-    files: list[tuple[str, bytes | Path]],
+    files: Sequence[tuple[str, bytes | Path]],
     huvudman_key: str | None = None,
     deactivate_missing: bool = False,
     *,
-    actor=None,
+    actor: Person | None = None,
 ) -> Ss12000Plan:
     """Reads the pages and plans every change; writes nothing. A file that cannot be read
     raises FileRejected; bad records are collected in plan.errors ("Post 17 i …").
@@ -336,7 +198,7 @@ def plan_parsed_pages(
     huvudman_key: str | None = None,
     deactivate_missing: bool = False,
     *,
-    actor=None,
+    actor: Person | None = None,
 ) -> Ss12000Plan:
     """plan_ss12000 for pages read before (a preview keeps them minimised between requests);
     errors: those reading them found."""
@@ -344,7 +206,13 @@ def plan_parsed_pages(
         return _plan_ss12000(parsed, errors, huvudman_key, deactivate_missing, actor)
 
 
-def _plan_ss12000(parsed, errors, huvudman_key, deactivate_missing, actor) -> Ss12000Plan:
+def _plan_ss12000(
+    parsed: _Parsed,
+    errors: ErrorList,
+    huvudman_key: str | None,
+    deactivate_missing: bool,
+    actor: Person | None,
+) -> Ss12000Plan:
     if PERSONS in parsed.kinds and DUTIES not in parsed.kinds:
         raise FileRejected(str(ERROR_PERSONS_WITHOUT_DUTIES))
     if DUTIES in parsed.kinds and ORGANISATIONS not in parsed.kinds:
@@ -381,7 +249,49 @@ def _plan_ss12000(parsed, errors, huvudman_key, deactivate_missing, actor) -> Ss
     return plan
 
 
-def _plan(plan: Ss12000Plan, huvudman: Huvudman, record: _Org | None, actor) -> None:
+@dataclass
+class _DutyPlaces:
+    """Where a duty's organisation ends up: the records placed, the nodes planned and those
+    that exist already."""
+
+    root: Organisation
+    root_ref: str  # the root's SS 12000 id
+    root_ids: set[str]  # every id that means the root
+    existing: dict[str, Organisation]
+    placed: dict[str, Placed] = field(default_factory=dict)
+    # kept record id → the node it will be (an existing one, or a stand-in for a new one)
+    targets: dict[str, Organisation] = field(default_factory=dict)
+    leaving: set[int] = field(default_factory=set)  # nodes the units plan deactivates
+    bad_ids: set[str] = field(default_factory=set)  # organisation records in error
+
+    def target(self, org_id: str) -> tuple[str | None, bool | None]:
+        """(ref, active) for a duty's organisation; (None, False) when it is not imported;
+        (None, None) when it is missing."""
+        if org_id in self.root_ids:
+            return self.root_ref, True
+        place = self.placed.get(org_id)
+        if place is not None:
+            if place.bad:
+                return None, False
+            if place.kept:
+                if place.type == OrganisationType.HUVUDMAN:
+                    return self.root_ref, True
+                return org_id, place.active
+            if place.merged:
+                return (place.anchor_ref or self.root_ref), place.active
+            return None, False
+        node = self.existing.get(org_id)
+        if node is None:
+            return None, (False if org_id in self.bad_ids else None)
+        if node.parent_id is None:
+            return self.root_ref, True
+        return org_id, node.is_active and node.pk not in self.leaving
+
+    def node(self, ref: str) -> Organisation | None:
+        return self.targets.get(ref) or (self.root if ref == self.root_ref else self.existing.get(ref))
+
+
+def _plan(plan: Ss12000Plan, huvudman: Huvudman, record: _Org | None, actor: Person | None) -> None:
     parsed, errors = plan.parsed, plan.errors
     nodes = list(
         Organisation.objects.filter(huvudman=huvudman).only(
@@ -404,56 +314,110 @@ def _plan(plan: Ss12000Plan, huvudman: Huvudman, record: _Org | None, actor) -> 
         elif record.id not in (root.external_id, export_id(huvudman, root)):
             plan.root_external_id = record.id
 
-    placed: dict[str, _Placed] = {}
+    places = _DutyPlaces(root=root, root_ref=export_id(huvudman, root), root_ids=root_ids, existing=existing)
+    places.bad_ids = parsed.bad_org_ids
     if ORGANISATIONS in parsed.kinds:
-        placed = _place_orgs(parsed, existing, root, root_ids, errors, plan.notes)
-        rows = _unit_rows(parsed, placed, errors)
+        places.placed = place_orgs(parsed, existing, root, root_ids, errors, plan.notes)
+        rows = unit_rows(parsed, places.placed, errors)
         if not errors:
             plan.units = plan_units(
                 huvudman, rows, deactivate_missing=plan.deactivate_missing, errors=errors, aliases=aliases
             )
     if DUTIES not in parsed.kinds:
         return
-    # Which node each kept record will be: an existing one, or a stand-in for a new one.
-    targets: dict[str, Organisation] = {}
-    leaving: set[int] = set()
     if plan.units is not None:
-        for index, row in enumerate(plan.units.adds, start=1):
-            stand_in = Organisation(
-                pk=-index,
-                huvudman_id=huvudman.pk,
-                type=row.type,
-                name=row.name,
-                external_id=row.external_id,
-                is_active=row.active,
-            )
-            targets[row.external_id] = plan.placeholders[row.external_id] = stand_in
-        line_ids = {o.line: o.id for o in parsed.orgs}
-        for line, node in plan.units.matched.items():
-            targets[line_ids[line]] = node
-        leaving = {n.pk for n in plan.units.deactivations}
-    _plan_people(plan, huvudman, root, existing, root_ids, placed, targets, leaving, actor)
+        _target_planned_units(plan, plan.units, huvudman, places)
+    _plan_people(plan, huvudman, places, actor)
 
 
-def _plan_people(plan, huvudman, root, existing, root_ids, placed, targets, leaving, actor):
-    parsed, errors, notes = plan.parsed, plan.errors, plan.notes
-    titles = {t.name.lower(): t for t in RoleTitle.objects.filter(huvudman=huvudman) if t.role in TITLE_ROLES}
+def _target_planned_units(
+    plan: Ss12000Plan, units: UnitPlan, huvudman: Huvudman, places: _DutyPlaces
+) -> None:
+    """Which node each kept record will be: an existing one, or a stand-in for a new one."""
+    for index, row in enumerate(units.adds, start=1):
+        stand_in = Organisation(
+            pk=-index,
+            huvudman_id=huvudman.pk,
+            type=row.type,
+            name=row.name,
+            external_id=row.external_id,
+            is_active=row.active,
+        )
+        places.targets[row.external_id] = plan.placeholders[row.external_id] = stand_in
+    line_ids = {o.line: o.id for o in plan.parsed.orgs}
+    for line, node in units.matched.items():
+        places.targets[line_ids[line]] = node
+    places.leaving = {n.pk for n in units.deactivations}
+
+
+@dataclass
+class _Held:
+    """A membership a person's duties give: the first duty's id and line, and what any of
+    them adds (teaching, a role title)."""
+
+    duty_id: str
+    line: int
+    is_teaching: bool
+    title_name: str
+
+
+@dataclass
+class _Wanted:
+    """The memberships the duties give, by person id and (unit ref, role)."""
+
+    memberships: dict[str, dict[tuple[str, str], _Held]] = field(default_factory=dict)
+    first_line: dict[str, int] = field(default_factory=dict)  # person id → line of their first duty
+    units: dict[str, Organisation] = field(default_factory=dict)  # unit ref → node, for plan_people
+
+
+def _plan_people(plan: Ss12000Plan, huvudman: Huvudman, places: _DutyPlaces, actor: Person | None) -> None:
+    """The duties → memberships → one PersonRow per person → the people planner."""
     known = {
         ext: (name, email)
         for ext, name, email in Person.objects.filter(huvudman=huvudman)
         .exclude(external_id="")
         .values_list("external_id", "name", "email")
     }
-    root_ref = export_id(huvudman, root)
-    extra: dict[str, Organisation] = {root_ref: root}
-    # person id → (ref, role) → [duty id, line, teaching, title]
-    wanted: dict[str, dict[tuple[str, str], list]] = {}
-    first_line: dict[str, int] = {}
+    wanted = _memberships_from_duties(plan, huvudman, places, known)
+    rows = _person_rows(plan, wanted, known)
+    if plan.errors or plan.units is None:
+        return
+    plan.people = plan_people(
+        huvudman,
+        rows,
+        actor=actor,
+        deactivate_missing=plan.deactivate_missing,
+        errors=plan.errors,
+        extra_nodes=wanted.units,
+        managed=lambda m: bool(m.external_id),
+    )
+    # People made by hand in Digiplan (no external id) are never an SS 12000 import's to end.
+    plan.people.deactivations = [p for p in plan.people.deactivations if p.external_id]
+
+
+def _grants(duty: _Duty, titles: dict[str, RoleTitle]) -> list[tuple[str, bool, str]]:
+    """(role, teaching, title name) of each membership a duty gives."""
+    base_role, teaching = DUTY_ROLES[duty.role]
+    description = duty.description.lower()
+    title = titles.get(description)
+    if title is not None and title.role == base_role:
+        return [(base_role, teaching, title.name)]
+    if title is not None:
+        return [(base_role, teaching, ""), (title.role, False, title.name)]
+    if description in COORDINATOR_DESCRIPTIONS and base_role != Role.COORDINATOR:
+        return [(base_role, teaching, ""), (Role.COORDINATOR, False, "")]
+    return [(base_role, teaching, "")]
+
+
+def _memberships_from_duties(
+    plan: Ss12000Plan, huvudman: Huvudman, places: _DutyPlaces, known: dict[str, tuple[str, str]]
+) -> _Wanted:
+    parsed, errors = plan.parsed, plan.errors
+    titles = {t.name.lower(): t for t in RoleTitle.objects.filter(huvudman=huvudman) if t.role in TITLE_ROLES}
+    wanted = _Wanted(units={places.root_ref: places.root})
     ignored = 0
     for duty in sorted(parsed.duties, key=lambda d: d.id):
-        ref, active = _duty_target(
-            duty.org_id, parsed.bad_org_ids, root_ref, existing, root_ids, placed, targets, leaving
-        )
+        ref, active = places.target(duty.org_id)
         if ref is None:
             if active is None:
                 errors.add(duty.line, ERROR_DUTY_UNIT_MISSING % {"id": duty.org_id[:80]})
@@ -466,54 +430,38 @@ def _plan_people(plan, huvudman, root, existing, root_ids, placed, targets, leav
         if duty.person_id not in parsed.persons and duty.person_id not in known:
             errors.add(duty.line, ERROR_DUTY_PERSON_MISSING % {"id": duty.person_id[:80]})
             continue
-        node = targets.get(ref) or (root if ref == root_ref else existing.get(ref))
+        node = places.node(ref)
         if node is not None:  # None only when the units could not be planned: errors anyway
-            extra[ref] = node
-        base_role, teaching = DUTY_ROLES[duty.role]
-        grants = [(base_role, teaching, "")]
-        description = duty.description.lower()
-        title = titles.get(description)
-        if title is not None and title.role == base_role:
-            grants = [(base_role, teaching, title.name)]
-        elif title is not None:
-            grants.append((title.role, False, title.name))
-        elif description in COORDINATOR_DESCRIPTIONS and base_role != Role.COORDINATOR:
-            grants.append((Role.COORDINATOR, False, ""))
-        mine = wanted.setdefault(duty.person_id, {})
-        first_line.setdefault(duty.person_id, duty.line)
-        for role, is_teaching, title_name in grants:
+            wanted.units[ref] = node
+        mine = wanted.memberships.setdefault(duty.person_id, {})
+        wanted.first_line.setdefault(duty.person_id, duty.line)
+        for role, is_teaching, title_name in _grants(duty, titles):
             held = mine.get((ref, role))
             if held is None:
-                mine[(ref, role)] = [duty.id, duty.line, is_teaching, title_name]
+                mine[(ref, role)] = _Held(duty.id, duty.line, is_teaching, title_name)
             else:
-                held[2] = held[2] or is_teaching
-                held[3] = held[3] or title_name
-    notes["ignored_duties"] = ignored
+                held.is_teaching = held.is_teaching or is_teaching
+                held.title_name = held.title_name or title_name
+    plan.notes["ignored_duties"] = ignored
+    return wanted
 
+
+def _person_rows(plan: Ss12000Plan, wanted: _Wanted, known: dict[str, tuple[str, str]]) -> list[PersonRow]:
+    """One row per person who holds a duty or is in Digiplan already; errors into plan."""
+    parsed, errors = plan.parsed, plan.errors
     rows: list[PersonRow] = []
     emails: dict[str, int] = {}
     skipped = 0
-    person_ids = list(parsed.persons) + [p for p in wanted if p not in parsed.persons]
+    person_ids = list(parsed.persons) + [p for p in wanted.memberships if p not in parsed.persons]
     for person_id in person_ids:
-        person = parsed.persons.get(person_id)
-        memberships = wanted.get(person_id, {})
+        memberships = wanted.memberships.get(person_id, {})
         if not memberships and person_id not in known:
             skipped += 1
             continue
-        if person is None:  # only in Digiplan: its duties are in the files
-            name, email = known[person_id]
-            line = first_line[person_id]
-        else:
-            line, name, email = person.line, person.name, person.email
-            if not email and person_id in known and not memberships:
-                email = known[person_id][1]
-            elif not email:
-                errors.add(line, person.email_error or ERROR_NO_EMAIL % {"name": name[:80]})
-                continue
-        name, err = cell.text(name, "givenName + familyName", required=True)
-        if err:
-            errors.add(line, err)
+        found = _name_and_email(plan, person_id, bool(memberships), wanted, known)
+        if found is None:
             continue
+        line, name, email = found
         if email in emails:
             file, number = parsed.where(emails[email])
             errors.add(line, ERROR_EMAIL_TWICE % {"email": email, "number": number, "file": file})
@@ -526,60 +474,46 @@ def _plan_people(plan, huvudman, root, existing, root_ids, placed, targets, leav
                 email=email,
                 external_id=person_id,
                 memberships=[
-                    MembershipRow(m_line, ref, role, title_name, is_teaching, duty_id)
-                    for (ref, role), (duty_id, m_line, is_teaching, title_name) in memberships.items()
+                    MembershipRow(held.line, ref, role, held.title_name, held.is_teaching, held.duty_id)
+                    for (ref, role), held in memberships.items()
                 ],
             )
         )
-    notes["persons_without_duty"] = skipped
-    if errors or plan.units is None:
-        return
-    plan.people = plan_people(
-        huvudman,
-        rows,
-        actor=actor,
-        deactivate_missing=plan.deactivate_missing,
-        errors=errors,
-        extra_nodes=extra,
-        managed=lambda m: bool(m.external_id),
-    )
-    # People made by hand in Digiplan (no external id) are never an SS 12000 import's to end.
-    plan.people.deactivations = [p for p in plan.people.deactivations if p.external_id]
+    plan.notes["persons_without_duty"] = skipped
+    return rows
 
 
-def _duty_target(org_id, bad_ids, root_ref, existing, root_ids, placed, targets, leaving):
-    """(ref, active) for a duty's organisation; (None, False) when it is not imported;
-    (None, None) when it is missing."""
-    if org_id in root_ids:
-        return root_ref, True
-    place = placed.get(org_id)
-    if place is not None:
-        if place.bad:
-            return None, False
-        if place.kept:
-            if place.type == OrganisationType.HUVUDMAN:
-                return root_ref, True
-            return org_id, place.active
-        if place.merged:
-            return (place.anchor_ref or root_ref), place.active
-        return None, False
-    node = existing.get(org_id)
-    if node is None:
-        return None, (False if org_id in bad_ids else None)
-    if node.parent_id is None:
-        return root_ref, True
-    return org_id, node.is_active and node.pk not in leaving
+def _name_and_email(
+    plan: Ss12000Plan, person_id: str, has_duties: bool, wanted: _Wanted, known: dict[str, tuple[str, str]]
+) -> tuple[int, str, str] | None:
+    """(line, name, e-mail) of a person; None, with the error in plan, when they lack one."""
+    person = plan.parsed.persons.get(person_id)
+    if person is None:  # only in Digiplan: its duties are in the files
+        name, email = known[person_id]
+        line = wanted.first_line[person_id]
+    else:
+        line, name, email = person.line, person.name, person.email
+        if not email and person_id in known and not has_duties:
+            email = known[person_id][1]
+        elif not email:
+            plan.errors.add(line, person.email_error or ERROR_NO_EMAIL % {"name": name[:80]})
+            return None
+    name, err = cell.text(name, "givenName + familyName", required=True)
+    if err:
+        plan.errors.add(line, err)
+        return None
+    return line, name, email
 
 
 class PlanOutdated(Exception):
     """The database changed between planning and applying in a way the plan did not foresee."""
 
 
-def apply_ss12000(plan: Ss12000Plan, *, actor, source: str) -> dict:
+def apply_ss12000(plan: Ss12000Plan, *, actor: Person | None, source: str) -> dict[str, object]:
     """Writes units and people in one transaction: all of it, or nothing. For a new huvudman
     the plan is made again, in place, against the huvudman just created."""
     if plan.errors:
-        raise ValueError("a plan with errors cannot be applied")
+        raise ValueError(ERROR_PLAN_HAS_ERRORS)
     with _no_cyclic_gc(), transaction.atomic():
         if plan.huvudman_new:
             record = next((o for o in plan.parsed.orgs if o.ss_type == HUVUDMAN), None)

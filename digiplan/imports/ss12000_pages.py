@@ -7,6 +7,7 @@ import gc
 import json
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -319,7 +320,7 @@ def _read_person(line: int, record: dict, errors: ErrorList) -> _Person | None:
     """Only id, name and e-mail leave this function: nothing else of the record is kept."""
     person_id = _text(record, "id")
     if not person_id:
-        errors.add(line, ERROR_NO_ID)
+        errors.add(line, str(ERROR_NO_ID))
         return None
     name = " ".join(p for p in (_text(record, "givenName"), _text(record, "familyName")) if p)
     email = _pick_email(record)
@@ -333,10 +334,10 @@ def _read_person(line: int, record: dict, errors: ErrorList) -> _Person | None:
 
 
 def _read_org(line: int, record: dict, errors: ErrorList) -> _Org | None:
-    problems: list[str] = []
+    problems: list[str | None] = []
     org_id = _text(record, "id")
     if not org_id:
-        problems.append(ERROR_NO_ID)
+        problems.append(str(ERROR_NO_ID))
     ss_type = _text(record, "organisationType")
     if ss_type != HUVUDMAN and ss_type not in ORGANISATION_TYPES:
         problems.append(ERROR_UNKNOWN_ORG_TYPE % {"value": ss_type[:40]})
@@ -362,9 +363,9 @@ def _read_org(line: int, record: dict, errors: ErrorList) -> _Org | None:
         number = normalise_organisation_number(str(record["organisationNumber"])) or ""
         if not number:
             problems.append(ERROR_ORGNR % {"value": str(record["organisationNumber"])[:40]})
-    problems = [str(p) for p in problems if p]
-    if problems:
-        errors.add(line, " ".join(problems))
+    reported = [p for p in problems if p]
+    if reported:
+        errors.add(line, " ".join(reported))
         return None
     return _Org(
         line,
@@ -394,16 +395,16 @@ def _read_duty(
         return None
     duty_id = _text(record, "id")
     if not duty_id:
-        problems.append(ERROR_NO_ID)
+        problems.append(str(ERROR_NO_ID))
     role = _text(record, "dutyRole")
     if role not in DUTY_ROLES:
         problems.append(ERROR_UNKNOWN_DUTY_ROLE % {"value": role[:40]})
     person_id = _ref(record, "person")
     if not person_id:
-        problems.append(ERROR_DUTY_NO_PERSON)
+        problems.append(str(ERROR_DUTY_NO_PERSON))
     org_id = _ref(record, "dutyAt")
     if not org_id:
-        problems.append(ERROR_DUTY_NO_UNIT)
+        problems.append(str(ERROR_DUTY_NO_UNIT))
     if problems:
         errors.add(line, " ".join(str(p) for p in problems))
         return None
@@ -417,7 +418,7 @@ def _read_duty(
     return _Duty(line, duty_id[:100], person_id, org_id, role, _text(record, "description"))
 
 
-def read_pages(files: list[tuple[str, bytes | Path]], errors: ErrorList) -> _Parsed:
+def read_pages(files: Sequence[tuple[str, bytes | Path]], errors: ErrorList) -> _Parsed:
     """Reads every page; a file that is not JSON or not a page rejects the whole import."""
     parsed = _Parsed()
     today = timezone.localdate()
@@ -435,7 +436,7 @@ def read_pages(files: list[tuple[str, bytes | Path]], errors: ErrorList) -> _Par
             parsed.kinds.add(page_kind)
         for record in records:
             if not isinstance(record, dict):
-                errors.add(line, ERROR_NOT_OBJECT)
+                errors.add(line, str(ERROR_NOT_OBJECT))
             elif _kind(record) != page_kind:
                 errors.add(line, ERROR_WRONG_KIND % {"kind": page_kind})
             elif page_kind == ORGANISATIONS:

@@ -82,7 +82,7 @@ def get_node_for_user(person: Person, pk: int) -> tuple[Organisation, bool]:
 
 def people_in_reach(person: Person) -> QuerySet[Person]:
     """People with a membership somewhere the person manages."""
-    if not is_strategist(person):
+    if not is_strategist(person) or person.huvudman_id is None:
         return Person.objects.none()
     return Person.objects.filter(huvudman_id=person.huvudman_id)
 

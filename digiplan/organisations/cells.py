@@ -46,7 +46,9 @@ NO = {"nej", "n", "no", "0", "falskt", "false", ""}
 PUPIL_COUNT = re.compile(r"^\s*([A-Za-z]+)(?:\s+(.+?))?\s*[=:]\s*(\d{1,6})\s*$")
 
 
-def text(value: str, label: str, *, required: bool = False, max_length: int = NAME_MAX):
+def text(
+    value: str, label: str, *, required: bool = False, max_length: int = NAME_MAX
+) -> tuple[str, str | None]:
     value = (value or "").strip()
     if not value:
         return "", (_("%(field)s is missing.") % {"field": label}) if required else None
@@ -61,7 +63,7 @@ def text(value: str, label: str, *, required: bool = False, max_length: int = NA
     return value, None
 
 
-def yes_no(value: str, label: str, default: bool):
+def yes_no(value: str, label: str, default: bool) -> tuple[bool, str | None]:
     value = (value or "").strip().lower()
     if not value:
         return default, None
@@ -75,22 +77,23 @@ def yes_no(value: str, label: str, default: bool):
     }
 
 
-def organisation_type(value: str):
+def organisation_type(value: str) -> tuple[OrganisationType | None, str | None]:
     key = (value or "").strip().lower()
     if key in TYPE_NAMES:
         return TYPE_NAMES[key], None
     return None, _("Unknown type “%(value)s”; use förvaltning, område or skolenhet.") % {"value": value[:40]}
 
 
-def school_unit_code(value: str):
+def school_unit_code(value: str) -> tuple[str, str | None]:
     value = (value or "").strip().replace(" ", "")
     if value and not re.fullmatch(r"\d{8}", value):
         return "", _("The school unit code “%(value)s” must be exactly 8 digits.") % {"value": value[:40]}
     return value, None
 
 
-def school_forms(value: str):
-    codes, unknown = [], []
+def school_forms(value: str) -> tuple[list[str], str | None]:
+    codes: list[str] = []
+    unknown: list[str] = []
     for part in re.split(r"[,;\s]+", (value or "").strip()):
         if not part:
             continue
@@ -103,7 +106,7 @@ def school_forms(value: str):
     return list(dict.fromkeys(codes)), None
 
 
-def pupil_counts(value: str):
+def pupil_counts(value: str) -> tuple[dict[tuple[str, str], int], str | None]:
     """ "GR F-3=120, GR 4-6=110, FS=60" → {("GR", "F-3"): 120, ...}."""
     counts: dict[tuple[str, str], int] = {}
     for part in re.split(r"[,;]", (value or "").strip()):
@@ -119,7 +122,7 @@ def pupil_counts(value: str):
     return counts, None
 
 
-def count(value: str, label: str):
+def count(value: str, label: str) -> tuple[int | None, str | None]:
     value = (value or "").strip().replace(" ", "")
     if not value:
         return None, None

@@ -57,7 +57,7 @@ FRISKOLA_DOMAIN = "friskolan.example"
 # --- The fictional municipality --------------------------------------------------------------
 
 # Pupils per member of staff, by school form: the generated staff are spread by this load.
-PUPILS_PER_STAFF = {
+PUPILS_PER_STAFF: dict[str, float] = {
     SchoolForm.FS: 5.0,
     SchoolForm.FKLASS: 12.0,
     SchoolForm.GR: 10.0,
@@ -320,21 +320,47 @@ class Builder:
     def staff(self, command: str) -> tuple[int, int]:
         """The generated staff, bulk-written; each unit gets its staff_count staff members,
         counting the personas already there. Every other school gets a coordinator."""
+        people, teaching = self._new_staff(command)
+        teacher = self.titles["Lärare"]
+        memberships = [
+            Membership(
+                huvudman=self.huvudman,
+                person=person,
+                organisation=unit,
+                role=Role.STAFF,
+                is_teaching=is_teaching,
+                title=teacher if is_teaching else None,
+            )
+            for person, (unit, is_teaching) in zip(people, teaching, strict=True)
+        ]
+        memberships.extend(self._coordinators(people, teaching))
+        Membership.objects.bulk_create(memberships, batch_size=2000)
+        audit_record(
+            actor=None,
+            huvudman=self.huvudman,
+            action="membership.bulk_create",
+            object_type="membership",
+            object_label=f"{len(memberships)} medlemskap",
+            extra={"count": len(memberships), "command": command},
+        )
+        return len(people), len(memberships)
+
+    def _new_staff(self, command: str) -> tuple[list[Person], list[tuple[Organisation, bool]]]:
+        """The staff each unit lacks, bulk-created: (people, (unit, teaching) of each)."""
         existing: dict[int, int] = {}
         for org_id in Membership.objects.filter(huvudman=self.huvudman, role=Role.STAFF).values_list(
             "organisation_id", flat=True
         ):
             existing[org_id] = existing.get(org_id, 0) + 1
-
-        plan: list[tuple[UnitSpec, Organisation, bool]] = []  # (spec, unit, teaching)
+        teaching: list[tuple[Organisation, bool]] = []
         people: list[Person] = []
-        for spec, unit in self.units:
+        for _spec, unit in self.units:
             for _ in range((unit.staff_count or 0) - existing.get(unit.pk, 0)):
                 name, email = self.names.next()
                 people.append(
                     Person(huvudman=self.huvudman, name=name, email=email, password=unusable_password())
                 )
-                plan.append((spec, unit, self.rng.random() < TEACHING_SHARE))
+                teaching.append((unit, self.rng.random() < TEACHING_SHARE))
         people = Person.objects.bulk_create(people, batch_size=2000)
         audit_record(
             actor=None,
@@ -344,28 +370,22 @@ class Builder:
             object_label=f"{len(people)} personal",
             extra={"count": len(people), "command": command},
         )
+        return people, teaching
 
-        teacher = self.titles["Lärare"]
-        memberships = [
-            Membership(
-                huvudman=self.huvudman,
-                person=person,
-                organisation=unit,
-                role=Role.STAFF,
-                is_teaching=teaching,
-                title=teacher if teaching else None,
-            )
-            for person, (_spec, unit, teaching) in zip(people, plan, strict=True)
-        ]
+    def _coordinators(
+        self, people: list[Person], teaching: list[tuple[Organisation, bool]]
+    ) -> list[Membership]:
+        """Every other unit without a coordinator gets one: its first new teacher."""
         coordinated = set(
             Membership.objects.filter(huvudman=self.huvudman, role=Role.COORDINATOR).values_list(
                 "organisation_id", flat=True
             )
         )
         first_teacher: dict[int, Person] = {}
-        for person, (_spec, unit, teaching) in zip(people, plan, strict=True):
-            if teaching:
+        for person, (unit, is_teaching) in zip(people, teaching, strict=True):
+            if is_teaching:
                 first_teacher.setdefault(unit.pk, person)
+        memberships = []
         for index, (spec, unit) in enumerate(self.units):
             if index % 2 or unit.pk in coordinated or unit.pk not in first_teacher:
                 continue
@@ -379,16 +399,7 @@ class Builder:
                     title=title,
                 )
             )
-        Membership.objects.bulk_create(memberships, batch_size=2000)
-        audit_record(
-            actor=None,
-            huvudman=self.huvudman,
-            action="membership.bulk_create",
-            object_type="membership",
-            object_label=f"{len(memberships)} medlemskap",
-            extra={"count": len(memberships), "command": command},
-        )
-        return len(people), len(memberships)
+        return memberships
 
 
 def demo_password_hash() -> str:
@@ -426,9 +437,12 @@ def repair_demo_passwords(orgnrs: list[str]) -> list[str]:
     verified: set[str] = set()  # stored hashes known to match: checked once, not per persona
     personas = [(orgnr, persona) for orgnr, persona in ALL_PERSONAS if orgnr in orgnrs]
     for orgnr, persona in personas:
-        person = Person.objects.filter(email=persona.email, huvudman__organisation_number=orgnr)
-        person = person.select_related("huvudman").first()
-        if person is None:
+        person = (
+            Person.objects.filter(email=persona.email, huvudman__organisation_number=orgnr)
+            .select_related("huvudman")
+            .first()
+        )
+        if person is None or person.huvudman is None:
             continue
         if person.is_active and (person.password in verified or person.check_password(DEMO_PASSWORD)):
             verified.add(person.password)

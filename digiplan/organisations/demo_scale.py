@@ -10,6 +10,8 @@ password. A national installation (5,000 units, 150,000 staff) takes a few minut
 import math
 import random
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from django.core.management.base import CommandError
 from django.db import transaction
@@ -33,9 +35,10 @@ from digiplan.organisations.services import huvudman_create, huvudman_root, role
 
 COMMAND = "seed_scale"
 FIRST_CODE = 10_000_000  # seed_demo's codes start with 9: the two never meet
+ERROR_NO_PRIMARY_KEYS = "The database returned no primary keys for the new nodes."
 
 # (name suffix, weight among units, {(form, band): typical pupils})
-PROFILES = [
+PROFILES: list[tuple[str, int, dict[tuple[str, str], int]]] = [
     ("förskola", 6, {("FS", "1-5 år"): 80}),
     ("skola F-6", 5, {("FKLASS", "F"): 45, ("GR", "1-3"): 135, ("GR", "4-6"): 130, ("FTH", "F-6"): 200}),
     (
@@ -55,7 +58,7 @@ PROFILES = [
     ("anpassad gymnasieskola", 1, {("GYS", "1-4"): 30}),
     ("vuxenutbildning", 1, {("VUX", "gymnasial"): 400, ("SFI", "A-D"): 250}),
 ]
-PUPILS_PER_STAFF = {
+PUPILS_PER_STAFF: dict[str, float] = {
     "FS": 5.0,
     "FKLASS": 12.0,
     "GR": 10.0,
@@ -88,9 +91,26 @@ PLACES = (
 )
 
 
-def _chunks(items: list, size: int):
+def _chunks[T](items: list[T], size: int) -> Iterator[list[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+@dataclass
+class _NodeSpec:
+    """A node to bulk-create under an already saved parent."""
+
+    parent: Organisation
+    type: str
+    name: str
+    school_unit_code: str = ""
+    staff_count: int | None = None
+    pupils: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    @property
+    def load(self) -> float:
+        """How many staff the unit's pupils need, relatively."""
+        return sum(n / PUPILS_PER_STAFF[f] for (f, _b), n in self.pupils.items())
 
 
 class ScaleBuilder:
@@ -104,7 +124,6 @@ class ScaleBuilder:
 
     def build(self) -> None:
         size = self.size
-        units, staff = size.units, size.staff
         orgnr = size.huvudman
         try:
             organisation_number_validator(orgnr)
@@ -113,67 +132,77 @@ class ScaleBuilder:
         started = time.monotonic()
 
         with transaction.atomic():
-            huvudman = Huvudman.objects.filter(organisation_number=orgnr).first()
-            if huvudman is None:
-                huvudman = huvudman_create(name=f"Skaltestkommun {orgnr}", organisation_number=orgnr)
-            elif Organisation.objects.filter(huvudman=huvudman, parent__isnull=False).exists():
-                raise CommandError(
-                    f"{huvudman.name} ({orgnr}) har redan organisationsnoder; välj ett annat "
-                    "--huvudman eller töm databasen."
-                )
-            self.huvudman = huvudman
+            self.huvudman = huvudman = self._empty_huvudman(orgnr)
             self.root = huvudman_root(huvudman)
             self.titles = self._titles()
-
-            n_areas = math.ceil(units / size.units_per_area)
+            n_areas = math.ceil(size.units / size.units_per_area)
             n_admins = math.ceil(n_areas / size.areas_per_administration)
-            admins = self._nodes(
-                [
-                    (self.root, OrganisationType.FORVALTNING, f"Förvaltning {i + 1}", {})
-                    for i in range(n_admins)
-                ],
-                "förvaltningar",
-            )
-            areas = self._nodes(
-                [
-                    (
-                        admins[i * n_admins // n_areas],
-                        OrganisationType.OMRADE,
-                        f"Område {PLACES[i % len(PLACES)]} {i // len(PLACES) + 1}",
-                        {},
-                    )
-                    for i in range(n_areas)
-                ],
-                "områden",
-            )
-            codes = self._codes(units)
-            specs = []
-            for i in range(units):
-                name, _weight, pupils = self.rng.choices(PROFILES, weights=[p[1] for p in PROFILES])[0]
-                factor = self.rng.uniform(0.5, 1.5)
-                counts = {key: max(5, round(n * factor)) for key, n in pupils.items()}
-                specs.append(
-                    (
-                        areas[i * n_areas // units],
-                        OrganisationType.SKOLENHET,
-                        f"{PLACES[i % len(PLACES)]} {name} {i + 1}",
-                        {"school_unit_code": codes[i], "pupils": counts},
-                    )
-                )
-            loads = [sum(n / PUPILS_PER_STAFF[f] for (f, _b), n in s[3]["pupils"].items()) for s in specs]
-            staff_counts = spread(staff, loads) if staff else [0] * units
+            areas = self._areas(n_admins, n_areas)
+            specs = self._unit_specs(areas, size.units)
+            staff_counts = spread(size.staff, [s.load for s in specs]) if size.staff else [0] * size.units
             for spec, count in zip(specs, staff_counts, strict=True):
-                spec[3]["staff_count"] = count
+                spec.staff_count = count
             unit_nodes = self._nodes(specs, "skolenheter")
-            self._forms_and_counts(unit_nodes, [s[3]["pupils"] for s in specs])
+            self._forms_and_counts(unit_nodes, [s.pupils for s in specs])
             leaders, staff_people = self._people(unit_nodes, staff_counts)
 
         elapsed = time.monotonic() - started
         self.run.built(
             f"{huvudman.name} ({orgnr}) – förvaltningar: {n_admins}, områden: {n_areas}, "
-            f"skolenheter: {units}, rektorer: {leaders}, personal: {staff_people}. "
+            f"skolenheter: {size.units}, rektorer: {leaders}, personal: {staff_people}. "
             f"Tid: {elapsed:.1f} s."
         )
+
+    def _empty_huvudman(self, orgnr: str) -> Huvudman:
+        """The huvudman of that number, created when missing; refused when it has a tree."""
+        huvudman = Huvudman.objects.filter(organisation_number=orgnr).first()
+        if huvudman is None:
+            return huvudman_create(name=f"Skaltestkommun {orgnr}", organisation_number=orgnr)
+        if Organisation.objects.filter(huvudman=huvudman, parent__isnull=False).exists():
+            raise CommandError(
+                f"{huvudman.name} ({orgnr}) har redan organisationsnoder; välj ett annat "
+                "--huvudman eller töm databasen."
+            )
+        return huvudman
+
+    def _areas(self, n_admins: int, n_areas: int) -> list[Organisation]:
+        """The förvaltningar under the root, and the områden spread evenly over them."""
+        admins = self._nodes(
+            [
+                _NodeSpec(self.root, OrganisationType.FORVALTNING, f"Förvaltning {i + 1}")
+                for i in range(n_admins)
+            ],
+            "förvaltningar",
+        )
+        return self._nodes(
+            [
+                _NodeSpec(
+                    admins[i * n_admins // n_areas],
+                    OrganisationType.OMRADE,
+                    f"Område {PLACES[i % len(PLACES)]} {i // len(PLACES) + 1}",
+                )
+                for i in range(n_areas)
+            ],
+            "områden",
+        )
+
+    def _unit_specs(self, areas: list[Organisation], units: int) -> list[_NodeSpec]:
+        """The skolenheter, spread evenly over the områden, each of a random profile."""
+        codes = self._codes(units)
+        specs = []
+        for i in range(units):
+            name, _weight, pupils = self.rng.choices(PROFILES, weights=[p[1] for p in PROFILES])[0]
+            factor = self.rng.uniform(0.5, 1.5)
+            specs.append(
+                _NodeSpec(
+                    areas[i * len(areas) // units],
+                    OrganisationType.SKOLENHET,
+                    f"{PLACES[i % len(PLACES)]} {name} {i + 1}",
+                    school_unit_code=codes[i],
+                    pupils={key: max(5, round(n * factor)) for key, n in pupils.items()},
+                )
+            )
+        return specs
 
     # --- steps ---------------------------------------------------------------------------
 
@@ -194,27 +223,28 @@ class ScaleBuilder:
                 titles[name] = role_title_save(actor=None, huvudman=self.huvudman, role=role, name=name)
         return titles
 
-    def _nodes(self, specs: list[tuple], label: str) -> list[Organisation]:
+    def _nodes(self, specs: list[_NodeSpec], label: str) -> list[Organisation]:
         """Bulk-create nodes under their (already saved) parents, then write their paths,
         which need the new primary keys."""
         nodes = [
             Organisation(
                 huvudman=self.huvudman,
-                parent=parent,
-                type=type_,
-                name=name,
-                path=parent.path,
-                school_unit_code=extra.get("school_unit_code", ""),
-                staff_count=extra.get("staff_count"),
+                parent=spec.parent,
+                type=spec.type,
+                name=spec.name,
+                path=spec.parent.path,
+                school_unit_code=spec.school_unit_code,
+                staff_count=spec.staff_count,
             )
-            for parent, type_, name, extra in specs
+            for spec in specs
         ]
         created: list[Organisation] = []
         for chunk in _chunks(nodes, self.batch):
             created.extend(Organisation.objects.bulk_create(chunk))
-        for node in created:
-            assert node.pk is not None, "bulk_create must return primary keys"
-            node.path = f"{node.parent.path}{node.pk}/"
+        for node, spec in zip(created, specs, strict=True):
+            if node.pk is None:  # a backend that returns no primary keys cannot build paths
+                raise RuntimeError(ERROR_NO_PRIMARY_KEYS)
+            node.path = f"{spec.parent.path}{node.pk}/"
         Organisation.objects.bulk_update(created, ["path"], batch_size=self.batch)
         self._audit("organisation.bulk_create", "organisation", len(created), label)
         return created
@@ -225,7 +255,8 @@ class ScaleBuilder:
             .exclude(school_unit_code="")
             .values_list("school_unit_code", flat=True)
         )
-        codes, candidate = [], FIRST_CODE
+        codes: list[str] = []
+        candidate = FIRST_CODE
         while len(codes) < count:
             code = f"{candidate:08d}"
             if code not in taken:
@@ -235,7 +266,7 @@ class ScaleBuilder:
                 raise CommandError("Skolenhetskoderna räcker inte till.")
         return codes
 
-    def _forms_and_counts(self, units: list[Organisation], pupils: list[dict]) -> None:
+    def _forms_and_counts(self, units: list[Organisation], pupils: list[dict[tuple[str, str], int]]) -> None:
         forms, counts = [], []
         for unit, unit_pupils in zip(units, pupils, strict=True):
             for form in dict.fromkeys(f for f, _band in unit_pupils):

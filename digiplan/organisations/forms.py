@@ -39,6 +39,13 @@ class NodeForm(forms.Form):
     )
     staff_count = forms.IntegerField(label=_("Number of staff"), min_value=0, required=False)
 
+    def __init__(self, *args, node: Organisation | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if node is not None and node.parent_id is None:  # the root keeps its type
+            type_field = self.fields["type"]
+            if isinstance(type_field, forms.ChoiceField):  # as declared above: for mypy
+                type_field.choices = [(node.type, node.get_type_display())]
+
     def clean_school_unit_code(self):
         value, error = cells.school_unit_code(self.cleaned_data["school_unit_code"])
         if error:

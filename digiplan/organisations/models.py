@@ -223,6 +223,8 @@ class Person(AbstractBaseUser, PermissionsMixin):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PersonManager()
+    # (role, tree path) of each membership, cached on the instance by organisations.access.
+    _membership_paths: list[tuple[str, str]]
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -288,4 +290,4 @@ class Membership(models.Model):
 
     @property
     def role_label(self) -> str:
-        return self.title.name if self.title_id else str(self.get_role_display())
+        return self.title.name if self.title_id and self.title is not None else str(self.get_role_display())

@@ -1,9 +1,12 @@
 """Writes to the organisation tree, people and memberships. Each runs in one transaction
 together with its audit row."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, Model, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +20,7 @@ from digiplan.organisations.models import (
     OrganisationType,
     Person,
     PupilCount,
+    Role,
     RoleTitle,
     UnitSchoolForm,
 )
@@ -31,15 +35,17 @@ ERROR_CODE_TAKEN = _("Another active unit already has school unit code %(code)s.
 ERROR_CODE_ONLY_UNITS = _("Only school units have a school unit code.")
 ERROR_EMAIL_TAKEN = _("This e-mail address cannot be used: it already belongs to someone.")
 ERROR_MEMBERSHIP_EXISTS = _("The person already has this role at this node.")
+ERROR_OWN_LAST_STRATEGIST_ROLE = _("You cannot remove your own last strategist role.")
+ERROR_TITLE_EXISTS = _("This title already exists.")
 
 NODE_FIELDS = ("name", "short_name", "type", "school_unit_code", "external_id", "staff_count", "is_active")
 
 
-def _snapshot(obj, fields) -> dict:
+def _snapshot(obj: Model, fields: Iterable[str]) -> dict[str, Any]:
     return {f: getattr(obj, f) for f in fields}
 
 
-def node_snapshot(node: Organisation) -> dict:
+def node_snapshot(node: Organisation) -> dict[str, Any]:
     data = _snapshot(node, NODE_FIELDS)
     data["parent"] = node.parent_id
     if node.pk:
@@ -78,7 +84,11 @@ def _check_code(node: Organisation) -> None:
         raise ValidationError({"school_unit_code": ERROR_CODE_TAKEN % {"code": node.school_unit_code}})
 
 
-def _set_forms_and_counts(node, school_forms, pupil_counts) -> None:
+def _set_forms_and_counts(
+    node: Organisation,
+    school_forms: list[str] | None,
+    pupil_counts: dict[tuple[str, str], int] | None,
+) -> None:
     if school_forms is not None:
         node.school_forms.exclude(school_form__in=school_forms).delete()
         existing = set(node.school_forms.values_list("school_form", flat=True))
@@ -95,7 +105,7 @@ def _set_forms_and_counts(node, school_forms, pupil_counts) -> None:
         )
 
 
-def huvudman_create(*, name: str, organisation_number: str, actor=None) -> Huvudman:
+def huvudman_create(*, name: str, organisation_number: str, actor: Person | None = None) -> Huvudman:
     with transaction.atomic():
         huvudman = Huvudman(name=name, organisation_number=organisation_number)
         huvudman.full_clean()
@@ -122,7 +132,7 @@ def huvudman_root(huvudman: Huvudman) -> Organisation:
 
 def organisation_create(
     *,
-    actor,
+    actor: Person | None,
     parent: Organisation,
     type: str,
     name: str,
@@ -165,7 +175,12 @@ def organisation_create(
 
 
 def organisation_update(
-    *, actor, node: Organisation, school_forms=None, pupil_counts=None, **fields
+    *,
+    actor: Person | None,
+    node: Organisation,
+    school_forms: list[str] | None = None,
+    pupil_counts: dict[tuple[str, str], int] | None = None,
+    **fields: str | int | None,
 ) -> Organisation:
     with transaction.atomic():
         node = Organisation.objects.select_for_update().get(pk=node.pk)
@@ -197,7 +212,7 @@ def organisation_update(
     return node
 
 
-def organisation_move(*, actor, node: Organisation, new_parent: Organisation) -> Organisation:
+def organisation_move(*, actor: Person | None, node: Organisation, new_parent: Organisation) -> Organisation:
     with transaction.atomic():
         node = Organisation.objects.select_for_update().get(pk=node.pk)
         new_parent = Organisation.objects.get(pk=new_parent.pk)
@@ -225,7 +240,7 @@ def organisation_move(*, actor, node: Organisation, new_parent: Organisation) ->
     return node
 
 
-def organisation_deactivate(*, actor, node: Organisation) -> Organisation:
+def organisation_deactivate(*, actor: Person | None, node: Organisation) -> Organisation:
     """Deactivated nodes keep their history; they leave pickers and new campaigns."""
     with transaction.atomic():
         node = Organisation.objects.select_for_update().get(pk=node.pk)
@@ -249,7 +264,7 @@ def organisation_deactivate(*, actor, node: Organisation) -> Organisation:
     return node
 
 
-def organisation_reactivate(*, actor, node: Organisation) -> Organisation:
+def organisation_reactivate(*, actor: Person | None, node: Organisation) -> Organisation:
     with transaction.atomic():
         node = Organisation.objects.select_for_update().get(pk=node.pk)
         if node.is_active:
@@ -274,20 +289,29 @@ def organisation_reactivate(*, actor, node: Organisation) -> Organisation:
 PERSON_FIELDS = ("name", "email", "external_id", "is_active")
 
 
-def _check_email(huvudman: Huvudman, email: str, exclude_pk=None) -> None:
-    if Person.objects.filter(email__iexact=email).exclude(pk=exclude_pk).exists():
+def _check_email(email: str, exclude_pk: int | None = None) -> None:
+    holders = Person.objects.filter(email__iexact=email)
+    if exclude_pk is not None:
+        holders = holders.exclude(pk=exclude_pk)
+    if holders.exists():
         raise ValidationError({"email": ERROR_EMAIL_TAKEN})
 
 
 def person_create(
-    *, actor, huvudman: Huvudman, name: str, email: str, external_id: str = "", audit: bool = True
+    *,
+    actor: Person | None,
+    huvudman: Huvudman,
+    name: str,
+    email: str,
+    external_id: str = "",
+    audit: bool = True,
 ) -> Person:
     with transaction.atomic():
         email = email.strip().lower()
         person = Person(huvudman=huvudman, name=name, email=email, external_id=external_id)
         person.set_unusable_password()  # the person sets one through "Glömt lösenord"
         person.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
-        _check_email(huvudman, email)
+        _check_email(email)
         person.save()
         if audit:
             audit_record(
@@ -300,16 +324,16 @@ def person_create(
     return person
 
 
-def person_update(*, actor, person: Person, **fields) -> Person:
+def person_update(*, actor: Person | None, person: Person, **fields: str | bool) -> Person:
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
         before = _snapshot(person, PERSON_FIELDS)
         for field, value in fields.items():
             if field not in PERSON_FIELDS:
                 raise ValueError(f"person_update cannot set {field}")
-            setattr(person, field, value.strip().lower() if field == "email" else value)
+            setattr(person, field, str(value).strip().lower() if field == "email" else value)
         person.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
-        _check_email(person.huvudman, person.email, exclude_pk=person.pk)
+        _check_email(person.email, exclude_pk=person.pk)
         person.save()
         after = _snapshot(person, PERSON_FIELDS)
         if before != after:
@@ -324,7 +348,7 @@ def person_update(*, actor, person: Person, **fields) -> Person:
     return person
 
 
-def _membership_summary(membership: Membership) -> dict:
+def _membership_summary(membership: Membership) -> dict[str, object]:
     """Names, not ids: the trail must stay readable after people and units change."""
     return {
         "person": membership.person.name,
@@ -336,7 +360,7 @@ def _membership_summary(membership: Membership) -> dict:
 
 def membership_create(
     *,
-    actor,
+    actor: Person | None,
     person: Person,
     organisation: Organisation,
     role: str,
@@ -377,8 +401,19 @@ def membership_create(
     return membership
 
 
-def membership_delete(*, actor, membership: Membership) -> None:
+def membership_delete(*, actor: Person | None, membership: Membership) -> None:
+    """ValidationError when a strategist would remove their own last strategist role: nobody
+    would be left to give it back."""
     with transaction.atomic():
+        if (
+            actor is not None
+            and membership.person_id == actor.pk
+            and membership.role == Role.STRATEGIST
+            and not Membership.objects.filter(person=actor, role=Role.STRATEGIST)
+            .exclude(pk=membership.pk)
+            .exists()
+        ):
+            raise ValidationError(ERROR_OWN_LAST_STRATEGIST_ROLE)
         audit_record(
             actor=actor,
             huvudman=membership.huvudman,
@@ -391,9 +426,14 @@ def membership_delete(*, actor, membership: Membership) -> None:
 
 
 def role_title_save(
-    *, actor, huvudman: Huvudman, role: str, name: str, title: RoleTitle | None = None
+    *, actor: Person | None, huvudman: Huvudman, role: str, name: str, title: RoleTitle | None = None
 ) -> RoleTitle:
     with transaction.atomic():
+        same_name = RoleTitle.objects.filter(huvudman=huvudman, name__iexact=name.strip())
+        if title is not None:
+            same_name = same_name.exclude(pk=title.pk)
+        if same_name.exists():
+            raise ValidationError({"name": ERROR_TITLE_EXISTS})
         before = _snapshot(title, ("role", "name")) if title else None
         title = title or RoleTitle(huvudman=huvudman)
         title.role, title.name = role, name.strip()
@@ -410,7 +450,7 @@ def role_title_save(
     return title
 
 
-def role_title_delete(*, actor, title: RoleTitle) -> None:
+def role_title_delete(*, actor: Person | None, title: RoleTitle) -> None:
     with transaction.atomic():
         audit_record(
             actor=actor,

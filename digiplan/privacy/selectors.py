@@ -6,11 +6,15 @@ other row linked to the person is listed under "other_records": a new model is n
 
 Answers are not part of it: they were never linked to a person (see assessments.models)."""
 
+import datetime
 import json
+import re
 from collections.abc import Iterator
 from importlib import import_module
+from typing import Any
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -28,7 +32,7 @@ OWN_SECTIONS = {
 }
 
 
-def when(value) -> str | None:
+def when(value: datetime.datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
@@ -36,9 +40,9 @@ def identity_of(person: Person) -> mentions.Identity:
     return mentions.Identity(name=person.name, email=person.email, external_id=person.external_id)
 
 
-def person_data(person: Person) -> dict:
+def person_data(person: Person) -> dict[str, Any]:
     """Everything stored about the person, as plain data for a JSON download."""
-    data = {
+    data: dict[str, Any] = {
         "format": "digiplan-person-data/2",
         "exported_at": timezone.now().isoformat(),
         "person": {
@@ -48,7 +52,7 @@ def person_data(person: Person) -> dict:
             "active": person.is_active,
             "created_at": when(person.created_at),
             "last_login": when(person.last_login),
-            "huvudman": person.huvudman.name if person.huvudman_id else None,
+            "huvudman": person.huvudman.name if person.huvudman is not None else None,
         },
         "memberships": [
             {
@@ -81,12 +85,12 @@ def person_data(person: Person) -> dict:
     return data
 
 
-def _sign_in_data(email: str) -> dict:
+def _sign_in_data(email: str) -> dict[str, list[dict[str, Any]]]:
     """django-axes' rows about the account name: sign-ins, failed attempts and lockouts."""
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
-    def rows(model):
-        return model.objects.filter(username__iexact=email).order_by("attempt_time", "pk")
+    def rows(model: type[models.Model]) -> models.QuerySet[Any]:
+        return model._default_manager.filter(username__iexact=email).order_by("attempt_time", "pk")
 
     return {
         "sign_ins": [
@@ -136,7 +140,7 @@ def _audit_about(person: Person) -> models.QuerySet[AuditEvent]:
     )
 
 
-def _other_records(person: Person) -> list[dict]:
+def _other_records(person: Person) -> list[dict[str, object]]:
     from django.apps import apps
 
     shown = OWN_SECTIONS | personal_data.shown_links()
@@ -144,7 +148,8 @@ def _other_records(person: Person) -> list[dict]:
     for model in apps.get_models():
         for field in model._meta.get_fields():
             if (
-                not (field.many_to_one or field.many_to_many or field.one_to_one)
+                not isinstance(field, models.Field)  # reverse relations: the other model's fields
+                or not (field.many_to_one or field.many_to_many or field.one_to_one)
                 or field.auto_created
                 or field.related_model is not Person
             ):
@@ -163,7 +168,9 @@ def _other_records(person: Person) -> list[dict]:
     return found
 
 
-def sessions_of(person: Person, also_mentioning=None) -> Iterator:
+def sessions_of(
+    person: Person, also_mentioning: re.Pattern[str] | None = None
+) -> Iterator[AbstractBaseSession]:
     """The person's sessions and, given a pattern, any that mention them. The table keys a
     session by a random key only, so each is decoded; it holds the sessions of the last
     SESSION_IDLE_MINUTES, a small table."""

@@ -6,6 +6,7 @@ replaces their name in every text column (mentions.py); each app above removes i
 and reaches what that search cannot read, through its registered part (registry.py)."""
 
 from importlib import import_module
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,7 +26,7 @@ ERROR_ERASE_SELF = _("You cannot erase yourself. Ask another strategist.")
 ERROR_CONFIRM = _("Write the person's e-mail address to confirm.")
 
 
-def person_data_export(*, actor, person: Person) -> dict:
+def person_data_export(*, actor: Person | None, person: Person) -> dict[str, Any]:
     """The person's file, asked for by a strategist (a request under the GDPR right of access):
     the request is audited."""
     with transaction.atomic():
@@ -33,7 +34,7 @@ def person_data_export(*, actor, person: Person) -> dict:
     return person_data(person)
 
 
-def person_erase(*, actor, person: Person, confirm_email: str) -> Person:
+def person_erase(*, actor: Person | None, person: Person, confirm_email: str) -> Person:
     """Removes the person's identity and roles, and their name from everything written about
     them. Kept, without them: the fact that someone was asked (response rates stay true),
     activities (without their name), what they wrote (under the erased label) and the audit
@@ -86,7 +87,8 @@ def _sessions_end(person: Person, identity: mentions.Identity) -> int:
     if not ended:
         return 0
     store = import_module(settings.SESSION_ENGINE).SessionStore
-    return store.get_model_class().objects.filter(pk__in=ended).delete()[0]
+    deleted: int = store.get_model_class().objects.filter(pk__in=ended).delete()[0]
+    return deleted
 
 
 def _forget_sign_in_attempts(email: str) -> None:

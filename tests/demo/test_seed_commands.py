@@ -274,3 +274,15 @@ def test_seed_demo_publishes_a_plan_and_runs_a_self_assessment(demo):
     assert not Response.objects.filter(campaign=campaign).exists()
     answered = Participation.objects.filter(campaign=closed, answered=True).count()
     assert answered == Response.objects.filter(campaign=closed, group="staff").count() > 500
+
+
+def test_seed_scale_stops_when_the_database_returns_no_primary_keys(db, monkeypatch):
+    """Without them no path can be built: the command stops, even under `python -O`, and
+    leaves nothing behind."""
+    from digiplan.organisations.demo_scale import ERROR_NO_PRIMARY_KEYS
+
+    monkeypatch.setattr(Organisation.objects, "bulk_create", lambda nodes, **kwargs: list(nodes))
+    before = counts()
+    with pytest.raises(RuntimeError, match=ERROR_NO_PRIMARY_KEYS):
+        run("seed_scale", "--units", "3", "--staff", "5")
+    assert counts() == before

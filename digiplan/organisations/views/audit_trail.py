@@ -2,6 +2,7 @@
 of object, when and a word of the object's label."""
 
 from datetime import datetime, time
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -11,13 +12,13 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from digiplan.audit.labels import ACTION_LABELS, OBJECT_TYPES
-from digiplan.audit.models import AuditEvent
+from digiplan.audit.selectors import audit_events
 from digiplan.organisations import access
 
 PAGE_SIZE = 50
 
 
-def _change_lines(changes: dict) -> list[str]:
+def _change_lines(changes: dict[str, Any]) -> list[str]:
     before, after = changes.get("before") or {}, changes.get("after") or {}
     lines = []
     for key in list(dict.fromkeys([*before, *after])):
@@ -31,7 +32,7 @@ def _change_lines(changes: dict) -> list[str]:
     return lines
 
 
-def _date(value: str, end: bool = False):
+def _date(value: str, end: bool = False) -> datetime | None:
     try:
         day = datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
@@ -43,19 +44,15 @@ def _date(value: str, end: bool = False):
 def audit_list(request):
     if not access.is_strategist(request.user):
         raise PermissionDenied
-    events = AuditEvent.objects.filter(huvudman_id=request.user.huvudman_id)
     filters = {key: request.GET.get(key, "").strip()[:100] for key in ("vem", "typ", "fran", "till", "q")}
-    if filters["vem"]:
-        events = events.filter(actor_label__icontains=filters["vem"])
-    if filters["typ"]:
-        events = events.filter(object_type=filters["typ"])
-    if filters["q"]:
-        events = events.filter(object_label__icontains=filters["q"])
-    start, end = _date(filters["fran"]), _date(filters["till"], end=True)
-    if start:
-        events = events.filter(created_at__gte=start)
-    if end:
-        events = events.filter(created_at__lte=end)
+    events = audit_events(
+        huvudman_id=request.user.huvudman_id,
+        actor_label=filters["vem"],
+        object_type=filters["typ"],
+        object_label=filters["q"],
+        start=_date(filters["fran"]),
+        end=_date(filters["till"], end=True),
+    )
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("sida"))
     query = urlencode({k: v for k, v in filters.items() if v})
     for event in page.object_list:

@@ -1,20 +1,17 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from digiplan.organisations import access
-from digiplan.organisations.models import OrganisationType
+from digiplan.organisations import access, selectors
 
 
 @login_required
 def home(request):
-    memberships = access.memberships_of(request.user).order_by("organisation__path")
-    reach = access.reachable_nodes(request.user).filter(is_active=True)
     return render(
         request,
         "home.html",
         {
-            "memberships": memberships,
+            "memberships": selectors.own_memberships(request.user),
             "is_strategist": access.is_strategist(request.user),
-            "unit_count": reach.filter(type=OrganisationType.SKOLENHET).count(),
+            "unit_count": selectors.active_unit_count(request.user),
         },
     )

@@ -3,15 +3,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, Sum
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from digiplan.lib.forms import form_errors_add
-from digiplan.organisations import access, services
+from digiplan.organisations import access, selectors, services
 from digiplan.organisations.forms import MoveForm, NodeForm
 from digiplan.organisations.models import Organisation, OrganisationType
+
+# The type a new node most likely has, by its parent's.
+CHILD_TYPE: dict[str, str] = {
+    OrganisationType.HUVUDMAN: OrganisationType.FORVALTNING,
+    OrganisationType.FORVALTNING: OrganisationType.OMRADE,
+}
 
 
 def _managed_node(request, pk: int) -> Organisation:
@@ -24,29 +29,16 @@ def _managed_node(request, pk: int) -> Organisation:
 @login_required
 def organisation_tree(request):
     show_inactive = request.GET.get("inaktiva") == "1"
-    nodes = access.reachable_nodes(request.user).annotate(
-        member_count=Count("memberships", distinct=True),
-        pupil_total=Sum("pupil_counts__pupils"),
-    )
-    if not show_inactive:
-        nodes = nodes.filter(is_active=True)
     query = request.GET.get("q", "").strip()[:100]
-    if query:
-        nodes = nodes.filter(Q(name__icontains=query) | Q(school_unit_code=query))
-    nodes = list(nodes.order_by("path"))
-    managed = {n.pk for n in access.managed_nodes(request.user)}
-    top = min((n.depth for n in nodes), default=0)
-    for node in nodes:
-        node.level = node.depth - top
-        node.can_manage = node.pk in managed
+    rows = selectors.organisation_tree(viewer=request.user, show_inactive=show_inactive, query=query)
     return render(
         request,
         "organisations/tree.html",
         {
-            "nodes": nodes,
+            "rows": rows,
             "query": query,
             "show_inactive": show_inactive,
-            "unit_count": sum(1 for n in nodes if n.is_unit and n.is_active),
+            "unit_count": sum(1 for r in rows if r.node.is_unit and r.node.is_active),
         },
     )
 
@@ -54,22 +46,19 @@ def organisation_tree(request):
 @login_required
 def organisation_detail(request, pk: int):
     node, can_manage = access.get_node_for_user(request.user, pk)
-    ancestors = Organisation.objects.filter(pk__in=node.ancestor_ids()[:-1]).order_by("path")
-    ancestors = [a for a in ancestors if access.can_read(request.user, a)]
-    children = node.children.order_by("-is_active", "name")
-    memberships = node.memberships.select_related("person", "title").order_by("role", "person__name")
+    detail = selectors.node_detail(viewer=request.user, node=node, can_manage=can_manage)
     return render(
         request,
         "organisations/detail.html",
         {
             "node": node,
             "can_manage": can_manage,
-            "ancestors": ancestors,
-            "children": children,
-            "memberships": memberships if can_manage or node.is_unit else memberships.none(),
-            "school_forms": node.school_forms.all(),
-            "pupil_counts": node.pupil_counts.all(),
-            "pupil_total": sum(c.pupils for c in node.pupil_counts.all()),
+            "ancestors": detail.ancestors,
+            "children": detail.children,
+            "memberships": detail.memberships,
+            "school_forms": detail.school_forms,
+            "pupil_counts": detail.pupil_counts,
+            "pupil_total": detail.pupil_total,
         },
     )
 
@@ -79,10 +68,7 @@ def organisation_create(request, parent_pk: int):
     parent = _managed_node(request, parent_pk)
     if not parent.is_active:
         raise PermissionDenied
-    default_type = {
-        OrganisationType.HUVUDMAN: OrganisationType.FORVALTNING,
-        OrganisationType.FORVALTNING: OrganisationType.OMRADE,
-    }.get(parent.type, OrganisationType.SKOLENHET)
+    default_type = CHILD_TYPE.get(parent.type, OrganisationType.SKOLENHET)
     form = NodeForm(request.POST or None, initial={"type": default_type})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -114,9 +100,7 @@ def organisation_create(request, parent_pk: int):
 @login_required
 def organisation_edit(request, pk: int):
     node = _managed_node(request, pk)
-    form = NodeForm(request.POST or None, initial=NodeForm.initial_for(node))
-    if node.parent_id is None:
-        form.fields["type"].choices = [(node.type, node.get_type_display())]
+    form = NodeForm(request.POST or None, initial=NodeForm.initial_for(node), node=node)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -149,12 +133,7 @@ def organisation_move(request, pk: int):
     node = _managed_node(request, pk)
     if node.parent_id is None:
         raise PermissionDenied
-    candidates = (
-        access.managed_nodes(request.user)
-        .filter(is_active=True)
-        .exclude(path__startswith=node.path)
-        .exclude(type=OrganisationType.SKOLENHET)
-    )
+    candidates = selectors.move_targets(viewer=request.user, node=node)
     form = MoveForm(request.POST or None, candidates=candidates, initial={"new_parent": node.parent_id})
     if request.method == "POST" and form.is_valid():
         try:

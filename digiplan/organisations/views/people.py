@@ -4,14 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from digiplan.lib.forms import form_errors_add
-from digiplan.organisations import access, services
+from digiplan.organisations import access, selectors, services
 from digiplan.organisations.forms import MembershipForm, PersonForm, RoleTitleForm
 from digiplan.organisations.models import Membership, Person, Role, RoleTitle
 
@@ -29,20 +27,11 @@ def _person_for_strategist(request, pk: int) -> Person:
 @login_required
 def people_list(request):
     _require_strategist(request)
-    people = access.people_in_reach(request.user).order_by("name")
     query = request.GET.get("q", "").strip()[:100]
     role = request.GET.get("roll", "")
-    if query:
-        people = people.filter(Q(name__icontains=query) | Q(email__icontains=query))
-    if role in Role.values:
-        people = people.filter(memberships__role=role).distinct()
+    people = selectors.people_search(viewer=request.user, query=query, role=role)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("sida"))
-    memberships = Membership.objects.filter(person__in=list(page.object_list)).select_related(
-        "organisation", "title"
-    )
-    by_person: dict[int, list[Membership]] = {}
-    for m in memberships:
-        by_person.setdefault(m.person_id, []).append(m)
+    by_person = selectors.memberships_by_person(page.object_list)
     for person in page.object_list:
         person.membership_list = by_person.get(person.pk, [])
     return render(
@@ -94,9 +83,11 @@ def person_edit(request, pk: int):
 @login_required
 def person_detail(request, pk: int):
     person = _person_for_strategist(request, pk)
-    managed = access.managed_nodes(request.user).filter(is_active=True)
-    titles = RoleTitle.objects.filter(huvudman=request.user.huvudman)
-    form = MembershipForm(request.POST or None, organisations=managed, titles=titles)
+    form = MembershipForm(
+        request.POST or None,
+        organisations=selectors.membership_places(request.user),
+        titles=selectors.role_titles(request.user.huvudman),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -119,9 +110,7 @@ def person_detail(request, pk: int):
         {
             "person": person,
             "form": form,
-            "memberships": person.memberships.select_related("organisation", "title").order_by(
-                "organisation__path"
-            ),
+            "memberships": selectors.person_memberships(person),
         },
     )
 
@@ -152,28 +141,17 @@ def person_set_active(request, pk: int):
 @require_POST
 def membership_delete(request, pk: int):
     _require_strategist(request)
-    membership = (
-        Membership.objects.filter(pk=pk, huvudman=request.user.huvudman)
-        .select_related("organisation", "person")
-        .first()
+    membership = get_object_or_404(
+        Membership.objects.select_related("organisation", "person"), pk=pk, huvudman=request.user.huvudman
     )
-    if membership is None:
-        raise Http404
     if not access.can_manage(request.user, membership.organisation):
         raise PermissionDenied
-    if (
-        membership.person_id == request.user.pk
-        and membership.role == Role.STRATEGIST
-        and not (
-            Membership.objects.filter(person=request.user, role=Role.STRATEGIST)
-            .exclude(pk=membership.pk)
-            .exists()
-        )
-    ):
-        messages.error(request, _("You cannot remove your own last strategist role."))
-        return redirect("person_detail", pk=membership.person_id)
-    services.membership_delete(actor=request.user, membership=membership)
-    messages.success(request, _("The role was removed."))
+    try:
+        services.membership_delete(actor=request.user, membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The role was removed."))
     return redirect("person_detail", pk=membership.person_id)
 
 
@@ -182,17 +160,17 @@ def role_titles(request):
     huvudman = _require_strategist(request)
     form = RoleTitleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if RoleTitle.objects.filter(
-            huvudman=huvudman, name__iexact=form.cleaned_data["name"].strip()
-        ).exists():
-            form.add_error("name", _("This title already exists."))
-        else:
+        try:
             services.role_title_save(actor=request.user, huvudman=huvudman, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors_add(form, error)
+        else:
             messages.success(request, _("The title was added."))
             return redirect("role_titles")
-    titles = RoleTitle.objects.filter(huvudman=huvudman).order_by("role", "name")
     return render(
-        request, "organisations/role_titles.html", {"form": form, "titles": titles, "roles": Role.choices}
+        request,
+        "organisations/role_titles.html",
+        {"form": form, "titles": selectors.role_titles(huvudman), "roles": Role.choices},
     )
 
 
@@ -200,9 +178,7 @@ def role_titles(request):
 @require_POST
 def role_title_delete(request, pk: int):
     huvudman = _require_strategist(request)
-    title = RoleTitle.objects.filter(pk=pk, huvudman=huvudman).first()
-    if title is None:
-        raise Http404
+    title = get_object_or_404(RoleTitle, pk=pk, huvudman=huvudman)
     services.role_title_delete(actor=request.user, title=title)
     messages.success(request, _("The title was removed; memberships keep their role."))
     return redirect("role_titles")
