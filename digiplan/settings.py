@@ -173,7 +173,9 @@ STORAGES = {
 
 # Console e-mail in development (DEBUG without EMAIL_HOST); SMTP otherwise.
 if DEBUG and not os.environ.get("EMAIL_HOST"):
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    MAILERS: dict[str, dict[str, object]] = {
+        "default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    }
 else:
     MAILERS = {
         "default": {

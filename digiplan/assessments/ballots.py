@@ -26,7 +26,7 @@ PROFILE_PURPOSE = "digiplan.assessments.profile"
 _HEADER = struct.Struct(">QBHH")
 _ANSWER = struct.Struct(">Qh")
 _NO_VALUE = -32768  # "don't know" / "not applicable": an answer that never enters a mean
-_GROUPS = {Group.STAFF: 1, Group.PUPIL: 2}
+_GROUPS: dict[str, int] = {Group.STAFF: 1, Group.PUPIL: 2}
 _GROUP_NAMES = {code: group for group, code in _GROUPS.items()}
 _BLOCK = 1024
 

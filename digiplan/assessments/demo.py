@@ -3,6 +3,7 @@ has something to show. Answers are drawn from a fixed seed: the demo is the same
 
 import datetime
 import random
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -44,7 +45,7 @@ def seed_demo_campaign(huvudman, *, share_answered: float = 0.7) -> Campaign | N
     rng = random.Random(2026)
     # Each unit leans its own way, so the organisation's results show real differences; a
     # unit's lean moves a little from one year to the next.
-    lean = {}
+    lean: dict[int, float] = {}
     with transaction.atomic():
         earlier = _campaign(
             huvudman,
@@ -107,55 +108,85 @@ def _campaign(
         include_pupils=True,
     )
     services.campaign_open(actor=actor, campaign=campaign)
-    staff_items, leader_items, pupil_items = (
-        list(services.campaign_items(campaign, group).prefetch_related("scale__levels"))
-        for group in ("staff", "leader", "pupil")
-    )
     for unit in units:
         lean.setdefault(unit.pk, rng.uniform(-1.2, 0.8))
-    # Demo answers go in by bulk: the same sealed ballots response_submit writes, many at once.
-    sealed, answered = [], []
+    box = _DemoBox(campaign=campaign, rng=rng, lean=lean)
+    _staff_answers(box, share_answered)
+    for unit in units[: len(units) - 3]:  # a few units have not rated yet
+        _leader_rating(box, unit, actor)
+        if any(f.school_form == "GR" for f in unit.school_forms.all()):
+            _pupil_answers(box, unit, actor)
+    Ballot.objects.bulk_create(box.sealed, batch_size=500)
+    Participation.objects.filter(pk__in=box.answered).update(answered=True)
+    return campaign
 
-    def ballot(unit_id: int, group: str, items) -> None:
-        answers = {item.pk: _value(rng, item, lean[unit_id]) for item in items}
-        sealed.append(
+
+@dataclass
+class _DemoBox:
+    """Demo answers go in by bulk: the same sealed ballots response_submit writes, many at once.
+    One random generator draws every answer in a fixed order, so that a seed gives one demo."""
+
+    campaign: Campaign
+    rng: random.Random
+    lean: dict  # unit id → how far its answers lean from the middle of the scale
+    sealed: list[Ballot] = field(default_factory=list)
+    answered: list[int] = field(default_factory=list)  # participation ids
+    _items: dict[str, list] = field(default_factory=dict)
+
+    def items(self, group: str) -> list:
+        """The group's statements, read once."""
+        if group not in self._items:
+            self._items[group] = list(
+                services.campaign_items(self.campaign, group).prefetch_related("scale__levels")
+            )
+        return self._items[group]
+
+    def add(self, unit_id: int, group: str, items) -> None:
+        answers = {item.pk: _value(self.rng, item, self.lean[unit_id]) for item in items}
+        self.sealed.append(
             Ballot(
-                campaign=campaign,
+                campaign=self.campaign,
                 sealed=ballots.seal_ballot(
-                    campaign.pk,
-                    services.box_size(campaign, group),
+                    self.campaign.pk,
+                    services.box_size(self.campaign, group),
                     ballots.Contents(unit_id=unit_id, group=group, answers=answers),
                 ),
             )
         )
 
-    for participation in Participation.objects.filter(campaign=campaign).order_by("pk"):
-        if rng.random() > share_answered:
+
+def _staff_answers(box: _DemoBox, share_answered: float) -> None:
+    """A ballot from about share_answered of the staff asked."""
+    staff_items = box.items("staff")
+    for participation in Participation.objects.filter(campaign=box.campaign).order_by("pk"):
+        if box.rng.random() > share_answered:
             continue
-        ballot(participation.unit_id, Group.STAFF, staff_items)
-        answered.append(participation.pk)
-    for unit in units[: len(units) - 3]:  # a few units have not rated yet
-        rating = services.rating_for(campaign, unit)
-        leader = Membership.objects.filter(organisation=unit, role=Role.UNIT_LEADER).first()
-        services.rating_save(
-            actor=leader.person if leader else actor,
-            rating=rating,
-            answers={str(item.pk): _answer(rng, item, lean[unit.pk]) for item in leader_items},
-            comments={},
-            participants="Rektor och IT-pedagog",
-            submit=rng.random() < 0.8,
-        )
-        if any(f.school_form == "GR" for f in unit.school_forms.all()):
-            code = services.pupil_code_create(
-                actor=actor, campaign=campaign, unit=unit, label="6A", capacity=25
-            )
-            pupils = rng.randint(8, 22)
-            PupilCode.objects.filter(pk=code.pk).update(used=pupils)
-            for _pupil in range(pupils):
-                ballot(unit.pk, Group.PUPIL, pupil_items)
-    Ballot.objects.bulk_create(sealed, batch_size=500)
-    Participation.objects.filter(pk__in=answered).update(answered=True)
-    return campaign
+        box.add(participation.unit_id, Group.STAFF, staff_items)
+        box.answered.append(participation.pk)
+
+
+def _leader_rating(box: _DemoBox, unit, actor) -> None:
+    """The unit's leader rating, submitted four times in five."""
+    rating = services.rating_for(box.campaign, unit)
+    leader = Membership.objects.filter(organisation=unit, role=Role.UNIT_LEADER).first()
+    services.rating_save(
+        actor=leader.person if leader else actor,
+        rating=rating,
+        answers={str(item.pk): _answer(box.rng, item, box.lean[unit.pk]) for item in box.items("leader")},
+        comments={},
+        participants="Rektor och IT-pedagog",
+        submit=box.rng.random() < 0.8,
+    )
+
+
+def _pupil_answers(box: _DemoBox, unit, actor) -> None:
+    """A class code of the unit and the ballots of the pupils who used it."""
+    code = services.pupil_code_create(actor=actor, campaign=box.campaign, unit=unit, label="6A", capacity=25)
+    pupils = box.rng.randint(8, 22)
+    PupilCode.objects.filter(pk=code.pk).update(used=pupils)
+    pupil_items = box.items("pupil")
+    for _pupil in range(pupils):
+        box.add(unit.pk, Group.PUPIL, pupil_items)
 
 
 def _value(rng: random.Random, item, lean: float) -> int | None:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from digiplan.assessments import services
 from digiplan.assessments.models import COMMENT_MAX, K_DEFAULT, K_MIN
-from digiplan.frameworks.models import ItemKind, RespondentGroup
+from digiplan.frameworks.models import FrameworkVersion, ItemKind, RespondentGroup
 from digiplan.lib import schoolyear
 from digiplan.organisations.models import SchoolForm
 
@@ -39,7 +39,7 @@ class CampaignForm(forms.Form):
     school_year = forms.CharField(label=_("School year"), max_length=7, help_text=_("For example 2026/27."))
     framework_version = forms.ModelChoiceField(
         label=_("Statements to rate"),
-        queryset=None,
+        queryset=FrameworkVersion.objects.none(),
         help_text=_(
             "A published version of a self-assessment set. It stays the same for the "
             "whole campaign, even if the framework is edited later."

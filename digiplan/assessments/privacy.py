@@ -53,7 +53,7 @@ def assessments_unlink(*, person, **_context) -> dict:
 
 def ballots_erase(*, huvudman_id: int | None, identity: mentions.Identity, **_context) -> dict:
     pattern = identity.pattern()
-    changed = Counter()
+    changed: Counter[str] = Counter()
     if pattern is None or huvudman_id is None:
         return {}
     for campaign in Campaign.objects.filter(huvudman_id=huvudman_id, status=CampaignStatus.OPEN):

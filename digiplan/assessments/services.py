@@ -98,13 +98,7 @@ def campaign_create(
             raise ValidationError({"framework_version": ERROR_VERSION})
         if closes_on <= opens_on:
             raise ValidationError({"closes_on": ERROR_DATES})
-        units = [
-            u
-            for u in units
-            if u.huvudman_id == huvudman.pk and u.is_active and u.type == OrganisationType.SKOLENHET
-        ]
-        if not units:
-            raise ValidationError({"units": ERROR_UNITS})
+        units = _campaign_units(huvudman, units)
         campaign = Campaign(
             huvudman=huvudman,
             name=name,
@@ -120,21 +114,7 @@ def campaign_create(
         )
         campaign.full_clean()
         campaign.save()
-        staff = dict(
-            Membership.objects.filter(organisation__in=units, role__in=STAFF_ROLES, person__is_active=True)
-            .values("organisation")
-            .annotate(n=Count("person", distinct=True))
-            .values_list("organisation", "n")
-        )
-        CampaignUnit.objects.bulk_create(
-            CampaignUnit(
-                campaign=campaign,
-                unit=u,
-                staff_expected=staff.get(u.pk, 0),
-                pupils_expected=sum(c.pupils for c in u.pupil_counts.all()),
-            )
-            for u in units
-        )
+        _add_campaign_units(campaign, units)
         audit_record(
             actor=actor,
             huvudman=huvudman,
@@ -143,6 +123,37 @@ def campaign_create(
             after={"name": name, "school_year": school_year, "units": len(units), "k": k},
         )
     return campaign
+
+
+def _campaign_units(huvudman: Huvudman, units: Iterable[Organisation]) -> list[Organisation]:
+    """The active school units of the huvudman among units; refuses none."""
+    chosen = [
+        u
+        for u in units
+        if u.huvudman_id == huvudman.pk and u.is_active and u.type == OrganisationType.SKOLENHET
+    ]
+    if not chosen:
+        raise ValidationError({"units": ERROR_UNITS})
+    return chosen
+
+
+def _add_campaign_units(campaign: Campaign, units: list[Organisation]) -> None:
+    """The campaign's units, each with the staff and pupils expected to answer as of today."""
+    staff = dict(
+        Membership.objects.filter(organisation__in=units, role__in=STAFF_ROLES, person__is_active=True)
+        .values("organisation")
+        .annotate(n=Count("person", distinct=True))
+        .values_list("organisation", "n")
+    )
+    CampaignUnit.objects.bulk_create(
+        CampaignUnit(
+            campaign=campaign,
+            unit=u,
+            staff_expected=staff.get(u.pk, 0),
+            pupils_expected=sum(c.pupils for c in u.pupil_counts.all()),
+        )
+        for u in units
+    )
 
 
 def campaign_open(*, actor: Person | None, campaign: Campaign) -> dict[int, str]:
@@ -655,62 +666,11 @@ def assessment_data_purge(
     today = today or timezone.localdate()
     result = PurgeResult(cutoff=today - datetime.timedelta(days=days))
     with transaction.atomic():
-        campaigns = {
-            c.pk: c
-            for c in Campaign.objects.select_related("huvudman").filter(
-                Q(status=CampaignStatus.CLOSED)
-                | Q(closes_on__lt=result.cutoff, status__in=(CampaignStatus.OPEN, CampaignStatus.DRAFT))
-            )
-        }
-        drafted = list(
-            Participation.objects.filter(
-                campaign_id__in=list(campaigns),
-                token_hash__in=Draft.objects.values("token_hash"),
-            ).values_list("campaign_id", "token_hash")
-        )
-        orphans = list(
-            Draft.objects.filter(updated_on__lt=result.cutoff)
-            .exclude(
-                Exists(Participation.objects.filter(token_hash=OuterRef("token_hash"))),
-            )
-            .values_list("pk", flat=True)
-        )
-        retire = list(
-            Participation.objects.filter(
-                campaign__status=CampaignStatus.CLOSED,
-            )
-            .exclude(token_hash__startswith=RETIRED_PREFIX)
-            .values_list("pk", "campaign_id")
-        )
-
-        for campaign_id, _hash in drafted:
-            counts = result.campaigns.setdefault(campaigns[campaign_id], {"drafts": 0, "tokens": 0})
-            counts["drafts"] += 1
-            if campaigns[campaign_id].status == CampaignStatus.CLOSED:
-                result.drafts_closed += 1
-            else:
-                result.drafts_overdue += 1
-        result.drafts_orphaned = len(orphans)
-        for _pk, campaign_id in retire:
-            campaign = campaigns[campaign_id]
-            result.campaigns.setdefault(campaign, {"drafts": 0, "tokens": 0})["tokens"] += 1
-        result.tokens_retired = len(retire)
+        found = _purge_find(result.cutoff)
+        _purge_count(found, result)
         if dry_run:
             return result
-
-        hashes = [h for _c, h in drafted]
-        for start in range(0, len(hashes), PURGE_BATCH):
-            Draft.objects.filter(token_hash__in=hashes[start : start + PURGE_BATCH]).delete()
-        for start in range(0, len(orphans), PURGE_BATCH):
-            Draft.objects.filter(pk__in=orphans[start : start + PURGE_BATCH]).delete()
-        for start in range(0, len(retire), PURGE_BATCH):
-            Participation.objects.bulk_update(
-                [
-                    Participation(pk=pk, token_hash=retired_token_hash())
-                    for pk, _c in retire[start : start + PURGE_BATCH]
-                ],
-                ["token_hash"],
-            )
+        _purge_write(found)
         for campaign, counts in result.campaigns.items():
             audit_record(
                 actor=None,
@@ -719,12 +679,83 @@ def assessment_data_purge(
                 obj=campaign,
                 extra={"drafts": counts["drafts"], "retired_links": counts["tokens"]},
             )
-        if orphans:
+        if found.orphans:
             audit_record(
                 actor=None,
                 huvudman=None,
                 action="draft.purge",
                 object_type="draft",
-                extra={"drafts": len(orphans)},
+                extra={"drafts": len(found.orphans)},
             )
     return result
+
+
+@dataclass
+class _PurgeFound:
+    campaigns: dict[int, Campaign]  # closed, or open or draft past their closing date, by id
+    drafted: list[tuple[int, str]]  # (campaign id, token hash) of their drafts
+    orphans: list[int]  # ids of drafts no participation leads to, unchanged since the cutoff
+    retire: list[tuple[int, int]]  # (participation id, campaign id) of live links of closed campaigns
+
+
+def _purge_find(cutoff: datetime.date) -> _PurgeFound:
+    campaigns = {
+        c.pk: c
+        for c in Campaign.objects.select_related("huvudman").filter(
+            Q(status=CampaignStatus.CLOSED)
+            | Q(closes_on__lt=cutoff, status__in=(CampaignStatus.OPEN, CampaignStatus.DRAFT))
+        )
+    }
+    drafted = list(
+        Participation.objects.filter(
+            campaign_id__in=list(campaigns),
+            token_hash__in=Draft.objects.values("token_hash"),
+        ).values_list("campaign_id", "token_hash")
+    )
+    orphans = list(
+        Draft.objects.filter(updated_on__lt=cutoff)
+        .exclude(
+            Exists(Participation.objects.filter(token_hash=OuterRef("token_hash"))),
+        )
+        .values_list("pk", flat=True)
+    )
+    retire = list(
+        Participation.objects.filter(
+            campaign__status=CampaignStatus.CLOSED,
+        )
+        .exclude(token_hash__startswith=RETIRED_PREFIX)
+        .values_list("pk", "campaign_id")
+    )
+    return _PurgeFound(campaigns=campaigns, drafted=drafted, orphans=orphans, retire=retire)
+
+
+def _purge_count(found: _PurgeFound, result: PurgeResult) -> None:
+    """What the purge deletes and retires, per campaign and in all."""
+    for campaign_id, _hash in found.drafted:
+        counts = result.campaigns.setdefault(found.campaigns[campaign_id], {"drafts": 0, "tokens": 0})
+        counts["drafts"] += 1
+        if found.campaigns[campaign_id].status == CampaignStatus.CLOSED:
+            result.drafts_closed += 1
+        else:
+            result.drafts_overdue += 1
+    result.drafts_orphaned = len(found.orphans)
+    for _pk, campaign_id in found.retire:
+        campaign = found.campaigns[campaign_id]
+        result.campaigns.setdefault(campaign, {"drafts": 0, "tokens": 0})["tokens"] += 1
+    result.tokens_retired = len(found.retire)
+
+
+def _purge_write(found: _PurgeFound) -> None:
+    hashes = [h for _c, h in found.drafted]
+    for start in range(0, len(hashes), PURGE_BATCH):
+        Draft.objects.filter(token_hash__in=hashes[start : start + PURGE_BATCH]).delete()
+    for start in range(0, len(found.orphans), PURGE_BATCH):
+        Draft.objects.filter(pk__in=found.orphans[start : start + PURGE_BATCH]).delete()
+    for start in range(0, len(found.retire), PURGE_BATCH):
+        Participation.objects.bulk_update(
+            [
+                Participation(pk=pk, token_hash=retired_token_hash())
+                for pk, _c in found.retire[start : start + PURGE_BATCH]
+            ],
+            ["token_hash"],
+        )

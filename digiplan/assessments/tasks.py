@@ -81,40 +81,15 @@ def _mail_links(campaign_id: int, participation_ids: list[int] | None, *, remind
             "campaign %s is not open: no %s sent", campaign_id, "reminders" if reminder else "invitations"
         )
         return {"sent": 0, "refused": 0}
-    wanted = Participation.objects.filter(campaign=campaign, answered=False)
-    if participation_ids is not None:
-        wanted = wanted.filter(pk__in=participation_ids)
-    if not reminder:
-        wanted = wanted.filter(invited_at__isnull=True)  # a rerun mails no one twice
-    people = list(wanted.select_related("person", "unit").order_by("pk"))
+    people = _people_to_mail(campaign, participation_ids, reminder=reminder)
     sent = refused = 0
     if not people:
         return {"sent": sent, "refused": refused}
     with translation.override("sv"), mailers.default as connection:
         for participation in people:
             try:
-                with transaction.atomic():
-                    # Lock the person's row and look again: they may have answered, been
-                    # mailed by another task, or the campaign closed since the task began.
-                    locked = (
-                        Participation.objects.select_for_update(of=("self",))
-                        .filter(pk=participation.pk, answered=False, campaign__status=CampaignStatus.OPEN)
-                        .first()
-                    )
-                    if locked is None or (not reminder and locked.invited_at is not None):
-                        continue
-                    # Someone whose invitation never went out gets an invitation, not a
-                    # reminder that speaks of earlier e-mails.
-                    first_mail = locked.invited_at is None
-                    token = services.participation_new_token(locked)
-                    connection.send_messages(
-                        [_message(campaign, participation, token, reminder=not first_mail)]
-                    )
-                    now = timezone.now()
-                    stamps = {"reminded_at": now} if reminder else {}
-                    if first_mail:
-                        stamps["invited_at"] = now
-                    Participation.objects.filter(pk=locked.pk).update(**stamps)
+                if not _mail_one(connection, campaign, participation, reminder=reminder):
+                    continue
             except smtplib.SMTPRecipientsRefused:
                 # One bad address must not stop the others; that person keeps their old link.
                 log.warning(
@@ -138,6 +113,43 @@ def _mail_links(campaign_id: int, participation_ids: list[int] | None, *, remind
         refused,
     )
     return {"sent": sent, "refused": refused}
+
+
+def _people_to_mail(campaign: Campaign, participation_ids: list[int] | None, *, reminder: bool) -> list:
+    """The participations to mail: of these ids (all, when None), not answered, and for an
+    invitation not invited yet."""
+    wanted = Participation.objects.filter(campaign=campaign, answered=False)
+    if participation_ids is not None:
+        wanted = wanted.filter(pk__in=participation_ids)
+    if not reminder:
+        wanted = wanted.filter(invited_at__isnull=True)  # a rerun mails no one twice
+    return list(wanted.select_related("person", "unit").order_by("pk"))
+
+
+def _mail_one(connection, campaign: Campaign, participation: Participation, *, reminder: bool) -> bool:
+    """Gives the person a new link, mails it and records when, in one transaction; False when
+    there was no one to mail any more."""
+    with transaction.atomic():
+        # Lock the person's row and look again: they may have answered, been mailed by
+        # another task, or the campaign closed since the task began.
+        locked = (
+            Participation.objects.select_for_update(of=("self",))
+            .filter(pk=participation.pk, answered=False, campaign__status=CampaignStatus.OPEN)
+            .first()
+        )
+        if locked is None or (not reminder and locked.invited_at is not None):
+            return False
+        # Someone whose invitation never went out gets an invitation, not a reminder that
+        # speaks of earlier e-mails.
+        first_mail = locked.invited_at is None
+        token = services.participation_new_token(locked)
+        connection.send_messages([_message(campaign, participation, token, reminder=not first_mail)])
+        now = timezone.now()
+        stamps = {"reminded_at": now} if reminder else {}
+        if first_mail:
+            stamps["invited_at"] = now
+        Participation.objects.filter(pk=locked.pk).update(**stamps)
+    return True
 
 
 @task

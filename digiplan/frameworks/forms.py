@@ -5,6 +5,7 @@ from digiplan.frameworks.models import (
     TITLE_MAX,
     FrameworkKind,
     FrameworkVersion,
+    Item,
     ItemKind,
     RespondentGroup,
     Scale,
@@ -72,7 +73,7 @@ class ItemForm(forms.Form):
     links = forms.ModelMultipleChoiceField(
         label=_("Derives from"),
         required=False,
-        queryset=None,
+        queryset=Item.objects.none(),
         help_text=_("The items of other frameworks (e.g. the national strategy) this one serves."),
         widget=forms.CheckboxSelectMultiple,
     )
@@ -119,7 +120,7 @@ class ResponsibilityForm(forms.Form):
         required=False,
         help_text=_("For example Rektor, Undervisande personal, IT-tekniker."),
     )
-    area = forms.ModelChoiceField(label=_("Area"), required=False, queryset=None)
+    area = forms.ModelChoiceField(label=_("Area"), required=False, queryset=Item.objects.none())
     text = forms.CharField(
         label=_("Responsibility"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000
     )

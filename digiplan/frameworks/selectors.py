@@ -3,18 +3,20 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
+from digiplan.frameworks import access
 from digiplan.frameworks.access import visible_items
 from digiplan.frameworks.models import (
     Framework,
     FrameworkVersion,
     Item,
     Responsibility,
+    Scale,
     VersionStatus,
 )
 from digiplan.organisations.access import memberships_of
-from digiplan.organisations.models import Person
+from digiplan.organisations.models import Huvudman, Person
 
 
 def item_tree(version: FrameworkVersion) -> list[Item]:
@@ -212,3 +214,91 @@ def linkable_items(person: Person, version: FrameworkVersion) -> QuerySet[Item]:
         .select_related("version__framework")
         .order_by("version__framework__name", "order", "code")
     )
+
+
+def readable_scales(person: Person) -> QuerySet[Scale]:
+    """The built-in scales and the person's huvudman's own."""
+    return Scale.objects.filter(Q(huvudman__isnull=True) | Q(huvudman_id=person.huvudman_id))
+
+
+@dataclass
+class FrameworkRow:
+    framework: Framework
+    current: FrameworkVersion | None  # the latest published version
+    draft: FrameworkVersion | None
+
+
+@dataclass
+class FrameworkLists:
+    own: list[FrameworkRow]
+    builtin: list[FrameworkRow]
+
+
+def framework_lists(person: Person) -> FrameworkLists:
+    """The frameworks on the list page with their current published version and their draft.
+    A framework with neither is left out, and one with only a draft unless the person may
+    edit it."""
+    lists = FrameworkLists(own=[], builtin=[])
+    for framework in access.readable_frameworks(person).prefetch_related("versions"):
+        versions = list(framework.versions.all())
+        current = next(
+            (
+                v
+                for v in sorted(versions, key=lambda v: -(v.number or 0))
+                if v.status == VersionStatus.PUBLISHED
+            ),
+            None,
+        )
+        draft = next((v for v in versions if v.status == VersionStatus.DRAFT), None)
+        if current is None and (draft is None or not access.can_edit(person, framework)):
+            continue
+        row = FrameworkRow(framework=framework, current=current, draft=draft)
+        (lists.builtin if framework.is_builtin else lists.own).append(row)
+    return lists
+
+
+def template_versions(huvudman: Huvudman) -> QuerySet[FrameworkVersion]:
+    """The published versions a new framework of the huvudman may start as a copy of."""
+    return (
+        FrameworkVersion.objects.filter(
+            Q(framework__huvudman__isnull=True) | Q(framework__huvudman=huvudman),
+            status=VersionStatus.PUBLISHED,
+        )
+        .select_related("framework")
+        .order_by("framework__name")
+    )
+
+
+def version_list(framework: Framework, *, with_drafts: bool) -> QuerySet[FrameworkVersion]:
+    """The framework's versions, newest first (a draft, without a number, before them all)."""
+    versions = framework.versions.order_by(F("number").desc(nulls_first=True))
+    return versions if with_drafts else versions.exclude(status=VersionStatus.DRAFT)
+
+
+def version_parts(version: FrameworkVersion) -> dict[str, Any]:
+    """What the version page shows beside the item tree."""
+    return {
+        "items": item_tree(version),
+        "responsibilities": version.responsibilities.select_related("area"),
+        "targets": version.targets.select_related("item"),
+        "has_draft": version.framework.versions.filter(status=VersionStatus.DRAFT).exists(),
+    }
+
+
+def readable_versions(person: Person, framework: Framework) -> list[FrameworkVersion]:
+    """The framework's versions the person may read, newest first."""
+    return [v for v in version_list(framework, with_drafts=True) if access.can_read_version(person, v)]
+
+
+def sibling_ids(item: Item) -> list[int]:
+    """The ids of the item and its siblings, in their order."""
+    return list(
+        Item.objects.filter(version_id=item.version_id, parent_id=item.parent_id)
+        .order_by("order", "code")
+        .values_list("pk", flat=True)
+    )
+
+
+def link_ids(item: Item) -> list[int]:
+    """The ids of the items this item derives from."""
+    return list(item.links.values_list("pk", flat=True))

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +16,8 @@ from digiplan.frameworks.models import (
     Item,
     ItemKind,
     Responsibility,
+    Scale,
+    ScaleLevel,
     Target,
     VersionStatus,
 )
@@ -29,6 +31,7 @@ ERROR_NOT_INDICATOR = _("Only indicators have a respondent group and a scale.")
 ERROR_CODE_TAKEN = _("The code %(code)s is already used in this version.")
 ERROR_PARENT_LOOP = _("An item cannot be placed under itself or one of its own items.")
 ERROR_EMPTY = _("A version without items cannot be published.")
+ERROR_SLUG_TAKEN = _("This short name is already used.")
 
 
 def _editable(version: FrameworkVersion, revision: int | None = None) -> FrameworkVersion:
@@ -57,7 +60,7 @@ def framework_create(
         framework = Framework(huvudman=huvudman, slug=slug, name=name, kind=kind, source=source)
         framework.full_clean(validate_constraints=False)
         if Framework.objects.filter(huvudman=huvudman, slug=slug).exists():
-            raise ValidationError({"slug": _("This short name is already used.")})
+            raise ValidationError({"slug": ERROR_SLUG_TAKEN})
         framework.save()
         version = FrameworkVersion.objects.create(framework=framework, created_by=actor, based_on=template)
         if template is not None:
@@ -228,6 +231,7 @@ def item_create(
     version: FrameworkVersion,
     parent: Item | None,
     revision: int | None = None,
+    links: Iterable[Item] = (),
     **fields: Any,
 ) -> Item:
     with transaction.atomic():
@@ -241,6 +245,8 @@ def item_create(
         )
         _check_item(item)
         item.save()
+        if links:
+            item.links.set(links)
         audit_record(
             actor=actor,
             huvudman=version.framework.huvudman,
@@ -405,3 +411,33 @@ def target_delete(*, actor: Person | None, target: Target, revision: int | None 
             object_label=target.metric,
         )
         target.delete()
+
+
+def scale_create(
+    *,
+    actor: Person,
+    huvudman: Huvudman,
+    slug: str,
+    name: str,
+    description: str,
+    levels: list[dict[str, Any]],
+) -> Scale:
+    """A scale of the huvudman's own, with its levels in the order given. Its short name may be
+    neither one of its own scales' nor a built-in scale's: an indicator names its scale by it."""
+    with transaction.atomic():
+        if Scale.objects.filter(Q(huvudman=huvudman) | Q(huvudman__isnull=True), slug=slug).exists():
+            raise ValidationError({"slug": ERROR_SLUG_TAKEN})
+        scale = Scale(huvudman=huvudman, slug=slug, name=name, description=description)
+        scale.full_clean(validate_constraints=False)
+        scale.save()
+        ScaleLevel.objects.bulk_create(
+            ScaleLevel(scale=scale, order=i, **level) for i, level in enumerate(levels)
+        )
+        audit_record(
+            actor=actor,
+            huvudman=huvudman,
+            action="scale.create",
+            obj=scale,
+            after={"levels": len(levels)},
+        )
+    return scale

@@ -9,7 +9,7 @@ the caller does not give get their default (auto_now/auto_now_add: now, nullable
 same way as the ORM would, so a new field with a default needs no change here.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db import connection, models
 from django.utils import timezone
@@ -22,6 +22,7 @@ def bulk_insert(model: type[models.Model], columns: list[str], rows: Iterable[tu
     Values are plain Python: str, int, bool, None, datetimes and dicts (JSON fields)."""
     meta = model._meta
     by_attname = {f.attname: f for f in meta.concrete_fields}
+    column_of = {f.attname: f.column for f in meta.concrete_fields if f.column is not None}
     now = timezone.now()
     fixed_columns, fixed_values = [], []
     for f in meta.concrete_fields:
@@ -48,7 +49,7 @@ def bulk_insert(model: type[models.Model], columns: list[str], rows: Iterable[tu
     if connection.vendor == "postgresql":
         return _copy(
             meta.db_table,
-            [by_attname[c].column for c in [*columns, *fixed_columns]],
+            [column_of[c] for c in [*columns, *fixed_columns]],
             rows,
             adapt,
             fixed_values,
@@ -58,7 +59,7 @@ def bulk_insert(model: type[models.Model], columns: list[str], rows: Iterable[tu
     per_statement = max(1, min(ROWS_PER_STATEMENT, limit // width))
     quote = connection.ops.quote_name
     head = "INSERT INTO {} ({}) VALUES ".format(
-        quote(meta.db_table), ", ".join(quote(by_attname[c].column) for c in [*columns, *fixed_columns])
+        quote(meta.db_table), ", ".join(quote(column_of[c]) for c in [*columns, *fixed_columns])
     )
     one_row = "(" + ", ".join(["%s"] * width) + ")"
     count = 0
@@ -71,11 +72,7 @@ def bulk_insert(model: type[models.Model], columns: list[str], rows: Iterable[tu
             cursor.cursor.execute(head + ", ".join([one_row] * (len(batch) // width)), batch)
 
         for row in rows:
-            if adapt:
-                row = list(row)
-                for i, f in adapt:
-                    row[i] = f.get_db_prep_save(row[i], connection)
-            batch.extend(row)
+            batch.extend(_adapted(row, adapt))
             batch.extend(fixed_values)
             count += 1
             if len(batch) == per_statement * width:
@@ -86,6 +83,16 @@ def bulk_insert(model: type[models.Model], columns: list[str], rows: Iterable[tu
     return count
 
 
+def _adapted(row: tuple, adapt: list[tuple[int, models.Field]]) -> Sequence:
+    """The row with the values that need their field's preparation prepared."""
+    if not adapt:
+        return row
+    values = list(row)
+    for i, f in adapt:
+        values[i] = f.get_db_prep_save(values[i], connection)
+    return values
+
+
 def _copy(table: str, columns: list[str], rows, adapt, fixed_values) -> int:
     """PostgreSQL's COPY: a few µs a row, where even multi-row INSERTs cost 80 µs."""
     quote = connection.ops.quote_name
@@ -94,10 +101,6 @@ def _copy(table: str, columns: list[str], rows, adapt, fixed_values) -> int:
         statement = "COPY {} ({}) FROM STDIN".format(quote(table), ", ".join(quote(c) for c in columns))
         with cursor.cursor.copy(statement) as copy:
             for row in rows:
-                if adapt:
-                    row = list(row)
-                    for i, f in adapt:
-                        row[i] = f.get_db_prep_save(row[i], connection)
-                copy.write_row((*row, *fixed_values))
+                copy.write_row((*_adapted(row, adapt), *fixed_values))
                 count += 1
     return count

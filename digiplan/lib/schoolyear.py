@@ -22,7 +22,7 @@ def start_of(school_year: str) -> int:
 
 def is_valid(text: str | None) -> bool:
     match = PATTERN.match(text or "")
-    return bool(match) and (int(match[1]) + 1) % 100 == int(match[2])
+    return match is not None and (int(match[1]) + 1) % 100 == int(match[2])
 
 
 def of(day: datetime.date) -> str:

@@ -215,9 +215,11 @@ class LimitedYamlComposer:
     to the node they are in ("billion laughs" and its endless cousin), and text no database
     column can hold, while it is composed, before any code walks the result."""
 
+    _sizes: dict[int, int]  # id(node) → nodes it stands for, aliases expanded
+
     def compose_document(self):
         self._depth = 0
-        self._sizes: dict[int, int] = {}  # id(node) → nodes it stands for, aliases expanded
+        self._sizes = {}
         self._aliased = 0
         try:
             return super().compose_document()

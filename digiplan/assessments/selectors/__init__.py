@@ -18,12 +18,25 @@ pages and the downloads cannot disagree:
 - answer figures are only shown once the campaign is closed: watching live results change as
   one more person answers would reveal that person's answers by subtraction.
 
-The modules: common (figures, suppression, the per-process store of published versions, the
+The modules: campaigns (the campaign pages: who has been asked and who has answered, never a
+figure of answers), common (figures, suppression, the per-process store of published versions, the
 queries), stored (ResultFigures), context (what a set of units' figures rest on), unit (the unit
 page), org (the organisation page and its downloads), snapshot (ResultSnapshot). Other apps import
 from this package, not from its modules.
 """
 
+from digiplan.assessments.selectors.campaigns import (
+    LedUnit,
+    campaign_progress,
+    campaign_units,
+    campaign_versions,
+    invitations_open,
+    led_campaign_units,
+    open_questionnaires,
+    pupil_codes,
+    run_campaigns,
+    unit_school_forms,
+)
 from digiplan.assessments.selectors.common import (
     FROZEN_KEPT,
     GROUPS,
@@ -82,26 +95,36 @@ __all__ = [
     "Figure",
     "HeatCell",
     "LeaderRow",
+    "LedUnit",
     "Table",
     "UnitArea",
     "UnitRate",
+    "campaign_progress",
+    "campaign_units",
+    "campaign_versions",
     "figure_data",
     "frozen",
+    "invitations_open",
     "last_closed_staff_means",
+    "led_campaign_units",
+    "open_questionnaires",
     "org_data",
     "org_filter_choices",
     "org_results",
     "org_tables",
     "org_units",
     "previous_campaign",
+    "pupil_codes",
     "quartiles",
     "questionnaire_items",
     "result_figures",
     "results_available",
+    "run_campaigns",
     "snapshot_data",
     "snapshot_for",
     "unit_data",
     "unit_results",
+    "unit_school_forms",
     # Private, but imported by tests or other apps:
     "_Context",
     "_Raw",

@@ -107,6 +107,9 @@ def org_units(
     return units
 
 
+_Stats = dict[tuple[int, object, str], _Raw]  # (unit id, item id, group) → its raw figure
+
+
 def org_results(
     campaign: Campaign, units: QuerySet[Organisation], *, area: Item | None = None, live: bool = False
 ) -> dict[str, Any]:
@@ -116,9 +119,50 @@ def org_results(
         .select_related("unit")
         .order_by("unit__name", "unit__pk")
     )
+    rates = _response_rates(ctx, units, campaign_units)
+    result: dict[str, Any] = {
+        "k": ctx.k,
+        "available": ctx.available,
+        "rates": rates,
+        "rate_totals": _rate_totals(rates),
+        "areas": [],
+        "heatmap": [],
+        "spread": [],
+        "indicators": [],
+        "unit_figures": [],
+        "values": [],
+    }
+    if not ctx.available:
+        return result
+
+    areas = [a for a in ctx.areas if a.indicators.get(Group.STAFF) and (area is None or a.pk == area.pk)]
+    # A unit figure is shown when it rests on at least k answers (as ctx.figure decides); only
+    # the downloads need the figures themselves, with their distributions.
+    shown_stats = {key: raw for key, raw in ctx.stats.items() if raw.n >= ctx.k}
+    heatmap = _heatmap(ctx, campaign_units, areas, shown_stats)
+    result["areas"] = areas
+    result["values"] = sorted(
+        {
+            lv.value
+            for item in ctx.items
+            if item.respondent in GROUPS
+            for lv in ctx.levels.get(item.scale_id, [])
+        }
+    )
+    result["heatmap"] = heatmap
+    result["spread"] = [_spread(a, column, heatmap) for column, a in enumerate(areas)]
+    result["unit_figures"] = _UnitFigures(ctx, campaign_units, area)
+    result["indicators"] = _pooled_indicators(ctx, campaign_units, area, shown_stats)
+    return result
+
+
+def _response_rates(
+    ctx: _Context, units: QuerySet[Organisation], campaign_units: list[CampaignUnit]
+) -> list[UnitRate]:
+    """Staff asked and answered, and pupils' answers, per unit."""
     participation = {
         r["unit_id"]: r
-        for r in Participation.objects.filter(campaign=campaign, unit__in=units.values("pk"))
+        for r in Participation.objects.filter(campaign=ctx.campaign, unit__in=units.values("pk"))
         .values("unit_id")
         .annotate(asked=Count("pk"), answered=Count("pk", filter=Q(answered=True)))
         .order_by()
@@ -136,9 +180,13 @@ def org_results(
                 pupils_expected=cu.pupils_expected,
             )
         )
+    return rates
+
+
+def _rate_totals(rates: list[UnitRate]) -> UnitRate:
     asked = sum(r.asked for r in rates)
     answered = sum(r.answered for r in rates)
-    totals = UnitRate(
+    return UnitRate(
         unit=None,
         asked=asked,
         answered=answered,
@@ -146,36 +194,12 @@ def org_results(
         pupil_responses=sum(r.pupil_responses for r in rates),
         pupils_expected=sum(r.pupils_expected for r in rates),
     )
-    result: dict[str, Any] = {
-        "k": ctx.k,
-        "available": ctx.available,
-        "rates": rates,
-        "rate_totals": totals,
-        "areas": [],
-        "heatmap": [],
-        "spread": [],
-        "indicators": [],
-        "unit_figures": [],
-        "values": [],
-    }
-    if not ctx.available:
-        return result
 
-    areas = [a for a in ctx.areas if a.indicators.get(Group.STAFF) and (area is None or a.pk == area.pk)]
-    result["areas"] = areas
-    result["values"] = sorted(
-        {
-            lv.value
-            for item in ctx.items
-            if item.respondent in GROUPS
-            for lv in ctx.levels.get(item.scale_id, [])
-        }
-    )
-    # Unit × area: the mean of the shown staff indicator means, as on the unit page. A unit
-    # figure is shown when it rests on at least k answers (as ctx.figure decides); only the
-    # downloads need the figures themselves, with their distributions.
-    k = ctx.k
-    shown_stats = {key: raw for key, raw in ctx.stats.items() if raw.n >= k}
+
+def _heatmap(
+    ctx: _Context, campaign_units: list[CampaignUnit], areas: list[Area], shown_stats: _Stats
+) -> list[tuple[Organisation, list[HeatCell]]]:
+    """Unit × area: the mean of the shown staff indicator means, as on the unit page."""
     # The colour band follows the scale of the area's first staff indicator.
     scales = {a.pk: ctx.levels.get(a.indicators[Group.STAFF][0].scale_id, []) for a in areas}
     heatmap: list[tuple[Organisation, list[HeatCell]]] = []
@@ -191,22 +215,30 @@ def org_results(
                 HeatCell(area=a, mean=mean, band=_band(mean, scales[a.pk]) if mean is not None else None)
             )
         heatmap.append((cu.unit, cells))
-    result["heatmap"] = heatmap
-    for column, a in enumerate(areas):
-        shown = sorted(
-            ((mean, unit) for unit, cells in heatmap if (mean := cells[column].mean) is not None),
-            key=lambda pair: (pair[0], pair[1].name),
-        )
-        spread = AreaSpread(area=a, units_shown=len(shown), units_total=len(heatmap))
-        if shown:
-            values = [v for v, _u in shown]
-            spread.median = statistics.median(values)
-            spread.minimum, spread.maximum = values[0], values[-1]
-            spread.q1, spread.q3 = quartiles(values)
-            spread.behind = [(u, v) for v, u in shown[:FURTHEST_BEHIND]]
-        result["spread"].append(spread)
-    # Per indicator and group, pooled over the units whose own figure is shown.
-    result["unit_figures"] = _UnitFigures(ctx, campaign_units, area)
+    return heatmap
+
+
+def _spread(area: Area, column: int, heatmap: list[tuple[Organisation, list[HeatCell]]]) -> AreaSpread:
+    """The median, range, quartiles and units furthest behind of the area's shown unit means."""
+    shown = sorted(
+        ((mean, unit) for unit, cells in heatmap if (mean := cells[column].mean) is not None),
+        key=lambda pair: (pair[0], pair[1].name),
+    )
+    spread = AreaSpread(area=area, units_shown=len(shown), units_total=len(heatmap))
+    if shown:
+        values = [v for v, _u in shown]
+        spread.median = statistics.median(values)
+        spread.minimum, spread.maximum = values[0], values[-1]
+        spread.q1, spread.q3 = quartiles(values)
+        spread.behind = [(u, v) for v, u in shown[:FURTHEST_BEHIND]]
+    return spread
+
+
+def _pooled_indicators(
+    ctx: _Context, campaign_units: list[CampaignUnit], area: Item | None, shown_stats: _Stats
+) -> list[tuple[Area, str, Item, Figure, int]]:
+    """Per indicator and group, pooled over the units whose own figure is shown."""
+    indicators: list[tuple[Area, str, Item, Figure, int]] = []
     for a in ctx.areas:
         if area is not None and a.pk != area.pk:
             continue
@@ -217,19 +249,26 @@ def org_results(
                     for cu in campaign_units
                     if (raw := shown_stats.get((cu.unit_id, item.pk, g))) is not None
                 ]
-                pooled = _Raw()
-                for raw in shown_raws:
-                    pooled.n += raw.n
-                    pooled.n_na += raw.n_na
-                    pooled.total += raw.total
-                    for value, count in raw.counts.items():
-                        pooled.counts[value] = pooled.counts.get(value, 0) + count
-                pooled.mean = pooled.total / pooled.n if pooled.n else None
                 # The pooled figure rests on shown units only, each with at least k answers.
-                figure = _figure(pooled if shown_raws else None, 1, ctx.levels.get(item.scale_id, []))
+                figure = _figure(
+                    _pool(shown_raws) if shown_raws else None, 1, ctx.levels.get(item.scale_id, [])
+                )
                 figure.units = len(shown_raws)
-                result["indicators"].append((a, g, item, figure, len(campaign_units)))
-    return result
+                indicators.append((a, g, item, figure, len(campaign_units)))
+    return indicators
+
+
+def _pool(raws: list[_Raw]) -> _Raw:
+    """The figures of several units as one."""
+    pooled = _Raw()
+    for raw in raws:
+        pooled.n += raw.n
+        pooled.n_na += raw.n_na
+        pooled.total += raw.total
+        for value, count in raw.counts.items():
+            pooled.counts[value] = pooled.counts.get(value, 0) + count
+    pooled.mean = pooled.total / pooled.n if pooled.n else None
+    return pooled
 
 
 class _UnitFigures:
@@ -271,49 +310,86 @@ class Table:
 def org_tables(result: dict[str, Any], *, labels: dict[str, Any]) -> list[Table]:
     """The organisation's results as plain tables for CSV and XLSX, suppressed exactly as on
     the page: every figure the page hides is None here."""
-    L = labels
-    tables = [
-        Table(
+    tables = _TableMaker(labels, result["values"])
+    made = [tables.rates(result["rates"], result["rate_totals"])]
+    if not result["available"]:
+        return made
+    return [
+        *made,
+        tables.heatmap(result["areas"], result["heatmap"]),
+        tables.spread(result["spread"]),
+        tables.indicators(result["indicators"]),
+        tables.units(result["unit_figures"]),
+    ]
+
+
+@dataclass
+class _TableMaker:
+    labels: dict[str, Any]
+    values: list[int]  # every scale value: one column each, empty where a scale lacks it
+
+    def area_name(self, area: Area) -> str:
+        return f"{area.item.code} {area.item.title}" if area.item else self.labels["no_area"]
+
+    def distribution(self, figure: Figure) -> list[object]:
+        if figure.suppressed:
+            return [None] * len(self.values)
+        counts = {lv.value: count for lv, count, _share in figure.distribution or []}
+        return [counts.get(v, "") for v in self.values]
+
+    def level_header(self) -> list[str]:
+        return [self.labels["value"] % {"value": v} for v in self.values]
+
+    def rates(self, rates: list[UnitRate], totals: UnitRate) -> Table:
+        L = self.labels
+        rows: list[list[object]] = [
+            [r.unit.name if r.unit else "", r.asked, r.answered, r.rate, r.pupil_responses, r.pupils_expected]
+            for r in rates
+        ]
+        rows.append(
+            [
+                L["total"],
+                totals.asked,
+                totals.answered,
+                totals.rate,
+                totals.pupil_responses,
+                totals.pupils_expected,
+            ]
+        )
+        return Table(
             L["rates"],
             [L["unit"], L["asked"], L["answered"], L["rate"], L["pupil_responses"], L["pupils_expected"]],
-            [
-                [r.unit.name, r.asked, r.answered, r.rate, r.pupil_responses, r.pupils_expected]
-                for r in result["rates"]
-            ],
+            rows,
         )
-    ]
-    t = result["rate_totals"]
-    tables[0].rows.append([L["total"], t.asked, t.answered, t.rate, t.pupil_responses, t.pupils_expected])
-    if not result["available"]:
-        return tables
 
-    def area_name(a: Area) -> str:
-        return f"{a.item.code} {a.item.title}" if a.item else L["no_area"]
-
-    tables.append(
-        Table(
-            L["heatmap"],
-            [L["unit"], *(area_name(a) for a in result["areas"])],
-            [[unit.name, *(c.mean for c in cells)] for unit, cells in result["heatmap"]],
+    def heatmap(self, areas: list[Area], heatmap: list[tuple[Organisation, list[HeatCell]]]) -> Table:
+        return Table(
+            self.labels["heatmap"],
+            [self.labels["unit"], *(self.area_name(a) for a in areas)],
+            [[unit.name, *(c.mean for c in cells)] for unit, cells in heatmap],
         )
-    )
-    tables.append(
-        Table(
+
+    def spread(self, spreads: list[AreaSpread]) -> Table:
+        L = self.labels
+        return Table(
             L["spread"],
             [
-                L["area"],
-                L["units_shown"],
-                L["units_total"],
-                L["median"],
-                L["min"],
-                L["max"],
-                L["q1"],
-                L["q3"],
-                L["behind"],
+                L[key]
+                for key in (
+                    "area",
+                    "units_shown",
+                    "units_total",
+                    "median",
+                    "min",
+                    "max",
+                    "q1",
+                    "q3",
+                    "behind",
+                )
             ],
             [
                 [
-                    area_name(s.area),
+                    self.area_name(s.area),
                     s.units_shown,
                     s.units_total,
                     s.median,
@@ -323,58 +399,57 @@ def org_tables(result: dict[str, Any], *, labels: dict[str, Any]) -> list[Table]
                     s.q3,
                     ", ".join(f"{u.name}" for u, _v in s.behind),
                 ]
-                for s in result["spread"]
+                for s in spreads
             ],
         )
-    )
-    # One column per scale value; a value an indicator's scale lacks stays empty.
-    values = result["values"]
-    level_header = [L["value"] % {"value": v} for v in values]
 
-    def dist(figure: Figure) -> list[object]:
-        if figure.suppressed:
-            return [None] * len(values)
-        counts = {lv.value: count for lv, count, _share in figure.distribution or []}
-        return [counts.get(v, "") for v in values]
-
-    tables.append(
-        Table(
+    def indicators(self, indicators: list[tuple[Area, str, Item, Figure, int]]) -> Table:
+        L = self.labels
+        return Table(
             L["indicators"],
             [
-                L["area"],
-                L["group"],
-                L["code"],
-                L["indicator"],
-                L["units_shown"],
-                L["n"],
-                L["n_na"],
-                L["mean"],
-                *level_header,
+                *(
+                    L[key]
+                    for key in ("area", "group", "code", "indicator", "units_shown", "n", "n_na", "mean")
+                ),
+                *self.level_header(),
             ],
             [
-                [area_name(a), L[g], item.code, item.title, f.units, f.n, f.n_na, f.mean, *dist(f)]
-                for a, g, item, f, _total in result["indicators"]
+                [
+                    self.area_name(a),
+                    L[g],
+                    item.code,
+                    item.title,
+                    f.units,
+                    f.n,
+                    f.n_na,
+                    f.mean,
+                    *self.distribution(f),
+                ]
+                for a, g, item, f, _total in indicators
             ],
         )
-    )
-    tables.append(
-        Table(
+
+    def units(self, unit_figures: _UnitFigures) -> Table:
+        L = self.labels
+        return Table(
             L["units"],
             [
-                L["unit"],
-                L["area"],
-                L["group"],
-                L["code"],
-                L["indicator"],
-                L["n"],
-                L["n_na"],
-                L["mean"],
-                *level_header,
+                *(L[key] for key in ("unit", "area", "group", "code", "indicator", "n", "n_na", "mean")),
+                *self.level_header(),
             ],
             [
-                [unit.name, area_name(a), L[g], item.code, item.title, f.n, f.n_na, f.mean, *dist(f)]
-                for unit, a, g, item, f in result["unit_figures"]
+                [
+                    unit.name,
+                    self.area_name(a),
+                    L[g],
+                    item.code,
+                    item.title,
+                    f.n,
+                    f.n_na,
+                    f.mean,
+                    *self.distribution(f),
+                ]
+                for unit, a, g, item, f in unit_figures
             ],
         )
-    )
-    return tables

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -34,9 +34,9 @@ from digiplan.assessments import ballots, selectors, services
 from digiplan.assessments.hooks import suggested_competence
 from digiplan.assessments.models import (
     COMMENT_MAX,
+    Campaign,
     CampaignStatus,
     CampaignUnit,
-    Draft,
     Group,
     Participation,
     PupilCode,
@@ -44,7 +44,6 @@ from digiplan.assessments.models import (
 from digiplan.frameworks.templatetags.frameworks import localised
 from digiplan.lib import sealing
 from digiplan.lib.pdf import render_pdf
-from digiplan.organisations.models import UnitSchoolForm
 
 # The profile posted back for its PDF: sealed, so that it can be neither read on its way nor
 # altered or made up, and valid only while someone could still be reading the page it was
@@ -201,7 +200,7 @@ def _closed(request, campaign, posted=False):
     return _message(request, campaign.name, services.ERROR_NOT_OPEN, detail=detail)
 
 
-def _unit_means(campaign, unit_id) -> tuple[object, dict]:
+def _unit_means(campaign, unit_id) -> tuple[Campaign | None, dict]:
     """The last closed campaign and the unit's staff means in it by indicator code, as its
     results showed them: never a figure of the campaign still open."""
     return selectors.last_closed_staff_means(campaign, unit_id)
@@ -232,13 +231,13 @@ def _profile_rows(items, answers: dict, means: dict) -> list[dict]:
 def _competence(campaign, unit_id: int, items, answers: dict) -> list:
     """Competence development for the person's lowest answers, from the apps that answer the hook
     (plans.competence: the library): worked out for this page only, never stored."""
-    values = {}
+    values: dict[int, int | None] = {}
     for pk, value in answers.items():
         try:
             values[int(pk)] = int(value)
         except (TypeError, ValueError):
             continue  # "vet ej" and empty answers say nothing about what the person needs
-    forms = list(UnitSchoolForm.objects.filter(organisation_id=unit_id).values_list("school_form", flat=True))
+    forms = selectors.unit_school_forms(unit_id)
     return suggested_competence(campaign.huvudman_id, values, items, school_forms=forms)
 
 
@@ -312,75 +311,130 @@ def _questionnaire(request, participation: Participation, base_url: str, start_u
     if not areas:
         return _message(request, campaign.name, _("This self-assessment has no statements for staff."))
     raw_number = request.POST.get("del") if request.method == "POST" else request.GET.get("del")
-    area = areas[_area_number(raw_number, areas) - 1]
-    is_last = area.number == len(areas)
-    page = PageInput()
-    chosen = saved
-    comment = draft.comment if draft else ""
-
-    if request.method == "POST":
-        page = _read_page(request.POST, area.items, with_comment=is_last)
-        go = request.POST.get("go", "stay")
-        chosen = {**saved, **page.answers, **{pk: request.POST.get(f"item-{pk}") for pk in page.errors}}
-        comment = page.comment if is_last else comment
-        if not page.errors and not page.general:
-            try:
-                if go == "submit" and not page.comment_error:
-                    page.general, sent = _submit(participation, page, saved)
-                    if not page.general:
-                        # The answer to this request is the only place the answers are shown.
-                        profile = _profile(participation, items, sent) if sent else None
-                        return _thanks(request, participation, items, start_url, profile=profile)
-                elif page.answers or page.comment:
-                    # A too long comment is refused, but the answers are kept.
-                    services.draft_save(
-                        participation=participation,
-                        answers={str(k): v for k, v in page.answers.items()},
-                        comment="" if page.comment_error else page.comment,
-                    )
-            except ValidationError as error:
-                if services.ERROR_ALREADY_ANSWERED in error.messages:
-                    return _thanks(request, participation, items, start_url)
-                if services.ERROR_NOT_OPEN in error.messages:
-                    return _closed(request, campaign, posted=True)
-                page.general = error.messages
-            if not page.has_errors:
-                target = {"next": area.number + 1, "previous": area.number - 1}.get(go)
-                if go.startswith("to-") and go[3:].isdigit():
-                    target = int(go[3:])
-                if target is None:
-                    messages.success(
-                        request, _("Your answers are saved. You can continue later with the same link.")
-                    )
-                    target = area.number
-                target = min(max(target, 1), len(areas))
-                return redirect(f"{base_url}?del={target}")
-
-    answered = sum(1 for item in items if item.pk in chosen and item.pk not in page.errors)
-    for each in areas:
-        each.answered = sum(1 for item in each.items if item.pk in chosen)
-    first_number = sum(len(a.items) for a in areas[: area.number - 1]) + 1
-    return render(
-        request,
-        "assessments/answering/survey_page.html",
-        {
-            "participation": participation,
-            "campaign": campaign,
-            "areas": areas,
-            "area": area,
-            "area_title": localised(area.item, "title") if area.item else campaign.name,
-            "statements": _statements(area.items, chosen, page.errors, first_number),
-            "is_last": is_last,
-            "page": page,
-            "comment": comment,
-            "comment_max": COMMENT_MAX,
-            "answered": answered,
-            "total": len(items),
-            "unanswered": len(items) - answered,
-            "base_url": base_url,
-            "start_url": start_url,
-        },
+    questionnaire = _Questionnaire(
+        request=request,
+        participation=participation,
+        items=items,
+        areas=areas,
+        area=areas[_area_number(raw_number, areas) - 1],
+        saved=saved,
+        base_url=base_url,
+        start_url=start_url,
+        chosen=saved,
+        comment=draft.comment if draft else "",
     )
+    if request.method == "POST":
+        answered = questionnaire.post()
+        if answered is not None:
+            return answered
+    return questionnaire.page_response()
+
+
+@dataclass
+class _Questionnaire:
+    """One page of the staff questionnaire: what was saved, what this request sent, and what
+    the page shows again when something must be corrected."""
+
+    request: HttpRequest
+    participation: Participation
+    items: list
+    areas: list[Area]
+    area: Area
+    saved: dict  # the draft's answers, as the form's values
+    base_url: str
+    start_url: str
+    chosen: dict  # the answers the page shows checked
+    comment: str
+    page: PageInput = field(default_factory=PageInput)
+
+    @property
+    def is_last(self) -> bool:
+        return self.area.number == len(self.areas)
+
+    def post(self):
+        """Saves the page or submits the whole: the response to send, or None to show the page
+        again with its errors."""
+        request, page = (
+            self.request,
+            _read_page(self.request.POST, self.area.items, with_comment=self.is_last),
+        )
+        self.page = page
+        go = request.POST.get("go", "stay")
+        self.chosen = {
+            **self.saved,
+            **page.answers,
+            **{pk: request.POST.get(f"item-{pk}") for pk in page.errors},
+        }
+        self.comment = page.comment if self.is_last else self.comment
+        if page.errors or page.general:
+            return None
+        try:
+            if go == "submit" and not page.comment_error:
+                page.general, sent = _submit(self.participation, page, self.saved)
+                if not page.general:
+                    # The answer to this request is the only place the answers are shown.
+                    profile = _profile(self.participation, self.items, sent) if sent else None
+                    return self.thanks(profile)
+            elif page.answers or page.comment:
+                # A too long comment is refused, but the answers are kept.
+                services.draft_save(
+                    participation=self.participation,
+                    answers={str(k): v for k, v in page.answers.items()},
+                    comment="" if page.comment_error else page.comment,
+                )
+        except ValidationError as error:
+            if services.ERROR_ALREADY_ANSWERED in error.messages:
+                return self.thanks()
+            if services.ERROR_NOT_OPEN in error.messages:
+                return _closed(request, self.participation.campaign, posted=True)
+            page.general = error.messages
+        if page.has_errors:
+            return None
+        return redirect(f"{self.base_url}?del={self.next_area(go)}")
+
+    def next_area(self, go: str) -> int:
+        """The number of the area to go to after saving."""
+        target = {"next": self.area.number + 1, "previous": self.area.number - 1}.get(go)
+        if go.startswith("to-") and go[3:].isdigit():
+            target = int(go[3:])
+        if target is None:
+            messages.success(
+                self.request, _("Your answers are saved. You can continue later with the same link.")
+            )
+            target = self.area.number
+        return min(max(target, 1), len(self.areas))
+
+    def thanks(self, profile=None):
+        return _thanks(self.request, self.participation, self.items, self.start_url, profile=profile)
+
+    def page_response(self):
+        items, chosen, page, area = self.items, self.chosen, self.page, self.area
+        answered = sum(1 for item in items if item.pk in chosen and item.pk not in page.errors)
+        for each in self.areas:
+            each.answered = sum(1 for item in each.items if item.pk in chosen)
+        first_number = sum(len(a.items) for a in self.areas[: area.number - 1]) + 1
+        campaign = self.participation.campaign
+        return render(
+            self.request,
+            "assessments/answering/survey_page.html",
+            {
+                "participation": self.participation,
+                "campaign": campaign,
+                "areas": self.areas,
+                "area": area,
+                "area_title": localised(area.item, "title") if area.item else campaign.name,
+                "statements": _statements(area.items, chosen, page.errors, first_number),
+                "is_last": self.is_last,
+                "page": page,
+                "comment": self.comment,
+                "comment_max": COMMENT_MAX,
+                "answered": answered,
+                "total": len(items),
+                "unanswered": len(items) - answered,
+                "base_url": self.base_url,
+                "start_url": self.start_url,
+            },
+        )
 
 
 @never_cache
@@ -396,19 +450,11 @@ def survey_token(request, token: str):
 @never_cache
 @login_required
 def survey_start(request):
-    participations = list(
-        Participation.objects.filter(person=request.user, campaign__status=CampaignStatus.OPEN)
-        .select_related("campaign", "unit")
-        .order_by("campaign__closes_on", "unit__name")
+    return render(
+        request,
+        "assessments/answering/survey_start.html",
+        {"participations": selectors.open_questionnaires(request.user)},
     )
-    started = set(
-        Draft.objects.filter(token_hash__in=[p.token_hash for p in participations]).values_list(
-            "token_hash", flat=True
-        )
-    )
-    for participation in participations:
-        participation.started = participation.token_hash in started
-    return render(request, "assessments/answering/survey_start.html", {"participations": participations})
 
 
 @never_cache

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from digiplan.assessments import services
 from digiplan.assessments.forms import RatingForm, ReopenForm
 from digiplan.assessments.models import CampaignStatus, LeaderRating, RatingStatus
+from digiplan.assessments.selectors import ratings as rating_selectors
 from digiplan.assessments.views.campaigns import campaign_for_user, leads
 from digiplan.frameworks.models import RespondentGroup
 from digiplan.organisations.access import can_manage, can_read
@@ -53,24 +54,10 @@ def _level_label(item, value, lang: str) -> str:
 def _last_year(campaign, unit, codes: list[str], lang: str) -> dict[str, dict]:
     """Item code → last year's level and comment, from the latest earlier closed campaign of the
     same huvudman that rated this unit."""
-    previous = (
-        LeaderRating.objects.filter(
-            unit=unit,
-            campaign__huvudman_id=campaign.huvudman_id,
-            campaign__status=CampaignStatus.CLOSED,
-            campaign__opens_on__lt=campaign.opens_on,
-        )
-        .select_related("campaign")
-        .order_by("-campaign__opens_on")
-        .first()
-    )
+    previous = rating_selectors.previous_rating(campaign, unit)
     if previous is None:
         return {}
-    answers = (
-        previous.answers.filter(item__code__in=codes)
-        .select_related("item__scale")
-        .prefetch_related("item__scale__levels")
-    )
+    answers = rating_selectors.rating_answers(previous, codes)
     return {
         a.item.code: {
             "label": _level_label(a.item, a.value, lang),
@@ -128,59 +115,23 @@ def _sections(items, form: RatingForm, previous: dict, lang: str) -> list[dict]:
 @login_required
 def rating_edit(request, pk: int, unit_pk: int):
     campaign, unit, strategist = _rating_access(request, pk, unit_pk)
-    rating = LeaderRating.objects.filter(campaign=campaign, unit=unit).select_related("submitted_by").first()
+    rating = rating_selectors.rating_of(campaign, unit)
     items = list(
         services.campaign_items(campaign, RespondentGroup.LEADER)
         .select_related("parent")
         .prefetch_related("scale__levels")
     )
     stored = {a.item_id: a for a in rating.answers.all()} if rating else {}
-    initial = {
-        "participants": rating.participants if rating else "",
-        "revision": rating.revision if rating else 0,
-    }
-    for item_pk, answer in stored.items():
-        initial[f"level_{item_pk}"] = NA if answer.value is None else str(answer.value)
-        initial[f"comment_{item_pk}"] = answer.comment
     submitted = rating is not None and rating.status == RatingStatus.SUBMITTED
-    editable = campaign.status == CampaignStatus.OPEN and not submitted
-    form = RatingForm(request.POST or None, items=items, initial=initial)
+    form = RatingForm(request.POST or None, items=items, initial=_initial(rating, stored))
     if request.method == "POST":
-        if not editable:
+        if campaign.status != CampaignStatus.OPEN or submitted:
             messages.error(request, services.ERROR_RATING_SUBMITTED if submitted else services.ERROR_NOT_OPEN)
             return redirect("rating_edit", pk=campaign.pk, unit_pk=unit.pk)
-        submit = request.POST.get("action") == "submit"
-        if form.is_valid() and (not submit or form.check_complete()):
-            # A comment is sent only where there is one or was one: an answer row without a
-            # level would read as "not relevant".
-            comments = {k: v for k, v in form.comments().items() if v or int(k) in stored}
-            try:
-                services.rating_save(
-                    actor=request.user,
-                    rating=services.rating_for(campaign, unit),
-                    answers=form.answers(),
-                    comments=comments,
-                    participants=form.cleaned_data["participants"],
-                    revision=form.cleaned_data["revision"],
-                    submit=submit,
-                )
-            except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
-            else:
-                messages.success(
-                    request,
-                    _("The rating was submitted. Thank you!")
-                    if submit
-                    else _("The draft was saved. You can come back and go on."),
-                )
-                return redirect("rating_edit", pk=campaign.pk, unit_pk=unit.pk)
+        if _save(request, form, campaign, unit, stored):
+            return redirect("rating_edit", pk=campaign.pk, unit_pk=unit.pk)
     lang = get_language() or "sv"
     previous = _last_year(campaign, unit, [i.code for i in items], lang)
-    crumbs = [{"label": _("Self-assessment"), "url": reverse("campaign_list")}]
-    if strategist:
-        crumbs.append({"label": str(campaign), "url": reverse("campaign_detail", args=[campaign.pk])})
-    crumbs.append({"label": unit.name, "url": None})
     return render(
         request,
         "assessments/rating/edit.html",
@@ -190,14 +141,66 @@ def rating_edit(request, pk: int, unit_pk: int):
             "rating": rating,
             "form": form,
             "sections": _sections(items, form, previous, lang),
-            "editable": editable,
+            "editable": campaign.status == CampaignStatus.OPEN and not submitted,
             "submitted": submitted,
             "strategist": strategist,
             "can_reopen": strategist and submitted and campaign.status == CampaignStatus.OPEN,
             "reopen_form": ReopenForm(),
-            "breadcrumbs": crumbs,
+            "breadcrumbs": _breadcrumbs(campaign, unit, strategist=strategist),
         },
     )
+
+
+def _initial(rating: LeaderRating | None, stored: dict) -> dict:
+    """The form's values: the saved rating, or an empty one."""
+    initial = {
+        "participants": rating.participants if rating else "",
+        "revision": rating.revision if rating else 0,
+    }
+    for item_pk, answer in stored.items():
+        initial[f"level_{item_pk}"] = NA if answer.value is None else str(answer.value)
+        initial[f"comment_{item_pk}"] = answer.comment
+    return initial
+
+
+def _save(request, form: RatingForm, campaign, unit, stored: dict) -> bool:
+    """Saves the posted rating as a draft or submits it; False, with the errors on the form,
+    when it was not saved."""
+    submit = request.POST.get("action") == "submit"
+    if not form.is_valid() or (submit and not form.check_complete()):
+        return False
+    # A comment is sent only where there is one or was one: an answer row without a level
+    # would read as "not relevant".
+    comments = {k: v for k, v in form.comments().items() if v or int(k) in stored}
+    try:
+        services.rating_save(
+            actor=request.user,
+            rating=services.rating_for(campaign, unit),
+            answers=form.answers(),
+            comments=comments,
+            participants=form.cleaned_data["participants"],
+            revision=form.cleaned_data["revision"],
+            submit=submit,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error(None, message)
+        return False
+    messages.success(
+        request,
+        _("The rating was submitted. Thank you!")
+        if submit
+        else _("The draft was saved. You can come back and go on."),
+    )
+    return True
+
+
+def _breadcrumbs(campaign, unit, *, strategist: bool) -> list[dict[str, str | None]]:
+    crumbs: list[dict[str, str | None]] = [{"label": _("Self-assessment"), "url": reverse("campaign_list")}]
+    if strategist:
+        crumbs.append({"label": str(campaign), "url": reverse("campaign_detail", args=[campaign.pk])})
+    crumbs.append({"label": unit.name, "url": None})
+    return crumbs
 
 
 @login_required
@@ -206,7 +209,7 @@ def rating_reopen(request, pk: int, unit_pk: int):
     campaign, unit, strategist = _rating_access(request, pk, unit_pk)
     if not strategist:
         raise PermissionDenied
-    rating = LeaderRating.objects.filter(campaign=campaign, unit=unit).first()
+    rating = rating_selectors.rating_of(campaign, unit)
     if rating is None:
         raise Http404
     form = ReopenForm(request.POST)
@@ -215,7 +218,7 @@ def rating_reopen(request, pk: int, unit_pk: int):
     elif rating.status != RatingStatus.SUBMITTED:
         messages.error(request, _("Only a submitted rating can be reopened."))
     elif not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("reason", [services.ERROR_REASON])))
+        messages.error(request, " ".join(str(e) for e in form.errors.get("reason", [services.ERROR_REASON])))
     else:
         services.rating_reopen(actor=request.user, rating=rating, reason=form.cleaned_data["reason"])
         messages.success(request, _("The rating was reopened. The unit can change it and submit it again."))

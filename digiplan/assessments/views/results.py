@@ -3,8 +3,6 @@
 What is suppressed is decided in selectors, once; these views check access and render.
 """
 
-import io
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -13,18 +11,9 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from digiplan.assessments import selectors
+from digiplan.assessments import exports, selectors
 from digiplan.assessments.models import Campaign, CampaignUnit
-from digiplan.lib.spreadsheet import neutralise
-from digiplan.lib.spreadsheet.writing import (
-    SUPPRESSED,
-    csv_bytes,
-    formats,
-    sheet_name,
-    workbook,
-    write_cell,
-    write_header,
-)
+from digiplan.lib.spreadsheet.writing import CSV_TYPE, XLSX_TYPE
 from digiplan.organisations import access
 from digiplan.organisations.models import Organisation
 
@@ -62,14 +51,14 @@ def _org_filters(request, campaign: Campaign) -> tuple[dict, dict]:
     choices = selectors.org_filter_choices(campaign, managed)
     node_pk, area_pk = _int(request.GET.get("nod")), _int(request.GET.get("omrade"))
     form = request.GET.get("skolform", "")
+    node = next((n for n in choices["nodes"] if n.pk == node_pk), None)
+    school_form = form if form in choices["school_forms"] else ""
     chosen = {
-        "node": next((n for n in choices["nodes"] if n.pk == node_pk), None),
+        "node": node,
         "area": next((a for a in choices["areas"] if a.pk == area_pk), None),
-        "school_form": form if form in choices["school_forms"] else "",
+        "school_form": school_form,
+        "units": selectors.org_units(campaign, managed, node=node, school_form=school_form),
     }
-    chosen["units"] = selectors.org_units(
-        campaign, managed, node=chosen["node"], school_form=chosen["school_form"]
-    )
     return choices, chosen
 
 
@@ -122,83 +111,6 @@ def results_org(request, pk: int):
     )
 
 
-def _labels() -> dict:
-    return {
-        "rates": _("Response rates"),
-        "unit": _("Unit"),
-        "asked": _("Staff asked"),
-        "answered": _("Staff who answered"),
-        "rate": _("Response rate (%)"),
-        "pupil_responses": _("Pupil answers"),
-        "pupils_expected": _("Pupils"),
-        "total": _("All units"),
-        "heatmap": _("Staff mean per area"),
-        "area": _("Area"),
-        "no_area": _("Without area"),
-        "spread": _("Spread per area"),
-        "units_shown": _("Units with figures"),
-        "units_total": _("Units"),
-        "median": _("Median"),
-        "min": _("Lowest"),
-        "max": _("Highest"),
-        "q1": _("First quartile"),
-        "q3": _("Third quartile"),
-        "behind": _("Furthest behind"),
-        "value": _("Answered %(value)s"),
-        "indicators": _("Indicators, organisation"),
-        "units": _("Indicators per unit"),
-        "group": _("Group"),
-        "code": _("Code"),
-        "indicator": _("Indicator"),
-        "n": _("Answers that count"),
-        "n_na": _("Don't know / not applicable"),
-        "mean": _("Mean"),
-        "staff": _("Staff"),
-        "pupil": _("Pupils"),
-    }
-
-
-def _about(campaign: Campaign) -> list[list[str]]:
-    return [
-        [_("Self-assessment"), f"{campaign.name} {campaign.school_year}"],
-        [_("Anonymity threshold"), str(campaign.k)],
-        [SUPPRESSED, _("Fewer than %(k)s answers: the figure is not shown.") % {"k": campaign.k}],
-        [
-            _("Organisation figures"),
-            _("Rest on the units that have at least %(k)s answers.") % {"k": campaign.k},
-        ],
-    ]
-
-
-def _csv(campaign: Campaign, tables: list[selectors.Table]) -> bytes:
-    rows: list[list] = list(_about(campaign))
-    for table in tables:
-        rows += [[], [table.title], list(table.header), *table.rows]
-    return csv_bytes(rows)
-
-
-def _xlsx(campaign: Campaign, tables: list[selectors.Table]) -> bytes:
-    output = io.BytesIO()
-    book = workbook(output)
-    styles = formats(book)
-    used: set[str] = set()
-    about = book.add_worksheet(sheet_name(_("About the figures"), used))
-    for number, (label, text) in enumerate(_about(campaign)):
-        about.write_string(number, 0, neutralise(label), styles["bold"])
-        about.write_string(number, 1, neutralise(text))
-    about.set_column(0, 0, 24)
-    about.set_column(1, 1, 70)
-    for table in tables:
-        sheet = book.add_worksheet(sheet_name(table.title, used))
-        write_header(sheet, table.header, styles)
-        for number, row in enumerate(table.rows, start=1):
-            for column, value in enumerate(row):
-                write_cell(sheet, number, column, value, styles)
-        sheet.set_column(0, max(len(table.header) - 1, 0), 18)
-    book.close()
-    return output.getvalue()
-
-
 @login_required
 def results_export(request, pk: int, fmt: str):
     if fmt not in ("csv", "xlsx"):
@@ -206,14 +118,11 @@ def results_export(request, pk: int, fmt: str):
     campaign = _strategist_campaign(request, pk)
     _choices, chosen = _org_filters(request, campaign)
     results = selectors.org_results(campaign, chosen["units"], area=chosen["area"])
-    tables = selectors.org_tables(results, labels=_labels())
+    tables = selectors.org_tables(results, labels=exports.table_labels())
     filename = f"{slugify(f'{campaign.name} {campaign.school_year}')}-resultat.{fmt}"
     if fmt == "csv":
-        response = HttpResponse(_csv(campaign, tables), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(exports.results_csv(campaign, tables), content_type=CSV_TYPE)
     else:
-        response = HttpResponse(
-            _xlsx(campaign, tables),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        response = HttpResponse(exports.results_xlsx(campaign, tables), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -3,16 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from digiplan.audit.services import audit_record
-from digiplan.frameworks import access, selectors
+from digiplan.frameworks import access, selectors, services
 from digiplan.frameworks.forms import ScaleForm
 from digiplan.frameworks.hooks import unit_goals_for_chain
-from digiplan.frameworks.models import Scale, ScaleLevel
 from digiplan.organisations.access import is_strategist
 
 
@@ -44,11 +40,7 @@ def my_responsibilities(request):
 
 @login_required
 def scale_list(request):
-    scales = (
-        Scale.objects.filter(Q(huvudman__isnull=True) | Q(huvudman_id=request.user.huvudman_id))
-        .prefetch_related("levels")
-        .order_by("huvudman", "name")
-    )
+    scales = selectors.readable_scales(request.user).prefetch_related("levels").order_by("huvudman", "name")
     return render(
         request, "frameworks/scales.html", {"scales": scales, "can_create": is_strategist(request.user)}
     )
@@ -58,33 +50,13 @@ def scale_list(request):
 def scale_create(request):
     if not is_strategist(request.user):
         raise PermissionDenied
-    huvudman = request.user.huvudman
     form = ScaleForm(request.POST or None, label_suffix="")
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if Scale.objects.filter(Q(huvudman=huvudman) | Q(huvudman__isnull=True), slug=data["slug"]).exists():
-            form.add_error("slug", _("This short name is already used."))
+        try:
+            services.scale_create(actor=request.user, huvudman=request.user.huvudman, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
-            with transaction.atomic():
-                scale = Scale(
-                    huvudman=huvudman, slug=data["slug"], name=data["name"], description=data["description"]
-                )
-                try:
-                    scale.full_clean(validate_constraints=False)
-                except ValidationError as error:
-                    form.add_error(None, error)
-                else:
-                    scale.save()
-                    ScaleLevel.objects.bulk_create(
-                        ScaleLevel(scale=scale, order=i, **level) for i, level in enumerate(data["levels"])
-                    )
-                    audit_record(
-                        actor=request.user,
-                        huvudman=huvudman,
-                        action="scale.create",
-                        obj=scale,
-                        after={"levels": len(data["levels"])},
-                    )
-                    messages.success(request, _("The scale was added."))
-                    return redirect("scale_list")
+            messages.success(request, _("The scale was added."))
+            return redirect("scale_list")
     return render(request, "frameworks/simple_form.html", {"form": form, "title": _("New scale")})

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from digiplan.frameworks.exchange import (
     import_framework,
 )
 from digiplan.frameworks.forms import FrameworkForm, FrameworkImportForm
-from digiplan.frameworks.models import FrameworkVersion, VersionStatus
+from digiplan.frameworks.models import VersionStatus
 from digiplan.lib.uploads import UploadRejected, check_request_size, decode_utf8, read_upload
 from digiplan.organisations.access import is_strategist
 
@@ -30,42 +29,18 @@ def _require_strategist(request):
 
 @login_required
 def framework_list(request):
-    frameworks = access.readable_frameworks(request.user).prefetch_related("versions")
-    own, builtin = [], []
-    for framework in frameworks:
-        versions = list(framework.versions.all())
-        framework.current = next(
-            (
-                v
-                for v in sorted(versions, key=lambda v: -(v.number or 0))
-                if v.status == VersionStatus.PUBLISHED
-            ),
-            None,
-        )
-        framework.draft = next((v for v in versions if v.status == VersionStatus.DRAFT), None)
-        if framework.current is None and framework.draft is None:
-            continue
-        if framework.current is None and not access.can_edit(request.user, framework):
-            continue
-        (builtin if framework.is_builtin else own).append(framework)
+    lists = selectors.framework_lists(request.user)
     return render(
         request,
         "frameworks/list.html",
-        {"own": own, "builtin": builtin, "can_create": is_strategist(request.user)},
+        {"own": lists.own, "builtin": lists.builtin, "can_create": is_strategist(request.user)},
     )
 
 
 @login_required
 def framework_create(request):
     huvudman = _require_strategist(request)
-    templates = (
-        FrameworkVersion.objects.filter(
-            Q(framework__huvudman__isnull=True) | Q(framework__huvudman=huvudman),
-            status=VersionStatus.PUBLISHED,
-        )
-        .select_related("framework")
-        .order_by("framework__name")
-    )
+    templates = selectors.template_versions(huvudman)
     form = FrameworkForm(
         request.POST or None, templates=templates, initial={"template": request.GET.get("mall")}
     )
@@ -85,10 +60,10 @@ def framework_create(request):
 @login_required
 def framework_detail(request, pk: int):
     framework, can_edit = access.get_framework(request.user, pk)
-    versions = framework.versions.order_by(F("number").desc(nulls_first=True))
-    if not can_edit:
-        versions = versions.exclude(status=VersionStatus.DRAFT)
-    version = selectors.current_version(framework) or versions.first()
+    version = (
+        selectors.current_version(framework)
+        or selectors.version_list(framework, with_drafts=can_edit).first()
+    )
     if version is None:
         raise Http404
     return redirect("version_detail", pk=version.pk)
@@ -98,23 +73,16 @@ def framework_detail(request, pk: int):
 def version_detail(request, pk: int):
     version, can_edit = access.get_version(request.user, pk)
     framework = version.framework
-    versions = framework.versions.order_by(F("number").desc(nulls_first=True))
-    if not can_edit:
-        versions = versions.exclude(status=VersionStatus.DRAFT)
-    editable = can_edit and version.status == VersionStatus.DRAFT
     return render(
         request,
         "frameworks/version.html",
         {
             "version": version,
             "framework": framework,
-            "versions": versions,
-            "items": selectors.item_tree(version),
+            "versions": selectors.version_list(framework, with_drafts=can_edit),
             "can_edit": can_edit,
-            "editable": editable,
-            "responsibilities": version.responsibilities.select_related("area"),
-            "targets": version.targets.select_related("item"),
-            "has_draft": framework.versions.filter(status=VersionStatus.DRAFT).exists(),
+            "editable": can_edit and version.status == VersionStatus.DRAFT,
+            **selectors.version_parts(version),
         },
     )
 
@@ -161,11 +129,7 @@ def version_archive(request, pk: int):
 @login_required
 def version_diff(request, pk: int):
     framework, _can_edit = access.get_framework(request.user, pk)
-    versions = [
-        v
-        for v in framework.versions.order_by(F("number").desc(nulls_first=True))
-        if access.can_read_version(request.user, v)
-    ]
+    versions = selectors.readable_versions(request.user, framework)
     by_pk = {str(v.pk): v for v in versions}
     old = by_pk.get(request.GET.get("fran")) or (versions[1] if len(versions) > 1 else None)
     new = by_pk.get(request.GET.get("till")) or (versions[0] if versions else None)

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,11 +11,7 @@ from django.views.decorators.http import require_POST
 
 from digiplan.frameworks import access, selectors, services
 from digiplan.frameworks.forms import ItemForm, LevelDescriptionsForm, ResponsibilityForm, TargetForm
-from digiplan.frameworks.models import Item, ItemKind, Responsibility, Scale, Target
-
-
-def _scales(person):
-    return Scale.objects.filter(Q(huvudman__isnull=True) | Q(huvudman_id=person.huvudman_id))
+from digiplan.frameworks.models import Item, ItemKind, Responsibility, Target
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -66,12 +61,12 @@ def item_create(request, pk: int):
         parent = version.items.filter(pk=parent_pk).first()
         if parent is None:
             raise Http404
-    kind = {None: ItemKind.AREA, ItemKind.AREA: ItemKind.GOAL}.get(
-        parent.kind if parent else None, ItemKind.INDICATOR
-    )
+    # Under nothing an area, under an area a goal, under anything else an indicator.
+    kind_below: dict[str | None, ItemKind] = {None: ItemKind.AREA, ItemKind.AREA: ItemKind.GOAL}
+    kind = kind_below.get(parent.kind if parent else None, ItemKind.INDICATOR)
     form = ItemForm(
         request.POST or None,
-        scales=_scales(request.user),
+        scales=selectors.readable_scales(request.user),
         linkable=selectors.linkable_items(request.user, version),
         initial={"kind": kind, "revision": version.revision},
     )
@@ -82,10 +77,9 @@ def item_create(request, pk: int):
                 version=version,
                 parent=parent,
                 revision=form.cleaned_data["revision"],
+                links=form.cleaned_data["links"],
                 **_item_fields(form.cleaned_data),
             )
-            if form.cleaned_data["links"]:
-                item.links.set(form.cleaned_data["links"])
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -108,7 +102,7 @@ def item_edit(request, pk: int):
     english = item.translations.get("en", {})
     form = ItemForm(
         request.POST or None,
-        scales=_scales(request.user),
+        scales=selectors.readable_scales(request.user),
         linkable=selectors.linkable_items(request.user, version).exclude(pk=item.pk),
         initial={
             "kind": item.kind,
@@ -120,11 +114,11 @@ def item_edit(request, pk: int):
             "school_forms": item.school_forms,
             "title_en": english.get("title", ""),
             "description_en": english.get("description", ""),
-            "links": list(item.links.values_list("pk", flat=True)),
+            "links": selectors.link_ids(item),
             "revision": version.revision,
         },
     )
-    levels = list(item.scale.levels.all()) if item.scale_id else []
+    levels = list(item.scale.levels.all()) if item.scale else []
     level_form = LevelDescriptionsForm(
         request.POST or None, prefix="levels", levels=levels, initial_texts=item.level_descriptions
     )
@@ -169,11 +163,7 @@ def item_move(request, pk: int):
         messages.success(request, message % {"code": item.code})
     # The focus returns to a move button of the moved item that is still enabled, so keyboard
     # users keep their place and can press again.
-    siblings = list(
-        Item.objects.filter(version_id=item.version_id, parent_id=item.parent_id)
-        .order_by("order", "code")
-        .values_list("pk", flat=True)
-    )
+    siblings = selectors.sibling_ids(item)
     position = siblings.index(item.pk)
     wanted = "up" if direction < 0 else "down"
     if wanted == "up" and position == 0:
