@@ -1,7 +1,7 @@
 """The unit report and the organisation report as files: a tagged PDF, an XLSX workbook and a
 Swedish CSV, and every answer of a year as one streamed XLSX.
 
-All three formats are drawn from the same plain tables (unit_tables, org_tables), which read
+All three formats are drawn from the same plain tables (reports.report_tables), which read
 only the report data the selectors hand over: a figure the web page suppresses is None here and
 is written as a dash, so no format can show what the page hides. The PDF adds the page's charts
 (the same SVG) and the plan's prose.
@@ -13,18 +13,18 @@ import datetime
 import io
 import re
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import IO
 
-from django.db.models import Count, F
+from django.db.models import Count, F, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
-from digiplan.assessments.models import Answer, Group, Response
-from digiplan.assessments.selectors import Table as PlainTable
+from digiplan.assessments.models import Answer, Campaign, Group, Response
 
 # The rules every export of Digiplan follows: a suppressed figure is a dash, sheet names are
 # made valid, and a text a spreadsheet could take for a formula gets a leading apostrophe.
@@ -42,31 +42,18 @@ from digiplan.lib.spreadsheet.writing import (
     write_header,
 )
 from digiplan.organisations.models import Organisation
-from digiplan.plans.access import can_read_plan
-from digiplan.reports import selectors
 from digiplan.reports.charts import format_value
-from digiplan.reports.report_charts import area_label, group_label, org_charts, unit_charts
+from digiplan.reports.report_charts import group_label, org_charts, unit_charts
+from digiplan.reports.report_tables import Table, about_rows, about_table, org_tables, unit_tables
+from digiplan.reports.selectors import OrgReport, UnitReport
 
 FORMATS = ("pdf", "xlsx", "csv")
 CONTENT_TYPES = {"pdf": "application/pdf", "xlsx": XLSX_TYPE, "csv": CSV_TYPE}
 
 
-def readable_unit_report(person, unit: Organisation, school_year: str) -> dict:
-    """The unit report as this person may read it: a draft plan is for its editors only, and
-    the report then says a plan is being written."""
-    report = selectors.unit_report(unit, school_year)
-    if report["plan"] is not None and not can_read_plan(person, report["plan"].plan):
-        report["plan"] = None
-        report["missing"].append("plan_draft")
-    return report
-
-
 def filename(kind: str, name: str, school_year: str, fmt: str) -> str:
     """ "rapport-almskolan-2026-27.pdf"."""
     return f"{slugify(f'{kind} {name} {school_year.replace("/", "-")}')}.{fmt}"
-
-
-# ---- Plain tables ----------------------------------------------------------------------------
 
 
 @dataclass
@@ -78,344 +65,7 @@ class Section:
     title: str
     lead: str = ""
     charts: list = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
-
-
-@dataclass
-class Table(PlainTable):
-    """A table of a report; ident names its section in the PDF (and its anchor)."""
-
-    ident: str = ""
-
-
-def _table(ident: str, title: str, header: list[str], rows: list[list]) -> Table:
-    return Table(title=title, header=header, rows=rows, ident=ident)
-
-
-def _or(value, note: str):
-    """The figure, or the reason it is missing (a figure never shown is None: a dash)."""
-    return note if value is None else value
-
-
-def _change(figure) -> object:
-    if figure.is_new:
-        return _("new")
-    return _or(figure.change, _("no earlier figure"))
-
-
-def _about(rows: list[tuple[str, object]]) -> Table:
-    return _table("about", _("About the figures"), [_("What"), _("Value")], [list(r) for r in rows])
-
-
-def _about_rows(report: dict, name: str, made: datetime.date) -> list[tuple[str, object]]:
-    campaign = report["campaign"]
-    rows: list[tuple[str, object]] = [
-        (_("Report for"), name),
-        (_("School year"), report["school_year"]),
-        (_("Made on"), made),
-    ]
-    if campaign is not None:
-        rows.append(
-            (_("Self-assessment"), f"{campaign.name} {campaign.school_year} ({campaign.framework_version})")
-        )
-        rows.append((_("Anonymity threshold"), campaign.k))
-        rows.append((SUPPRESSED, _("Fewer than %(k)s answers: the figure is not shown.") % {"k": campaign.k}))
-    return rows
-
-
-def unit_tables(report: dict) -> list[Table]:
-    """The unit report's tables, in the order of the page."""
-    tables = []
-    r = report["results"]
-    if r is not None and r["available"]:
-        rows = []
-        for a in report["areas"]:
-            for group, this, last, median in a.by_group:
-                rows.append(
-                    [
-                        area_label(a.item, a.code),
-                        group_label(group),
-                        _or(this, _("not rated")) if group == "leader" else this,
-                        _or(last, _("no earlier figure")),
-                        _or(median, _("too few units")),
-                    ]
-                )
-        tables.append(
-            _table(
-                "areas",
-                _("Results per area"),
-                [_("Area"), _("Group"), _("This year"), _("Last year"), _("Organisation median")],
-                rows,
-            )
-        )
-        rows = []
-        for row in report["indicators"]:
-            f = row.figure
-            org = _or(row.org_value, _("too few units"))
-            if row.group == "leader":
-                value = (
-                    f.value
-                    if f.value is not None
-                    else (_("Not applicable") if f.answered else _("not rated"))
-                )
-                change = _("new") if f.is_new else _or(f.change, _("no earlier figure"))
-                rows.append(
-                    [row.item.code, _title(row.item), group_label("leader"), "", "", value, change, org]
-                )
-            elif f.suppressed:
-                rows.append(
-                    [
-                        row.item.code,
-                        _title(row.item),
-                        group_label(row.group),
-                        None,
-                        None,
-                        None,
-                        _("new") if f.is_new else None,
-                        org,
-                    ]
-                )
-            else:
-                rows.append(
-                    [
-                        row.item.code,
-                        _title(row.item),
-                        group_label(row.group),
-                        f.n,
-                        f.n_na,
-                        f.mean,
-                        _change(f),
-                        org,
-                    ]
-                )
-        tables.append(
-            _table(
-                "indicators",
-                _("Indicators"),
-                [
-                    _("Code"),
-                    _("Indicator"),
-                    _("Group"),
-                    _("Answers"),
-                    _("Don't know"),
-                    _("Level or mean"),
-                    pgettext("difference", "Change"),
-                    _("Organisation"),
-                ],
-                rows,
-            )
-        )
-        if report["campaign"].include_leader:
-            tables.append(
-                _table(
-                    "gap",
-                    _("Leader and staff"),
-                    [_("Area"), _("Leader"), _("Staff"), _("Gap leader − staff")],
-                    [
-                        [
-                            area_label(a.item, a.code),
-                            _or(a.this_year.get("leader"), _("not rated")),
-                            a.this_year.get("staff"),
-                            _or(a.gap, _("cannot be computed")),
-                        ]
-                        for a in report["areas"]
-                        if "leader" in a.groups and "staff" in a.groups
-                    ],
-                )
-            )
-        rows = []
-        for row in report["indicators"]:
-            if row.group == "leader" or row.figure.suppressed:
-                continue
-            for level, count, share in row.figure.distribution:
-                rows.append(
-                    [
-                        row.item.code,
-                        _title(row.item),
-                        group_label(row.group),
-                        level.value,
-                        _title(level, "label"),
-                        count,
-                        share,
-                    ]
-                )
-        tables.append(
-            _table(
-                "levels",
-                _("Answers per level"),
-                [_("Code"), _("Indicator"), _("Group"), _("Level"), _("Label"), _("Answers"), _("Share (%)")],
-                rows,
-            )
-        )
-    plan = report["plan"]
-    if plan is not None:
-        rows = []
-        for goal_row in [*plan.goals, None]:
-            activities = goal_row.activities if goal_row else plan.loose
-            for activity in activities:
-                rows.append(
-                    [
-                        goal_row.goal.title if goal_row else _("Activities without a goal"),
-                        activity.title,
-                        activity.owner.name
-                        if activity.owner
-                        else (activity.role_title.name if activity.role_title else ""),
-                        _or(activity.due_on, ""),
-                        str(activity.get_status_display()),
-                        _("Yes") if activity.late else _("No"),
-                    ]
-                )
-        tables.append(
-            _table(
-                "activities",
-                _("Activities"),
-                [_("Goal"), _("Activity"), _("Responsible"), _("Due"), _("Status"), _("Late")],
-                rows,
-            )
-        )
-    if r is not None and r["comments_shown"] and r["comments"]:
-        tables.append(
-            _table("comments", _("Comments from staff"), [_("Comment")], [[c] for c in sorted(r["comments"])])
-        )  # in no order of arrival
-    return tables
-
-
-def _title(obj, name: str = "title") -> str:
-    from digiplan.frameworks.templatetags.frameworks import localised
-
-    return localised(obj, name)
-
-
-def org_tables(report: dict) -> list[Table]:
-    r = report["results"]
-    tables = []
-    if r is not None:
-        rows = [
-            [row.unit.name, row.asked, row.answered, _or(row.rate, ""), row.pupil_responses]
-            for row in r["rates"]
-        ]
-        t = r["rate_totals"]
-        rows.append([_("All units"), t.asked, t.answered, _or(t.rate, ""), t.pupil_responses])
-        tables.append(
-            _table(
-                "participation",
-                _("Participation"),
-                [_("Unit"), _("Asked"), _("Answered"), _("Response rate (%)"), _("Pupil answers")],
-                rows,
-            )
-        )
-    if r is not None and r["available"]:
-        tables.append(
-            _table(
-                "heatmap",
-                _("Staff mean per unit and area"),
-                [_("Unit"), *(area_label(a.item) for a in r["areas"])],
-                [[unit.name, *(c.mean for c in cells)] for unit, cells in r["heatmap"]],
-            )
-        )
-        rows = []
-        for e in report["equity"]:
-            now = e.now
-            rows.append(
-                [
-                    area_label(e.item, e.code),
-                    now.units_shown,
-                    now.units_total,
-                    now.median,
-                    now.q1,
-                    now.q3,
-                    e.iqr,
-                    _or(e.change, _("no earlier figure")),
-                    _or(e.iqr_change, _("no earlier figure")),
-                    "; ".join(f"{unit.name} ({format_value(value)})" for unit, value in now.behind),
-                ]
-            )
-        tables.append(
-            _table(
-                "equity",
-                _("Equity per area"),
-                [
-                    _("Area"),
-                    _("Units with figures"),
-                    _("Units"),
-                    _("Median"),
-                    _("First quartile"),
-                    _("Third quartile"),
-                    _("Interquartile range"),
-                    _("Change of the median"),
-                    _("Change of the range"),
-                    _("Furthest behind"),
-                ],
-                rows,
-            )
-        )
-        if len(report["trend_campaigns"]) > 1:
-            years = [c.school_year for c in report["trend_campaigns"]]
-
-            def cells(line):
-                return [(v if present else _("not asked")) for present, v in line.cells]
-
-            tables.append(
-                _table(
-                    "trends",
-                    _("Trends per area"),
-                    [_("Area"), _("Group"), *years],
-                    [
-                        [area_label(None, a.code, a.title), group_label(line.group), *cells(line)]
-                        for a in report["trend"]
-                        for line in a.lines
-                    ],
-                )
-            )
-            tables.append(
-                _table(
-                    "trend-indicators",
-                    _("Indicators over the years"),
-                    [_("Code"), _("Indicator"), _("Group"), *years],
-                    [
-                        [line.code, line.title, group_label(line.group), *cells(line)]
-                        for a in report["trend"]
-                        for line in a.indicators
-                    ],
-                )
-            )
-    p = report["plans"]
-    tables.append(
-        _table(
-            "plans",
-            _("Plan progress"),
-            [_("Unit"), _("Plan"), _("Goals"), _("Activities"), _("Done"), _("Late"), _("Cancelled")],
-            [
-                [
-                    row.unit.name,
-                    str(row.plan.get_status_display()) if row.plan else _("No plan"),
-                    row.goals,
-                    row.activities,
-                    row.done,
-                    row.late,
-                    row.cancelled,
-                ]
-                for row in p["rows"]
-            ],
-        )
-    )
-    tables.append(
-        _table(
-            "priorities",
-            _("Goals per area"),
-            [_("Area"), _("Goals")],
-            [[f"{area.code} {_title(area)}", n] for area, n in p["priorities"]],
-        )
-    )
-    tables.append(
-        _table(
-            "national",
-            _("National sub-goals"),
-            [_("Sub-goal"), _("Unit goals")],
-            [[f"{row['item'].code} {_title(row['item'])}", row["goals"]] for row in p["national"]],
-        )
-    )
-    return tables
+    tables: list[PrintedTable] = field(default_factory=list)
 
 
 # ---- PDF -------------------------------------------------------------------------------------
@@ -485,7 +135,9 @@ def _columns(columns: list[str], rows: list[list[str]], wide: bool) -> tuple[lis
     cells are figures). A column of figures gets its longest word; a column of text at least
     its longest word, and the rest of the line in proportion to how much more its longest
     cell would take, as the automatic layout shares it."""
-    least, extra, numeric = [], [], []
+    least: list[float] = []
+    extra: list[float] = []
+    numeric: list[bool] = []
     for number, header in enumerate(columns):
         cells = [row[number] for row in rows if number < len(row) and row[number]]
         words = max([0, *(_longest_word(c) for c in cells)])
@@ -571,7 +223,7 @@ def _sections(
     ]
 
 
-def unit_pdf(report: dict, *, huvudman_name: str, made: datetime.date | None = None) -> bytes:
+def unit_pdf(report: UnitReport, *, huvudman_name: str, made: datetime.date | None = None) -> bytes:
     made = made or timezone.localdate()
     unit = report["unit"]
     # The answers per level stay in the workbook: in print they fill ten pages and take most of
@@ -595,7 +247,7 @@ def unit_pdf(report: dict, *, huvudman_name: str, made: datetime.date | None = N
             "huvudman_name": huvudman_name,
             "sections": sections,
             "k": report["k"],
-            "about": printed(_about(_about_rows(report, unit.name, made))),
+            "about": printed(about_table(about_rows(report, unit.name, made))),
             "title": _("Report for %(unit)s, %(year)s") % {"unit": unit.name, "year": report["school_year"]},
         },
     )
@@ -603,7 +255,7 @@ def unit_pdf(report: dict, *, huvudman_name: str, made: datetime.date | None = N
 
 
 def org_pdf(
-    report: dict, *, huvudman_name: str, filter_text: str = "", made: datetime.date | None = None
+    report: OrgReport, *, huvudman_name: str, filter_text: str = "", made: datetime.date | None = None
 ) -> bytes:
     made = made or timezone.localdate()
     tables = org_tables(report)
@@ -631,7 +283,7 @@ def org_pdf(
             "filter_text": filter_text,
             "sections": sections,
             "k": report["k"],
-            "about": printed(_about(_about_rows(report, huvudman_name, made))),
+            "about": printed(about_table(about_rows(report, huvudman_name, made))),
             "title": _("Organisation report %(year)s") % {"year": report["school_year"]},
         },
     )
@@ -677,13 +329,9 @@ def tables_csv(tables: list[Table]) -> bytes:
 # ---- Every answer of a year, streamed ------------------------------------------------------
 
 
-def answers_xlsx(campaign, units, target) -> int:
-    """Every answer of the campaign's shown figures into the file `target`, written row by row
-    (XlsxWriter's constant_memory): unit, group, indicator code and value, never a person nor
-    anything that tells the order answers came in (sorted by unit, group, indicator, value).
-    A unit × group with fewer than k responses is left out, and so is any indicator whose figure
-    the results page suppresses (fewer than k answers that count): what remains is exactly the
-    distributions the pages show, one row per answer. Returns the number of answers written."""
+def _shown_answer_keys(campaign: Campaign, units: QuerySet[Organisation]) -> set[tuple[int, str, int]]:
+    """(unit, group, indicator) of every figure the results pages show: the unit × group has k
+    responses or more, and the indicator k answers that count or more."""
     k = campaign.k
     shown_groups = (
         Response.objects.filter(campaign=campaign, unit__in=units.values("pk"))
@@ -700,19 +348,17 @@ def answers_xlsx(campaign, units, target) -> int:
         .filter(n__gte=k)
         .order_by()
     )
-    keep = {
+    return {
         (row["response__unit_id"], row["response__group"], row["item_id"])
         for row in figures
         if (row["response__unit_id"], row["response__group"]) in keep_groups
     }
-    names = dict(units.values_list("pk", "name"))
-    book = workbook(target, constant_memory=True)
-    sheet = book.add_worksheet(sheet_name(_("Answers"), set()))
-    headers = [_("Unit"), _("Group"), _("Code"), _("Value")]
-    write_header(sheet, headers, formats(book))
-    sheet.set_column(0, 0, 32)
-    group_names = {Group.STAFF: group_label("staff"), Group.PUPIL: group_label("pupil")}
-    dont_know = _("Don't know")
+
+
+def _answer_rows(
+    campaign: Campaign, units: QuerySet[Organisation]
+) -> Iterator[tuple[int, str, int, str, int | None]]:
+    """Every answer as (unit, group, indicator id, code, value), in the workbook's order."""
     rows = (
         Answer.objects.filter(response__campaign=campaign, response__unit__in=units.values("pk"))
         .order_by(
@@ -724,8 +370,27 @@ def answers_xlsx(campaign, units, target) -> int:
         )
         .values_list("response__unit_id", "response__group", "item_id", "item__code", "value")
     )
+    return rows.iterator(chunk_size=5000)
+
+
+def answers_xlsx(campaign: Campaign, units: QuerySet[Organisation], target: str) -> int:
+    """Every answer of the campaign's shown figures into the file `target`, written row by row
+    (XlsxWriter's constant_memory): unit, group, indicator code and value, never a person nor
+    anything that tells the order answers came in (sorted by unit, group, indicator, value).
+    A unit × group with fewer than k responses is left out, and so is any indicator whose figure
+    the results page suppresses (fewer than k answers that count): what remains is exactly the
+    distributions the pages show, one row per answer. Returns the number of answers written."""
+    keep = _shown_answer_keys(campaign, units)
+    names = dict(units.values_list("pk", "name"))
+    book = workbook(target, constant_memory=True)
+    sheet = book.add_worksheet(sheet_name(_("Answers"), set()))
+    headers = [_("Unit"), _("Group"), _("Code"), _("Value")]
+    write_header(sheet, headers, formats(book))
+    sheet.set_column(0, 0, 32)
+    group_names: dict[str, str] = {Group.STAFF: group_label("staff"), Group.PUPIL: group_label("pupil")}
+    dont_know = _("Don't know")
     line = 0
-    for unit_id, group, item_id, code, value in rows.iterator(chunk_size=5000):
+    for unit_id, group, item_id, code, value in _answer_rows(campaign, units):
         if (unit_id, group, item_id) not in keep:
             continue
         line += 1
@@ -741,7 +406,7 @@ def answers_xlsx(campaign, units, target) -> int:
     return line
 
 
-def answers_tempfile(campaign, units):
+def answers_tempfile(campaign: Campaign, units: QuerySet[Organisation]) -> IO[bytes]:
     """answers_xlsx into a temporary file on disk, rewound: the caller streams and closes it."""
     handle = tempfile.NamedTemporaryFile(prefix="digiplan-answers-", suffix=".xlsx")
     answers_xlsx(campaign, units, handle.name)

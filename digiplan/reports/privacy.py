@@ -23,6 +23,8 @@ ARCHIVES_DELETED = "report_archives_deleted"  # a key of the person.erase audit 
 
 
 def reports_erase(*, huvudman_id: int | None, rewritten: Counter, **_context) -> dict:
+    if huvudman_id is None:  # a person of no huvudman has no archives nor public reports
+        return {ARCHIVES_DELETED: 0}
     deleted = ReportArchive.objects.filter(huvudman_id=huvudman_id).delete()[0]
     if rewritten["reports.publicreport"]:
         tokens = list(PublicReport.objects.filter(huvudman_id=huvudman_id).values_list("token", flat=True))

@@ -14,6 +14,7 @@ subtraction (public_overlap).
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,6 +30,7 @@ from digiplan.plans import selectors as plan_selectors
 from digiplan.plans.models import Activity, ActivityStatus, Goal, Plan, PlanStatus
 from digiplan.reports import public_overlap, selectors
 from digiplan.reports.models import PublicReport
+from digiplan.reports.selectors import OrgReport
 
 DATA_FORMAT = 1
 MIN_UNITS = selectors.MEDIAN_MIN_UNITS
@@ -62,7 +64,7 @@ def _participation(result: dict | None) -> dict | None:
     }
 
 
-def _areas(report: dict) -> list[dict]:
+def _areas(report: OrgReport) -> list[dict]:
     """Per area, the median and quartiles of the units' staff means: never which unit is where."""
     rows = []
     for row in report["equity"]:
@@ -87,7 +89,7 @@ def _areas(report: dict) -> list[dict]:
     return rows
 
 
-def _trend(report: dict, titles: dict) -> dict:
+def _trend(report: OrgReport, titles: dict) -> dict:
     years = [c.school_year for c in report["trend_campaigns"]]
     if len(set(years)) < len(years):
         years = [f"{c.name} {c.school_year}" for c in report["trend_campaigns"]]
@@ -120,7 +122,7 @@ def _plans(units: QuerySet[Organisation], school_year: str) -> dict:
     plan_count = plans.count()
     with_plan = plans.values("organisation_id").distinct().count()
     enough = with_plan >= MIN_UNITS
-    found = {
+    found: dict[str, Any] = {
         "units": units.count(),
         "units_with_plan": with_plan,
         "withheld": not enough,
@@ -172,7 +174,7 @@ def public_data(units: QuerySet[Organisation], school_year: str, huvudman: Huvud
 
 def _public_data(
     units: QuerySet[Organisation], school_year: str, huvudman: Huvudman, scope: str
-) -> tuple[dict, dict]:
+) -> tuple[dict, OrgReport]:
     report = selectors.org_report(units, school_year, huvudman)
     campaign, result = report["campaign"], report["results"]
     titles = {row.code: _area_titles(row.item, row.code) for row in report["equity"]}

@@ -49,17 +49,24 @@ have, over the units its scope names today.
 
 from __future__ import annotations
 
+import datetime
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
 
+from digiplan.assessments.models import Campaign
 from digiplan.organisations.models import Huvudman, Organisation, OrganisationType, UnitSchoolForm
 from digiplan.reports import disclosure, reach, selectors
 from digiplan.reports.models import PublicReport
+from digiplan.reports.selectors import OrgReport
 
 MIN_UNITS = selectors.MEDIAN_MIN_UNITS
 COUNTS, MEDIAN, PLANS = "counts", "median", "plans"
+
+Withhold = Callable[[], None]  # blanks one figure of the new report's data
 
 
 def kind_key(*parts) -> str:
@@ -75,112 +82,146 @@ class _Kind:
     units: frozenset[int]
     universe: frozenset[int]
     whole: frozenset[int] = frozenset()
-    closed_at: object = None  # the campaign's close; None for plans
+    closed_at: datetime.datetime | None = None  # the campaign's close; None for plans
     school_year: str = ""
-    withhold: list = field(default_factory=list)
+    withhold: list[Withhold] = field(default_factory=list)
 
 
-class _Kinds(dict):
-    def add(self, key: str, withhold, **kwargs) -> None:
+class _Kinds(dict[str, _Kind]):
+    def add(self, key: str, withhold: Withhold, **kwargs: Any) -> None:
         kind = self.get(key)
         if kind is None:
             kind = self[key] = _Kind(**kwargs)
         kind.withhold.append(withhold)
 
 
-def _blank(entry: dict, *names: str, value=None) -> None:
+def _blank(entry: dict, *names: str, value: object = None) -> None:
     for name in names:
         entry[name] = value
 
 
-def _kinds(data: dict, report: dict, scope: frozenset[int], active: frozenset[int]) -> _Kinds:
-    """Every kind of figure data releases, with its units and how to withhold each figure."""
-    kinds = _Kinds()
-    shown = {c.pk: selectors._shown(c) for c in report["trend_campaigns"]}
-    campaigns = report["trend_campaigns"] if data["available"] else []
+@dataclass
+class _Collector:
+    """Gathers the kinds of figure of a new report: the counts of a campaign (participation and
+    units with figures) and the medians of a campaign's area and group, over the report's units."""
 
-    def counts(campaign, withhold):
-        universe = frozenset(shown[campaign.pk].unit_ids)
-        kinds.add(
+    kinds: _Kinds
+    shown: dict[int, selectors.Shown]
+    scope: frozenset[int]
+
+    def counts(self, campaign: Campaign, withhold: Withhold) -> None:
+        universe = frozenset(self.shown[campaign.pk].unit_ids)
+        self.kinds.add(
             kind_key(COUNTS, campaign.pk),
             withhold,
-            units=scope & universe,
+            units=self.scope & universe,
             universe=universe,
             closed_at=campaign.closed_at,
         )
 
-    def median(campaign, code, group, withhold):
-        s = shown[campaign.pk]
+    def median(self, campaign: Campaign, code: str | None, group: str, withhold: Withhold) -> None:
+        s = self.shown[campaign.pk]
         universe = frozenset(u for u in s.unit_ids if s.means.get(u, {}).get(code, {}).get(group) is not None)
         # Every unit's report shows the median over all of them (from MIN_UNITS units).
-        kinds.add(
+        self.kinds.add(
             kind_key(MEDIAN, campaign.pk, code, group),
             withhold,
-            units=scope & universe,
+            units=self.scope & universe,
             universe=universe,
             whole=universe if len(universe) >= MIN_UNITS else frozenset(),
             closed_at=campaign.closed_at,
         )
 
+
+def _participation_withheld(p: dict) -> Withhold:
+    def withhold() -> None:
+        p.update(withheld=True, overlap=True)
+        _blank(p, "asked", "answered", "rate", "pupil_responses")
+
+    return withhold
+
+
+def _area_kinds(collect: _Collector, row: dict, campaign: Campaign, previous: Campaign | None) -> None:
+    """An area's count of units with figures, its median and quartiles, and its change (which
+    with this year's median gives last year's)."""
+
+    def units_withheld() -> None:
+        _blank(row, "units_shown")
+
+    def median_withheld() -> None:
+        _blank(row, "median", "q1", "q3", "change")
+        row.update(overlap=True, change_overlap=True)
+
+    def change_withheld() -> None:
+        _blank(row, "change")
+        row.update(change_overlap=True)
+
+    collect.counts(campaign, units_withheld)
+    if row["median"] is not None:
+        collect.median(campaign, row["code"], "staff", median_withheld)
+    if row["change"] is not None and previous is not None:
+        collect.median(previous, row["code"], "staff", change_withheld)
+
+
+def _trend_kinds(collect: _Collector, code: str | None, line: dict, campaigns: list[Campaign]) -> None:
+    """A trend line's count of units and median in each campaign."""
+    line["overlap"] = [False] * len(campaigns)
+
+    def units_withheld(i: int) -> Withhold:
+        def withhold() -> None:
+            line["units"][i] = None
+
+        return withhold
+
+    def value_withheld(i: int) -> Withhold:
+        def withhold() -> None:
+            line["values"][i] = None
+            line["overlap"][i] = True
+
+        return withhold
+
+    for i, c in enumerate(campaigns):
+        collect.counts(c, units_withheld(i))
+        if line["values"][i] is not None:
+            collect.median(c, code, line["group"], value_withheld(i))
+
+
+def _plan_kinds(
+    kinds: _Kinds, plans: dict, school_year: str, scope: frozenset[int], active: frozenset[int]
+) -> None:
+    """The plans' totals, over the report's active units."""
+
+    def withhold() -> None:
+        plans.update(withheld=True, overlap=True, priorities=[], national=[])
+        _blank(plans, "units_with_plan", "plans", "goals", "activities", "done", "late", "cancelled")
+
+    kinds.add(
+        kind_key(PLANS, school_year),
+        withhold,
+        units=scope & active,
+        universe=active,
+        school_year=school_year,
+    )
+
+
+def _kinds(data: dict, report: OrgReport, scope: frozenset[int], active: frozenset[int]) -> _Kinds:
+    """Every kind of figure data releases, with its units and how to withhold each figure."""
+    kinds = _Kinds()
+    collect = _Collector(kinds, {c.pk: selectors.shown_in(c) for c in report["trend_campaigns"]}, scope)
+    campaigns = report["trend_campaigns"] if data["available"] else []
     campaign = report["campaign"]
     p = data["participation"]
-    if p and not p["withheld"] and campaign.pk in shown:
-        counts(
-            campaign,
-            lambda: (
-                p.update(withheld=True, overlap=True),
-                _blank(p, "asked", "answered", "rate", "pupil_responses"),
-            ),
-        )
-    if campaigns:
+    if p and not p["withheld"] and campaign is not None and campaign.pk in collect.shown:
+        collect.counts(campaign, _participation_withheld(p))
+    if campaigns and campaign is not None:
         previous = campaigns[-2] if len(campaigns) > 1 else None
         for row in data["areas"]:
-            counts(campaign, lambda row=row: _blank(row, "units_shown"))
-            if row["median"] is not None:
-                median(
-                    campaign,
-                    row["code"],
-                    "staff",
-                    lambda row=row: (
-                        _blank(row, "median", "q1", "q3", "change"),
-                        row.update(overlap=True, change_overlap=True),
-                    ),
-                )
-            if row["change"] is not None and previous is not None:
-                # The change and this year's median give last year's.
-                median(
-                    previous,
-                    row["code"],
-                    "staff",
-                    lambda row=row: (_blank(row, "change"), row.update(change_overlap=True)),
-                )
+            _area_kinds(collect, row, campaign, previous)
         for area in data["trend"]["areas"]:
             for line in area["lines"]:
-                line["overlap"] = [False] * len(campaigns)
-                for i, c in enumerate(campaigns):
-                    counts(c, lambda line=line, i=i: line["units"].__setitem__(i, None))
-                    if line["values"][i] is not None:
-                        median(
-                            c,
-                            area["code"],
-                            line["group"],
-                            lambda line=line, i=i: (
-                                line["values"].__setitem__(i, None),
-                                line["overlap"].__setitem__(i, True),
-                            ),
-                        )
-    plans = data["plans"]
-    if not plans["withheld"]:
-        kinds.add(
-            kind_key(PLANS, data["school_year"]),
-            lambda: (
-                plans.update(withheld=True, overlap=True, priorities=[], national=[]),
-                _blank(plans, "units_with_plan", "plans", "goals", "activities", "done", "late", "cancelled"),
-            ),
-            units=scope & active,
-            universe=active,
-            school_year=data["school_year"],
-        )
+                _trend_kinds(collect, area["code"], line, campaigns)
+    if not data["plans"]["withheld"]:
+        _plan_kinds(kinds, data["plans"], data["school_year"], scope, active)
     return kinds
 
 
@@ -256,7 +297,7 @@ def _exposes(
 def withhold_overlaps(
     data: dict,
     *,
-    report: dict,
+    report: OrgReport,
     huvudman: Huvudman,
     units: QuerySet[Organisation],
     all_units: QuerySet[Organisation],

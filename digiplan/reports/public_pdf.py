@@ -20,14 +20,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from digiplan.lib.pdf import render_pdf
-from digiplan.reports import charts, exports, selectors
+from digiplan.reports import charts, exports, report_tables, selectors
 from digiplan.reports.exports import PrintedTable, Section
 from digiplan.reports.models import PublicReport
 from digiplan.reports.report_charts import group_label
 
 
 def _label(entry: dict) -> str:
-    title = selectors._localised(entry)
+    title = selectors.localised(entry)
     return f"{entry['code']} {title}".strip() if entry.get("code") else (title or _("Without area"))
 
 
@@ -54,7 +54,7 @@ def labels_and_charts(data: dict) -> dict:
                     strict=True,
                 )
             )
-    found = {"medians": None}
+    found: dict[str, charts.Chart | None] = {"medians": None}
     staff = data["scales"].get("staff")
     if data["areas"] and staff and any(a["median"] is not None for a in data["areas"]):
         found["medians"] = charts.bars(
@@ -123,7 +123,7 @@ def _of(shown: int, total: int) -> str:
 
 
 def _printed(ident: str, caption: str, header: list[str], rows: list[list]) -> PrintedTable:
-    return exports.printed(exports.Table(title=caption, header=header, rows=rows, ident=ident))
+    return exports.printed(report_tables.Table(title=caption, header=header, rows=rows, ident=ident))
 
 
 def _areas_table(data: dict) -> PrintedTable:
@@ -202,7 +202,7 @@ def _about(data: dict, published: datetime.date) -> PrintedTable:
             % {"n": n},
         )
     )
-    return exports.printed(exports._about(rows))
+    return exports.printed(report_tables.about_table(rows))
 
 
 def _sections(data: dict, chart_set: dict) -> list[Section]:

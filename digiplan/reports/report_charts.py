@@ -1,17 +1,30 @@
 """The charts of the reports, drawn from the figures the selectors hand over. A missing or
 suppressed figure stays None: the chart leaves a gap and its data table writes a dash."""
 
+from typing import TypedDict
+
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from digiplan.frameworks.models import Item
 from digiplan.reports import charts
+from digiplan.reports.selectors import OrgReport, TrendArea, UnitReport
+
+
+class UnitCharts(TypedDict):
+    radars: list[tuple[str, charts.Chart]]  # (group, its radar)
+
+
+class OrgCharts(TypedDict):
+    heatmap: charts.Chart | None
+    trends: list[tuple[TrendArea, charts.Chart]]
 
 
 def group_label(group: str) -> str:
     return {"leader": _("Leader's rating"), "staff": _("Staff"), "pupil": _("Pupils")}[group]
 
 
-def area_label(item, code: str | None = None, title: str = "") -> str:
+def area_label(item: Item | None, code: str | None = None, title: str = "") -> str:
     if item is not None:
         language = (get_language() or "sv")[:2]
         title = (item.translations or {}).get(language, {}).get("title") or item.title
@@ -21,10 +34,10 @@ def area_label(item, code: str | None = None, title: str = "") -> str:
     return _("Without area")
 
 
-def unit_charts(report: dict) -> dict:
+def unit_charts(report: UnitReport) -> UnitCharts:
     """One radar per respondent group, its axes the areas: this year, last year and the
     organisation's median."""
-    radars = []
+    radars: list[tuple[str, charts.Chart]] = []
     if report["results"] is None or not report["results"]["available"]:
         return {"radars": radars}
     for group in ("leader", "staff", "pupil"):
@@ -51,10 +64,10 @@ def unit_charts(report: dict) -> dict:
     return {"radars": radars}
 
 
-def org_charts(report: dict) -> dict:
+def org_charts(report: OrgReport) -> OrgCharts:
     """The heat map of units × areas (staff means) and one trend line chart per area."""
     result = report["results"]
-    found = {"heatmap": None, "trends": []}
+    found: OrgCharts = {"heatmap": None, "trends": []}
     if result is None or not result["available"]:
         return found
     if result["heatmap"] and "staff" in report["scales"]:

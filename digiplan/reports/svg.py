@@ -196,7 +196,8 @@ def runs(values: Sequence[Value], closed: bool) -> list[list[int]]:
     if all(v is not None for v in values):
         return [list(range(n))] if n else []
     start = next(i for i, v in enumerate(values) if v is None) + 1 if closed else 0
-    found, current = [], []
+    found: list[list[int]] = []
+    current: list[int] = []
     for i in ((start + k) % n for k in range(n)):
         if values[i] is None:
             if current:

@@ -94,7 +94,7 @@ def build_report_archive(archive_id: int) -> dict:
         with translation.override("sv"), tempfile.SpooledTemporaryFile(max_size=50 * 1024 * 1024) as buffer:
             with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
                 for done, unit in enumerate(units, start=1):
-                    report = exports.readable_unit_report(archive.requested_by, unit, archive.school_year)
+                    report = selectors.readable_unit_report(archive.requested_by, unit, archive.school_year)
                     pdf = exports.unit_pdf(report, huvudman_name=archive.huvudman.name)
                     name = exports.filename(_("report"), unit.name, archive.school_year, "pdf")
                     if name in names:  # two units of the same name

@@ -14,8 +14,6 @@ from django.utils.translation import gettext_lazy
 
 from digiplan.lib import schoolyear
 from digiplan.organisations import access
-from digiplan.organisations.models import Organisation, OrganisationType
-from digiplan.plans.access import can_read_plan
 from digiplan.reports import selectors
 from digiplan.reports.report_charts import org_charts, unit_charts
 
@@ -43,17 +41,13 @@ def _year(request, years: list[str], closed: set[str]) -> tuple[str, list[str]]:
 
 @login_required
 def report_unit(request, unit_pk: int):
-    unit = Organisation.objects.filter(pk=unit_pk, type=OrganisationType.SKOLENHET).first()
+    unit = selectors.school_unit(unit_pk)
     if unit is None or not access.can_read(request.user, unit):
         raise Http404
     year, years = _year(
         request, selectors.unit_years(unit), selectors.closed_years(unit.huvudman_id, unit=unit)
     )
-    report = selectors.unit_report(unit, year)
-    if report["plan"] is not None and not can_read_plan(request.user, report["plan"].plan):
-        # A draft plan is for its editors only; the report says a plan is being written.
-        report["plan"] = None
-        report["missing"].append("plan_draft")
+    report = selectors.readable_unit_report(request.user, unit, year)
     breadcrumbs = [{"label": _("Home"), "url": reverse("home")}]
     if access.is_strategist(request.user):
         breadcrumbs.append({"label": _("Organisation report"), "url": reverse("report_org")})

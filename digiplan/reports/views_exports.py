@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 from digiplan.assessments import selectors as results
 from digiplan.lib import schoolyear
 from digiplan.organisations import access
-from digiplan.organisations.models import Organisation, OrganisationType
 from digiplan.reports import exports, selectors, tasks
 from digiplan.reports.models import ArchiveStatus, ReportArchive
 from digiplan.reports.views import _int, _year
@@ -65,13 +64,13 @@ def _strategist(request) -> None:
 def report_export(request, unit_pk: int, fmt: str):
     if fmt not in exports.FORMATS:
         raise Http404
-    unit = Organisation.objects.filter(pk=unit_pk, type=OrganisationType.SKOLENHET).first()
+    unit = selectors.school_unit(unit_pk)
     if unit is None or not access.can_read(request.user, unit):
         raise Http404
     year, _years = _year(
         request, selectors.unit_years(unit), selectors.closed_years(unit.huvudman_id, unit=unit)
     )
-    report = exports.readable_unit_report(request.user, unit, year)
+    report = selectors.readable_unit_report(request.user, unit, year)
     name = exports.filename(_("report"), unit.name, year, fmt)
     if fmt == "pdf":
         return _download(exports.unit_pdf(report, huvudman_name=unit.huvudman.name), fmt, name)
@@ -123,12 +122,8 @@ def report_answers_export(request):
 def _archive_for(request, pk: int) -> ReportArchive:
     """The archive, for a strategist of its huvudman who manages its node; 404 otherwise."""
     _strategist(request)
-    archive = (
-        ReportArchive.objects.select_related("node")
-        .filter(pk=pk, huvudman_id=request.user.huvudman_id)
-        .first()
-    )
-    if archive is None or (archive.node is not None and not access.can_manage(request.user, archive.node)):
+    archive = selectors.archive_for(request.user, pk)
+    if archive is None:
         raise Http404
     return archive
 
@@ -150,16 +145,11 @@ def report_archives(request):
     _strategist(request)
     scope = _org_scope(request, request.GET)
     managed = access.managed_nodes(request.user)
-    archives = (
-        ReportArchive.objects.filter(huvudman_id=request.user.huvudman_id)
-        .select_related("node", "requested_by")
-        .defer("content")[:20]
-    )
     return render(
         request,
         "reports/archive_list.html",
         {
-            "archives": [a for a in archives if a.node is None or access.can_manage(request.user, a.node)],
+            "archives": selectors.recent_archives(request.user),
             "year": scope["year"],
             "years": selectors.org_years(request.user.huvudman_id),
             "choices": selectors.filter_choices(managed),

@@ -2,6 +2,8 @@
 PDF, and the strategists' pages that publish and withdraw it. Also the reports' start page
 (report_list), which lists what the signed-in person can read."""
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from digiplan.organisations import access
-from digiplan.organisations.models import OrganisationType
 from digiplan.reports import public, public_overlap, public_pdf, selectors
 from digiplan.reports.models import PublicReport
 
@@ -34,11 +35,7 @@ def _optional_url(name: str) -> str | None:
 
 @login_required
 def report_list(request):
-    units = (
-        access.reachable_nodes(request.user)
-        .filter(type=OrganisationType.SKOLENHET, is_active=True)
-        .order_by("name", "pk")
-    )
+    units = selectors.readable_units(request.user)
     strategist = access.is_strategist(request.user)
     return render(
         request,
@@ -72,12 +69,19 @@ class PublishForm(forms.Form):
     )
     school_form = forms.ChoiceField(label=gettext_lazy("School form"), required=False)
 
-    def __init__(self, *args, years: list[str], choices: dict, **kwargs):
+    def __init__(self, *args, years: list[str], choices: selectors.FilterChoices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school_year"].choices = [(y, y) for y in years]
+        self._choice_field("school_year").choices = [(y, y) for y in years]
         self.nodes = {n.pk: n for n in choices["nodes"]}
-        self.fields["node"].choices = [("", _("All"))] + [(n.pk, n.name) for n in choices["nodes"]]
-        self.fields["school_form"].choices = [("", _("All"))] + [(f, f) for f in choices["school_forms"]]
+        self._choice_field("node").choices = [("", _("All"))] + [(n.pk, n.name) for n in choices["nodes"]]
+        self._choice_field("school_form").choices = [("", _("All"))] + [
+            (f, f) for f in choices["school_forms"]
+        ]
+
+    def _choice_field(self, name: str) -> forms.ChoiceField:
+        # self.fields holds the form's own copies, typed as any field: these three are declared above
+        # as choice fields.
+        return cast(forms.ChoiceField, self.fields[name])
 
     def scope(self) -> tuple[object, str, str]:
         """The chosen node (or None), school form, and the two as the reader sees them."""
@@ -98,7 +102,7 @@ def _years(huvudman) -> tuple[list[str], str]:
 
 
 def _list_page(request, huvudman, form, status=200):
-    reports = PublicReport.objects.filter(huvudman=huvudman).select_related("published_by")
+    reports = selectors.public_reports(huvudman)
     rows = [
         {"report": r, "url": request.build_absolute_uri(reverse("public_report", args=[r.token]))}
         for r in reports
@@ -232,7 +236,7 @@ def public_report_withdraw(request, pk: int):
 
 def _published(token: str) -> PublicReport:
     """No sign-in: the address is the key. A withdrawn or unknown address is 404."""
-    report = PublicReport.objects.filter(token=token, withdrawn_at__isnull=True).first()
+    report = selectors.published_report(token)
     if report is None:
         raise Http404
     return report

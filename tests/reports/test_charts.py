@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
-from digiplan.reports import charts
+from digiplan.reports import chart_base, charts
 from tests.pdf_helpers import pdf_text
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -279,7 +279,7 @@ def test_a_heatmap_has_a_cell_per_value_each_with_its_value_as_text():
     assert len(cells) == 6
     assert [e.text for e in with_class(root, "chart-value")] == ["1,0", "2,2", "3,0", "3,8", "4,5", "5,0"]
     fills = [c.get("fill") for c in cells]
-    ramp = charts._sequential(5)
+    ramp = chart_base.sequential(5)
     assert fills == [ramp[0], ramp[1], ramp[2], ramp[3], ramp[4], ramp[4]]
 
 
@@ -369,7 +369,7 @@ def test_light_series_lines_get_a_dark_casing():
 
 def test_the_ordered_ramp_gets_darker_in_clear_steps():
     for count in range(2, len(charts.SEQUENTIAL) + 1):
-        steps = [lightness(c) for c in charts._sequential(count)]
+        steps = [lightness(c) for c in chart_base.sequential(count)]
         assert all(a - b >= 5 for a, b in zip(steps, steps[1:], strict=False)), (count, steps)
 
 

@@ -281,8 +281,9 @@ def test_a_snapshot_is_decoded_once_and_forgotten_when_snapshots_change(world, y
     from django.test.utils import CaptureQueriesContext
 
     from digiplan.assessments.models import ResultSnapshot
+    from digiplan.reports.selectors import snapshots
 
-    selectors._SHOWN.clear()
+    snapshots.forget()
     first = selectors.unit_report(world.unit_a, YEAR_2)
     with CaptureQueriesContext(connection) as queries:
         again = selectors.unit_report(world.unit_a, YEAR_2)
