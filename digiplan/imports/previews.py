@@ -19,13 +19,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from digiplan.audit.services import audit_record
 from digiplan.imports import people as people_import
 from digiplan.imports import ss12000, ss12000_pages
 from digiplan.imports import units as units_import
 from digiplan.imports.errors import ErrorList, FileRejected, RowError
 from digiplan.imports.models import PendingImport
 from digiplan.organisations.models import Huvudman, Person, RoleTitle
+from digiplan.organisations.retention import Purged, purge_created_before
 
 KIND_UNITS, KIND_PEOPLE, KIND_SS12000 = "units", "people", "ss12000"
 PENDING_LIFETIME = timedelta(hours=24)
@@ -307,41 +307,16 @@ def pending_import_get(
 # --- The scheduled purge -------------------------------------------------------------------
 
 
-@dataclass
-class PendingPurge:
-    cutoff: datetime
-    per_huvudman: dict[int, int] = field(default_factory=dict)  # huvudman id → deleted
-
-    @property
-    def deleted(self) -> int:
-        return sum(self.per_huvudman.values())
-
-
-def pending_imports_purge(
-    *, hours: int = 24, dry_run: bool = False, now: datetime | None = None
-) -> PendingPurge:
+def pending_imports_purge(*, hours: int = 24, dry_run: bool = False, now: datetime | None = None) -> Purged:
     """Deletes the pending imports made more than `hours` ago, abandoned previews, with an
     audit event per huvudman (actor: the system). Idempotent: a second run finds nothing."""
     if hours < 0:
         raise ValueError("hours must not be negative")
-    result = PendingPurge(cutoff=(now or timezone.now()) - timedelta(hours=hours))
-    with transaction.atomic():
-        old = PendingImport.objects.filter(created_at__lt=result.cutoff)
-        for huvudman_id in old.values_list("huvudman_id", flat=True):
-            result.per_huvudman[huvudman_id] = result.per_huvudman.get(huvudman_id, 0) + 1
-        if dry_run or not result.deleted:
-            return result
-        old.delete()
-        for huvudman in Huvudman.objects.filter(pk__in=result.per_huvudman):
-            audit_record(
-                actor=None,
-                huvudman=huvudman,
-                action="pending_import.purge",
-                object_type="pendingimport",
-                extra={
-                    "deleted": result.per_huvudman[huvudman.pk],
-                    "hours": hours,
-                    "created_before": result.cutoff.isoformat(),
-                },
-            )
-    return result
+    return purge_created_before(
+        PendingImport.objects.all(),
+        cutoff=(now or timezone.now()) - timedelta(hours=hours),
+        dry_run=dry_run,
+        action="pending_import.purge",
+        object_type="pendingimport",
+        kept_for={"hours": hours},
+    )

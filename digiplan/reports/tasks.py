@@ -11,8 +11,6 @@ import datetime
 import logging
 import tempfile
 import zipfile
-from collections import Counter
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
@@ -24,7 +22,8 @@ from django.utils.translation import gettext as _
 from digiplan.audit.models import AuditEvent
 from digiplan.audit.services import audit_record
 from digiplan.organisations import access
-from digiplan.organisations.models import Huvudman, Organisation
+from digiplan.organisations.models import Organisation
+from digiplan.organisations.retention import Purged, purge_created_before
 from digiplan.reports import exports, selectors
 from digiplan.reports.models import ArchiveStatus, ReportArchive
 from digiplan.reports.privacy import ARCHIVES_DELETED
@@ -128,46 +127,23 @@ def build_report_archive(archive_id: int) -> dict:
 # ---- Pruning ---------------------------------------------------------------------------------
 
 
-@dataclass
-class ArchivePrune:
-    cutoff: datetime.datetime
-    per_huvudman: Counter = field(default_factory=Counter)
-
-    @property
-    def deleted(self) -> int:
-        return sum(self.per_huvudman.values())
-
-
 def archives_prune(
     *, days: int | None = None, dry_run: bool = False, now: datetime.datetime | None = None
-) -> ArchivePrune:
+) -> Purged:
     """Deletes the archives asked for more than `days` days ago, whatever their state (one still
     waiting or being built after that long has lost its worker), with an audit event per
     huvudman. Idempotent. A ZIP holds every unit's report, comments above k included, as it was
     on the day it was built: kept long enough to hand on (settings.REPORT_ARCHIVE_DAYS), then
     built again from the current data when it is needed."""
     days = settings.REPORT_ARCHIVE_DAYS if days is None else days
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
-    result = ArchivePrune(cutoff=cutoff)
-    with transaction.atomic():
-        old = ReportArchive.objects.filter(created_at__lt=cutoff)
-        result.per_huvudman.update(old.values_list("huvudman_id", flat=True))
-        if dry_run or not result.deleted:
-            return result
-        old.delete()
-        for huvudman in Huvudman.objects.filter(pk__in=result.per_huvudman):
-            audit_record(
-                actor=None,
-                huvudman=huvudman,
-                action="report_archive.purge",
-                object_type="reportarchive",
-                extra={
-                    "deleted": result.per_huvudman[huvudman.pk],
-                    "days": days,
-                    "created_before": cutoff.isoformat(),
-                },
-            )
-    return result
+    return purge_created_before(
+        ReportArchive.objects.all(),
+        cutoff=(now or timezone.now()) - datetime.timedelta(days=days),
+        dry_run=dry_run,
+        action="report_archive.purge",
+        object_type="reportarchive",
+        kept_for={"days": days},
+    )
 
 
 def archives_deleted_by_erasure(huvudman_id: int) -> AuditEvent | None:
