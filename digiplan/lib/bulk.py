@@ -23,9 +23,24 @@ def bulk_insert(model: type[models.Model], columns: list[str], rows: Iterable[tu
     meta = model._meta
     by_attname = {f.attname: f for f in meta.concrete_fields}
     column_of = {f.attname: f.column for f in meta.concrete_fields if f.column is not None}
+    fixed_columns, fixed_values = _defaults(model, columns)
+    # Only values the database driver cannot take as they are go through the field.
+    adapt = [
+        (i, by_attname[c])
+        for i, c in enumerate(columns)
+        if isinstance(by_attname[c], models.JSONField | models.DateTimeField | models.DateField)
+    ]
+    table_columns = [column_of[c] for c in [*columns, *fixed_columns]]
+    if connection.vendor == "postgresql":
+        return _copy(meta.db_table, table_columns, rows, adapt, fixed_values)
+    return _inserts(meta.db_table, table_columns, rows, adapt, fixed_values)
+
+
+def _defaults(model: type[models.Model], columns: list[str]) -> tuple[list[str], list[object]]:
+    """The columns the caller leaves out and the value each gets, as the ORM would give it."""
     now = timezone.now()
     fixed_columns, fixed_values = [], []
-    for f in meta.concrete_fields:
+    for f in model._meta.concrete_fields:
         if f.primary_key or f.attname in columns:
             continue
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
@@ -40,27 +55,16 @@ def bulk_insert(model: type[models.Model], columns: list[str], rows: Iterable[tu
             raise ValueError(f"{model.__name__}.{f.attname} needs a value")
         fixed_columns.append(f.attname)
         fixed_values.append(f.get_db_prep_save(value, connection))
-    # Only values the database driver cannot take as they are go through the field.
-    adapt = [
-        (i, by_attname[c])
-        for i, c in enumerate(columns)
-        if isinstance(by_attname[c], models.JSONField | models.DateTimeField | models.DateField)
-    ]
-    if connection.vendor == "postgresql":
-        return _copy(
-            meta.db_table,
-            [column_of[c] for c in [*columns, *fixed_columns]],
-            rows,
-            adapt,
-            fixed_values,
-        )
-    width = len(columns) + len(fixed_columns)
+    return fixed_columns, fixed_values
+
+
+def _inserts(table: str, columns: list[str], rows, adapt, fixed_values) -> int:
+    """Multi-row INSERTs, as many rows a statement as the driver takes parameters."""
+    width = len(columns)
     limit = connection.features.max_query_params or 2**16 - 1
     per_statement = max(1, min(ROWS_PER_STATEMENT, limit // width))
     quote = connection.ops.quote_name
-    head = "INSERT INTO {} ({}) VALUES ".format(
-        quote(meta.db_table), ", ".join(quote(column_of[c]) for c in [*columns, *fixed_columns])
-    )
+    head = "INSERT INTO {} ({}) VALUES ".format(quote(table), ", ".join(quote(c) for c in columns))
     one_row = "(" + ", ".join(["%s"] * width) + ")"
     count = 0
     with connection.cursor() as cursor:

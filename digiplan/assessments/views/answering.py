@@ -41,6 +41,7 @@ from digiplan.assessments.models import (
     Participation,
     PupilCode,
 )
+from digiplan.assessments.views import answer_page
 from digiplan.frameworks.templatetags.frameworks import localised
 from digiplan.lib import sealing
 from digiplan.lib.pdf import render_pdf
@@ -57,101 +58,6 @@ ERROR_NO_ANSWERS = gettext_lazy("Answer at least one statement before you submit
 ERROR_PUPIL_CLOSED = gettext_lazy("The questionnaire is not open. Ask your teacher.")
 
 
-# ---- Reading a page of answers -----------------------------------------------------------------
-
-
-@dataclass
-class Area:
-    number: int
-    item: object
-    items: list
-    answered: int = 0
-
-    @property
-    def state(self) -> str:
-        if self.answered == 0:
-            return "empty"
-        return "done" if self.answered == len(self.items) else "started"
-
-
-@dataclass
-class PageInput:
-    answers: dict = field(default_factory=dict)  # item pk → "3" or "na"
-    errors: dict = field(default_factory=dict)  # item pk → message
-    general: list = field(default_factory=list)  # messages not tied to one statement
-    comment: str = ""
-    comment_error: str = ""
-
-    @property
-    def has_errors(self) -> bool:
-        return bool(self.errors or self.general or self.comment_error)
-
-
-def _items(campaign, group):
-    """The group's statements with their areas and scale levels, read once per process for a
-    published version (selectors.questionnaire_items)."""
-    return list(selectors.questionnaire_items(campaign.framework_version_id, group))
-
-
-def _allowed(item) -> set[str]:
-    return {"na" if level.not_applicable else str(level.value) for level in item.scale.levels.all()}
-
-
-def _read_page(post, items, *, with_comment=False) -> PageInput:
-    """The answers posted for these statements. The services check again; this only gives each
-    mistake a place on the page."""
-    page = PageInput()
-    by_key = {f"item-{item.pk}": item for item in items}
-    for key in post:
-        if key.startswith("item-") and key not in by_key:
-            page.general = [services.ERROR_ITEM]
-    for key, item in by_key.items():
-        value = post.get(key, "")
-        if value == "":
-            continue
-        if value not in _allowed(item):
-            page.errors[item.pk] = services.ERROR_VALUE % {"value": value[:20], "code": item.code}
-        else:
-            page.answers[item.pk] = value
-    if with_comment:
-        page.comment = post.get("comment", "").strip()
-        if len(page.comment) > COMMENT_MAX:
-            page.comment_error = services.ERROR_COMMENT_LONG % {"max": COMMENT_MAX}
-    return page
-
-
-def _statements(items, chosen: dict, errors: dict, first_number: int = 1) -> list[dict]:
-    """What the template needs to draw each statement as a fieldset of radio buttons."""
-    statements = []
-    for number, item in enumerate(items, start=first_number):
-        value = chosen.get(item.pk)
-        options, na_checked = [], False
-        for level in item.scale.levels.all():
-            option_value = "na" if level.not_applicable else str(level.value)
-            # Two "not applicable" levels share the value "na": check only the first.
-            checked = option_value == value and not (level.not_applicable and na_checked)
-            na_checked = na_checked or (checked and level.not_applicable)
-            options.append(
-                {
-                    "value": option_value,
-                    "label": localised(level, "label"),
-                    "na": level.not_applicable,
-                    "checked": checked,
-                }
-            )
-        statements.append(
-            {
-                "item": item,
-                "number": number,
-                "options": options,
-                "title": localised(item, "title"),
-                "description": localised(item, "description"),
-                "error": errors.get(item.pk, ""),
-            }
-        )
-    return statements
-
-
 # ---- Staff questionnaire ------------------------------------------------------------------------
 
 
@@ -162,18 +68,18 @@ def _saved_answers(draft: ballots.Contents | None) -> dict[int, str]:
     return {pk: "na" if v is None else str(v) for pk, v in draft.answers.items()}
 
 
-def _areas(items, saved: dict) -> list[Area]:
-    areas: dict[int | None, Area] = {}
+def _areas(items, saved: dict) -> list[answer_page.Area]:
+    areas: dict[int | None, answer_page.Area] = {}
     for item in items:
         area = areas.get(item.parent_id)
         if area is None:
-            area = areas[item.parent_id] = Area(number=len(areas) + 1, item=item.parent, items=[])
+            area = areas[item.parent_id] = answer_page.Area(number=len(areas) + 1, item=item.parent, items=[])
         area.items.append(item)
         area.answered += item.pk in saved
     return list(areas.values())
 
 
-def _area_number(raw, areas: list[Area]) -> int:
+def _area_number(raw, areas: list[answer_page.Area]) -> int:
     try:
         number = int(raw)
     except (TypeError, ValueError):
@@ -299,7 +205,7 @@ def _submit(participation, page, saved) -> tuple[list, dict | None]:
 def _questionnaire(request, participation: Participation, base_url: str, start_url: str = ""):
     """One area per page, for a participation reached by its token or by its owner."""
     campaign = participation.campaign
-    items = _items(campaign, Group.STAFF)
+    items = answer_page.page_items(campaign, Group.STAFF)
     if participation.answered:
         # A second submit, a double click or a retry gets the thank-you page, never an error.
         return _thanks(request, participation, items, start_url)
@@ -338,14 +244,14 @@ class _Questionnaire:
     request: HttpRequest
     participation: Participation
     items: list
-    areas: list[Area]
-    area: Area
+    areas: list[answer_page.Area]
+    area: answer_page.Area
     saved: dict  # the draft's answers, as the form's values
     base_url: str
     start_url: str
     chosen: dict  # the answers the page shows checked
     comment: str
-    page: PageInput = field(default_factory=PageInput)
+    page: answer_page.PageInput = field(default_factory=answer_page.PageInput)
 
     @property
     def is_last(self) -> bool:
@@ -356,7 +262,7 @@ class _Questionnaire:
         again with its errors."""
         request, page = (
             self.request,
-            _read_page(self.request.POST, self.area.items, with_comment=self.is_last),
+            answer_page.read_page(self.request.POST, self.area.items, with_comment=self.is_last),
         )
         self.page = page
         go = request.POST.get("go", "stay")
@@ -423,7 +329,7 @@ class _Questionnaire:
                 "areas": self.areas,
                 "area": area,
                 "area_title": localised(area.item, "title") if area.item else campaign.name,
-                "statements": _statements(area.items, chosen, page.errors, first_number),
+                "statements": answer_page.statements(area.items, chosen, page.errors, first_number),
                 "is_last": self.is_last,
                 "page": page,
                 "comment": self.comment,
@@ -516,7 +422,7 @@ def survey_profile_pdf(request):
             kind="error",
         )
     campaign, unit = link.campaign, link.unit
-    items = _items(campaign, Group.STAFF)
+    items = answer_page.page_items(campaign, Group.STAFF)
     previous, means = _unit_means(campaign, unit.pk)
     html = render_to_string(
         "assessments/answering/profile_pdf.html",
@@ -580,10 +486,10 @@ def pupil_questionnaire(request, code: str):
     blocked = _pupil_blocked(request, pupil_code)
     if blocked:
         return blocked
-    items = _items(pupil_code.campaign, Group.PUPIL)
-    page = PageInput()
+    items = answer_page.page_items(pupil_code.campaign, Group.PUPIL)
+    page = answer_page.PageInput()
     if request.method == "POST":
-        page = _read_page(request.POST, items)
+        page = answer_page.read_page(request.POST, items)
         if not page.has_errors and not page.answers:
             page.general = [ERROR_NO_ANSWERS]
         if not nonce:
@@ -606,7 +512,7 @@ def pupil_questionnaire(request, code: str):
         "assessments/answering/pupil_form.html",
         {
             "pupil_code": pupil_code,
-            "statements": _statements(items, chosen, page.errors),
+            "statements": answer_page.statements(items, chosen, page.errors),
             "page": page,
             "nonce": secrets.token_urlsafe(16),
         },

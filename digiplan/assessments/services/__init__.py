@@ -2,22 +2,19 @@
 the anonymous answers themselves, which are never audited with a person."""
 
 import datetime
-import hashlib
 import secrets
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from digiplan.assessments import ballots, selectors
 from digiplan.assessments.models import (
-    COMMENT_MAX,
     Answer,
     Ballot,
     Campaign,
@@ -25,54 +22,53 @@ from digiplan.assessments.models import (
     CampaignUnit,
     Draft,
     Group,
-    LeaderAnswer,
-    LeaderRating,
     Participation,
     PupilCode,
-    RatingStatus,
     Response,
     ResultFigures,
     ResultSnapshot,
 )
+from digiplan.assessments.services.common import (
+    ERROR_ALREADY_ANSWERED,
+    ERROR_CODE_USED_UP,
+    ERROR_COMMENT_LONG,
+    ERROR_DATES,
+    ERROR_ITEM,
+    ERROR_NOT_OPEN,
+    ERROR_RATING_SUBMITTED,
+    ERROR_REASON,
+    ERROR_STALE,
+    ERROR_UNITS,
+    ERROR_UNKNOWN_CODE,
+    ERROR_UNKNOWN_TOKEN,
+    ERROR_VALUE,
+    ERROR_VERSION,
+    STAFF_ROLES,
+    _answer_rules,
+    _clean_answers,
+    _clean_comment,
+    campaign_items,
+    new_token,
+    token_hash,
+)
+from digiplan.assessments.services.purge import (
+    PURGE_BATCH,
+    PURGE_DAYS_DEFAULT,
+    RETIRED_PREFIX,
+    PurgeResult,
+    assessment_data_purge,
+    retired_token_hash,
+)
+from digiplan.assessments.services.ratings import (
+    rating_for,
+    rating_reopen,
+    rating_save,
+)
 from digiplan.audit.services import audit_record
-from digiplan.frameworks.models import FrameworkVersion, Item, ItemKind, RespondentGroup, VersionStatus
+from digiplan.frameworks.models import FrameworkVersion, Item, ItemKind, VersionStatus
 from digiplan.lib import sealing
 from digiplan.lib.bulk import bulk_insert
-from digiplan.organisations.models import Huvudman, Membership, Organisation, OrganisationType, Person, Role
-
-ERROR_NOT_OPEN = _("The self-assessment is not open.")
-ERROR_ALREADY_ANSWERED = _("Your answers have already been submitted. Thank you!")
-ERROR_UNKNOWN_TOKEN = _("This link is not valid. Use the link in your latest invitation.")
-ERROR_VALUE = _("“%(value)s” is not an answer on the scale of %(code)s.")
-ERROR_ITEM = _("A statement that is not part of this self-assessment was answered.")
-ERROR_COMMENT_LONG = _("The comment is longer than %(max)s characters.")
-ERROR_CODE_USED_UP = _("This code has been used by as many pupils as the group has. Ask your teacher.")
-ERROR_UNKNOWN_CODE = _("There is no open questionnaire with this code. Check the code and try again.")
-ERROR_DATES = _("The closing date must come after the opening date.")
-ERROR_VERSION = _("Choose a published version of one of your organisation's frameworks.")
-ERROR_UNITS = _("Choose at least one active school unit of your own organisation.")
-ERROR_RATING_SUBMITTED = _("The rating has been submitted and can no longer be changed.")
-ERROR_STALE = _("Someone else saved this rating after you opened it. Reload and try again.")
-ERROR_REASON = _("Write why the rating is reopened.")
-
-STAFF_ROLES = (Role.STAFF, Role.COORDINATOR)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_token() -> tuple[str, str]:
-    token = secrets.token_urlsafe(24)
-    return token, token_hash(token)
-
-
-def campaign_items(campaign: Campaign, group: str) -> QuerySet[Item]:
-    return (
-        Item.objects.filter(version=campaign.framework_version, kind=ItemKind.INDICATOR, respondent=group)
-        .select_related("scale")
-        .order_by("parent__order", "order")
-    )
+from digiplan.organisations.models import Huvudman, Membership, Organisation, OrganisationType, Person
 
 
 def campaign_create(
@@ -309,69 +305,6 @@ def storage_forget_order() -> None:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-# Per statement: the values that count, and whether it has an answer that does not.
-_Allowed = dict[int, tuple[set[int], bool]]
-
-
-def _answer_rules(campaign: Campaign, group: str) -> tuple[dict[int, Item], _Allowed]:
-    """The group's statements by pk, and for each the values that count and whether it has an
-    answer that does not; read once per process for a published version (which never
-    changes)."""
-
-    def load() -> tuple[dict[int, Item], _Allowed]:
-        items = {
-            item.pk: item for item in selectors.questionnaire_items(campaign.framework_version_id, group)
-        }
-        allowed: _Allowed = {}
-        for item in items.values():
-            # An indicator always has a scale (frameworks.services._check_item).
-            levels = list(item.scale.levels.all())  # type: ignore[union-attr]
-            allowed[item.pk] = (
-                {lv.value for lv in levels if not lv.not_applicable},
-                any(lv.not_applicable for lv in levels),
-            )
-        return items, allowed
-
-    return selectors.frozen(campaign.framework_version_id, f"rules-{group}", load)
-
-
-def _clean_answers(campaign: Campaign, group: str, answers: Mapping[Any, Any]) -> dict[int, int | None]:
-    """Item pk → scale value (None for an answer that does not count); refuses anything else."""
-    items, allowed = _answer_rules(campaign, group)
-    clean: dict[int, int | None] = {}
-    for key, value in answers.items():
-        try:
-            item_pk = int(key)
-        except (TypeError, ValueError):
-            raise ValidationError(ERROR_ITEM) from None
-        if item_pk not in items:
-            raise ValidationError(ERROR_ITEM)
-        counting, has_na = allowed[item_pk]
-        if value in (None, "", "na"):
-            if not has_na and value not in (None, ""):
-                raise ValidationError(ERROR_VALUE % {"value": value, "code": items[item_pk].code})
-            if value == "na":
-                clean[item_pk] = None
-            continue
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            raise ValidationError(
-                ERROR_VALUE % {"value": str(value)[:20], "code": items[item_pk].code}
-            ) from None
-        if number not in counting:
-            raise ValidationError(ERROR_VALUE % {"value": number, "code": items[item_pk].code})
-        clean[item_pk] = number
-    return clean
-
-
-def _clean_comment(comment: str) -> str:
-    comment = (comment or "").strip()
-    if len(comment) > COMMENT_MAX:
-        raise ValidationError(ERROR_COMMENT_LONG % {"max": COMMENT_MAX})
-    return comment
-
-
 def participation_for_token(token: str) -> Participation | None:
     return (
         Participation.objects.select_related("campaign", "unit").filter(token_hash=token_hash(token)).first()
@@ -542,220 +475,48 @@ def pupil_code_create(
     return pupil_code
 
 
-def rating_for(campaign: Campaign, unit: Organisation) -> LeaderRating:
-    rating, _created = LeaderRating.objects.get_or_create(campaign=campaign, unit=unit)
-    return rating
-
-
-def rating_save(
-    *,
-    actor: Person | None,
-    rating: LeaderRating,
-    answers: Mapping[Any, Any],
-    comments: Mapping[Any, Any],
-    participants: str = "",
-    revision: int | None = None,
-    submit: bool = False,
-) -> LeaderRating:
-    with transaction.atomic():
-        rating = LeaderRating.objects.select_for_update().select_related("campaign").get(pk=rating.pk)
-        if rating.status == RatingStatus.SUBMITTED:
-            raise ValidationError(ERROR_RATING_SUBMITTED)
-        if rating.campaign.status != CampaignStatus.OPEN:
-            raise ValidationError(ERROR_NOT_OPEN)
-        if revision is not None and revision != rating.revision:
-            raise ValidationError(ERROR_STALE)
-        clean = _clean_answers(rating.campaign, RespondentGroup.LEADER, answers)
-        comments = {int(k): _clean_comment(v) for k, v in comments.items() if str(k).isdigit()}
-        unknown = set(comments) - {i.pk for i in campaign_items(rating.campaign, RespondentGroup.LEADER)}
-        if unknown:
-            raise ValidationError(ERROR_ITEM)
-        existing = {a.item_id: a for a in rating.answers.all()}
-        for item_pk in set(clean) | set(comments):
-            answer = existing.get(item_pk) or LeaderAnswer(rating=rating, item_id=item_pk)
-            if item_pk in clean:
-                answer.value = clean[item_pk]
-            if item_pk in comments:
-                answer.comment = comments[item_pk]
-            answer.save()
-        rating.participants = participants.strip()[:2000]
-        rating.revision += 1
-        if submit:
-            rating.status = RatingStatus.SUBMITTED
-            rating.submitted_at = timezone.now()
-            rating.submitted_by = actor
-        rating.save()
-        audit_record(
-            actor=actor,
-            huvudman=rating.campaign.huvudman,
-            action="rating.submit" if submit else "rating.save",
-            obj=rating,
-            object_label=f"{rating.unit.name} {rating.campaign}",
-            after={"answers": len(clean)},
-        )
-    return rating
-
-
-def rating_reopen(*, actor: Person | None, rating: LeaderRating, reason: str) -> LeaderRating:
-    with transaction.atomic():
-        rating = LeaderRating.objects.select_for_update().get(pk=rating.pk)
-        if not reason.strip():
-            raise ValidationError(ERROR_REASON)
-        rating.status = RatingStatus.DRAFT
-        rating.reopened_reason = reason.strip()[:2000]
-        rating.revision += 1
-        rating.save()
-        audit_record(
-            actor=actor,
-            huvudman=rating.campaign.huvudman,
-            action="rating.reopen",
-            obj=rating,
-            object_label=f"{rating.unit.name} {rating.campaign}",
-            after={"reason": rating.reopened_reason},
-        )
-    return rating
-
-
-# ---- Purging on a schedule (manage.py purge_assessment_data) --------------------------------
-
-# A retired token hash can never match a link again: a real one is 64 hexadecimal digits, and a
-# link's token is always hashed to those, never to anything with a colon.
-RETIRED_PREFIX = "retired:"
-PURGE_DAYS_DEFAULT = 30
-PURGE_BATCH = 1000
-
-
-def retired_token_hash() -> str:
-    return RETIRED_PREFIX + secrets.token_hex(28)
-
-
-@dataclass
-class PurgeResult:
-    cutoff: datetime.date
-    drafts_closed: int = 0  # drafts of closed campaigns
-    drafts_overdue: int = 0  # drafts of campaigns left open past their closing date + the days
-    drafts_orphaned: int = 0  # drafts whose participation no longer exists
-    tokens_retired: int = 0
-    campaigns: dict[Campaign, dict[str, int]] = field(default_factory=dict)  # {"drafts": n, "tokens": n}
-
-    @property
-    def drafts(self) -> int:
-        return self.drafts_closed + self.drafts_overdue + self.drafts_orphaned
-
-    @property
-    def anything(self) -> bool:
-        return bool(self.drafts or self.tokens_retired)
-
-
-def assessment_data_purge(
-    *, days: int = PURGE_DAYS_DEFAULT, today: datetime.date | None = None, dry_run: bool = False
-) -> PurgeResult:
-    """Deletes the drafts that can no longer become answers and retires the links of closed
-    campaigns. Idempotent: a second run finds nothing more to do.
-
-    - drafts of closed campaigns (closing deletes them; this catches any left behind);
-    - drafts of campaigns still open more than `days` days after their closing date;
-    - drafts no participation leads to any more (a person or a campaign deleted), once they
-      have not changed for `days` days;
-    - the token hashes of closed campaigns' participations are replaced by random values that
-      no link hashes to, so an old link can never be used again.
-
-    Each campaign touched gets an audit event (actor: the system) with the counts."""
-    if days < 0:
-        raise ValueError("days must not be negative")
-    today = today or timezone.localdate()
-    result = PurgeResult(cutoff=today - datetime.timedelta(days=days))
-    with transaction.atomic():
-        found = _purge_find(result.cutoff)
-        _purge_count(found, result)
-        if dry_run:
-            return result
-        _purge_write(found)
-        for campaign, counts in result.campaigns.items():
-            audit_record(
-                actor=None,
-                huvudman=campaign.huvudman,
-                action="campaign.purge",
-                obj=campaign,
-                extra={"drafts": counts["drafts"], "retired_links": counts["tokens"]},
-            )
-        if found.orphans:
-            audit_record(
-                actor=None,
-                huvudman=None,
-                action="draft.purge",
-                object_type="draft",
-                extra={"drafts": len(found.orphans)},
-            )
-    return result
-
-
-@dataclass
-class _PurgeFound:
-    campaigns: dict[int, Campaign]  # closed, or open or draft past their closing date, by id
-    drafted: list[tuple[int, str]]  # (campaign id, token hash) of their drafts
-    orphans: list[int]  # ids of drafts no participation leads to, unchanged since the cutoff
-    retire: list[tuple[int, int]]  # (participation id, campaign id) of live links of closed campaigns
-
-
-def _purge_find(cutoff: datetime.date) -> _PurgeFound:
-    campaigns = {
-        c.pk: c
-        for c in Campaign.objects.select_related("huvudman").filter(
-            Q(status=CampaignStatus.CLOSED)
-            | Q(closes_on__lt=cutoff, status__in=(CampaignStatus.OPEN, CampaignStatus.DRAFT))
-        )
-    }
-    drafted = list(
-        Participation.objects.filter(
-            campaign_id__in=list(campaigns),
-            token_hash__in=Draft.objects.values("token_hash"),
-        ).values_list("campaign_id", "token_hash")
-    )
-    orphans = list(
-        Draft.objects.filter(updated_on__lt=cutoff)
-        .exclude(
-            Exists(Participation.objects.filter(token_hash=OuterRef("token_hash"))),
-        )
-        .values_list("pk", flat=True)
-    )
-    retire = list(
-        Participation.objects.filter(
-            campaign__status=CampaignStatus.CLOSED,
-        )
-        .exclude(token_hash__startswith=RETIRED_PREFIX)
-        .values_list("pk", "campaign_id")
-    )
-    return _PurgeFound(campaigns=campaigns, drafted=drafted, orphans=orphans, retire=retire)
-
-
-def _purge_count(found: _PurgeFound, result: PurgeResult) -> None:
-    """What the purge deletes and retires, per campaign and in all."""
-    for campaign_id, _hash in found.drafted:
-        counts = result.campaigns.setdefault(found.campaigns[campaign_id], {"drafts": 0, "tokens": 0})
-        counts["drafts"] += 1
-        if found.campaigns[campaign_id].status == CampaignStatus.CLOSED:
-            result.drafts_closed += 1
-        else:
-            result.drafts_overdue += 1
-    result.drafts_orphaned = len(found.orphans)
-    for _pk, campaign_id in found.retire:
-        campaign = found.campaigns[campaign_id]
-        result.campaigns.setdefault(campaign, {"drafts": 0, "tokens": 0})["tokens"] += 1
-    result.tokens_retired = len(found.retire)
-
-
-def _purge_write(found: _PurgeFound) -> None:
-    hashes = [h for _c, h in found.drafted]
-    for start in range(0, len(hashes), PURGE_BATCH):
-        Draft.objects.filter(token_hash__in=hashes[start : start + PURGE_BATCH]).delete()
-    for start in range(0, len(found.orphans), PURGE_BATCH):
-        Draft.objects.filter(pk__in=found.orphans[start : start + PURGE_BATCH]).delete()
-    for start in range(0, len(found.retire), PURGE_BATCH):
-        Participation.objects.bulk_update(
-            [
-                Participation(pk=pk, token_hash=retired_token_hash())
-                for pk, _c in found.retire[start : start + PURGE_BATCH]
-            ],
-            ["token_hash"],
-        )
+__all__ = [
+    "ERROR_NOT_OPEN",
+    "ERROR_ALREADY_ANSWERED",
+    "ERROR_UNKNOWN_TOKEN",
+    "ERROR_VALUE",
+    "ERROR_ITEM",
+    "ERROR_COMMENT_LONG",
+    "ERROR_CODE_USED_UP",
+    "ERROR_UNKNOWN_CODE",
+    "ERROR_DATES",
+    "ERROR_VERSION",
+    "ERROR_UNITS",
+    "ERROR_RATING_SUBMITTED",
+    "ERROR_STALE",
+    "ERROR_REASON",
+    "STAFF_ROLES",
+    "token_hash",
+    "new_token",
+    "campaign_items",
+    "rating_for",
+    "rating_save",
+    "rating_reopen",
+    "RETIRED_PREFIX",
+    "PURGE_DAYS_DEFAULT",
+    "PURGE_BATCH",
+    "retired_token_hash",
+    "PurgeResult",
+    "assessment_data_purge",
+    "campaign_create",
+    "campaign_open",
+    "participation_new_token",
+    "campaign_close",
+    "RELEASE_BATCH",
+    "storage_forget_order",
+    "participation_for_token",
+    "box_size",
+    "draft_read",
+    "draft_save",
+    "response_submit",
+    "pupil_code_for",
+    "pupil_submit",
+    "CODE_ALPHABET",
+    "pupil_code_create",
+    "ValidationError",
+]
