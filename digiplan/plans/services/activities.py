@@ -98,17 +98,30 @@ def activity_create(
             due_on=due_on,
         )
         activity = Activity(plan=plan, status=status, library_activity=library_activity, **values)
-        activity.full_clean(exclude=["plan", "goal", "owner", "role_title"], validate_constraints=False)
-        activity.save()
-        activity.participants.set(participants or [])
-        audit_record(
-            actor=actor,
-            huvudman=plan.huvudman,
-            action="activity.create",
-            obj=activity,
-            after=_fields(activity, ACTIVITY_FIELDS),
-        )
+        _save(activity, participants, actor=actor, action="activity.create", before=None)
     return activity
+
+
+def _save(
+    activity: Activity,
+    participants: Iterable[Person],
+    *,
+    actor: Person | None,
+    action: str,
+    before: dict[str, str] | None,
+) -> None:
+    """Checks and saves the activity with its participants and its audit row."""
+    activity.full_clean(exclude=["plan", "goal", "owner", "role_title"], validate_constraints=False)
+    activity.save()
+    activity.participants.set(participants or [])
+    audit_record(
+        actor=actor,
+        huvudman=activity.plan.huvudman,
+        action=action,
+        obj=activity,
+        before=before,
+        after=_fields(activity, ACTIVITY_FIELDS),
+    )
 
 
 def activity_update(
@@ -145,17 +158,7 @@ def activity_update(
             setattr(activity, name, value)
         if status is not None:
             activity.status = status
-        activity.full_clean(exclude=["plan", "goal", "owner", "role_title"], validate_constraints=False)
-        activity.save()
-        activity.participants.set(participants or [])
-        audit_record(
-            actor=actor,
-            huvudman=plan.huvudman,
-            action="activity.update",
-            obj=activity,
-            before=before,
-            after=_fields(activity, ACTIVITY_FIELDS),
-        )
+        _save(activity, participants, actor=actor, action="activity.update", before=before)
     return activity
 
 
