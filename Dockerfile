@@ -19,11 +19,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
 
 # gettext compiles the translations; WeasyPrint draws the PDFs with Pango and HarfBuzz
 # (its documented Debian packages) in DejaVu Sans, the font the PDF templates ask for.
+# fontconfig's own package builds the font cache into the image: without it each process
+# scans the fonts again and, running as a user without a home, cannot keep a cache.
+# uv is the version that wrote uv.lock.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends gettext \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/* \
-    && pip install --no-cache-dir --root-user-action=ignore "uv>=0.13,<1"
+    && pip install --no-cache-dir --root-user-action=ignore "uv==0.13.9"
 
 WORKDIR /app
 COPY pyproject.toml uv.lock ./
@@ -34,6 +37,10 @@ RUN python manage.py compilemessages --ignore=.venv -v 0 \
     && useradd --system --uid 1000 --no-create-home digiplan
 USER digiplan
 EXPOSE 8000
+# Every command of the image (the web server, the worker, the purges) refuses to start without
+# its own SECRET_KEY, rather than run on the public development key the settings fall back to,
+# and without DATABASE_URL, rather than keep the data in a SQLite file inside the container.
+ENTRYPOINT ["sh", "-c", ": \"${SECRET_KEY:?SECRET_KEY must be set}\" \"${DATABASE_URL:?DATABASE_URL must be set}\"; exec \"$@\"", "digiplan"]
 # exec: gunicorn gets the container's stop signal. The access log leaves out the path: a staff
 # member's answering link (/svar/<token>/) with its time would show who answered when
 # (docs/privacy.md, "Logs").

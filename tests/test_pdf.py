@@ -1,6 +1,6 @@
 """The PDFs' renderer: tagged PDF/UA from self-contained HTML, nothing fetched from anywhere, and
-the laid-out document untied after writing so that reference counting, not a pass of the cyclic
-collector over the whole process, frees it."""
+the laid-out document freed by a collection of the youngest generation, not left for a pass of
+the cyclic collector over the whole process."""
 
 import gc
 
@@ -39,30 +39,61 @@ def test_nothing_is_fetched(monkeypatch):
     assert render_pdf(HTML).startswith(b"%PDF-")
 
 
-def test_a_report_is_freed_without_the_cycle_collector(world, monkeypatch):
-    """A unit report with its radar charts, tables and contents: left to WeasyPrint, thousands
-    of its objects wait for the cyclic collector; untied, a fraction does (the pages WeasyPrint
-    lays out again for the page numbers of the contents stay tied)."""
-    from weasyprint import HTML as WeasyHTML
-
+def _unit_report_html(world, monkeypatch) -> str:
+    """The HTML of a unit report with its radar charts, tables and contents."""
     from digiplan.reports import exports, selectors
     from tests.reports.report_helpers import YEAR_2, build_years
 
     build_years(world)
     captured = []
-    monkeypatch.setattr(exports, "render_pdf", captured.append)
-    exports.unit_pdf(selectors.unit_report(world.unit_a, YEAR_2), huvudman_name="Sjöviks kommun")
-    html = captured[0]
+    with monkeypatch.context() as patched:
+        patched.setattr(exports, "render_pdf", captured.append)
+        exports.unit_pdf(selectors.unit_report(world.unit_a, YEAR_2), huvudman_name="Sjöviks kommun")
+    return captured[0]
+
+
+def _collections_during(render) -> list[int]:
+    """The generations the cyclic collector swept while render ran."""
+    generations = []
+
+    def record(phase, info):
+        if phase == "start":
+            generations.append(info["generation"])
+
+    gc.callbacks.append(record)
+    try:
+        render()
+    finally:
+        gc.callbacks.remove(record)
+    return generations
+
+
+def test_a_report_is_freed_by_one_collection_of_the_youngest_generation(world, monkeypatch):
+    """Left to WeasyPrint, thousands of a report's objects wait in cycles for a pass of the
+    collector over the whole process; render_pdf sweeps only what was made since it began."""
+    from weasyprint import HTML as WeasyHTML
+
+    html = _unit_report_html(world, monkeypatch)
+    render_pdf(html)  # warm-up: fonts and WeasyPrint's caches stay
+    assert gc.isenabled()
     gc.collect()
-    collecting = gc.isenabled()
     gc.disable()
     try:
         WeasyHTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
-        left_tied = gc.collect()
-        render_pdf(html)
-        left_untied = gc.collect()
+        left_by_weasyprint = gc.collect()
     finally:
-        if collecting:
-            gc.enable()
-    assert left_tied > 10_000
-    assert left_untied < left_tied / 3, (left_untied, left_tied)
+        gc.enable()
+    assert left_by_weasyprint > 10_000
+    assert _collections_during(lambda: render_pdf(html)) == [0]
+    assert gc.isenabled()
+    left_by_render_pdf = gc.collect()
+    assert left_by_render_pdf < left_by_weasyprint / 100, (left_by_render_pdf, left_by_weasyprint)
+
+
+def test_a_collector_switched_off_by_the_caller_stays_off_and_idle():
+    gc.disable()
+    try:
+        assert _collections_during(lambda: render_pdf(HTML)) == []
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -9,7 +9,9 @@ import statistics
 from types import SimpleNamespace
 
 import pytest
+from django import forms
 from django.urls import reverse
+from django.utils import translation
 
 from digiplan.audit.models import AuditEvent
 from digiplan.organisations.models import Organisation, OrganisationType
@@ -264,13 +266,20 @@ def test_a_strategist_publishes_and_gets_the_address(world, org, client_for):
     assert event.actor == world.strategist and event.object_id == str(report.pk)
 
 
-def test_a_missing_title_is_an_error_that_keeps_the_year(world, org, client_for):
+def test_a_missing_title_is_an_error_shown_at_the_title_that_keeps_the_year(world, org, client_for):
     response = client_for("strategist").post(
         reverse("public_report_create"), {"school_year": YEAR, "title": "  "}
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert 'aria-describedby="id_title_error' in page or "id_title_error" in page
+    # The message is under the title, and the title field points to it for a screen reader.
+    with translation.override("sv"):
+        required = str(forms.Field.default_error_messages["required"])
+    assert f'<ul class="errorlist" id="id_title_error"><li>{required}</li></ul>' in page
+    title = re.search(r'<input [^>]*name="title"[^>]*>', page)[0]
+    assert 'aria-invalid="true"' in title
+    described = re.search(r'aria-describedby="([^"]*)"', title)
+    assert described and "id_title_error" in described[1].split(), title
     assert f'<option value="{YEAR}" selected>' in page
     assert not PublicReport.objects.exists()
 

@@ -160,15 +160,18 @@ def test_the_unit_pdf_is_tagged_swedish_with_cover_contents_page_numbers_and_eve
     catalog = next(head for head, _data in _objects(response.content).values() if b"/Type /Catalog" in head)
     assert b"/StructTreeRoot" in catalog and b"/Lang (sv)" in catalog, "tagged, in Swedish"
     text = _pdf_text(response.content)
-    # The cover: title, huvudman, school year, the day it was made, in Swedish.
-    assert text.startswith("Rapport för Almskolan, 2026/27") or "Almskolan" in text[:80]
-    assert "Sjöviks kommun" in text[:200] and "2026/27" in text[:200]
+    # The cover, in Swedish: the title, then huvudman, school year, unit and the day it was made;
+    # the contents follow.
     with translation.override("sv"):
-        assert date_format(timezone.localdate(), "j F Y") in text[:300]
+        made = date_format(timezone.localdate(), "j F Y")
+    assert text.startswith(
+        "Rapport för Almskolan, 2026/27 Huvudman Sjöviks kommun Läsår 2026/27 "
+        f"Skolenhet Almskolan (11111111) Framtagen {made} Innehåll "
+    ), text[:200]
     # Table of contents with page numbers (dot leaders, then the number), and page footers.
     assert re.search(r"\. \. \. (\d+)", text)
     assert re.search(r"\b2\b.{0,6}\b\d+\b", text)
-    report = exports.readable_unit_report(world.leader_a, world.unit_a, YEAR_2)
+    report = selectors.readable_unit_report(world.leader_a, world.unit_a, YEAR_2)
     tables = exports.unit_tables(report)
     _assert_pdf_has_the_tables(text, tables)
     # Computed here from the raw answers, not from the report.
@@ -188,7 +191,7 @@ def test_the_unit_workbook_has_a_typed_sheet_per_table(world, years, client_for)
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('-almskolan-2026-27.xlsx"')
     book = _book(response.content)
-    report = exports.readable_unit_report(world.leader_a, world.unit_a, YEAR_2)
+    report = selectors.readable_unit_report(world.leader_a, world.unit_a, YEAR_2)
     tables = exports.unit_tables(report)
     _assert_workbook_is_the_tables(book, tables)
     # From the raw answers: the indicator rows hold n, "don't know" and the mean as numbers.
@@ -210,7 +213,7 @@ def test_the_unit_workbook_has_a_typed_sheet_per_table(world, years, client_for)
 def test_the_unit_csv_is_swedish_excel_csv_with_the_same_tables(world, years, client_for):
     response = _unit(client_for("staff"), world.unit_a, "csv")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    report = exports.readable_unit_report(world.staff, world.unit_a, YEAR_2)
+    report = selectors.readable_unit_report(world.staff, world.unit_a, YEAR_2)
     _assert_csv_is_the_tables(response.content, exports.unit_tables(report))
     led = area_mean(years.y2_staff[world.unit_a], ("LED.P1",))
     assert f";{led:.2f}".replace(".", ",") in response.content.decode("utf-8-sig")
@@ -218,7 +221,7 @@ def test_the_unit_csv_is_swedish_excel_csv_with_the_same_tables(world, years, cl
 
 def test_the_year_is_chosen_as_on_the_page(world, years, client_for):
     response = _unit(client_for("leader_a"), world.unit_a, "xlsx", ar=YEAR_1)
-    report = exports.readable_unit_report(world.leader_a, world.unit_a, YEAR_1)
+    report = selectors.readable_unit_report(world.leader_a, world.unit_a, YEAR_1)
     _assert_workbook_is_the_tables(_book(response.content), exports.unit_tables(report))
     first = area_mean(years.y1_staff[world.unit_a], ("LED.P1",))
     cells = [c for row in _book(response.content).worksheets[0].iter_rows(values_only=True) for c in row]
@@ -279,6 +282,18 @@ def test_a_draft_plan_is_left_out_for_who_may_not_read_it(world, years, client_f
     assert "Utkast till plan" not in _unit(client_for("staff"), world.unit_a, "csv").content.decode(
         "utf-8-sig"
     )
+
+
+def test_a_report_for_no_reader_leaves_a_draft_plan_out(world, years):
+    """The archive builder passes its requester, who may be gone (requested_by is then empty):
+    with no reader, the unit's draft plan is left out, as for anyone who may not read it."""
+    from digiplan.plans import services as plan_services
+
+    plan_services.plan_create(
+        actor=world.leader_a, organisation=world.unit_a, school_year=YEAR_2, title="Utkast till plan"
+    )
+    report = selectors.readable_unit_report(None, world.unit_a, YEAR_2)
+    assert report["plan"] is None and "plan_draft" in report["missing"]
 
 
 # ---- The organisation report ------------------------------------------------------------------
