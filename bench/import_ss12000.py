@@ -7,7 +7,7 @@ Generates SS 12000 pages for one huvudman with 5,000 school units (under 10 för
 200 rektorsområden) and 150,000 staff with a duty each (one in ten has a second duty), as a real
 API export would: several files of at most --page-size records, persons with civic numbers,
 addresses and phone numbers. Then, each step in a fresh Python process so that its peak memory
-(ru_maxrss) is its own: migrate a fresh database, import (plan + apply), and import the same
+(VmHWM, see _common.peak_memory_mib) is its own: migrate a fresh database, import (plan + apply), and import the same
 pages again (which must change nothing). With DATABASE_URL set, a new database is created on
 that server and dropped at the end.
 """
@@ -16,13 +16,14 @@ import argparse
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
+
+from _common import peak_memory_mib
 
 ROOT = Path(__file__).resolve().parent.parent
 GIVEN = [
@@ -229,7 +230,7 @@ def child(step: str, files: list[str]) -> dict:
     else:
         call_command("import_ss12000", *files, stdout=sys.stderr)
     seconds = time.perf_counter() - started
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_kib = peak_memory_mib() * 1024
     counts = (
         {}
         if step == "migrate"

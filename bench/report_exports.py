@@ -19,13 +19,12 @@ fresh database, then, as the strategist, with Django's test Client in-process (D
 
 import argparse
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import time
 
-from _common import analyze, fresh_database, set_up_django, use_project_settings
+from _common import analyze, fresh_database, peak_memory_mib, set_up_django, use_project_settings
 
 
 def _answers_only(strategist_id: int) -> None:
@@ -48,7 +47,7 @@ def _answers_only(strategist_id: int) -> None:
     size = sum(len(chunk) for chunk in response.streaming_content)
     response.close()
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_memory_mib()
     print(f"{seconds:.2f} {size} {peak:.0f}")
 
 
