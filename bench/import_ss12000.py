@@ -8,8 +8,8 @@ Generates SS 12000 pages for one huvudman with 5,000 school units (under 10 för
 API export would: several files of at most --page-size records, persons with civic numbers,
 addresses and phone numbers. Then, each step in a fresh Python process so that its peak
 memory (VmHWM, see _common.peak_memory_mib) is its own: migrate a fresh database, import
-(plan + apply), and import the same pages again (which must change nothing). With DATABASE_URL set, a new database is created on
-that server and dropped at the end.
+(plan + apply), and import the same pages again (which must change nothing). With
+DATABASE_URL set, a new database is created on that server and dropped at the end.
 """
 
 import argparse
