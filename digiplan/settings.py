@@ -23,6 +23,14 @@ def envint(name: str, default: str) -> int:
 
 
 DEBUG = envbool("DEBUG", "True")
+# The development key is public: in production it would let anyone forge sessions and, since it
+# also seals the ballots when SEALING_KEY is unset, open the ballot box. Without DEBUG the key
+# must come from the environment (check --deploy does not catch this key: it is long enough).
+ERROR_NO_SECRET_KEY = "SECRET_KEY must be set in the environment when DEBUG is off."
+if not DEBUG and not os.environ.get("SECRET_KEY"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(ERROR_NO_SECRET_KEY)
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret-" + "x" * 40)
 # Seals the ballots of open campaigns and the drafts (digiplan/lib/sealing.py). Never in the
 # database; SECRET_KEY when unset. Keep the old value in SEALING_KEY_FALLBACKS when changing it

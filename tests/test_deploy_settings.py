@@ -29,6 +29,19 @@ def test_production_settings_pass_check_deploy():
     assert "no issues" in result.stdout
 
 
+def test_production_refuses_to_start_on_the_public_development_key():
+    """Without DEBUG and without SECRET_KEY the settings would take the development key that is
+    in the code, and the ballots of open campaigns would be sealed with it."""
+    env = {**os.environ, **PRODUCTION_ENV, "DATABASE_URL": ""}
+    env.pop("SECRET_KEY")
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set in the environment when DEBUG is off." in result.stderr
+
+
 def test_pages_forbid_inline_script_and_style(client, db):
     response = client.get(reverse("login"))
     policy = response["Content-Security-Policy"]
