@@ -96,17 +96,30 @@ def library_create(
             created_by=actor if getattr(actor, "pk", None) else None,
             **values,
         )
-        entry.full_clean(exclude=["role_title"])
-        entry.save()
-        entry.items.set(items)
-        audit_record(
-            actor=actor,
-            huvudman=huvudman,
-            action="library.create",
-            obj=entry,
-            after=_fields(entry, LIBRARY_FIELDS),
-        )
+        _save(entry, items, actor=actor, action="library.create", before=None)
     return entry
+
+
+def _save(
+    entry: LibraryActivity,
+    items: list[Item],
+    *,
+    actor: Person | None,
+    action: str,
+    before: dict[str, str] | None,
+) -> None:
+    """Checks and saves the entry with its items and its audit row."""
+    entry.full_clean(exclude=["role_title"])
+    entry.save()
+    entry.items.set(items)
+    audit_record(
+        actor=actor,
+        huvudman=entry.huvudman,
+        action=action,
+        obj=entry,
+        before=before,
+        after=_fields(entry, LIBRARY_FIELDS),
+    )
 
 
 def library_update(
@@ -141,17 +154,7 @@ def library_update(
         for name, value in values.items():
             setattr(entry, name, value)
         entry.is_published = publish
-        entry.full_clean(exclude=["role_title"])
-        entry.save()
-        entry.items.set(items)
-        audit_record(
-            actor=actor,
-            huvudman=entry.huvudman,
-            action="library.update",
-            obj=entry,
-            before=before,
-            after=_fields(entry, LIBRARY_FIELDS),
-        )
+        _save(entry, items, actor=actor, action="library.update", before=before)
     return entry
 
 
