@@ -1,5 +1,7 @@
 """People and their memberships: rows → plan → apply. A person is keyed by external id, else by
-e-mail; the memberships a file lists for a person replace that person's memberships."""
+e-mail; the memberships a file lists for a person replace that person's memberships. A person's
+principal name (eduPersonPrincipalName, what sign-in matches a school identity by) belongs to one
+person of the huvudman: a file that gives it to two, or to someone other than its holder, is refused."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -9,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from digiplan.audit.bulk import AuditWriter
 from digiplan.audit.services import audit_record
@@ -29,11 +32,30 @@ PEOPLE_COLUMNS = {
     "name": ("namn", "name"),
     "email": ("e-post", "epost", "e-postadress", "email", "e-mail"),
     "external_id": ("externt id", "external id", "id"),
+    "principal_name": (
+        "eppn",
+        "edupersonprincipalname",
+        "användarnamn (eppn)",
+        "principal name",
+        "principal_name",
+    ),
     "organisation": ("enhet", "organisation", "unit"),
     "role": ("roll", "role"),
     "teaching": ("undervisande", "teaching"),
 }
 PEOPLE_REQUIRED = {"name", "email"}
+PRINCIPAL_NAME_MAX = 254  # Person.principal_name.max_length
+PRINCIPAL_NAME_LABEL = "eduPersonPrincipalName"
+
+ERROR_PRINCIPAL_NAME_TWICE = gettext_lazy(
+    "The user name (eppn) %(name)s is also on line %(line)s for another person."
+)
+ERROR_PRINCIPAL_NAME_TAKEN = gettext_lazy(
+    "The user name (eppn) %(name)s already belongs to another person in the organisation."
+)
+ERROR_PRINCIPAL_NAME_DIFFERS = gettext_lazy(
+    "The same person is on line %(line)s with another user name (eppn)."
+)
 
 
 @dataclass
@@ -53,6 +75,7 @@ class PersonRow:
     email: str
     external_id: str = ""
     memberships: list[MembershipRow] = field(default_factory=list)
+    principal_name: str = ""  # lower-cased; "" leaves the person's as it is
 
     @property
     def key(self) -> str:
@@ -85,6 +108,12 @@ class PeoplePlan:
         }
 
 
+def principal_name_cell(value: str) -> tuple[str, str | None]:
+    """An eduPersonPrincipalName as kept: trimmed and lower-cased, as sign-in compares it."""
+    value, error = cell.text(value, PRINCIPAL_NAME_LABEL, max_length=PRINCIPAL_NAME_MAX)
+    return value.lower(), error
+
+
 def role_lookup(huvudman: Huvudman) -> dict[str, tuple[str, RoleTitle | None]]:
     roles: dict[str, tuple[str, RoleTitle | None]] = {
         name: (role, None) for name, role in cell.ROLE_NAMES.items()
@@ -95,64 +124,93 @@ def role_lookup(huvudman: Huvudman) -> dict[str, tuple[str, RoleTitle | None]]:
 
 
 def rows_from_table(data: bytes, filename: str, huvudman: Huvudman, errors: ErrorList) -> list[PersonRow]:
+    """One PersonRow per person in the file, with the memberships of all its lines; each bad
+    line into errors."""
     roles = role_lookup(huvudman)
     people: dict[str, PersonRow] = {}
     for line, cells in read_table(data, filename, PEOPLE_COLUMNS, PEOPLE_REQUIRED):
-        problems: list[str | None] = []
-        if "__extra__" in cells:
-            problems.append(_("the row has more cells than the header."))
-        name, err = cell.text(cells.get("name", ""), _("Name"), required=True)
-        problems.append(err)
-        email, err = cell.text(cells.get("email", ""), _("E-mail"), required=True, max_length=254)
-        problems.append(err)
-        if email:
-            email = email.lower()
-            try:
-                validate_email(email)
-            except ValidationError:
-                problems.append(_("“%(email)s” is not an e-mail address.") % {"email": email[:80]})
-        external_id, err = cell.text(cells.get("external_id", ""), _("External id"), max_length=100)
-        problems.append(err)
-        org_ref, err = cell.text(cells.get("organisation", ""), _("Unit"))
-        problems.append(err)
-        role_name = (cells.get("role") or "").strip()
-        role = title = None
-        if role_name:
-            role, title = roles.get(role_name.lower(), (None, None))
-            if role is None:
-                problems.append(
-                    _(
-                        "Unknown role “%(role)s”; use strateg, enhetsledare, samordnare, "
-                        "personal, läsare or one of the organisation's role titles."
-                    )
-                    % {"role": role_name[:40]}
-                )
-        if bool(org_ref) != bool(role_name):
-            problems.append(_("Give both a unit and a role, or neither."))
-        teaching, err = cell.yes_no(cells.get("teaching", ""), _("Teaching"), False)
-        problems.append(err)
-        reported = [p for p in problems if p]
+        row, problems = _person_cells(line, cells)
+        membership, membership_problems = _membership_cells(line, cells, roles)
+        reported = [p for p in problems + membership_problems if p]
         if reported:
             errors.add(line, " ".join(reported))
             continue
-        row = PersonRow(line=line, name=name, email=email, external_id=external_id)
-        existing = people.get(row.key)
-        if existing is None:
-            people[row.key] = existing = row
-        elif (existing.name, existing.email) != (name, email):
-            errors.add(
-                line,
-                _("The same person is on line %(line)s with another name or e-mail.")
-                % {"line": existing.line},
-            )
+        existing = people.setdefault(row.key, row)
+        error = None if existing is row else _merge_same_person(existing, row)
+        if error:
+            errors.add(line, error)
             continue
-        if role:
-            membership = MembershipRow(line, org_ref, role, title.name if title else "", teaching)
-            if any((m.organisation_ref, m.role) == (org_ref, role) for m in existing.memberships):
+        if membership is not None:
+            if any(
+                (m.organisation_ref, m.role) == (membership.organisation_ref, membership.role)
+                for m in existing.memberships
+            ):
                 errors.add(line, _("Duplicate: the same person, unit and role are on an earlier line."))
                 continue
             existing.memberships.append(membership)
     return list(people.values())
+
+
+def _person_cells(line: int, cells: dict[str, str]) -> tuple[PersonRow, list[str | None]]:
+    """The person a line names, and the problems of its cells (None: a cell without any)."""
+    problems: list[str | None] = []
+    if "__extra__" in cells:
+        problems.append(_("the row has more cells than the header."))
+    name, err = cell.text(cells.get("name", ""), _("Name"), required=True)
+    problems.append(err)
+    email, err = cell.text(cells.get("email", ""), _("E-mail"), required=True, max_length=254)
+    problems.append(err)
+    if email:
+        email = email.lower()
+        try:
+            validate_email(email)
+        except ValidationError:
+            problems.append(_("“%(email)s” is not an e-mail address.") % {"email": email[:80]})
+    external_id, err = cell.text(cells.get("external_id", ""), _("External id"), max_length=100)
+    problems.append(err)
+    principal_name, err = principal_name_cell(cells.get("principal_name", ""))
+    problems.append(err)
+    row = PersonRow(line=line, name=name, email=email, external_id=external_id, principal_name=principal_name)
+    return row, problems
+
+
+def _membership_cells(
+    line: int, cells: dict[str, str], roles: dict[str, tuple[str, RoleTitle | None]]
+) -> tuple[MembershipRow | None, list[str | None]]:
+    """The membership a line gives (None: the line gives none), and the problems of its cells."""
+    problems: list[str | None] = []
+    org_ref, err = cell.text(cells.get("organisation", ""), _("Unit"))
+    problems.append(err)
+    role_name = (cells.get("role") or "").strip()
+    role = title = None
+    if role_name:
+        role, title = roles.get(role_name.lower(), (None, None))
+        if role is None:
+            problems.append(
+                _(
+                    "Unknown role “%(role)s”; use strateg, enhetsledare, samordnare, "
+                    "personal, läsare or one of the organisation's role titles."
+                )
+                % {"role": role_name[:40]}
+            )
+    if bool(org_ref) != bool(role_name):
+        problems.append(_("Give both a unit and a role, or neither."))
+    teaching, err = cell.yes_no(cells.get("teaching", ""), _("Teaching"), False)
+    problems.append(err)
+    if not role:
+        return None, problems
+    return MembershipRow(line, org_ref, role, title.name if title else "", teaching), problems
+
+
+def _merge_same_person(first: PersonRow, later: PersonRow) -> str | None:
+    """Folds a later line about the same person into the first; the error when they disagree.
+    A principal name may be given on any one of the person's lines."""
+    if (first.name, first.email) != (later.name, later.email):
+        return _("The same person is on line %(line)s with another name or e-mail.") % {"line": first.line}
+    if later.principal_name and first.principal_name not in ("", later.principal_name):
+        return str(ERROR_PRINCIPAL_NAME_DIFFERS % {"line": first.line})
+    first.principal_name = first.principal_name or later.principal_name
+    return None
 
 
 type _Target = tuple[MembershipRow, Organisation, RoleTitle | None]
@@ -183,6 +241,7 @@ class _Known:
     people: list[Person]
     by_external: dict[str, Person]
     by_email: dict[str, Person]
+    by_principal_name: dict[str, Person]
     emails_elsewhere: set[str]
     memberships: dict[int, list[Membership]]
 
@@ -197,7 +256,7 @@ def _known(huvudman: Huvudman, rows: list[PersonRow], extra_nodes: dict[str, Org
                 nodes_by_ref.setdefault(ref, []).append(node)
     people = list(
         Person.objects.filter(huvudman=huvudman).only(
-            "pk", "name", "email", "external_id", "is_active", "huvudman_id"
+            "pk", "name", "email", "external_id", "principal_name", "is_active", "huvudman_id"
         )
     )
     emails = [r.email for r in rows]
@@ -219,6 +278,7 @@ def _known(huvudman: Huvudman, rows: list[PersonRow], extra_nodes: dict[str, Org
         people=people,
         by_external={p.external_id: p for p in people if p.external_id},
         by_email={p.email.lower(): p for p in people},
+        by_principal_name={p.principal_name.lower(): p for p in people if p.principal_name},
         emails_elsewhere=emails_elsewhere,
         memberships=memberships,
     )
@@ -268,11 +328,30 @@ def _match_person(row: PersonRow, known: _Known) -> tuple[Person | None, str | N
     return person, None
 
 
+def _principal_name_error(
+    row: PersonRow, person: Person | None, known: _Known, seen: dict[str, int]
+) -> str | None:
+    """Why the row's principal name cannot be the person's: an earlier row has it, or another
+    person of the huvudman does (one person's only, as the database also insists)."""
+    if not row.principal_name:
+        return None
+    if row.principal_name in seen:
+        return str(
+            ERROR_PRINCIPAL_NAME_TWICE % {"name": row.principal_name, "line": seen[row.principal_name]}
+        )
+    seen[row.principal_name] = row.line
+    holder = known.by_principal_name.get(row.principal_name)
+    if holder is not None and holder != person:
+        return str(ERROR_PRINCIPAL_NAME_TAKEN % {"name": row.principal_name})
+    return None
+
+
 def _match_rows(
     plan: PeoplePlan, rows: list[PersonRow], known: _Known
 ) -> list[tuple[PersonRow, Person | None, list[_Target]]]:
     """Each row with its person (None: new) and the units of its memberships; errors into plan."""
     seen_emails: dict[str, int] = {}
+    seen_principal_names: dict[str, int] = {}
     resolved = []
     for row in rows:
         if row.email in seen_emails:
@@ -287,6 +366,7 @@ def _match_rows(
             plan.errors.add(row.line, _("The e-mail address cannot be used: it already belongs to someone."))
             continue
         person, error = _match_person(row, known)
+        error = error or _principal_name_error(row, person, known, seen_principal_names)
         if error:
             plan.errors.add(row.line, error)
             continue
@@ -320,12 +400,14 @@ def _compare(
         "name": person.name,
         "email": person.email,
         "external_id": person.external_id,
+        "principal_name": person.principal_name,
         "is_active": person.is_active,
     }
     after = {
         "name": row.name,
         "email": row.email,
         "external_id": row.external_id or person.external_id,
+        "principal_name": row.principal_name or person.principal_name,
         "is_active": True,
     }
     have = {(m.organisation_id, m.role): m for m in current.get(person.pk, [])}
@@ -382,8 +464,8 @@ def _insert_people(plan: PeoplePlan, audit: AuditWriter) -> dict[str, int]:
     unusable = make_password(None)  # one unusable hash shared: a reset sets each own password
     bulk_insert(
         Person,
-        ["huvudman_id", "name", "email", "external_id", "password"],
-        ((plan.huvudman.pk, r.name, r.email, r.external_id, unusable) for r in plan.adds),
+        ["huvudman_id", "name", "email", "external_id", "principal_name", "password"],
+        ((plan.huvudman.pk, r.name, r.email, r.external_id, r.principal_name, unusable) for r in plan.adds),
     )
     person_pks = {key: person.pk for key, person in plan.matched.items()}
     if plan.adds:
@@ -406,10 +488,13 @@ def _update_people(plan: PeoplePlan, audit: AuditWriter) -> None:
     """The changed people, then those that go inactive."""
     for _row, person, before, after in plan.changes:
         person.name, person.email = after["name"], after["email"]
-        person.external_id, person.is_active = after["external_id"], True
+        person.external_id, person.principal_name = after["external_id"], after["principal_name"]
+        person.is_active = True
         audit.add("person.update", "person", person.pk, person.name, before, after)
     Person.objects.bulk_update(
-        [c[1] for c in plan.changes], ["name", "email", "external_id", "is_active"], batch_size=2000
+        [c[1] for c in plan.changes],
+        ["name", "email", "external_id", "principal_name", "is_active"],
+        batch_size=2000,
     )
     for person in plan.deactivations:
         person.is_active = False

@@ -14,9 +14,9 @@ Mapping (docs/imports.md has the full tables):
   skolenhet, so a förvaltning below a förvaltning becomes an område, and an område below an
   område is left out like a Bolag (its children and duties move up to the upper område).
 * A person is imported only when they hold a current duty at an imported unit, or already are
-  in Digiplan (then their memberships follow their duties). Only the id, the name and one
-  e-mail address are read from a person record: civic numbers, addresses, phone numbers,
-  photos and the rest are never kept, not even in memory beyond the page being read.
+  in Digiplan (then their memberships follow their duties). Only id, name, one e-mail address
+  and the first eduPersonPrincipalName are read from a person record: civic numbers, addresses,
+  phone numbers, photos and the rest are never kept, not even in memory past their page.
 * A duty becomes a membership: Rektor → unit leader, teaching roles → staff (teaching), the
   other roles → staff. A duty whose description is one of the huvudman's role titles (or
   "IT-pedagog") also gives that role. Only memberships an SS 12000 import made (they carry the
@@ -72,6 +72,7 @@ from digiplan.imports.ss12000_pages import (  # noqa: F401 - names used here and
     ERROR_PARENT_CYCLE,
     ERROR_PARENT_MISSING,
     ERROR_PERSONS_WITHOUT_DUTIES,
+    ERROR_PRINCIPAL_NAME_TWICE,
     ERROR_RECORD,
     ERROR_TWO_HUVUDMAN,
     ERROR_UNDER_UNIT,
@@ -106,6 +107,7 @@ from digiplan.imports.ss12000_pages import (  # noqa: F401 - names used here and
     _text,
     export_id,
     normalise_organisation_number,
+    principal_name_of,
     read_pages,
 )
 from digiplan.imports.ss12000_places import Placed, place_orgs, unit_rows
@@ -451,6 +453,7 @@ def _person_rows(plan: Ss12000Plan, wanted: _Wanted, known: dict[str, tuple[str,
     parsed, errors = plan.parsed, plan.errors
     rows: list[PersonRow] = []
     emails: dict[str, int] = {}
+    principal_names: dict[str, int] = {}
     skipped = 0
     person_ids = list(parsed.persons) + [p for p in wanted.memberships if p not in parsed.persons]
     for person_id in person_ids:
@@ -467,12 +470,18 @@ def _person_rows(plan: Ss12000Plan, wanted: _Wanted, known: dict[str, tuple[str,
             errors.add(line, ERROR_EMAIL_TWICE % {"email": email, "number": number, "file": file})
             continue
         emails[email] = line
+        principal_name = principal_name_of(
+            parsed, errors, parsed.persons.get(person_id), line, principal_names
+        )
+        if principal_name is None:
+            continue
         rows.append(
             PersonRow(
                 line=line,
                 name=name,
                 email=email,
                 external_id=person_id,
+                principal_name=principal_name,
                 memberships=[
                     MembershipRow(held.line, ref, role, held.title_name, held.is_teaching, held.duty_id)
                     for (ref, role), held in memberships.items()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from digiplan.imports.errors import ErrorList, FileRejected, RowError
+from digiplan.imports.people import principal_name_cell
 from digiplan.lib import uploads
 from digiplan.organisations import cells as cell
 from digiplan.organisations.models import (
@@ -148,6 +149,9 @@ ERROR_BAD_EMAIL = gettext_lazy("“%(email)s” is not an e-mail address.")
 ERROR_EMAIL_TWICE = gettext_lazy(
     "The e-mail address %(email)s also belongs to record %(number)s in %(file)s."
 )
+ERROR_PRINCIPAL_NAME_TWICE = gettext_lazy(
+    "The user name (eppn) %(name)s also belongs to record %(number)s in %(file)s."
+)
 
 
 class RecordError(RowError):
@@ -181,6 +185,8 @@ class _Person:
     name: str
     email: str  # "" when the record has none
     email_error: str = ""
+    principal_name: str = ""  # the first eduPersonPrincipalNames, lower-cased; "" when none
+    principal_name_error: str = ""  # reported only if the person is imported (not for pupils)
 
 
 @dataclass(slots=True)
@@ -316,8 +322,18 @@ def _pick_email(record: dict) -> str:
     return emails[0]["value"].strip().lower() if emails else ""
 
 
+def _pick_principal_name(record: dict) -> tuple[str, str]:
+    """(the first of the record's eduPersonPrincipalNames as kept, the error that refuses it)."""
+    listed = record.get("eduPersonPrincipalNames")
+    listed = [listed] if isinstance(listed, str) else listed if isinstance(listed, list) else []
+    first = next((v for v in listed if isinstance(v, str) and v.strip()), "")
+    value, error = principal_name_cell(first)
+    return value, error or ""
+
+
 def _read_person(line: int, record: dict, errors: ErrorList) -> _Person | None:
-    """Only id, name and e-mail leave this function: nothing else of the record is kept."""
+    """Only id, name, e-mail and principal name leave this function: nothing else of the record
+    is kept."""
     person_id = _text(record, "id")
     if not person_id:
         errors.add(line, str(ERROR_NO_ID))
@@ -330,7 +346,28 @@ def _read_person(line: int, record: dict, errors: ErrorList) -> _Person | None:
             validate_email(email)
         except ValidationError:
             email_error, email = str(ERROR_BAD_EMAIL % {"email": email[:80]}), ""
-    return _Person(line, person_id[:100], name, email, email_error)
+    principal_name, principal_name_error = _pick_principal_name(record)
+    return _Person(line, person_id[:100], name, email, email_error, principal_name, principal_name_error)
+
+
+def principal_name_of(
+    parsed: _Parsed, errors: ErrorList, person: _Person | None, line: int, seen: dict[str, int]
+) -> str | None:
+    """The principal name of a person the import writes ("": none given, the stored one stays);
+    None, with the error, when it is refused or an earlier record has it. seen: name → line."""
+    if person is None or not (person.principal_name or person.principal_name_error):
+        return ""
+    if person.principal_name_error:
+        errors.add(line, person.principal_name_error)
+        return None
+    if person.principal_name in seen:
+        file, number = parsed.where(seen[person.principal_name])
+        errors.add(
+            line, ERROR_PRINCIPAL_NAME_TWICE % {"name": person.principal_name, "number": number, "file": file}
+        )
+        return None
+    seen[person.principal_name] = line
+    return person.principal_name
 
 
 def _read_org(line: int, record: dict, errors: ErrorList) -> _Org | None:
@@ -499,7 +536,9 @@ def parsed_minimised(parsed: _Parsed, *, known_person_ids: set[str], description
             for o in parsed.orgs
         ],
         "persons": [
-            [p.line, p.id, p.name, p.email, p.email_error] for p in parsed.persons.values() if p.id in wanted
+            [p.line, p.id, p.name, p.email, p.email_error, p.principal_name, p.principal_name_error]
+            for p in parsed.persons.values()
+            if p.id in wanted
         ],
         "duties": [
             [

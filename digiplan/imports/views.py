@@ -43,8 +43,16 @@ TEMPLATES = {
     "personer": (
         list(n[0] for n in people_import.PEOPLE_COLUMNS.values()),
         [
-            ["Anna Andersson", "anna.andersson@exempel.se", "", "12345678", "enhetsledare", "nej"],
-            ["Bo Berg", "bo.berg@exempel.se", "", "12345678", "personal", "ja"],
+            [
+                "Anna Andersson",
+                "anna.andersson@exempel.se",
+                "",
+                "anna.andersson@edu.exempel.se",
+                "12345678",
+                "enhetsledare",
+                "nej",
+            ],
+            ["Bo Berg", "bo.berg@exempel.se", "", "bo.berg@edu.exempel.se", "12345678", "personal", "ja"],
         ],
     ),
 }

@@ -218,6 +218,8 @@ class Person(AbstractBaseUser, PermissionsMixin):
     name = models.CharField(_("name"), max_length=NAME_MAX)
     email = models.EmailField(_("e-mail"), unique=True)
     external_id = models.CharField(_("external id"), max_length=100, blank=True)
+    # eduPersonPrincipalName (SS 12000 and Skolfederation): how a school identity names them.
+    principal_name = models.CharField(_("principal name"), max_length=254, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(default=False)  # platform operators only
     created_at = models.DateTimeField(auto_now_add=True)
@@ -239,7 +241,12 @@ class Person(AbstractBaseUser, PermissionsMixin):
                 fields=["huvudman", "external_id"],
                 condition=~Q(external_id=""),
                 name="unique_person_external_id_per_huvudman",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["huvudman", "principal_name"],
+                condition=~Q(principal_name=""),
+                name="unique_person_principal_name_per_huvudman",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -36,7 +36,7 @@ EXTERNAL_ID_MIN = 6  # a shorter id ("17") is also a number in ordinary text
 # (a namesake keeps their name; the erased person's row is rewritten by services.person_erase),
 # the names of units and of the huvudman.
 NOT_MENTIONS = {
-    "organisations.person": {"name", "email", "external_id", "password"},
+    "organisations.person": {"name", "email", "external_id", "principal_name", "password"},
     "organisations.organisation": {"name", "short_name", "path"},
     "organisations.huvudman": {"name"},
 }
@@ -50,15 +50,16 @@ class Identity:
     name: str
     email: str
     external_id: str = ""
+    principal_name: str = ""  # eduPersonPrincipalName: how school accounts name the person
 
     def pattern(self) -> re.Pattern | None:
-        return _pattern(self.name, self.email, self.external_id)
+        return _pattern(self.name, self._ids())
 
     def needles(self) -> list[str]:
         """Strings one of which any mention contains, as stored (for the database to filter)."""
         words = self.name.split()
         found = [max(words, key=len)] if len(words) >= 2 else []
-        found += [s for s in (self.email, self._external_id()) if s]
+        found += self._ids()
         # The database compares without case (icontains), except SQLite outside ASCII; and
         # SQLite keeps JSON with non-ASCII characters escaped.
         variants = {
@@ -66,16 +67,17 @@ class Identity:
         }
         return sorted(variants | {json.dumps(v)[1:-1] for v in variants})
 
-    def _external_id(self) -> str:
-        return self.external_id if len(self.external_id) >= EXTERNAL_ID_MIN else ""
+    def _ids(self) -> list[str]:
+        external_id = self.external_id if len(self.external_id) >= EXTERNAL_ID_MIN else ""
+        return [s for s in dict.fromkeys((self.email, external_id, self.principal_name)) if s]
 
 
-def _pattern(name: str, email: str, external_id: str) -> re.Pattern | None:
+def _pattern(name: str, ids: list[str]) -> re.Pattern | None:
     words = [re.escape(w) for w in name.split()]
     names = []
     if len(words) >= 2:
         names = [r"\s+".join(words), words[-1] + r",\s*" + r"\s+".join(words[:-1])]
-    ids = [re.escape(s) for s in (email, external_id if len(external_id) >= EXTERNAL_ID_MIN else "") if s]
+    ids = [re.escape(s) for s in ids]
     parts = []
     if names:
         parts.append(rf"(?:{'|'.join(names)})(?::?s)?")  # "Per Personals", "NN:s"

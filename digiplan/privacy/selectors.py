@@ -37,7 +37,12 @@ def when(value: datetime.datetime | None) -> str | None:
 
 
 def identity_of(person: Person) -> mentions.Identity:
-    return mentions.Identity(name=person.name, email=person.email, external_id=person.external_id)
+    return mentions.Identity(
+        name=person.name,
+        email=person.email,
+        external_id=person.external_id,
+        principal_name=person.principal_name,
+    )
 
 
 def person_data(person: Person) -> dict[str, Any]:
@@ -49,6 +54,7 @@ def person_data(person: Person) -> dict[str, Any]:
             "name": person.name,
             "email": person.email,
             "external_id": person.external_id,
+            "principal_name": person.principal_name,
             "active": person.is_active,
             "created_at": when(person.created_at),
             "last_login": when(person.last_login),

@@ -61,7 +61,8 @@ def person_erase(*, actor: Person | None, person: Person, confirm_email: str) ->
         _forget_sign_in_attempts(person.email)
 
         person.name, person.email = label, f"raderad-{person.pk}@raderad.invalid"
-        person.external_id, person.is_active, person.last_login = "", False, None
+        person.external_id, person.principal_name = "", ""
+        person.is_active, person.last_login = False, None
         person.set_unusable_password()
         person.save()
         rewritten = mentions.mentions_replace(identity=identity, huvudman_id=huvudman_id)

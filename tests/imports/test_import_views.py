@@ -78,7 +78,15 @@ def test_templates_download_as_excel_csv_and_workbook(world, client_for):
     assert csv.startswith(b"\xef\xbb\xbftyp;namn;kortnamn;skolenhetskod")
     xlsx = client.get(reverse("import_template", args=["personer", "xlsx"])).content
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx)).active
-    assert [c.value for c in sheet[1]] == ["namn", "e-post", "externt id", "enhet", "roll", "undervisande"]
+    assert [c.value for c in sheet[1]] == [
+        "namn",
+        "e-post",
+        "externt id",
+        "eppn",
+        "enhet",
+        "roll",
+        "undervisande",
+    ]
 
 
 def test_a_template_imports_as_it_is(world, client_for):

@@ -30,6 +30,7 @@ PUPIL = {
     "familyName": "Elevsson",
     "civicNo": {"value": "201001019993"},
     "emails": [{"type": "Privat", "value": "elin.elevsson@hemma.example"}],
+    "eduPersonPrincipalNames": ["elin.elevsson@elev.ekeby.example"],
 }
 
 
@@ -85,7 +86,9 @@ def _stored_texts(pending: PendingImport) -> str:
 
 
 def _secrets() -> set[str]:
+    # Staff's eduPersonPrincipalNames are kept (sign-in matches by them); a pupil's never is.
     secrets = {PUPIL["civicNo"]["value"], "Elevsson", "elin.elevsson@hemma.example"}
+    secrets.update(PUPIL["eduPersonPrincipalNames"])
     for person in json.loads((SS12000 / "persons-1.json").read_bytes())["data"]:
         secrets.add(person["civicNo"]["value"])
         secrets.add(person["birthDate"])
@@ -93,7 +96,6 @@ def _secrets() -> set[str]:
         secrets.update(p["value"] for p in person["phoneNumbers"])
         secrets.update(a["streetAddress"] for a in person["addresses"])
         secrets.update(a["postalCode"] for a in person["addresses"])
-        secrets.update(person["eduPersonPrincipalNames"])
         secrets.update(e["value"] for e in person["emails"] if e["type"] == "Privat")
     return secrets
 
