@@ -53,11 +53,18 @@ INSTALLED_APPS = [
     "digiplan.audit",
     "digiplan.demo",
     "digiplan.privacy",
+    "digiplan.signin",
     "digiplan.imports",
     "digiplan.frameworks",
+    "digiplan.registry",
     "digiplan.assessments",
     "digiplan.plans",
     "digiplan.reports",
+    "digiplan.onboarding",
+    "djangosaml2",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks_db",
 ]
 
@@ -66,10 +73,16 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # SAML state in a session of its own whose cookie is SameSite=None: the IdP POSTs the
+    # answer from its own site, and the Lax session cookie is not sent with that POST.
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "digiplan.lib.language.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether this session gave its second factor; then the huvudman's rules (signin.middleware).
+    "django_otp.middleware.OTPMiddleware",
+    "digiplan.signin.middleware.SignInPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -90,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "digiplan.accounts.context_processors.navigation",
+                "digiplan.signin.context_processors.sign_out",
             ],
         },
     }
@@ -136,6 +150,11 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", "30") * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Keeps the cookie a browser-session cookie when a huvudman's idle time is set per session.
+SESSION_ENGINE = "digiplan.lib.sessions"
+
+# The name authenticator apps show beside the account (two-step verification).
+OTP_TOTP_ISSUER = "Digiplan"
 
 # Repeated failed sign-ins lock the account name from that address for a while.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
@@ -247,6 +266,20 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "True")
+
+# SAML sign-in (digiplan/signin/saml.py; docs/signin-saml.md). One SP for the installation:
+# entity ID {SITE_URL}/saml/metadata/. Its key pair comes from SAML_SP_KEY_FILE and
+# SAML_SP_CERT_FILE, or is generated once into SAML_KEY_DIR (keep that directory: a new key
+# means registering the SP again with the federation).
+SAML_SP_KEY_FILE = os.environ.get("SAML_SP_KEY_FILE", "")
+SAML_SP_CERT_FILE = os.environ.get("SAML_SP_CERT_FILE", "")
+SAML_KEY_DIR = Path(os.environ.get("SAML_KEY_DIR", str(BASE_DIR / "var" / "saml")))
+SAML_XMLSEC_BINARY = os.environ.get("SAML_XMLSEC_BINARY", "/usr/bin/xmlsec1")
+SAML_ACCEPTED_TIME_DIFF = envint("SAML_ACCEPTED_TIME_DIFF", "60")  # seconds of clock skew
+SAML_METADATA_VALID_HOURS = envint("SAML_METADATA_VALID_HOURS", str(24 * 7))
+SAML_METADATA_TIMEOUT = envint("SAML_METADATA_TIMEOUT", "20")  # seconds per fetch
+SAML_CONFIG_LOADER = "digiplan.signin.saml.config_loader"
+SAML_SESSION_COOKIE_NAME = "saml_session"
 
 LOGGING = {
     "version": 1,

@@ -5,9 +5,12 @@ urlpatterns = [
     path("", include("digiplan.accounts.urls")),
     path("", include("digiplan.organisations.urls")),
     path("", include("digiplan.privacy.urls")),
+    path("", include("digiplan.signin.urls")),
     path("", include("digiplan.imports.urls")),
     path("", include("digiplan.frameworks.urls")),
+    path("", include("digiplan.registry.urls")),
     path("", include("digiplan.assessments.urls")),
     path("", include("digiplan.plans.urls")),
     path("", include("digiplan.reports.urls")),
+    path("", include("digiplan.onboarding.urls")),
 ]

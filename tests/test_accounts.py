@@ -321,7 +321,7 @@ def test_staff_see_the_sections_everyone_has(staff):
     ]
 
 
-def test_strategists_also_see_people_roles_import_and_audit(strategist):
+def test_strategists_also_see_people_roles_import_audit_and_sign_in(strategist):
     labels = [item["label"] for item in _nav_for(strategist, "home")]
     assert labels == [
         "Home",
@@ -337,6 +337,9 @@ def test_strategists_also_see_people_roles_import_and_audit(strategist):
         "Role titles",
         "Import",
         "Audit trail",
+        "Devices",
+        "Digital services",
+        "Sign-in",
     ]
 
 

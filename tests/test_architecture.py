@@ -19,11 +19,14 @@ LAYERS = [
     "organisations",
     "accounts",
     "privacy",
+    "signin",
     "imports",
     "frameworks",
+    "registry",
     "assessments",
     "plans",
     "reports",
+    "onboarding",
 ]
 NOT_APPS = {"templates", "static", "locale", "__pycache__"}
 

@@ -30,6 +30,9 @@ _STRATEGISTS = [
     ("role_titles", _("Role titles"), ("role_title",)),
     ("import_start", _("Import"), ("import_",)),
     ("audit_list", _("Audit trail"), ("audit_",)),
+    ("device_overview", _("Devices"), ("device_",)),
+    ("services_register", _("Digital services"), ("services_",)),
+    ("signin_settings", _("Sign-in"), ("signin_saml_settings", "signin_oidc_settings", "signin_settings")),
 ]
 
 

@@ -9,9 +9,13 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from digiplan.accounts.hooks import password_sign_in_refused
 from digiplan.accounts.tasks import send_password_reset
 
 ERROR_INVALID_LOGIN = _("The e-mail address or password is wrong. Check them and try again.")
+# The error code of a right password refused because the person's organisation turned
+# password sign-in off (the message comes from the app that refused, accounts.hooks).
+PASSWORD_SIGN_IN_OFF = "password_sign_in_off"
 
 
 def _email_widget(autofocus: bool = False) -> forms.EmailInput:
@@ -44,6 +48,14 @@ class EmailAuthenticationForm(NoColonMixin, auth_forms.AuthenticationForm):
         # Addresses are stored in lower case; axes then also counts failures per one spelling.
         return self.cleaned_data["username"].strip().lower()
 
+    def confirm_login_allowed(self, user) -> None:
+        super().confirm_login_allowed(user)
+        # Asked only after the right password, so that the answer tells a stranger nothing
+        # about which addresses have an account.
+        refusal = password_sign_in_refused(user)
+        if refusal is not None:
+            raise forms.ValidationError(refusal, code=PASSWORD_SIGN_IN_OFF)
+
 
 def _same_email(a: str, b: str) -> bool:
     return unicodedata.normalize("NFKC", a).casefold() == unicodedata.normalize("NFKC", b).casefold()
@@ -57,7 +69,13 @@ class EmailPasswordResetForm(NoColonMixin, auth_forms.PasswordResetForm):
     def get_users(self, email):
         people = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
         # The exact comparison stops look-alike Unicode addresses from receiving someone's link.
-        return (person for person in people if _same_email(email, person.email))
+        # Nobody whose organisation turned password sign-in off gets a link; the page says the
+        # same as for any address, so it tells nobody whether the account exists.
+        return (
+            person
+            for person in people
+            if _same_email(email, person.email) and password_sign_in_refused(person) is None
+        )
 
     def save(self, domain_override=None, use_https=False, request=None, **kwargs):
         """Enqueues one mail per matching person instead of sending in the request."""

@@ -5,10 +5,12 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.shortcuts import render
 
 from digiplan.accounts import services
 from digiplan.accounts.forms import (
+    PASSWORD_SIGN_IN_OFF,
     EmailAuthenticationForm,
     EmailPasswordResetForm,
     PasswordChangeForm,
@@ -22,6 +24,12 @@ ACCESSIBILITY_STATEMENT_DATE = datetime.date(2026, 11, 27)
 class LoginView(auth_views.LoginView):
     form_class = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, PASSWORD_SIGN_IN_OFF):
+            response.status_code = 403
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):

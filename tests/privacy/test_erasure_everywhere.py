@@ -207,6 +207,8 @@ SHARED_TABLES = {
     "accounts.knowncode",
     "assessments.draft",
     "django_tasks_database.dbtaskresult",
+    # Used SAML assertion IDs (replay protection): random IDs and an expiry, nothing of a person.
+    "signin.samlseenassertion",
 }
 
 
