@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from digiplan.organisations import access, selectors
+from digiplan.organisations import access, hooks, selectors
 
 
 @login_required
@@ -13,5 +13,6 @@ def home(request):
             "memberships": selectors.own_memberships(request.user),
             "is_strategist": access.is_strategist(request.user),
             "unit_count": selectors.active_unit_count(request.user),
+            "panels": hooks.panels_for(request.user),
         },
     )
