@@ -9,9 +9,10 @@ the caller does not give get their default (auto_now/auto_now_add: now, nullable
 same way as the ORM would, so a new field with a default needs no change here.
 """
 
-from collections.abc import Iterable, Sequence
+import datetime
+from collections.abc import Callable, Iterable, Sequence
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 
 ROWS_PER_STATEMENT = 500
@@ -26,7 +27,7 @@ def bulk_insert(model: type[models.Model], columns: list[str], rows: Iterable[tu
     fixed_columns, fixed_values = _defaults(model, columns)
     # Only values the database driver cannot take as they are go through the field.
     adapt = [
-        (i, by_attname[c])
+        (i, _preparer(by_attname[c]))
         for i, c in enumerate(columns)
         if isinstance(by_attname[c], models.JSONField | models.DateTimeField | models.DateField)
     ]
@@ -87,13 +88,30 @@ def _inserts(table: str, columns: list[str], rows, adapt, fixed_values) -> int:
     return count
 
 
-def _adapted(row: tuple, adapt: list[tuple[int, models.Field]]) -> Sequence:
+def _preparer(field: models.Field) -> Callable[[object], object]:
+    """The field's preparation of a value for the database, bound to the connection itself
+    (each attribute of django.db.connection is looked up again through a proxy: a third of
+    the time of 60,000 rows). A date goes straight to the backend's adapter."""
+    real = connections[DEFAULT_DB_ALIAS]
+    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+        adapt_date = real.ops.adapt_datefield_value
+
+        def prepare_date(value: object) -> object:
+            if value is None or type(value) is datetime.date:
+                return adapt_date(value)
+            return field.get_db_prep_save(value, real)
+
+        return prepare_date
+    return lambda value: field.get_db_prep_save(value, real)
+
+
+def _adapted(row: tuple, adapt: list[tuple[int, Callable[[object], object]]]) -> Sequence:
     """The row with the values that need their field's preparation prepared."""
     if not adapt:
         return row
     values = list(row)
-    for i, f in adapt:
-        values[i] = f.get_db_prep_save(values[i], connection)
+    for i, prepare in adapt:
+        values[i] = prepare(values[i])
     return values
 
 
