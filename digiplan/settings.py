@@ -267,7 +267,7 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "True")
 
-# SAML sign-in (digiplan/signin/saml.py; docs/signin-saml.md). One SP for the installation:
+# SAML sign-in (digiplan/signin/saml.py; docs/signin.md). One SP for the installation:
 # entity ID {SITE_URL}/saml/metadata/. Its key pair comes from SAML_SP_KEY_FILE and
 # SAML_SP_CERT_FILE, or is generated once into SAML_KEY_DIR (keep that directory: a new key
 # means registering the SP again with the federation).

@@ -239,6 +239,26 @@ def _digest(plan, changes: list[tuple[str, list[str]]]) -> str:
     return hashlib.sha256(json.dumps([changes, teaching], ensure_ascii=False).encode()).hexdigest()
 
 
+def digest_keep(pending: PendingImport, digest: str) -> None:
+    """Stores the digest of what the preview showed: the confirmation must match it."""
+    if digest != pending.digest:
+        PendingImport.objects.filter(pk=pending.pk).update(digest=digest)
+        pending.digest = digest
+
+
+def preview_sections(changes: list[tuple[str, list[str]]]) -> list[dict[str, Any]]:
+    """Each kind of change with its count and the first PREVIEW_ITEMS of it."""
+    return [
+        {
+            "title": title,
+            "count": len(items),
+            "items": items[:PREVIEW_ITEMS],
+            "more": max(0, len(items) - PREVIEW_ITEMS),
+        }
+        for title, items in changes
+    ]
+
+
 def pending_import_preview(*, pending: PendingImport, actor: Person) -> Preview:
     """What the import would change, and a digest of it kept on the pending import for the
     confirmation to compare with."""
@@ -249,20 +269,9 @@ def pending_import_preview(*, pending: PendingImport, actor: Person) -> Preview:
     if errors:
         return Preview(errors=errors)
     changes = _changes(plan)
-    digest = _digest(plan, changes)
-    if digest != pending.digest:
-        PendingImport.objects.filter(pk=pending.pk).update(digest=digest)
-        pending.digest = digest
+    digest_keep(pending, _digest(plan, changes))
     return Preview(
-        sections=[
-            {
-                "title": title,
-                "count": len(items),
-                "items": items[:PREVIEW_ITEMS],
-                "more": max(0, len(items) - PREVIEW_ITEMS),
-            }
-            for title, items in changes
-        ],
+        sections=preview_sections(changes),
         errors=errors,
     )
 

@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 
 from digiplan.imports.errors import ErrorList, RowError
 from digiplan.imports.models import PendingImport
-from digiplan.imports.previews import PREVIEW_ITEMS, Preview, PreviewGone, PreviewOutdated, pending_import_get
+from digiplan.imports.previews import (
+    Preview,
+    PreviewGone,
+    PreviewOutdated,
+    digest_keep,
+    pending_import_get,
+    preview_sections,
+)
 from digiplan.organisations.models import Huvudman, Person
 from digiplan.registry.device_models import Device
 from digiplan.registry.devices_import import DevicePlan, apply_devices, plan_devices
@@ -131,22 +138,8 @@ def device_import_preview(*, pending: PendingImport, actor: Person) -> Preview:
     plan = _plan(pending, actor)
     if plan.errors:
         return Preview(errors=plan.errors)
-    changes = _changes(plan)
-    digest = _digest(plan)
-    if digest != pending.digest:
-        PendingImport.objects.filter(pk=pending.pk).update(digest=digest)
-        pending.digest = digest
-    return Preview(
-        sections=[
-            {
-                "title": title,
-                "count": len(items),
-                "items": items[:PREVIEW_ITEMS],
-                "more": max(0, len(items) - PREVIEW_ITEMS),
-            }
-            for title, items in changes
-        ]
-    )
+    digest_keep(pending, _digest(plan))
+    return Preview(sections=preview_sections(_changes(plan)))
 
 
 def device_import_confirm(*, pending: PendingImport, actor: Person, digest: str = "") -> dict[str, int]:

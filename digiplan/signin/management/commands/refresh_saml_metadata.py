@@ -1,6 +1,6 @@
 """Fetches the metadata of each huvudman's SAML identity provider from its URL, verifies it
 (signature against the federation's certificate, validUntil) and stores it; on failure keeps
-the last good metadata and records why. Run it daily (docs/signin-saml.md)."""
+the last good metadata and records why. Run it daily (docs/signin.md)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
