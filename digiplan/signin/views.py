@@ -25,11 +25,8 @@ def _safe_next(request) -> str:
 
 def _methods_page(request, huvudman: Huvudman, next_url: str):
     methods = selectors.methods_for(huvudman, next_url)
-    if len(methods) == 1 and request.method == "POST":
-        # A page that moves on, not a redirect: the CSP's form-action 'self' stops a browser
-        # from following a form's redirects on to the identity provider.
-        return render(request, "signin/onward.html", {"provider_url": methods[0].url, "signed_out": False})
     if len(methods) == 1:
+        # Our own start page, which moves on to the identity provider by itself.
         return redirect(methods[0].url)
     return render(request, "signin/methods.html", {"huvudman": huvudman, "methods": methods})
 

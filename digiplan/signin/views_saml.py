@@ -46,7 +46,9 @@ def start(request: HttpRequest, orgnr: str) -> HttpResponse:
     except Exception as error:  # e.g. metadata that has expired since it was stored
         refused = SamlRefused(f"AuthnRequest not made: {error}", saml_signin.ERROR_NOT_AVAILABLE, 400)
         return _refused(request, refused, provider.huvudman_id)
-    return HttpResponseRedirect(location)
+    # A page that moves on, not a redirect: reached from "Logga in med skolkonto"'s form, a
+    # redirect to the IdP would be stopped by the CSP's form-action 'self'.
+    return render(request, "signin/onward.html", {"provider_url": location, "signed_out": False})
 
 
 @csrf_exempt  # the IdP POSTs from its own site; pysaml2 checks the signed answer instead

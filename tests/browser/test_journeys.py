@@ -292,7 +292,7 @@ def test_strategist_adds_a_person_with_a_role_and_sees_it_in_the_log(page, live_
     expect(people).to_contain_text("Almskolan")
 
     # The audit trail: the person and the role the strategist wrote.
-    main_menu(page).get_by_role("link", name="Logg").click()
+    main_menu(page).get_by_role("link", name="Logg", exact=True).click()
     page.wait_for_url(url_re("audit_list"))
     kind = page.get_by_role("combobox", name="Typ av objekt")
     kind.select_option(label="Person")

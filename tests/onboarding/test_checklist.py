@@ -2,6 +2,7 @@
 (another huvudman's units, framework, sign-in or campaign never tick it)."""
 
 import pytest
+from django.utils import translation
 
 from digiplan.onboarding import services
 from digiplan.onboarding.checklist import setup_checklist
@@ -27,7 +28,9 @@ def ticked(huvudman: Huvudman) -> set[str]:
 
 
 def step(huvudman: Huvudman, key: str):
-    return next(s for s in setup_checklist(huvudman).steps if s.key == key)
+    # In Swedish whatever language an earlier test left active: the details are UI text.
+    with translation.override("sv"):
+        return next(s for s in setup_checklist(huvudman).steps if s.key == key)
 
 
 def strategist_of(huvudman: Huvudman):

@@ -10,7 +10,9 @@ metadata as Digiplan publishes it, and Skolfederation's attributes.
 
 import base64
 import datetime as dt
+import html
 import http.server
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -259,11 +261,17 @@ def configure(huvudman: Huvudman, idp: SchoolIdp, **fields) -> SamlIdentityProvi
 
 
 def start(client, huvudman: Huvudman) -> str:
-    """GETs the start URL; the id of the AuthnRequest the redirect carries to the IdP."""
+    """GETs the start URL; the id of the AuthnRequest the page carries on to the IdP."""
     response = client.get(reverse("signin_saml_start", args=[huvudman.organisation_number]))
-    assert response.status_code == 302, response
-    query = parse_qs(urlparse(response["Location"]).query)
-    return request_id_of(query["SAMLRequest"][0])
+    assert response.status_code == 200, response
+    return request_id_of(parse_qs(urlparse(onward_url(response)).query)["SAMLRequest"][0])
+
+
+def onward_url(response) -> str:
+    """Where a page that moves on by itself (signin/onward.html) sends the browser."""
+    match = re.search(r'http-equiv="refresh" content="0;url=([^"]+)"', response.content.decode())
+    assert match, response.content.decode()
+    return html.unescape(match.group(1))
 
 
 def request_id_of(saml_request: str) -> str:

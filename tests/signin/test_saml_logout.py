@@ -2,8 +2,6 @@
 logout service; the IdP's own LogoutRequest signs them out here. Also: only the huvudman's own
 IdP is trusted even when its metadata is a federation's."""
 
-import html
-import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -23,6 +21,7 @@ from tests.signin.saml_idp import (  # noqa: F401  (fixtures)
     SchoolIdp,
     configure,
     federation_metadata,
+    onward_url,
     post_answer,
     saml_sp_key_dir,
     saml_sp_keys,
@@ -43,12 +42,6 @@ def sign_in(client, world, idp) -> None:
     identity = skolfederation_identity(principal="per@sjovik.test", mail=world.staff.email)
     response = post_answer(client, idp.answer(request_id, identity, name_id="per-4711"))
     assert response.wsgi_request.user == world.staff
-
-
-def onward_url(response) -> str:
-    match = re.search(r'http-equiv="refresh" content="0;url=([^"]+)"', response.content.decode())
-    assert match, response.content.decode()
-    return html.unescape(match.group(1))
 
 
 def test_signing_out_sends_a_logout_request_to_the_idp(client, world, tmp_path):

@@ -18,6 +18,7 @@ from digiplan.signin.session import METHOD_SAML, SESSION_METHOD
 from tests.signin.saml_idp import (  # noqa: F401  (fixtures)
     SchoolIdp,
     configure,
+    onward_url,
     post_answer,
     request_id_of,
     saml_sp_key_dir,
@@ -98,7 +99,7 @@ def test_the_principal_name_matches_before_the_address(client, world, idp):
 def test_a_safe_next_is_followed_after_sign_in(client, world, idp, staff_identity):
     configure(world.huvudman, idp)
     url = reverse("signin_saml_start", args=[world.huvudman.organisation_number])
-    location = client.get(url + "?next=/organisation/")["Location"]
+    location = onward_url(client.get(url + "?next=/organisation/"))
     request_id = request_id_of(parse_qs(urlparse(location).query)["SAMLRequest"][0])
 
     response = post_answer(client, idp.answer(request_id, staff_identity))
@@ -178,7 +179,7 @@ def test_the_sp_key_pair_is_generated_once_and_reused(settings, tmp_path):
 def test_a_next_to_another_site_is_ignored(client, world, idp, staff_identity):
     configure(world.huvudman, idp)
     url = reverse("signin_saml_start", args=[world.huvudman.organisation_number])
-    location = client.get(url + "?next=https://evil.test/")["Location"]
+    location = onward_url(client.get(url + "?next=https://evil.test/"))
     request_id = request_id_of(parse_qs(urlparse(location).query)["SAMLRequest"][0])
 
     response = post_answer(client, idp.answer(request_id, staff_identity))

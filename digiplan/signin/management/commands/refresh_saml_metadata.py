@@ -4,6 +4,7 @@ the last good metadata and records why. Run it daily (docs/signin.md)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from digiplan.organisations.models import normalise_organisation_number
 from digiplan.signin.models import SamlIdentityProvider
 from digiplan.signin.saml_services import saml_metadata_refresh
 
@@ -22,7 +23,8 @@ class Command(BaseCommand):
             .order_by("huvudman__name")
         )
         if options["huvudman"]:
-            providers = providers.filter(huvudman__organisation_number=options["huvudman"])
+            number = normalise_organisation_number(options["huvudman"]) or options["huvudman"]
+            providers = providers.filter(huvudman__organisation_number=number)
         failed = []
         for provider in providers:
             if saml_metadata_refresh(provider=provider):
