@@ -10,7 +10,7 @@ from digiplan.frameworks.models import (
     RespondentGroup,
     Scale,
 )
-from digiplan.organisations.models import Role, SchoolForm
+from digiplan.organisations.models import Group, Role, RoleTitle, SchoolForm
 
 NO_COLON = {"label_suffix": ""}
 
@@ -112,13 +112,46 @@ class LevelDescriptionsForm(forms.Form):
             )
 
 
+ERROR_ONE_HOLDER = _("Choose a role, a group or an outside party, only one of them.")
+ERROR_ONE_OWNER = _("Choose a title, a group or an outside party as owner, only one of them.")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def _holder_choices(form: forms.Form, prefix: str, titles, groups) -> None:
+    for name, queryset in ((f"{prefix}title", titles), (f"{prefix}group", groups)):
+        field = form.fields[name]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = queryset
+
+
 class ResponsibilityForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        required=False,
+        choices=[("", "—"), *Role.choices],
+        help_text=_("Leave empty when the duty is a group's or an outside party's."),
+    )
+    title = forms.ModelChoiceField(
+        label=_("The organisation's title"),
+        required=False,
+        queryset=RoleTitle.objects.none(),
+        help_text=_("Those who hold the title see the duty under My responsibilities."),
+    )
     role_title = forms.CharField(
         label=_("Role as the document names it"),
         max_length=120,
         required=False,
         help_text=_("For example Rektor, Undervisande personal, IT-tekniker."),
+    )
+    group = forms.ModelChoiceField(label=_("Group"), required=False, queryset=Group.objects.none())
+    party = forms.CharField(
+        label=_("Outside party"),
+        max_length=120,
+        required=False,
+        help_text=_("Someone outside the organisation, for example Leverantören."),
     )
     area = forms.ModelChoiceField(label=_("Area"), required=False, queryset=Item.objects.none())
     text = forms.CharField(
@@ -126,10 +159,21 @@ class ResponsibilityForm(forms.Form):
     )
     revision = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, items, **kwargs):
+    def __init__(self, *args, items, titles, groups, **kwargs):
         super().__init__(*args, **NO_COLON, **kwargs)
         self.fields["area"].queryset = items
         self.fields["area"].label_from_instance = lambda i: f"{i.code} {i.title}"
+        _holder_choices(self, "", titles, groups)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("title"):
+            data["role"] = data.get("role") or data["title"].role  # the title's role gives its access
+            # Kept as the document's wording: the duty still reads right if the title goes.
+            data["role_title"] = data.get("role_title") or data["title"].name
+        if len([x for x in (data.get("role"), data.get("group"), data.get("party")) if x]) != 1:
+            raise forms.ValidationError(ERROR_ONE_HOLDER)
+        return data
 
 
 METRICS = [
@@ -149,7 +193,60 @@ class TargetForm(forms.Form):
     )
     value = forms.DecimalField(label=_("Value"), max_digits=10, decimal_places=3, min_value=0)
     description = forms.CharField(label=_("Description"), max_length=TITLE_MAX, required=False)
+    owner_title = forms.ModelChoiceField(
+        label=_("Owner: the organisation's title"), required=False, queryset=RoleTitle.objects.none()
+    )
+    owner_group = forms.ModelChoiceField(
+        label=_("Owner: group"), required=False, queryset=Group.objects.none()
+    )
+    owner_party = forms.CharField(label=_("Owner: outside party"), max_length=120, required=False)
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput)
+    measured_by = forms.CharField(
+        label=_("How it is measured"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     revision = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, titles, groups, **kwargs):
+        super().__init__(*args, **NO_COLON, **kwargs)
+        _holder_choices(self, "owner_", titles, groups)
+
+    def clean(self):
+        data = super().clean()
+        if (
+            len([x for x in (data.get("owner_title"), data.get("owner_group"), data.get("owner_party")) if x])
+            > 1
+        ):
+            raise forms.ValidationError(ERROR_ONE_OWNER)
+        return data
+
+
+class VersionDetailsForm(forms.Form):
+    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DateInput)
+    valid_to = forms.DateField(label=_("Valid to"), required=False, widget=DateInput)
+    decision_body = forms.CharField(
+        label=_("Decided by"),
+        max_length=200,
+        required=False,
+        help_text=_("For example Barn- och utbildningsnämnden."),
+    )
+    decision_date = forms.DateField(label=_("Decision date"), required=False, widget=DateInput)
+    decision_reference = forms.CharField(
+        label=_("Decision reference"),
+        max_length=100,
+        required=False,
+        help_text=_("For example a § or a case number."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **NO_COLON, **kwargs)
+
+
+class FollowUpForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+    text = forms.CharField(label=_("What is followed up"), max_length=TITLE_MAX)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **NO_COLON, prefix="follow_up", **kwargs)
 
 
 class ScaleForm(forms.Form):
@@ -197,3 +294,8 @@ class ScaleForm(forms.Form):
 
 class FrameworkImportForm(forms.Form):
     file = forms.FileField(label=_("Framework file (YAML)"))
+    replace_draft = forms.BooleanField(
+        label=_("Replace the existing draft"),
+        required=False,
+        help_text=_("Only needed when the framework already has a draft: the file then takes its place."),
+    )

@@ -5,12 +5,14 @@ pointing at that exact version. Built-in frameworks and scales have no huvudman 
 readable by everyone and editable by no one.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from digiplan.organisations.models import Huvudman, Role
+from digiplan.organisations.models import Group, Huvudman, Role, RoleTitle
 
 TITLE_MAX = 300
 
@@ -138,6 +140,12 @@ class FrameworkVersion(models.Model):
     )
     # Optimistic lock: every edit bumps it; a save from a stale page is refused.
     revision = models.PositiveIntegerField(default=0)
+    # The plan's own period of validity and the decision that adopted it.
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    decision_body = models.CharField(_("decided by"), max_length=200, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    decision_reference = models.CharField(_("decision reference"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["framework", "-number"]
@@ -158,6 +166,25 @@ class FrameworkVersion(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status != VersionStatus.DRAFT
+
+    def is_expired(self, today: date) -> bool:
+        """Whether the plan's period of validity ended before today."""
+        return self.valid_to is not None and self.valid_to < today
+
+
+class FollowUp(models.Model):
+    """A date the plan says it is followed up on; it becomes a task for the strategist."""
+
+    version = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="follow_ups")
+    date = models.DateField(_("date"))
+    text = models.CharField(_("what is followed up"), max_length=TITLE_MAX)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["date", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.text}"
 
 
 class Item(models.Model):
@@ -192,9 +219,19 @@ class Responsibility(models.Model):
     """What a role must do, per area: "Ansvar – Personal / Chef / Förvaltningscentralt"."""
 
     version = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="responsibilities")
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    # Blank only when the duty is a group's or an outside party's.
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     # The document's own name for the role, e.g. "Rektor", "Undervisande personal", "IT-tekniker".
     role_title = models.CharField(_("role as the document names it"), max_length=120, blank=True)
+    # Who holds the duty, by identity: the huvudman's own title, a group, or an outside party.
+    # A title removed leaves the duty with its role and wording; a group in use cannot be removed.
+    title = models.ForeignKey(
+        RoleTitle, null=True, blank=True, on_delete=models.SET_NULL, related_name="responsibilities"
+    )
+    group = models.ForeignKey(
+        Group, null=True, blank=True, on_delete=models.PROTECT, related_name="responsibilities"
+    )
+    party = models.CharField(_("outside party"), max_length=120, blank=True)
     area = models.ForeignKey(
         Item, null=True, blank=True, on_delete=models.CASCADE, related_name="responsibilities"
     )
@@ -204,6 +241,17 @@ class Responsibility(models.Model):
 
     class Meta:
         ordering = ["role", "order"]
+
+    @property
+    def holder_label(self) -> str:
+        """Whom the duty falls on, as the page names them."""
+        return (
+            owner_name(self.title, self.group, self.party) or self.role_title or str(self.get_role_display())
+        )
+
+
+def owner_name(title: RoleTitle | None, group: Group | None, party: str) -> str:
+    return title.name if title else group.name if group else party
 
 
 class Target(models.Model):
@@ -217,6 +265,20 @@ class Target(models.Model):
     value = models.DecimalField(_("value"), max_digits=10, decimal_places=3)
     description = models.CharField(_("description"), max_length=TITLE_MAX, blank=True)
     order = models.PositiveIntegerField(default=0)
+    owner_title = models.ForeignKey(
+        RoleTitle, null=True, blank=True, on_delete=models.SET_NULL, related_name="targets"
+    )
+    owner_group = models.ForeignKey(
+        Group, null=True, blank=True, on_delete=models.PROTECT, related_name="targets"
+    )
+    owner_party = models.CharField(_("outside party"), max_length=120, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    measured_by = models.TextField(_("how it is measured"), blank=True)
 
     class Meta:
         ordering = ["order"]
+
+    @property
+    def owner_label(self) -> str:
+        """The owner's display name, or "" when the target names none."""
+        return owner_name(self.owner_title, self.owner_group, self.owner_party)

@@ -1,13 +1,16 @@
 """Reads behind the framework pages: the tree, diffs, the chain of steering, responsibilities."""
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from digiplan.frameworks import access
 from digiplan.frameworks.access import visible_items
 from digiplan.frameworks.models import (
+    FollowUp,
     Framework,
     FrameworkVersion,
     Item,
@@ -16,7 +19,7 @@ from digiplan.frameworks.models import (
     VersionStatus,
 )
 from digiplan.organisations.access import memberships_of
-from digiplan.organisations.models import Huvudman, Person
+from digiplan.organisations.models import Group, Huvudman, Membership, Person, RoleTitle
 
 
 def item_tree(version: FrameworkVersion) -> list[Item]:
@@ -106,7 +109,9 @@ def version_diff(old: FrameworkVersion, new: FrameworkVersion) -> VersionDiff:
         if related == "responsibilities":
             return {
                 f"{r.get_role_display()}{' (' + r.role_title + ')' if r.role_title else ''}: {r.text}"
-                for r in version.responsibilities.all()
+                if r.role and not r.group_id
+                else f"{r.holder_label}: {r.text}"
+                for r in version.responsibilities.select_related("group")
             }
         return {
             f"{t.metric} {t.school_form} {t.grade_band} = {t.value}".replace("  ", " ")
@@ -173,35 +178,70 @@ def chain_down(item: Item, person: Person, depth: int = 0) -> list[dict[str, Any
 
 
 def my_responsibilities(person: Person) -> list[dict[str, Any]]:
-    """Responsibilities that the person's roles carry in the current published frameworks of
-    their organisation, grouped by framework, with the places the person serves."""
+    """Duties the current published frameworks of the person's huvudman give them, grouped by
+    framework: through a title they hold, a group they belong to (as a member or by title), or
+    (for a duty named by access role alone) their access role. Matched by identity: the
+    document's spelling of a title plays no part, and an outside party's duty is no one's."""
     memberships = list(memberships_of(person))
-    if not memberships or person.huvudman_id is None:
+    huvudman_id = person.huvudman_id
+    if huvudman_id is None:
         return []
+    titles = {m.title_id for m in memberships if m.title_id is not None}
+    title_names = {m.title.name.strip().lower() for m in memberships if m.title is not None}
+    groups = held_groups(person, huvudman_id, titles)
     roles = {m.role for m in memberships}
-    titles = {m.title.name.lower() for m in memberships if m.title is not None}
     query = (
         Responsibility.objects.filter(
-            version__status=VersionStatus.PUBLISHED,
-            role__in=roles,
-            version__framework__huvudman_id=person.huvudman_id,
+            version__status=VersionStatus.PUBLISHED, version__framework__huvudman_id=huvudman_id
         )
-        .select_related("version__framework", "area")
+        .filter(
+            Q(title_id__in=titles)
+            | Q(group_id__in=groups)
+            | Q(title__isnull=True, group__isnull=True, party="", role__in=roles)
+        )
+        .select_related("version__framework", "area", "title", "group")
         .order_by("version__framework__name", "area__order", "order")
     )
-    groups: dict[int, dict[str, Any]] = {}
+    places = _places(memberships)
+    by_version: dict[int, dict[str, Any]] = {}
     for responsibility in query:
-        # Read by the page's template, as .places below.
-        responsibility.matches_title = responsibility.role_title.lower() in titles  # type: ignore[attr-defined]
-        group = groups.setdefault(responsibility.version_id, {"version": responsibility.version, "items": []})
-        group["items"].append(responsibility)
-    places: dict[str, list[str]] = {m.role: [] for m in memberships}
+        # Read by the page's template: the duty is theirs by title or group; a duty reached by
+        # role alone is only marked when its wording is one of their titles (already theirs).
+        by_identity = responsibility.title_id is not None or responsibility.group_id is not None
+        worded = responsibility.role_title.strip().lower() in title_names
+        responsibility.matches_title = by_identity or worded  # type: ignore[attr-defined]
+        responsibility.places = (  # type: ignore[attr-defined]
+            places.get(("title", responsibility.title_id), [])
+            if responsibility.title_id
+            else []
+            if responsibility.group_id
+            else places.get(("role", responsibility.role), [])
+        )
+        entry = by_version.setdefault(
+            responsibility.version_id, {"version": responsibility.version, "items": []}
+        )
+        entry["items"].append(responsibility)
+    return list(by_version.values())
+
+
+def held_groups(person: Person, huvudman_id: int, title_ids: set[int]) -> set[int]:
+    """The huvudman's groups the person belongs to: named as a member, or holding a title the
+    group includes."""
+    return set(
+        Group.objects.filter(huvudman_id=huvudman_id)
+        .filter(Q(members=person) | Q(titles__in=title_ids))
+        .values_list("pk", flat=True)
+    )
+
+
+def _places(memberships: list[Membership]) -> dict[tuple[str, object], list[str]]:
+    """The units the person serves at, by role and by title."""
+    places: dict[tuple[str, object], list[str]] = {}
     for m in memberships:
-        places[m.role].append(m.organisation.name)
-    for group in groups.values():
-        for r in group["items"]:
-            r.places = places.get(r.role, [])
-    return list(groups.values())
+        places.setdefault(("role", m.role), []).append(m.organisation.name)
+        if m.title_id is not None:
+            places.setdefault(("title", m.title_id), []).append(m.organisation.name)
+    return places
 
 
 def linkable_items(person: Person, version: FrameworkVersion) -> QuerySet[Item]:
@@ -279,9 +319,11 @@ def version_parts(version: FrameworkVersion) -> dict[str, Any]:
     """What the version page shows beside the item tree."""
     return {
         "items": item_tree(version),
-        "responsibilities": version.responsibilities.select_related("area"),
-        "targets": version.targets.select_related("item"),
+        "responsibilities": version.responsibilities.select_related("area", "title", "group"),
+        "targets": version.targets.select_related("item", "owner_title", "owner_group"),
         "has_draft": version.framework.versions.filter(status=VersionStatus.DRAFT).exists(),
+        "follow_ups": version.follow_ups.all(),
+        "expired": version.is_expired(timezone.localdate()),
     }
 
 
@@ -302,3 +344,49 @@ def sibling_ids(item: Item) -> list[int]:
 def link_ids(item: Item) -> list[int]:
     """The ids of the items this item derives from."""
     return list(item.links.values_list("pk", flat=True))
+
+
+# A follow-up date is a task from this many days before it until this many days after it.
+TASK_LEAD_DAYS = 30
+TASK_GRACE_DAYS = 30
+# A period of validity that ends within this many days is a task: the plan needs revising.
+EXPIRY_LEAD_DAYS = 90
+
+
+@dataclass(frozen=True)
+class PlanTask:
+    """Something the strategist must do because of a plan's dates."""
+
+    kind: str  # "follow_up" | "expires" | "expired"
+    date: date
+    text: str
+    version: FrameworkVersion
+
+
+def plan_tasks(huvudman_id: int, today: date) -> list[PlanTask]:
+    """The tasks the dates of the huvudman's published frameworks give on a day, by date."""
+    versions = FrameworkVersion.objects.filter(
+        framework__huvudman_id=huvudman_id, status=VersionStatus.PUBLISHED
+    ).select_related("framework")
+    tasks: list[PlanTask] = []
+    for version in versions:
+        if version.valid_to is not None and version.valid_to < today:
+            tasks.append(PlanTask("expired", version.valid_to, "", version))
+        elif version.valid_to is not None and version.valid_to <= today + timedelta(days=EXPIRY_LEAD_DAYS):
+            tasks.append(PlanTask("expires", version.valid_to, "", version))
+    follow_ups = FollowUp.objects.filter(
+        version__in=versions,
+        date__gte=today - timedelta(days=TASK_GRACE_DAYS),
+        date__lte=today + timedelta(days=TASK_LEAD_DAYS),
+    ).select_related("version__framework")
+    tasks.extend(PlanTask("follow_up", f.date, f.text, f.version) for f in follow_ups)
+    return sorted(tasks, key=lambda task: (task.date, task.version.framework.name))
+
+
+def holder_titles(version: FrameworkVersion) -> QuerySet[RoleTitle]:
+    """The role titles a duty or target of the version may name: its huvudman's own."""
+    return RoleTitle.objects.filter(huvudman=version.framework.huvudman)
+
+
+def holder_groups(version: FrameworkVersion) -> QuerySet[Group]:
+    return Group.objects.filter(huvudman=version.framework.huvudman)

@@ -1,5 +1,6 @@
 """Writes to frameworks. A published version never changes: edits need a new draft."""
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from digiplan.audit.services import audit_record
 from digiplan.frameworks.models import (
+    FollowUp,
     Framework,
     FrameworkVersion,
     Item,
@@ -21,7 +23,7 @@ from digiplan.frameworks.models import (
     Target,
     VersionStatus,
 )
-from digiplan.organisations.models import Huvudman, Person
+from digiplan.organisations.models import Group, Huvudman, Person, RoleTitle
 
 ERROR_FROZEN = _("This version is published and cannot be changed. Start a new draft to edit it.")
 ERROR_STALE = _("Someone else changed this draft after you opened it. Reload and try again.")
@@ -32,6 +34,10 @@ ERROR_CODE_TAKEN = _("The code %(code)s is already used in this version.")
 ERROR_PARENT_LOOP = _("An item cannot be placed under itself or one of its own items.")
 ERROR_EMPTY = _("A version without items cannot be published.")
 ERROR_SLUG_TAKEN = _("This short name is already used.")
+ERROR_OTHER_HUVUDMAN = _("The title or group belongs to another organisation.")
+ERROR_VALID_TO_BEFORE_FROM = _("The end of the period is before its start.")
+ERROR_ONE_HOLDER = _("Choose a role, a group or an outside party, only one of them.")
+ERROR_ONE_OWNER = _("Choose a title, a group or an outside party as owner, only one of them.")
 
 
 def _editable(version: FrameworkVersion, revision: int | None = None) -> FrameworkVersion:
@@ -106,18 +112,43 @@ def _copy_content(source: FrameworkVersion, target: FrameworkVersion) -> None:
         for link in item.links.all():
             same_version = link.version_id == source.pk
             copies[item.pk].links.add(copies[link.pk] if same_version else link)
+    same_huvudman = source.framework.huvudman_id == target.framework.huvudman_id
+    _copy_responsibilities(source, target, copies, same_huvudman=same_huvudman)
+    _copy_targets(source, target, copies, same_huvudman=same_huvudman)
+    # The period and follow-up dates carry over to the next draft; its decision is its own.
+    FollowUp.objects.bulk_create(
+        FollowUp(version=target, date=f.date, text=f.text, order=f.order) for f in source.follow_ups.all()
+    )
+    FrameworkVersion.objects.filter(pk=target.pk).update(
+        valid_from=source.valid_from, valid_to=source.valid_to
+    )
+
+
+def _copy_responsibilities(
+    source: FrameworkVersion, target: FrameworkVersion, copies: dict[int | None, Item], *, same_huvudman: bool
+) -> None:
+    """A copy into another huvudman's framework keeps the wording of titles and groups, never
+    the source huvudman's rows: a group becomes a named party until it is bound again."""
     Responsibility.objects.bulk_create(
         Responsibility(
             version=target,
             role=r.role,
-            role_title=r.role_title,
+            role_title=r.role_title or (r.title.name if r.title and not same_huvudman else ""),
+            title_id=r.title_id if same_huvudman else None,
+            group_id=r.group_id if same_huvudman else None,
+            party=r.party or (r.group.name if r.group and not same_huvudman else ""),
             area=copies.get(r.area_id),
             text=r.text,
             order=r.order,
             translations=r.translations,
         )
-        for r in source.responsibilities.all()
+        for r in source.responsibilities.select_related("title", "group")
     )
+
+
+def _copy_targets(
+    source: FrameworkVersion, target: FrameworkVersion, copies: dict[int | None, Item], *, same_huvudman: bool
+) -> None:
     Target.objects.bulk_create(
         Target(
             version=target,
@@ -128,8 +159,13 @@ def _copy_content(source: FrameworkVersion, target: FrameworkVersion) -> None:
             value=t.value,
             description=t.description,
             order=t.order,
+            owner_title_id=t.owner_title_id if same_huvudman else None,
+            owner_group_id=t.owner_group_id if same_huvudman else None,
+            owner_party=t.owner_party if same_huvudman or not t.owner_label else t.owner_label,
+            due_date=t.due_date,
+            measured_by=t.measured_by,
         )
-        for t in source.targets.all()
+        for t in source.targets.select_related("owner_title", "owner_group")
     )
 
 
@@ -347,7 +383,11 @@ def responsibility_save(
             setattr(responsibility, key, value)
         if responsibility.order == 0 and responsibility.pk is None:
             responsibility.order = version.responsibilities.count() + 1
-        responsibility.full_clean(exclude=["version", "area"])
+        _check_holder_rows(version, responsibility.title, responsibility.group)
+        # A duty falls on a role (maybe with one of the huvudman's titles), a group or a party.
+        if len([x for x in (responsibility.role, responsibility.group, responsibility.party) if x]) != 1:
+            raise ValidationError(ERROR_ONE_HOLDER, code="holder")
+        responsibility.full_clean(exclude=["version", "area", "title", "group"])
         responsibility.save()
         audit_record(
             actor=actor,
@@ -388,7 +428,10 @@ def target_save(
         target = target or Target(version=version, order=version.targets.count() + 1)
         for key, value in fields.items():
             setattr(target, key, value)
-        target.full_clean(exclude=["version", "item"])
+        _check_holder_rows(version, target.owner_title, target.owner_group)
+        if len([x for x in (target.owner_title, target.owner_group, target.owner_party) if x]) > 1:
+            raise ValidationError(ERROR_ONE_OWNER, code="owner")
+        target.full_clean(exclude=["version", "item", "owner_title", "owner_group"])
         target.save()
         audit_record(
             actor=actor,
@@ -441,3 +484,62 @@ def scale_create(
             after={"levels": len(levels)},
         )
     return scale
+
+
+def _check_holder_rows(version: FrameworkVersion, *rows: RoleTitle | Group | None) -> None:
+    """A title or group must be the framework's own huvudman's, never another's."""
+    for row in rows:
+        if row is not None and row.huvudman_id != version.framework.huvudman_id:
+            raise ValidationError(ERROR_OTHER_HUVUDMAN, code="tenancy")
+
+
+def version_details_save(
+    *, actor: Person | None, version: FrameworkVersion, **fields: Any
+) -> FrameworkVersion:
+    """The period of validity and the decision. They describe the version rather than its
+    content, so they may be recorded after it is published (the decision often comes then)."""
+    with transaction.atomic():
+        before = {key: str(getattr(version, key) or "") for key in fields}
+        for key, value in fields.items():
+            setattr(version, key, value)
+        if version.valid_from and version.valid_to and version.valid_to < version.valid_from:
+            raise ValidationError({"valid_to": ERROR_VALID_TO_BEFORE_FROM})
+        version.save(update_fields=list(fields))
+        audit_record(
+            actor=actor,
+            huvudman=version.framework.huvudman,
+            action="framework_version.details",
+            obj=version,
+            before=before,
+            after={key: str(value or "") for key, value in fields.items()},
+        )
+    return version
+
+
+def follow_up_add(
+    *, actor: Person | None, version: FrameworkVersion, date: datetime.date, text: str
+) -> FollowUp:
+    with transaction.atomic():
+        follow_up = FollowUp(version=version, date=date, text=text.strip(), order=version.follow_ups.count())
+        follow_up.full_clean(exclude=["version"])
+        follow_up.save()
+        audit_record(
+            actor=actor,
+            huvudman=version.framework.huvudman,
+            action="follow_up.add",
+            obj=follow_up,
+            object_label=str(follow_up)[:200],
+        )
+    return follow_up
+
+
+def follow_up_delete(*, actor: Person | None, follow_up: FollowUp) -> None:
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            huvudman=follow_up.version.framework.huvudman,
+            action="follow_up.delete",
+            obj=follow_up,
+            object_label=str(follow_up)[:200],
+        )
+        follow_up.delete()

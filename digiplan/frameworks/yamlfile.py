@@ -2,8 +2,21 @@
 file can say where each problem is."""
 
 import yaml
+from django.utils.translation import gettext_lazy as _
 
 from digiplan.lib.uploads import LimitedYamlComposer
+
+ERROR_TAB = _(
+    "a tab character is used to indent here: YAML indents with spaces only. Replace the tabs with spaces."
+)
+ERROR_MAPPING_NOT_ALLOWED = _(
+    "a colon where none can be: check the indentation, and put text that holds “: ” in quotation marks."
+)
+# PyYAML's problems, in English, for the mistakes people make writing a file by hand.
+_PROBLEMS = {
+    "found character '\\t' that cannot start any token": ERROR_TAB,
+    "mapping values are not allowed here": ERROR_MAPPING_NOT_ALLOWED,
+}
 
 
 class Mapping(dict):
@@ -53,7 +66,15 @@ _Loader.yaml_implicit_resolvers = {
 
 
 def load(text: str):
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    """The document; a yaml.MarkedYAMLError keeps its position, its problem in the reader's
+    language where we know the problem."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        known = _PROBLEMS.get(error.problem or "")
+        if known is not None:
+            error.problem = str(known)
+        raise
 
 
 class _Dumper(yaml.SafeDumper):

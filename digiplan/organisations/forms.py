@@ -6,6 +6,7 @@ from digiplan.organisations.models import (
     NAME_MAX,
     Organisation,
     OrganisationType,
+    Person,
     Role,
     RoleTitle,
     SchoolForm,
@@ -129,3 +130,27 @@ class MembershipForm(forms.Form):
 class RoleTitleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     name = forms.CharField(label=_("Title"), max_length=100)
+
+
+class GroupForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120, help_text=_("For example Lokala IT-gruppen."))
+    members = forms.ModelMultipleChoiceField(
+        label=_("Members"),
+        required=False,
+        queryset=Person.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    titles = forms.ModelMultipleChoiceField(
+        label=_("Everyone with the title"),
+        required=False,
+        queryset=RoleTitle.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Holders of these titles belong to the group without being named."),
+    )
+
+    def __init__(self, *args, people, titles, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        for name, queryset in (("members", people), ("titles", titles)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelMultipleChoiceField)
+            field.queryset = queryset

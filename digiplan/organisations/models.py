@@ -4,6 +4,8 @@ Every row belongs to exactly one huvudman (the tenant). The tree is kept as a ma
 path of node ids so that "this node and everything below it" is one indexed prefix query.
 """
 
+import re
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.validators import RegexValidator
@@ -16,9 +18,20 @@ NAME_MAX = 200
 school_unit_code_validator = RegexValidator(
     r"^\d{8}\Z", _("A school unit code (skolenhetskod) is exactly 8 digits.")
 )
+municipality_code_validator = RegexValidator(
+    r"^\d{4}\Z", _("A municipality code (kommunkod) is exactly 4 digits, e.g. 0180.")
+)
 organisation_number_validator = RegexValidator(
     r"^\d{6}-\d{4}\Z", _("An organisation number is written NNNNNN-NNNN, e.g. 212000-1234.")
 )
+# As people write it: with or without the dash, with spaces, or with SS 12000's century prefix 16.
+_ORGANISATION_NUMBER_WRITTEN = re.compile(r"^(?:16)?(\d{6})-?(\d{4})$")
+
+
+def normalise_organisation_number(value: str) -> str | None:
+    """The number in its one stored form, NNNNNN-NNNN; None when it is no organisation number."""
+    match = _ORGANISATION_NUMBER_WRITTEN.match("".join((value or "").split()))
+    return f"{match.group(1)}-{match.group(2)}" if match else None
 
 
 class OrganisationType(models.TextChoices):
@@ -117,6 +130,10 @@ class Organisation(models.Model):
         blank=True,
         validators=[school_unit_code_validator],
         help_text=_("Skolenhetskod: 8 digits, from Skolverket's school unit register."),
+    )
+    # Kommunkod (e.g. 0180): where the unit is, as SS 12000 gives it; "" when no import said.
+    municipality_code = models.CharField(
+        _("municipality code"), max_length=4, blank=True, validators=[municipality_code_validator]
     )
     external_id = models.CharField(
         _("external id"),
@@ -298,3 +315,22 @@ class Membership(models.Model):
     @property
     def role_label(self) -> str:
         return self.title.name if self.title_id and self.title is not None else str(self.get_role_display())
+
+
+class Group(models.Model):
+    """A group the huvudman's plans give duties to, e.g. "Lokala IT-gruppen": named people,
+    and everyone who holds one of the given titles."""
+
+    huvudman = models.ForeignKey(Huvudman, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(_("name"), max_length=120)
+    members = models.ManyToManyField(Person, blank=True, related_name="plan_groups")
+    titles = models.ManyToManyField(RoleTitle, blank=True, related_name="groups")
+
+    class Meta:
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["huvudman", "name"], name="unique_group_name")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from digiplan.organisations import access
 from digiplan.organisations.models import (
+    Group,
     Huvudman,
     Membership,
     Organisation,
@@ -119,3 +120,12 @@ def active_unit_count(viewer: Person) -> int:
 def own_memberships(viewer: Person) -> QuerySet[Membership]:
     """The viewer's roles at active nodes, in tree order."""
     return access.memberships_of(viewer).order_by("organisation__path")
+
+
+def plan_groups(huvudman: Huvudman | None) -> QuerySet[Group]:
+    """The huvudman's groups with their members and titles, for the groups page."""
+    return Group.objects.filter(huvudman=huvudman).prefetch_related("members", "titles").order_by("name")
+
+
+def group_member_choices(huvudman: Huvudman | None) -> QuerySet[Person]:
+    return Person.objects.filter(huvudman=huvudman, is_active=True).order_by("name")

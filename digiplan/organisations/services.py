@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Model, Value
+from django.db.models import F, Model, ProtectedError, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from digiplan.audit.services import audit_record
 from digiplan.organisations.models import (
     TYPE_RANK,
+    Group,
     Huvudman,
     Membership,
     Organisation,
@@ -23,6 +24,7 @@ from digiplan.organisations.models import (
     Role,
     RoleTitle,
     UnitSchoolForm,
+    normalise_organisation_number,
 )
 
 ERROR_MOVE_INTO_OWN_SUBTREE = _("A node cannot be moved under itself or one of its descendants.")
@@ -106,6 +108,8 @@ def _set_forms_and_counts(
 
 
 def huvudman_create(*, name: str, organisation_number: str, actor: Person | None = None) -> Huvudman:
+    # Written with or without its dash, stored with it: a lookup by either form then finds it.
+    organisation_number = normalise_organisation_number(organisation_number) or organisation_number
     with transaction.atomic():
         huvudman = Huvudman(name=name, organisation_number=organisation_number)
         huvudman.full_clean()
@@ -227,7 +231,8 @@ def organisation_move(*, actor: Person | None, node: Organisation, new_parent: O
         Organisation.objects.filter(path__startswith=old_path).update(
             path=Concat(Value(new_path), Substr(F("path"), len(old_path) + 1))
         )
-        Organisation.objects.filter(pk=node.pk).update(parent=new_parent)
+        # update() skips auto_now: the moved node's modified time is set by hand.
+        Organisation.objects.filter(pk=node.pk).update(parent=new_parent, updated_at=timezone.now())
         node.refresh_from_db()
         audit_record(
             actor=actor,
@@ -460,3 +465,71 @@ def role_title_delete(*, actor: Person | None, title: RoleTitle) -> None:
             before={"role": title.role, "name": title.name},
         )
         title.delete()
+
+
+ERROR_GROUP_EXISTS = _("A group with this name already exists.")
+ERROR_GROUP_IN_USE = _("The group has duties in a framework. Change those first.")
+ERROR_GROUP_OTHER_HUVUDMAN = _("A member or title belongs to another school organiser.")
+
+
+def group_save(
+    *,
+    actor: Person | None,
+    huvudman: Huvudman,
+    name: str,
+    members: Iterable[Person] = (),
+    titles: Iterable[RoleTitle] = (),
+    group: Group | None = None,
+) -> Group:
+    """A group the huvudman's plans give duties to: its named members and the titles whose
+    holders belong to it, all of the same huvudman."""
+    members, titles = list(members), list(titles)
+    with transaction.atomic():
+        same_name = Group.objects.filter(huvudman=huvudman, name__iexact=name.strip())
+        if group is not None:
+            same_name = same_name.exclude(pk=group.pk)
+        if same_name.exists():
+            raise ValidationError({"name": ERROR_GROUP_EXISTS})
+        owners = {p.huvudman_id for p in members} | {t.huvudman_id for t in titles}
+        if owners - {huvudman.pk}:
+            raise ValidationError(ERROR_GROUP_OTHER_HUVUDMAN)
+        before = _group_snapshot(group) if group else None
+        group = group or Group(huvudman=huvudman)
+        group.name = name.strip()
+        group.full_clean()
+        group.save()
+        group.members.set(members)
+        group.titles.set(titles)
+        audit_record(
+            actor=actor,
+            huvudman=huvudman,
+            action="group.update" if before else "group.create",
+            obj=group,
+            before=before,
+            after=_group_snapshot(group),
+        )
+    return group
+
+
+def _group_snapshot(group: Group) -> dict[str, Any]:
+    return {
+        "name": group.name,
+        "members": sorted(group.members.values_list("pk", flat=True)),
+        "titles": sorted(group.titles.values_list("name", flat=True)),
+    }
+
+
+def group_delete(*, actor: Person | None, group: Group) -> None:
+    """Removes a group no framework gives a duty to."""
+    try:
+        with transaction.atomic():
+            audit_record(
+                actor=actor,
+                huvudman=group.huvudman,
+                action="group.delete",
+                obj=group,
+                before=_group_snapshot(group),
+            )
+            group.delete()
+    except ProtectedError:
+        raise ValidationError(ERROR_GROUP_IN_USE) from None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from digiplan.organisations.views import audit_trail, home, nodes, people
+from digiplan.organisations.views import audit_trail, groups, home, nodes, people
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -19,5 +19,8 @@ urlpatterns = [
     path("roller/<int:pk>/ta-bort/", people.membership_delete, name="membership_delete"),
     path("rolltitlar/", people.role_titles, name="role_titles"),
     path("rolltitlar/<int:pk>/ta-bort/", people.role_title_delete, name="role_title_delete"),
+    path("grupper/", groups.plan_groups, name="plan_groups"),
+    path("grupper/<int:pk>/", groups.plan_group_edit, name="plan_group_edit"),
+    path("grupper/<int:pk>/ta-bort/", groups.plan_group_delete, name="plan_group_delete"),
     path("logg/", audit_trail.audit_list, name="audit_list"),
 ]

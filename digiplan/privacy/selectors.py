@@ -70,6 +70,7 @@ def person_data(person: Person) -> dict[str, Any]:
             }
             for m in person.memberships.select_related("organisation", "title")
         ],
+        "groups": [group.name for group in person.plan_groups.order_by("name")],
     }
     for part in personal_data:
         if part.export is not None:

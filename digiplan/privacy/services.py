@@ -55,6 +55,7 @@ def person_erase(*, actor: Person | None, person: Person, confirm_email: str) ->
             if part.unlink is not None:
                 counts.update(part.unlink(person=person, label=label))
         person.memberships.all().delete()
+        person.plan_groups.clear()  # the groups a plan gives duties to name them no longer
         AuditEvent.objects.filter(actor=person).update(actor_label=label)
         AuditEvent.objects.filter(object_type="person", object_id=str(person.pk)).update(object_label=label)
         counts["sessions_ended"] = _sessions_end(person, identity)

@@ -20,10 +20,12 @@ from digiplan.frameworks.exchange.format import (
     TRANSLATION_KEYS,
     FrameworkFileError,
 )
-from digiplan.frameworks.exchange.importing import import_framework
+from digiplan.frameworks.exchange.importing import ERROR_DRAFT_IN_THE_WAY, DraftInTheWay, import_framework
 from digiplan.frameworks.exchange.parsing import parse
 
 __all__ = [
+    "ERROR_DRAFT_IN_THE_WAY",
+    "DraftInTheWay",
     "FORMAT",
     "ITEM_KEYS",
     "LANGUAGES",

@@ -21,13 +21,14 @@ def export_framework(version: FrameworkVersion) -> str:
         data["source"] = framework.source
     if version.note:
         data["note"] = version.note
+    data.update(_validity(version))
     if scales:
         data["scales"] = [_scale(s) for s in sorted(scales.values(), key=lambda s: s.slug)]
     data["items"] = [_item(i, children) for i in _in_order(children.get(None, []))]
-    responsibilities = version.responsibilities.select_related("area").order_by("order")
+    responsibilities = version.responsibilities.select_related("area", "title", "group").order_by("order")
     if responsibilities:
         data["responsibilities"] = [_responsibility(r) for r in responsibilities]
-    targets = version.targets.select_related("item").order_by("order")
+    targets = version.targets.select_related("item", "owner_title", "owner_group").order_by("order")
     if targets:
         data["targets"] = [_target(t) for t in targets]
     return yamlfile.dump(data)
@@ -94,10 +95,34 @@ def _level(level: ScaleLevel) -> dict[str, Any]:
     }
 
 
+def _validity(version: FrameworkVersion) -> dict[str, Any]:
+    """The period of validity, the decision and the follow-up dates, as far as they are set."""
+    data: dict[str, Any] = {}
+    if version.valid_from:
+        data["valid_from"] = version.valid_from.isoformat()
+    if version.valid_to:
+        data["valid_to"] = version.valid_to.isoformat()
+    decision = {
+        "body": version.decision_body,
+        "date": version.decision_date.isoformat() if version.decision_date else "",
+        "reference": version.decision_reference,
+    }
+    if any(decision.values()):
+        data["decision"] = {key: value for key, value in decision.items() if value}
+    follow_ups = version.follow_ups.order_by("order", "date")
+    if follow_ups:
+        data["follow_ups"] = [{"date": f.date.isoformat(), "text": f.text} for f in follow_ups]
+    return data
+
+
 def _responsibility(responsibility: Responsibility) -> dict[str, Any]:
+    # The document's wording when it has one: re-importing binds the same title all the same.
+    title = responsibility.role_title or (responsibility.title.name if responsibility.title else "")
     return {
-        "role": responsibility.role,
-        **({"title": responsibility.role_title} if responsibility.role_title else {}),
+        **({"role": responsibility.role} if responsibility.role else {}),
+        **({"title": title} if title else {}),
+        **({"group": responsibility.group.name} if responsibility.group else {}),
+        **({"party": responsibility.party} if responsibility.party else {}),
         **({"area": responsibility.area.code} if responsibility.area else {}),
         "text": responsibility.text,
         **(
@@ -115,4 +140,15 @@ def _target(target: Target) -> dict[str, Any]:
         **({"grade_band": target.grade_band} if target.grade_band else {}),
         "value": float(value) if value != value.to_integral() else int(value),
         **({"description": target.description} if target.description else {}),
+        **({"owner": _owner(target)} if target.owner_label else {}),
+        **({"due_date": target.due_date.isoformat()} if target.due_date else {}),
+        **({"measured_by": target.measured_by} if target.measured_by else {}),
     }
+
+
+def _owner(target: Target) -> dict[str, str]:
+    if target.owner_title:
+        return {"title": target.owner_title.name}
+    if target.owner_group:
+        return {"group": target.owner_group.name}
+    return {"party": target.owner_party}

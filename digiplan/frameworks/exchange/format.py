@@ -2,6 +2,7 @@
 and the two conversions reading and writing share (a target's value, translations)."""
 
 import re
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -16,8 +17,11 @@ TOP_KEYS = {
     "name",
     "kind",
     "source",
-    "version",
     "note",
+    "valid_from",
+    "valid_to",
+    "decision",
+    "follow_ups",
     "scales",
     "items",
     "responsibilities",
@@ -38,8 +42,21 @@ ITEM_KEYS = {
     "translations",
     "children",
 }
-RESPONSIBILITY_KEYS = {"role", "title", "area", "text", "translations"}
-TARGET_KEYS = {"metric", "item", "school_form", "grade_band", "value", "description"}
+DECISION_KEYS = {"body", "date", "reference"}
+FOLLOW_UP_KEYS = {"date", "text"}
+RESPONSIBILITY_KEYS = {"role", "title", "group", "party", "area", "text", "translations"}
+OWNER_KEYS = {"title", "group", "party"}
+TARGET_KEYS = {
+    "metric",
+    "item",
+    "school_form",
+    "grade_band",
+    "value",
+    "description",
+    "owner",
+    "due_date",
+    "measured_by",
+}
 TRANSLATION_KEYS = {"title", "description", "name", "label", "text", "levels"}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 CODE = re.compile(r"^[\w.\-]{1,40}$")
@@ -48,6 +65,7 @@ LINK = re.compile(
     r"(?P<code>[\w.\-]{1,40})$"
 )
 LEVEL_MAX = 1_000_000  # a level's value, well inside the database's integer
+NAME_MAX = 120  # a title's, group's or outside party's name
 
 
 class FrameworkFileError(Exception):
@@ -67,6 +85,16 @@ def target_value(value: object) -> Decimal | None:
     if not number.is_finite() or abs(number) >= 10**7 or number != round(number, 3):
         return None
     return number
+
+
+def iso_date(value: object) -> date | None:
+    """A date written as YYYY-MM-DD (the loader keeps dates as text), or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value.strip()) if len(value.strip()) == 10 else None
+    except ValueError:
+        return None
 
 
 def translations(value: dict[str, Any]) -> dict[str, dict[str, Any]]:

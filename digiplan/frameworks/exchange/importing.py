@@ -7,12 +7,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from digiplan.audit.services import audit_record
-from digiplan.frameworks.exchange.format import LINK, FrameworkFileError, target_value, translations
+from digiplan.frameworks.exchange.format import LINK, FrameworkFileError, iso_date, target_value, translations
+from digiplan.frameworks.exchange.holders import Holders
 from digiplan.frameworks.exchange.parsing import parse
 from digiplan.frameworks.models import (
+    FollowUp,
     Framework,
     FrameworkVersion,
     Item,
@@ -24,24 +28,55 @@ from digiplan.frameworks.models import (
 )
 from digiplan.organisations.models import Huvudman, Person
 
+ERROR_DRAFT_IN_THE_WAY = gettext_lazy(
+    "The framework “%(name)s” already has a draft, with %(items)s items, started %(date)s. "
+    "Importing the file would replace that draft and the changes made in it. Tick “Replace the "
+    "existing draft” and import again to replace it, or publish or discard the draft first."
+)
+
+
+class DraftInTheWay(Exception):
+    """A draft of the framework exists and the caller did not agree to replace it."""
+
+    def __init__(self, draft: FrameworkVersion):
+        self.draft = draft
+        self.message = str(ERROR_DRAFT_IN_THE_WAY) % {
+            "name": draft.framework.name,
+            "items": draft.items.count(),
+            "date": formats.date_format(timezone.localtime(draft.created_at), "j F Y"),
+        }
+        super().__init__(self.message)
+
 
 @transaction.atomic
 def import_framework(
-    text: str, *, huvudman: Huvudman | None, actor: Person | None, publish: bool = False
+    text: str,
+    *,
+    huvudman: Huvudman | None,
+    actor: Person | None,
+    publish: bool = False,
+    replace_draft: bool = True,
 ) -> FrameworkVersion:
     """Loads a file as a new version of the framework with its slug (created if missing):
-    a draft, or published at once with publish=True. Refused whole on any error."""
+    a draft, or published at once with publish=True. Refused whole on any error. An existing
+    draft of the framework gives way to the file, unless replace_draft=False: then DraftInTheWay."""
     data = parse(text)
-    framework = _framework_for(data, huvudman)
+    framework = _framework_for(data, huvudman, replace_draft=replace_draft)
     version = FrameworkVersion.objects.create(
-        framework=framework, created_by=actor, note=str(data.get("note") or "").strip()
+        framework=framework,
+        created_by=actor,
+        note=str(data.get("note") or "").strip(),
+        **_version_details(data),
     )
+    _create_follow_ups(version, data.get("follow_ups") or [])
     scales = {str(s["slug"]).strip(): _get_or_create_scale(s, huvudman) for s in data.get("scales") or []}
     writer = _ItemWriter(version=version, scales=scales)
     writer.create(data["items"], None)
     writer.link(framework.slug, huvudman)
-    _create_responsibilities(version, data.get("responsibilities") or [], writer.items)
-    _create_targets(version, data.get("targets") or [], writer.items)
+    holders = Holders(huvudman)
+    _create_responsibilities(version, data.get("responsibilities") or [], writer.items, holders)
+    _create_targets(version, data.get("targets") or [], writer.items, holders)
+    holders.raise_errors()
     audit_record(
         actor=actor,
         huvudman=huvudman,
@@ -56,9 +91,9 @@ def import_framework(
     return version
 
 
-def _framework_for(data: dict[str, Any], huvudman: Huvudman | None) -> Framework:
+def _framework_for(data: dict[str, Any], huvudman: Huvudman | None, *, replace_draft: bool) -> Framework:
     """The huvudman's framework with the file's slug, created or updated from the file; an
-    earlier draft of it gives way to the imported version."""
+    earlier draft of it gives way to the imported version when replace_draft allows it."""
     framework, created = Framework.objects.get_or_create(
         huvudman=huvudman,
         slug=str(data["slug"]).strip(),
@@ -69,6 +104,9 @@ def _framework_for(data: dict[str, Any], huvudman: Huvudman | None) -> Framework
         },
     )
     if not created:
+        draft = FrameworkVersion.objects.filter(framework=framework, status=VersionStatus.DRAFT).first()
+        if draft is not None and not replace_draft:
+            raise DraftInTheWay(draft)
         framework.name, framework.kind = str(data["name"]).strip(), data["kind"]
         framework.source = str(data.get("source") or "").strip()
         framework.save()
@@ -218,12 +256,17 @@ def _get_or_create_scale(data: dict[str, Any], huvudman: Huvudman | None) -> Sca
     return scale
 
 
-def _create_responsibilities(version: FrameworkVersion, rows: list[Any], items: dict[str, Item]) -> None:
+def _create_responsibilities(
+    version: FrameworkVersion, rows: list[Any], items: dict[str, Item], holders: Holders
+) -> None:
     Responsibility.objects.bulk_create(
         Responsibility(
             version=version,
-            role=r["role"],
-            role_title=str(r.get("title") or "").strip(),
+            role=r.get("role") or "",
+            role_title=_text(r.get("title")),
+            title=holders.title(r, required=False),
+            group=holders.group(r),
+            party=_text(r.get("party")),
             area=items.get(r.get("area")) if r.get("area") else None,
             text=str(r["text"]).strip(),
             order=i,
@@ -233,7 +276,9 @@ def _create_responsibilities(version: FrameworkVersion, rows: list[Any], items: 
     )
 
 
-def _create_targets(version: FrameworkVersion, rows: list[Any], items: dict[str, Item]) -> None:
+def _create_targets(
+    version: FrameworkVersion, rows: list[Any], items: dict[str, Item], holders: Holders
+) -> None:
     Target.objects.bulk_create(
         Target(
             version=version,
@@ -244,8 +289,36 @@ def _create_targets(version: FrameworkVersion, rows: list[Any], items: dict[str,
             value=_checked_value(t["value"]),
             description=str(t.get("description") or "").strip(),
             order=i,
+            owner_title=holders.title(t.get("owner"), required=True),
+            owner_group=holders.group(t.get("owner")),
+            owner_party=_text((t.get("owner") or {}).get("party")),
+            due_date=iso_date(t.get("due_date")),
+            measured_by=_text(t.get("measured_by")),
         )
         for i, t in enumerate(rows)
+    )
+
+
+def _text(value: object) -> str:
+    return str(value or "").strip()
+
+
+def _version_details(data: dict[str, Any]) -> dict[str, Any]:
+    decision = data.get("decision") or {}
+    return {
+        "valid_from": iso_date(data.get("valid_from")),
+        "valid_to": iso_date(data.get("valid_to")),
+        "decision_body": _text(decision.get("body")),
+        "decision_date": iso_date(decision.get("date")),
+        "decision_reference": _text(decision.get("reference")),
+    }
+
+
+def _create_follow_ups(version: FrameworkVersion, rows: list[Any]) -> None:
+    FollowUp.objects.bulk_create(
+        FollowUp(version=version, date=day, text=_text(f["text"]), order=i)
+        for i, f in enumerate(rows)
+        if (day := iso_date(f["date"])) is not None  # parse() let no other date through
     )
 
 

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from digiplan.frameworks import yamlfile
 from digiplan.frameworks.exchange.format import (
     CODE,
+    DECISION_KEYS,
+    FOLLOW_UP_KEYS,
     FORMAT,
     ITEM_KEYS,
     LANGUAGES,
@@ -17,6 +19,8 @@ from digiplan.frameworks.exchange.format import (
     LEVEL_MAX,
     LINK,
     MAX_FILE_BYTES,
+    NAME_MAX,
+    OWNER_KEYS,
     RESPONSIBILITY_KEYS,
     SCALE_KEYS,
     SLUG,
@@ -25,6 +29,7 @@ from digiplan.frameworks.exchange.format import (
     TOP_KEYS,
     TRANSLATION_KEYS,
     FrameworkFileError,
+    iso_date,
     target_value,
 )
 from digiplan.frameworks.models import TITLE_MAX, FrameworkKind, ItemKind, RespondentGroup, Scale
@@ -77,6 +82,16 @@ class _Checker:
             )
             return value[:max_length]
         return value
+
+    def date(self, node, key: str, *, required=False) -> None:
+        """A date under key, written YYYY-MM-DD (in quotes or not)."""
+        value = node.get(key) if isinstance(node, dict) else None
+        if value in (None, ""):
+            if required:
+                self.add(node, _("“%(key)s” is missing.") % {"key": key})
+        elif iso_date(value) is None:
+            line = node.line_of(key) if hasattr(node, "line_of") else getattr(node, "line", 0)
+            self.errors.append((line, str(_("“%(key)s” must be a date written YYYY-MM-DD.") % {"key": key})))
 
     def list(self, node, key: str) -> list:
         """The list under key, or [] with an error when something else is there."""
@@ -190,7 +205,26 @@ def _check_framework(check: _Checker, data: dict) -> str:
         check.add(data, _("“kind” must be one of: %(kinds)s.") % {"kinds": ", ".join(FrameworkKind.values)})
     check.text(data, "source")
     check.text(data, "note")
+    _check_validity(check, data)
     return slug
+
+
+def _check_validity(check: _Checker, data: dict) -> None:
+    """The plan's period of validity, the decision that adopted it and its follow-up dates."""
+    check.date(data, "valid_from")
+    check.date(data, "valid_to")
+    start, end = iso_date(data.get("valid_from")), iso_date(data.get("valid_to"))
+    if start and end and end < start:
+        check.add(data, _("“valid_to” is before “valid_from”."))
+    decision = data.get("decision")
+    if decision is not None and check.keys(decision, DECISION_KEYS, _("the decision")):
+        check.text(decision, "body", max_length=200)
+        check.date(decision, "date")
+        check.text(decision, "reference", max_length=100)
+    for follow_up in check.list(data, "follow_ups"):
+        if check.keys(follow_up, FOLLOW_UP_KEYS, _("a follow-up")):
+            check.date(follow_up, "date", required=True)
+            check.text(follow_up, "text", required=True, max_length=TITLE_MAX)
 
 
 def _check_scales(check: _Checker, data: dict) -> dict[str, object]:
@@ -349,9 +383,7 @@ def _check_responsibilities(check: _Checker, data: dict, codes: dict[str, object
     for node in check.list(data, "responsibilities"):
         if not check.keys(node, RESPONSIBILITY_KEYS, _("a responsibility")):
             continue
-        if node.get("role") not in Role.values:
-            check.add(node, _("“role” must be one of: %(roles)s.") % {"roles": ", ".join(Role.values)})
-        check.text(node, "title", max_length=120)
+        _check_holder(check, node)
         check.text(node, "text", required=True)
         if node.get("area") and (not isinstance(node.get("area"), str) or node.get("area") not in codes):
             check.add(
@@ -359,6 +391,21 @@ def _check_responsibilities(check: _Checker, data: dict, codes: dict[str, object
                 _("The area “%(code)s” is not an item in the file.") % {"code": str(node.get("area"))[:40]},
             )
         check.translations(node)
+
+
+def _check_holder(check: _Checker, node: dict) -> None:
+    """Whom a duty falls on: an access role (with the document's title, if any), a group or an
+    outside party, and never two of them."""
+    group = check.text(node, "group", max_length=NAME_MAX)
+    party = check.text(node, "party", max_length=NAME_MAX)
+    check.text(node, "title", max_length=NAME_MAX)
+    if group or party:
+        if sum(bool(node.get(key)) for key in ("role", "title", "group", "party")) > 1:
+            check.add(
+                node, _("A responsibility names a role, a group or an outside party, only one of them.")
+            )
+    elif node.get("role") not in Role.values:
+        check.add(node, _("“role” must be one of: %(roles)s.") % {"roles": ", ".join(Role.values)})
 
 
 def _check_targets(check: _Checker, data: dict, codes: dict[str, object]) -> None:
@@ -371,6 +418,13 @@ def _check_targets(check: _Checker, data: dict, codes: dict[str, object]) -> Non
         check.text(node, "grade_band", max_length=20)
         if target_value(node.get("value")) is None:
             check.add(node, _("A target's “value” must be a number."))
+        check.date(node, "due_date")
+        check.text(node, "measured_by")
+        owner = node.get("owner")
+        if owner is not None and check.keys(owner, OWNER_KEYS, _("a target's owner")):
+            names = [check.text(owner, key, max_length=NAME_MAX) for key in ("title", "group", "party")]
+            if len([name for name in names if name]) != 1:
+                check.add(owner, _("An owner is one of: a title, a group or an outside party."))
         if node.get("item") and (not isinstance(node.get("item"), str) or node.get("item") not in codes):
             check.add(
                 node, _("The item “%(code)s” is not in the file.") % {"code": str(node.get("item"))[:40]}

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from digiplan.frameworks import access, selectors, services
 from digiplan.frameworks.exchange import (
     MAX_FILE_BYTES,
+    DraftInTheWay,
     FrameworkFileError,
     export_framework,
     import_framework,
@@ -167,8 +168,13 @@ def framework_import(request):
     if request.method == "POST" and form.is_valid():
         try:
             text = decode_utf8(read_upload(form.cleaned_data["file"], MAX_FILE_BYTES))
-            version = import_framework(text, huvudman=huvudman, actor=request.user)
-        except UploadRejected as rejected:
+            version = import_framework(
+                text,
+                huvudman=huvudman,
+                actor=request.user,
+                replace_draft=form.cleaned_data["replace_draft"],
+            )
+        except (UploadRejected, DraftInTheWay) as rejected:
             errors = [(0, rejected.message)]
         except FrameworkFileError as error:
             errors = error.errors

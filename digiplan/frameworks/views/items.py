@@ -220,6 +220,8 @@ def responsibility_create(request, pk: int):
         title=_("New responsibility"),
         anchor="#responsibilities",
         items=lambda version: version.items.exclude(kind=ItemKind.INDICATOR),
+        titles=selectors.holder_titles,
+        groups=selectors.holder_groups,
     )
 
 
@@ -233,6 +235,8 @@ def target_create(request, pk: int):
         success=_("The target was added."),
         title=_("New target"),
         anchor="#targets",
+        titles=selectors.holder_titles,
+        groups=selectors.holder_groups,
     )
 
 

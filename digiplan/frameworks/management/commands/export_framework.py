@@ -1,7 +1,20 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_lazy as _
 
 from digiplan.frameworks.exchange import export_framework
-from digiplan.frameworks.models import FrameworkVersion, VersionStatus
+from digiplan.frameworks.management.commands._huvudman_option import huvudman_option
+from digiplan.frameworks.models import Framework, FrameworkVersion, VersionStatus
+from digiplan.organisations.models import Huvudman
+
+ERROR_NO_SUCH_VERSION = _("Found no such version of %(slug)s.")
+ERROR_PASS_HUVUDMAN = _(
+    "%(slug)s is not built-in content. Say whose framework it is with --huvudman and an "
+    "organisation number; it exists at: %(owners)s."
+)
+ERROR_NO_SUCH_FRAMEWORK = _(
+    "No framework has the short name %(slug)s. Pass the framework's short name (slug), and "
+    "--huvudman with an organisation number for a school organiser's own framework."
+)
 
 
 class Command(BaseCommand):
@@ -14,12 +27,11 @@ class Command(BaseCommand):
         parser.add_argument("--draft", action="store_true")
 
     def handle(self, *args, **options):
-        versions = FrameworkVersion.objects.filter(framework__slug=options["slug"])
-        versions = (
-            versions.filter(framework__huvudman__organisation_number=options["huvudman"])
-            if options["huvudman"]
-            else versions.filter(framework__huvudman__isnull=True)
-        )
+        huvudman = huvudman_option(options["huvudman"])
+        slug = options["slug"]
+        if not Framework.objects.filter(slug=slug, huvudman=huvudman).exists():
+            raise CommandError(_missing_framework(slug, huvudman))
+        versions = FrameworkVersion.objects.filter(framework__slug=slug, framework__huvudman=huvudman)
         if options["draft"]:
             versions = versions.filter(status=VersionStatus.DRAFT)
         elif options["number"]:
@@ -28,5 +40,15 @@ class Command(BaseCommand):
             versions = versions.filter(status=VersionStatus.PUBLISHED)
         version = versions.order_by("-number").first()
         if version is None:
-            raise CommandError(f"Hittade ingen sådan version av {options['slug']}.")
+            raise CommandError(ERROR_NO_SUCH_VERSION % {"slug": slug})
         self.stdout.write(export_framework(version), ending="")
+
+
+def _missing_framework(slug: str, huvudman: Huvudman | None) -> str:
+    """What to pass instead: the huvudmän whose framework has the slug, when --huvudman was
+    left out and the slug is no built-in framework's."""
+    owners = Huvudman.objects.filter(frameworks__slug=slug).order_by("name") if huvudman is None else []
+    if owners:
+        listed = ", ".join(f"{owner.name} (--huvudman {owner.organisation_number})" for owner in owners)
+        return str(ERROR_PASS_HUVUDMAN % {"slug": slug, "owners": listed})
+    return str(ERROR_NO_SUCH_FRAMEWORK % {"slug": slug})

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from digiplan.frameworks.exchange import MAX_FILE_BYTES, FrameworkFileError, import_framework
+from digiplan.frameworks.management.commands._huvudman_option import huvudman_option
 from digiplan.lib.uploads import UploadRejected, decode_utf8, read_path
-from digiplan.organisations.models import Huvudman
 
 
 class Command(BaseCommand):
@@ -14,11 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--publish", action="store_true")
 
     def handle(self, *args, **options):
-        huvudman = None
-        if options["huvudman"]:
-            huvudman = Huvudman.objects.filter(organisation_number=options["huvudman"]).first()
-            if huvudman is None:
-                raise CommandError(f"Ingen huvudman med organisationsnummer {options['huvudman']}.")
+        huvudman = huvudman_option(options["huvudman"])
         try:
             text = decode_utf8(read_path(options["file"], MAX_FILE_BYTES))
         except OSError as error:
