@@ -23,7 +23,6 @@ Mapping (docs/imports.md has the full tables):
   duty id) are removed when the duty is gone; those made by hand in Digiplan stay.
 """
 
-import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +39,7 @@ from digiplan.imports.people import (
     apply_people,
     plan_people,
 )
+from digiplan.imports.ss12000_export import export_organisations  # noqa: F401 - callers import it here
 from digiplan.imports.ss12000_pages import (  # noqa: F401 - names used here and by callers
     COORDINATOR_DESCRIPTIONS,
     DATE,
@@ -546,7 +546,10 @@ def apply_ss12000(plan: Ss12000Plan, *, actor: Person | None, source: str) -> di
                 before={"external_id": root.external_id},
                 after={"external_id": plan.root_external_id},
             )
-            Organisation.objects.filter(pk=root.pk).update(external_id=plan.root_external_id)
+            # update() skips auto_now: the export's meta.modified needs updated_at set here.
+            Organisation.objects.filter(pk=root.pk).update(
+                external_id=plan.root_external_id, updated_at=timezone.now()
+            )
         if plan.units is not None:
             apply_units(plan.units, actor=actor, source=source)
         if plan.placeholders:
@@ -559,42 +562,3 @@ def apply_ss12000(plan: Ss12000Plan, *, actor: Person | None, source: str) -> di
         if plan.people is not None:
             apply_people(plan.people, actor=actor, source=source)
     return plan.summary
-
-
-# --- Export ---------------------------------------------------------------------------------
-
-
-def _stamp(moment) -> str:
-    return moment.astimezone(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def export_organisations(huvudman: Huvudman) -> dict:
-    """The huvudman's tree as one SS 12000 /organisations page. Importing it back changes
-    nothing: nodes without an external id get an id derived from their own, which the
-    import recognises."""
-    nodes = list(
-        Organisation.objects.filter(huvudman=huvudman).order_by("path").prefetch_related("school_forms")
-    )
-    ids = {node.pk: export_id(huvudman, node) for node in nodes}
-    data = []
-    for node in nodes:
-        record = {
-            "id": ids[node.pk],
-            "meta": {"created": _stamp(node.created_at), "modified": _stamp(node.updated_at)},
-            "displayName": huvudman.name if node.parent_id is None else node.name,
-            "organisationType": EXPORT_TYPES[OrganisationType(node.type)],
-        }
-        if node.parent_id is None:
-            record["organisationNumber"] = huvudman.organisation_number
-        else:
-            record["parentOrganisation"] = {"id": ids[node.parent_id]}
-        if node.type == OrganisationType.SKOLENHET:
-            if node.school_unit_code:
-                record["schoolUnitCode"] = node.school_unit_code
-            record["schoolTypes"] = sorted(f.school_form for f in node.school_forms.all())
-        if not node.is_active:
-            # endDate is the last day the node was valid: the day before it was deactivated.
-            ended = timezone.localdate(node.deactivated_at or node.updated_at)
-            record["endDate"] = (ended - datetime.timedelta(days=1)).isoformat()
-        data.append(record)
-    return {"data": data, "pageToken": None}

@@ -26,6 +26,7 @@ from digiplan.organisations.models import (
     OrganisationType,
     Role,
     SchoolForm,
+    normalise_organisation_number,
 )
 
 ORGANISATIONS, PERSONS, DUTIES = "organisations", "persons", "duties"
@@ -85,6 +86,7 @@ EMAIL_PREFERENCE = ("Skola personal", "Arbete övrigt")
 EXPORT_NAMESPACE = uuid.UUID("6f1d3c2e-8a47-5b0e-9c61-2d4f8e7a1b35")
 
 ORGNR = re.compile(r"^(?:16)?(\d{6})-?(\d{4})$")
+MUNICIPALITY_CODE = re.compile(r"^\d{4}\Z")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 ERROR_RECORD = gettext_lazy("Record %(number)s in %(file)s: %(message)s")
@@ -106,6 +108,7 @@ ERROR_NO_ID = gettext_lazy("The record has no id.")
 ERROR_DUPLICATE_ID = gettext_lazy("The id %(id)s also belongs to record %(number)s in %(file)s.")
 ERROR_UNKNOWN_ORG_TYPE = gettext_lazy("Unknown organisationType “%(value)s”.")
 ERROR_UNKNOWN_SCHOOL_TYPES = gettext_lazy("Unknown schoolTypes: %(values)s.")
+ERROR_MUNICIPALITY_CODE = gettext_lazy("municipalityCode “%(value)s” is not a municipality code (4 digits).")
 ERROR_BAD_DATE = gettext_lazy("%(field)s “%(value)s” is not a date (YYYY-MM-DD).")
 ERROR_PARENT_MISSING = gettext_lazy(
     "The parent organisation %(id)s is neither in the files nor in the organisation."
@@ -176,6 +179,7 @@ class _Org:
     school_types: list[str] | None
     end_date: datetime.date | None
     organisation_number: str = ""
+    municipality_code: str = ""
 
 
 @dataclass(slots=True)
@@ -213,11 +217,6 @@ class _Parsed:
         index = bisect.bisect_right([start for start, _name in self.files], line) - 1
         start, name = self.files[index]
         return name, line - start + 1
-
-
-def normalise_organisation_number(value: str) -> str | None:
-    match = ORGNR.match((value or "").strip().replace(" ", ""))
-    return f"{match.group(1)}-{match.group(2)}" if match else None
 
 
 def export_id(huvudman: Huvudman, node: Organisation) -> str:
@@ -400,6 +399,9 @@ def _read_org(line: int, record: dict, errors: ErrorList) -> _Org | None:
         number = normalise_organisation_number(str(record["organisationNumber"])) or ""
         if not number:
             problems.append(ERROR_ORGNR % {"value": str(record["organisationNumber"])[:40]})
+    municipality = _text(record, "municipalityCode")
+    if municipality and not MUNICIPALITY_CODE.match(municipality):
+        problems.append(ERROR_MUNICIPALITY_CODE % {"value": municipality[:20]})
     reported = [p for p in problems if p]
     if reported:
         errors.add(line, " ".join(reported))
@@ -414,6 +416,7 @@ def _read_org(line: int, record: dict, errors: ErrorList) -> _Org | None:
         school_types,
         end_date,
         number,
+        municipality,
     )
 
 
@@ -532,6 +535,7 @@ def parsed_minimised(parsed: _Parsed, *, known_person_ids: set[str], description
                 o.school_types,
                 o.end_date.isoformat() if o.end_date else None,
                 o.organisation_number,
+                o.municipality_code,
             ]
             for o in parsed.orgs
         ],
@@ -571,8 +575,9 @@ def parsed_from_stored(data: dict) -> _Parsed:
                 forms,
                 datetime.date.fromisoformat(end) if end else None,
                 number,
+                *municipality,  # absent from a preview stored before it was kept
             )
-            for line, id_, ss_type, name, parent, code, forms, end, number in data["orgs"]
+            for line, id_, ss_type, name, parent, code, forms, end, number, *municipality in data["orgs"]
         ],
         persons={p[1]: _Person(*p) for p in data["persons"]},
         duties=[_Duty(*d) for d in data["duties"]],

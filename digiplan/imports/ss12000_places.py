@@ -184,6 +184,7 @@ def unit_rows(parsed: _Parsed, placed: dict[str, Placed], errors: ErrorList) -> 
                 # as apply_units does: an ended unit gives its code up
                 school_unit_code=org.code if place.active else "",
                 external_id=org.id,
+                municipality_code=org.municipality_code,
                 school_forms=org.school_types,
                 active=place.active,
             )

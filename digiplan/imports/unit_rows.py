@@ -35,6 +35,7 @@ class UnitRow:
     short_name: str = ""
     school_unit_code: str = ""
     external_id: str = ""
+    municipality_code: str = ""  # only SS 12000 gives one; "" leaves the node's as it is
     school_forms: list[str] | None = None  # None: leave as they are
     pupil_counts: dict[tuple[str, str], int] | None = None
     staff_count: int | None = None
@@ -137,6 +138,8 @@ def row_values(row: UnitRow) -> dict[str, object]:
         values["school_unit_code"] = row.school_unit_code
     if row.external_id:
         values["external_id"] = row.external_id
+    if row.municipality_code:
+        values["municipality_code"] = row.municipality_code
     if row.staff_given:
         values["staff_count"] = row.staff_count
     return values

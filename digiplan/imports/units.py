@@ -264,6 +264,7 @@ _COMPARED_FIELDS = (
     "short_name",
     "school_unit_code",
     "external_id",
+    "municipality_code",
     "staff_count",
     "is_active",
 )
@@ -439,6 +440,7 @@ def _create_nodes(writer: _UnitWriter) -> None:
                 short_name=r.short_name,
                 school_unit_code=r.school_unit_code if r.active else "",
                 external_id=r.external_id,
+                municipality_code=r.municipality_code,
                 staff_count=r.staff_count,
                 is_active=r.active,
                 deactivated_at=None if r.active else timezone.now(),
@@ -458,16 +460,20 @@ _UPDATED_FIELDS = [
     "short_name",
     "school_unit_code",
     "external_id",
+    "municipality_code",
     "staff_count",
     "is_active",
     "deactivated_at",
     "parent",
+    # bulk_update skips auto_now: set by hand, or an export's meta.modified would stay old.
+    "updated_at",
 ]
 
 
 def _update_nodes(writer: _UnitWriter) -> None:
     """The changes, then the deactivations, written in one bulk update."""
     to_update = []
+    now = timezone.now()
     for change in writer.plan.changes:
         node, row = change.node, change.row
         for name, value in row_values(row).items():
@@ -477,12 +483,12 @@ def _update_nodes(writer: _UnitWriter) -> None:
         if node.is_active:
             node.deactivated_at = None
         node.parent_id = writer.parent_id(row.line)
+        node.updated_at = now
         to_update.append(node)
         writer.event("organisation.update", node, change.before, change.after)
-    now = timezone.now()
     for node in writer.plan.deactivations:
         node.is_active = False
-        node.deactivated_at = now
+        node.deactivated_at = node.updated_at = now
         if node not in to_update:
             to_update.append(node)
         writer.event("organisation.deactivate", node, {"is_active": True}, {"is_active": False})
