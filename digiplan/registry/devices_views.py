@@ -27,7 +27,7 @@ from digiplan.lib.forms import form_errors_add
 from digiplan.lib.spreadsheet.writing import CSV_TYPE, XLSX_TYPE, csv_bytes, table_xlsx
 from digiplan.lib.uploads import UploadRejected, check_request_size, read_upload
 from digiplan.organisations.models import Huvudman, Organisation, Person
-from digiplan.registry import devices_previews, devices_selectors, devices_services
+from digiplan.registry import devices_previews, devices_selectors, devices_services, targets
 from digiplan.registry.device_models import DeviceType, DeviceUnitRule
 from digiplan.registry.devices_forms import DeviceImportForm, DeviceRuleForm
 from digiplan.registry.devices_rows import TEMPLATE_HEADER
@@ -77,11 +77,13 @@ def _unit_for(request, pk: int) -> Organisation:
 @login_required
 def device_overview(request):
     units = _readable_units(request)
+    rows, target_rows = targets.overview_with_targets(huvudman=request.user.huvudman, units=units)
     return render(
         request,
         "registry/devices/overview.html",
         {
-            "rows": devices_selectors.device_overview(huvudman=request.user.huvudman, units=units),
+            "rows": rows,
+            "target_rows": target_rows,
             "types": DeviceType.choices,
             "can_write": devices_selectors.can_write_devices(request.user),
         },
@@ -92,7 +94,8 @@ def device_overview(request):
 def device_unit(request, pk: int):
     unit = _unit_for(request, pk)
     page = Paginator(devices_selectors.unit_devices(unit), PAGE_SIZE).get_page(request.GET.get("sida"))
-    return render(request, "registry/devices/unit.html", {"unit": unit, "page": page})
+    measured = targets.unit_target_status(unit)
+    return render(request, "registry/devices/unit.html", {"unit": unit, "page": page, "measured": measured})
 
 
 @login_required

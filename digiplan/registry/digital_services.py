@@ -73,6 +73,15 @@ ERROR_CHANGED_SINCE = _(
 )
 ERROR_ALREADY_DECLARED = _("The unit has already declared this service.")
 
+# One audit action per review step, each with its label in audit/labels.py.
+REVIEW_ACTIONS: dict[str, str] = {
+    ServiceStatus.PROPOSED: "digital_service.proposed",
+    ServiceStatus.UNDER_REVIEW: "digital_service.under_review",
+    ServiceStatus.APPROVED: "digital_service.approved",
+    ServiceStatus.APPROVED_WITH_CONDITIONS: "digital_service.approved_with_conditions",
+    ServiceStatus.REJECTED: "digital_service.rejected",
+}
+
 
 def service_snapshot(service: DigitalService) -> dict[str, Any]:
     values = {name: getattr(service, name) for name in SERVICE_FIELDS}
@@ -205,7 +214,7 @@ def service_review(
     audit_record(
         actor=actor,
         huvudman=service.huvudman,
-        action=f"digital_service.{status}",
+        action=REVIEW_ACTIONS[status],
         obj=service,
         before={"status": before},
         after={"status": status},

@@ -26,6 +26,7 @@ from digiplan.registry.digital_forms import (
     ServiceForm,
 )
 from digiplan.registry.digital_models import DigitalService
+from digiplan.registry.expected_tools import expected_against_declared
 
 
 def _register_reader(request):
@@ -178,6 +179,7 @@ def unit_services(request, pk: int) -> HttpResponse:
             "unit": unit,
             "uses": selectors.unit_uses(unit),
             "deviations": selectors.deviations_for_unit(unit),
+            "expected": expected_against_declared(unit),
             "may_declare": may_declare,
             "form": form,
         },

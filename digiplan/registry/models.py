@@ -3,3 +3,4 @@ in one module per concept (devices, digital services); this module gathers them 
 
 from digiplan.registry.device_models import Device, DeviceUnitRule  # noqa: F401
 from digiplan.registry.digital_models import DigitalService, ServiceReview, ServiceUse  # noqa: F401
+from digiplan.registry.expected_tools_models import ExpectedToolLink  # noqa: F401

@@ -223,7 +223,15 @@ def _sections(
     ]
 
 
-def unit_pdf(report: UnitReport, *, huvudman_name: str, made: datetime.date | None = None) -> bytes:
+def unit_pdf(
+    report: UnitReport,
+    *,
+    huvudman_name: str,
+    made: datetime.date | None = None,
+    registry: object | None = None,
+) -> bytes:
+    """The unit report as a tagged PDF; registry: its devices and services section
+    (reports.registry_section), for a reader who may see it."""
     made = made or timezone.localdate()
     unit = report["unit"]
     # The answers per level stay in the workbook: in print they fill ten pages and take most of
@@ -246,6 +254,7 @@ def unit_pdf(report: UnitReport, *, huvudman_name: str, made: datetime.date | No
             "made": made,
             "huvudman_name": huvudman_name,
             "sections": sections,
+            "registry": registry,
             "k": report["k"],
             "about": printed(about_table(about_rows(report, unit.name, made))),
             "title": _("Report for %(unit)s, %(year)s") % {"unit": unit.name, "year": report["school_year"]},

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from digiplan.lib import schoolyear
 from digiplan.organisations import access
 from digiplan.reports import selectors
+from digiplan.reports.registry_section import org_registry_section, unit_registry_section
 from digiplan.reports.report_charts import org_charts, unit_charts
 
 # The downloads offered on both report pages: (format in the address, link text).
@@ -62,6 +63,7 @@ def report_unit(request, unit_pk: int):
             "year": year,
             "years": years,
             "charts": unit_charts(report),
+            "registry": unit_registry_section(request.user, unit),
             "min_units": selectors.MEDIAN_MIN_UNITS,
             "breadcrumbs": breadcrumbs,
         },
@@ -95,6 +97,7 @@ def report_org(request):
             "chosen": chosen,
             "filtered": bool(chosen["node"] or chosen["school_form"]),
             "charts": org_charts(report),
+            "registry": org_registry_section(huvudman, units),
             "breadcrumbs": [
                 {"label": _("Home"), "url": reverse("home")},
                 {"label": _("Organisation report")},

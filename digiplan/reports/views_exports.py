@@ -21,6 +21,7 @@ from digiplan.lib import schoolyear
 from digiplan.organisations import access
 from digiplan.reports import exports, selectors, tasks
 from digiplan.reports.models import ArchiveStatus, ReportArchive
+from digiplan.reports.registry_section import unit_registry_section
 from digiplan.reports.views import _int, _year
 
 
@@ -73,7 +74,10 @@ def report_export(request, unit_pk: int, fmt: str):
     report = selectors.readable_unit_report(request.user, unit, year)
     name = exports.filename(_("report"), unit.name, year, fmt)
     if fmt == "pdf":
-        return _download(exports.unit_pdf(report, huvudman_name=unit.huvudman.name), fmt, name)
+        registry = unit_registry_section(request.user, unit)
+        return _download(
+            exports.unit_pdf(report, huvudman_name=unit.huvudman.name, registry=registry), fmt, name
+        )
     tables = exports.unit_tables(report)
     if fmt == "xlsx":
         return _download(exports.tables_xlsx(tables, title=unit.name), fmt, name)
