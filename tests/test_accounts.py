@@ -343,6 +343,30 @@ def test_strategists_also_see_people_roles_import_audit_and_sign_in(strategist):
     ]
 
 
+EVERYONE_SEES = [
+    "Home",
+    "Organisation",
+    "Frameworks",
+    "My responsibilities",
+    "Self-assessment",
+    "Plans",
+    "My activities",
+    "Example activities",
+    "Reports",
+]
+
+
+def test_unit_leaders_and_coordinators_also_see_their_devices_and_services(world):
+    from digiplan.organisations.models import Membership, Role  # noqa: PLC0415
+
+    assert [i["label"] for i in _nav_for(world.leader_a, "home")] == [*EVERYONE_SEES, "Devices", "Digital services"]
+    Membership.objects.filter(person=world.leader_b).update(role=Role.COORDINATOR)
+    world.leader_b._membership_paths = None
+    labels = [i["label"] for i in _nav_for(world.leader_b, "device_overview")]
+    assert labels == [*EVERYONE_SEES, "Devices", "Digital services"]
+    assert [i["label"] for i in _nav_for(world.leader_b, "device_overview") if i["active"]] == ["Devices"]
+
+
 def test_the_current_section_is_marked_active(strategist):
     items = _nav_for(strategist, "organisation_tree")
     assert [item["label"] for item in items if item["active"]] == ["Organisation"]

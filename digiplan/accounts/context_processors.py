@@ -3,7 +3,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from digiplan.organisations.access import is_strategist
+from digiplan.organisations.access import is_strategist, membership_paths
+from digiplan.organisations.models import Role
 
 # (url name, label, url-name prefixes of the pages that belong to this section)
 _EVERYONE = [
@@ -25,13 +26,19 @@ _EVERYONE = [
     # versions there.
     ("report_list", _("Reports"), ("report_", "public_report")),
 ]
+# The registry's pages, for those who read their units' devices and services (the registry's
+# READ_ROLES: leaders and coordinators see their own units'; strategists every unit).
+_REGISTRY = [
+    ("device_overview", _("Devices"), ("device_",)),
+    ("services_register", _("Digital services"), ("services_", "expected_tools")),
+]
+_UNIT_LEADERS = (Role.UNIT_LEADER, Role.COORDINATOR)
 _STRATEGISTS = [
     ("people_list", _("People"), ("people_", "person_", "membership_")),
     ("role_titles", _("Role titles"), ("role_title",)),
     ("import_start", _("Import"), ("import_",)),
     ("audit_list", _("Audit trail"), ("audit_",)),
-    ("device_overview", _("Devices"), ("device_",)),
-    ("services_register", _("Digital services"), ("services_",)),
+    *_REGISTRY,
     ("signin_settings", _("Sign-in"), ("signin_saml_settings", "signin_oidc_settings", "signin_settings")),
 ]
 
@@ -40,7 +47,10 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    entries = _EVERYONE + (_STRATEGISTS if is_strategist(user) else [])
+    if is_strategist(user):
+        entries = _EVERYONE + _STRATEGISTS
+    else:
+        entries = _EVERYONE + (_REGISTRY if membership_paths(user, _UNIT_LEADERS) else [])
     # No resolver match on error pages and on responses made by middleware (axes lockout).
     match = getattr(request, "resolver_match", None)
     current = (match.url_name or "") if match else ""

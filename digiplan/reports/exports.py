@@ -264,8 +264,15 @@ def unit_pdf(
 
 
 def org_pdf(
-    report: OrgReport, *, huvudman_name: str, filter_text: str = "", made: datetime.date | None = None
+    report: OrgReport,
+    *,
+    huvudman_name: str,
+    filter_text: str = "",
+    made: datetime.date | None = None,
+    registry: object | None = None,
 ) -> bytes:
+    """The organisation report as a tagged PDF; registry: its devices and services section
+    (reports.registry_section.OrgRegistrySection)."""
     made = made or timezone.localdate()
     tables = org_tables(report)
     charts = org_charts(report)
@@ -291,6 +298,7 @@ def org_pdf(
             "huvudman_name": huvudman_name,
             "filter_text": filter_text,
             "sections": sections,
+            "registry": registry,
             "k": report["k"],
             "about": printed(about_table(about_rows(report, huvudman_name, made))),
             "title": _("Organisation report %(year)s") % {"year": report["school_year"]},

@@ -27,6 +27,7 @@ from digiplan.organisations.retention import Purged, purge_created_before
 from digiplan.reports import exports, selectors
 from digiplan.reports.models import ArchiveStatus, ReportArchive
 from digiplan.reports.privacy import ARCHIVES_DELETED
+from digiplan.reports.registry_section import unit_registry_section
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,8 @@ def build_report_archive(archive_id: int) -> dict:
             with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
                 for done, unit in enumerate(units, start=1):
                     report = selectors.readable_unit_report(archive.requested_by, unit, archive.school_year)
-                    pdf = exports.unit_pdf(report, huvudman_name=archive.huvudman.name)
+                    registry = unit_registry_section(archive.requested_by, unit)
+                    pdf = exports.unit_pdf(report, huvudman_name=archive.huvudman.name, registry=registry)
                     name = exports.filename(_("report"), unit.name, archive.school_year, "pdf")
                     if name in names:  # two units of the same name
                         name = name.replace(".pdf", f"-{unit.school_unit_code or unit.pk}.pdf")

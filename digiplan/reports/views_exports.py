@@ -21,7 +21,12 @@ from digiplan.lib import schoolyear
 from digiplan.organisations import access
 from digiplan.reports import exports, selectors, tasks
 from digiplan.reports.models import ArchiveStatus, ReportArchive
-from digiplan.reports.registry_section import unit_registry_section
+from digiplan.reports.registry_section import (
+    org_registry_section,
+    org_registry_tables,
+    unit_registry_section,
+    unit_registry_tables,
+)
 from digiplan.reports.views import _int, _year
 
 
@@ -73,12 +78,12 @@ def report_export(request, unit_pk: int, fmt: str):
     )
     report = selectors.readable_unit_report(request.user, unit, year)
     name = exports.filename(_("report"), unit.name, year, fmt)
+    registry = unit_registry_section(request.user, unit)
     if fmt == "pdf":
-        registry = unit_registry_section(request.user, unit)
         return _download(
             exports.unit_pdf(report, huvudman_name=unit.huvudman.name, registry=registry), fmt, name
         )
-    tables = exports.unit_tables(report)
+    tables = exports.unit_tables(report) + (unit_registry_tables(registry) if registry else [])
     if fmt == "xlsx":
         return _download(exports.tables_xlsx(tables, title=unit.name), fmt, name)
     return _download(exports.tables_csv(tables), fmt, name)
@@ -92,13 +97,19 @@ def report_org_export(request, fmt: str):
     scope = _org_scope(request, request.GET)
     report = selectors.org_report(scope["units"], scope["year"], scope["huvudman"])
     name = exports.filename(_("organisation report"), scope["huvudman"].name, scope["year"], fmt)
+    registry = org_registry_section(scope["huvudman"], scope["units"])
     if fmt == "pdf":
         return _download(
-            exports.org_pdf(report, huvudman_name=scope["huvudman"].name, filter_text=scope["filter_text"]),
+            exports.org_pdf(
+                report,
+                huvudman_name=scope["huvudman"].name,
+                filter_text=scope["filter_text"],
+                registry=registry,
+            ),
             fmt,
             name,
         )
-    tables = exports.org_tables(report)
+    tables = exports.org_tables(report) + org_registry_tables(registry)
     if fmt == "xlsx":
         return _download(exports.tables_xlsx(tables, title=scope["huvudman"].name), fmt, name)
     return _download(exports.tables_csv(tables), fmt, name)

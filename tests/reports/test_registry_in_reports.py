@@ -4,6 +4,7 @@ and with deviations; and the strategist's agreements on the start page. Only tho
 a unit's devices see its section."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -71,8 +72,13 @@ def test_no_one_else_reads_the_units_section(registered, client_for, persona):
 def test_the_organisation_report_lists_units_below_target_and_with_deviations(registered, client_for):
     html = client_for("strategist").get(reverse("report_org")).content.decode()
     section = html[html.index(SECTION) :]
-    below = section[: section.index("Enheter med avvikelser")]
-    assert "Almskolan" in below and "Björkskolan" not in below and "0,25" in below
+    ratios = section[: section.index("Enheter med avvikelser")]
+    rows = {row.split("</a>")[0].rsplit(">", 1)[-1]: row for row in ratios.split("<tr")[2:]}
+    # From the raw rows: 10 devices for 40 pupils at A, 30 for 20 at B.
+    assert 'class="below-target"' in rows["Almskolan"] and "0,25" in rows["Almskolan"]
+    assert "under målet" in rows["Almskolan"]
+    assert "below-target" not in rows["Björkskolan"] and "1,50" in rows["Björkskolan"]
+    assert re.search(r"<p>1 av \d+ enheter ligger under minst ett mål för digitala enheter.</p>", ratios), ratios[:400]
     deviations = section[section.index("Enheter med avvikelser") :]
     assert "Almskolan" in deviations and "Gratisappen" in deviations
 
@@ -80,7 +86,7 @@ def test_the_organisation_report_lists_units_below_target_and_with_deviations(re
 def test_another_strategists_organisation_report_shows_none_of_ours(registered, client_for):
     html = client_for("other_strategist").get(reverse("report_org")).content.decode()
     assert "Gratisappen" not in html and "Almskolan" not in html
-    assert "Ingen enhet ligger under ett mål för digitala enheter." in html
+    assert "Den gällande planen har inga mål för digitala enheter." in html
 
 
 def test_the_strategists_start_page_lists_agreements_to_renew(world, client_for):
