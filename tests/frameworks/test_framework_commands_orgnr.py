@@ -55,3 +55,20 @@ def test_export_framework_with_an_unknown_slug_says_what_to_pass(world):
         CommandError, match="Inget ramverk har kortnamnet finns-inte. Ange ramverkets kortnamn"
     ):
         _export("finns-inte")
+
+
+def test_import_framework_does_not_replace_a_draft_unless_asked(world, tmp_path):
+    """As on the page (issue 15, point 6): a draft someone works on is not silently replaced."""
+    draft = import_framework(INDICATORS, huvudman=world.huvudman, actor=None)
+    draft.items.filter(code="KOMP.L1").delete()
+    path = tmp_path / "ramverk.yaml"
+    path.write_text(INDICATORS, encoding="utf-8")
+    with pytest.raises(CommandError, match="har redan ett utkast.*--replace-draft"):
+        call_command("import_framework", str(path), "--huvudman", "212000-1234")
+    assert Framework.objects.get(huvudman=world.huvudman, slug="skattning-test").versions.get() == draft
+    assert not draft.items.filter(code="KOMP.L1").exists()
+    call_command(
+        "import_framework", str(path), "--huvudman", "212000-1234", "--replace-draft", stdout=io.StringIO()
+    )
+    replaced = Framework.objects.get(huvudman=world.huvudman, slug="skattning-test").versions.get()
+    assert replaced.items.filter(code="KOMP.L1").exists()
