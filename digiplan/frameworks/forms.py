@@ -10,6 +10,7 @@ from digiplan.frameworks.models import (
     RespondentGroup,
     Scale,
 )
+from digiplan.frameworks.standing import with_standing
 from digiplan.organisations.models import Group, Role, RoleTitle, SchoolForm
 
 NO_COLON = {"label_suffix": ""}
@@ -34,7 +35,9 @@ class FrameworkForm(forms.Form):
     def __init__(self, *args, templates, **kwargs):
         super().__init__(*args, **NO_COLON, **kwargs)
         self.fields["template"].queryset = templates
-        self.fields["template"].label_from_instance = lambda v: f"{v.framework.name} ({v.label})"
+        self.fields["template"].label_from_instance = lambda v: with_standing(
+            f"{v.framework.name} ({v.label})", v.framework, v
+        )
 
 
 class ItemForm(forms.Form):
@@ -83,7 +86,9 @@ class ItemForm(forms.Form):
         super().__init__(*args, **NO_COLON, **kwargs)
         self.fields["scale"].queryset = scales
         self.fields["links"].queryset = linkable
-        self.fields["links"].label_from_instance = lambda i: f"{i.version.framework.name}: {i.code} {i.title}"
+        self.fields["links"].label_from_instance = lambda i: (
+            f"{with_standing(i.version.framework.name, i.version.framework, i.version)}: {i.code} {i.title}"
+        )
 
     def clean(self):
         data = super().clean()

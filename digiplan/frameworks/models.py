@@ -23,6 +23,19 @@ class FrameworkKind(models.TextChoices):
     STRATEGY = "strategy", _("Strategy")
     PLAN = "plan", _("Plan")
     INDICATORS = "indicators", _("Self-assessment set")
+    REFERENCE = "reference", _("Reference framework")
+
+
+class Standing(models.TextChoices):
+    """Where a framework stands as a national or European reference: a user choosing one to
+    derive from must see at once that the 2017 strategy has run out and that Skolverket's
+    proposal was never adopted."""
+
+    NONE = "", _("Not stated")
+    CURRENT = "current", _("In force")
+    HISTORICAL = "historical", _("Historical")
+    PROPOSAL = "proposal", _("Proposal, not adopted")
+    REFERENCE = "reference", _("Reference framework")
 
 
 class ItemKind(models.TextChoices):
@@ -104,6 +117,7 @@ class Framework(models.Model):
     name = models.CharField(_("name"), max_length=TITLE_MAX)
     kind = models.CharField(_("kind"), max_length=20, choices=FrameworkKind.choices)
     source = models.TextField(_("source"), blank=True)
+    standing = models.CharField(_("standing"), max_length=12, choices=Standing.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -179,6 +193,8 @@ class FollowUp(models.Model):
     date = models.DateField(_("date"))
     text = models.CharField(_("what is followed up"), max_length=TITLE_MAX)
     order = models.PositiveIntegerField(default=0)
+    # Marked by a strategist: the task leaves the start page (who and when are in the audit trail).
+    done_on = models.DateField(_("done on"), null=True, blank=True)
 
     class Meta:
         ordering = ["date", "order"]

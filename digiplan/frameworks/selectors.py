@@ -361,6 +361,7 @@ class PlanTask:
     date: date
     text: str
     version: FrameworkVersion
+    follow_up: FollowUp | None = None  # the date to mark done, for a follow-up
 
 
 def plan_tasks(huvudman_id: int, today: date) -> list[PlanTask]:
@@ -374,12 +375,16 @@ def plan_tasks(huvudman_id: int, today: date) -> list[PlanTask]:
             tasks.append(PlanTask("expired", version.valid_to, "", version))
         elif version.valid_to is not None and version.valid_to <= today + timedelta(days=EXPIRY_LEAD_DAYS):
             tasks.append(PlanTask("expires", version.valid_to, "", version))
+    # A follow-up is a task from a month before its date until it is marked done, or until the
+    # grace period after it has passed: a plan entered with years of past dates would otherwise
+    # flood the start page.
     follow_ups = FollowUp.objects.filter(
         version__in=versions,
+        done_on__isnull=True,
         date__gte=today - timedelta(days=TASK_GRACE_DAYS),
         date__lte=today + timedelta(days=TASK_LEAD_DAYS),
     ).select_related("version__framework")
-    tasks.extend(PlanTask("follow_up", f.date, f.text, f.version) for f in follow_ups)
+    tasks.extend(PlanTask("follow_up", f.date, f.text, f.version, f) for f in follow_ups)
     return sorted(tasks, key=lambda task: (task.date, task.version.framework.name))
 
 

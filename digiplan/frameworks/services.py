@@ -115,7 +115,10 @@ def _copy_content(source: FrameworkVersion, target: FrameworkVersion) -> None:
     same_huvudman = source.framework.huvudman_id == target.framework.huvudman_id
     _copy_responsibilities(source, target, copies, same_huvudman=same_huvudman)
     _copy_targets(source, target, copies, same_huvudman=same_huvudman)
-    # The period and follow-up dates carry over to the next draft; its decision is its own.
+    # The period and follow-up dates carry over to the next draft; its decision is its own. A new
+    # framework started from a template gets none: the 2017 strategy's period is not the plan's.
+    if source.framework_id != target.framework_id:
+        return
     FollowUp.objects.bulk_create(
         FollowUp(version=target, date=f.date, text=f.text, order=f.order) for f in source.follow_ups.all()
     )
@@ -516,6 +519,27 @@ def version_details_save(
     return version
 
 
+def framework_describe(*, actor: Person | None, framework: Framework, **fields: Any) -> Framework:
+    """The framework's name, source and standing: they describe the document, not a version's
+    content, so a built-in framework whose 2017 strategy ran out can say so without a new version
+    (which would leave every link bound to the old one)."""
+    with transaction.atomic():
+        before = {key: str(getattr(framework, key) or "") for key in fields}
+        for key, value in fields.items():
+            setattr(framework, key, value)
+        framework.full_clean()
+        framework.save(update_fields=list(fields))
+        audit_record(
+            actor=actor,
+            huvudman=framework.huvudman,
+            action="framework.describe",
+            obj=framework,
+            before=before,
+            after={key: str(value or "") for key, value in fields.items()},
+        )
+    return framework
+
+
 def follow_up_add(
     *, actor: Person | None, version: FrameworkVersion, date: datetime.date, text: str
 ) -> FollowUp:
@@ -529,6 +553,25 @@ def follow_up_add(
             action="follow_up.add",
             obj=follow_up,
             object_label=str(follow_up)[:200],
+        )
+    return follow_up
+
+
+def follow_up_mark(*, actor: Person | None, follow_up: FollowUp, done_on: datetime.date | None) -> FollowUp:
+    """Marks the follow-up done on a day (None: not done after all). Like the period and the
+    decision, it describes the version, so a published version takes it."""
+    with transaction.atomic():
+        before = str(follow_up.done_on or "")
+        follow_up.done_on = done_on
+        follow_up.save(update_fields=["done_on"])
+        audit_record(
+            actor=actor,
+            huvudman=follow_up.version.framework.huvudman,
+            action="follow_up.done" if done_on else "follow_up.undone",
+            obj=follow_up,
+            object_label=str(follow_up)[:200],
+            before={"done_on": before},
+            after={"done_on": str(done_on or "")},
         )
     return follow_up
 

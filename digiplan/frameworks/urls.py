@@ -1,6 +1,6 @@
 from django.urls import path
 
-from digiplan.frameworks.views import chain, dates, frameworks, items
+from digiplan.frameworks.views import chain, coverage, dates, frameworks, items
 
 urlpatterns = [
     path("ramverk/", frameworks.framework_list, name="framework_list"),
@@ -14,7 +14,9 @@ urlpatterns = [
     path("ramverk/version/<int:pk>/arkivera/", frameworks.version_archive, name="version_archive"),
     path("ramverk/version/<int:pk>/export.yaml", frameworks.version_export, name="version_export"),
     path("ramverk/version/<int:pk>/giltighet/", dates.version_details, name="version_details"),
+    path("ramverk/version/<int:pk>/tackning/", coverage.version_coverage, name="version_coverage"),
     path("ramverk/uppfoljning/<int:pk>/ta-bort/", dates.follow_up_delete, name="follow_up_delete"),
+    path("ramverk/uppfoljning/<int:pk>/klar/", dates.follow_up_done, name="follow_up_done"),
     path("ramverk/version/<int:pk>/ny-punkt/", items.item_create, name="item_create"),
     path("ramverk/version/<int:pk>/nytt-ansvar/", items.responsibility_create, name="responsibility_create"),
     path("ramverk/version/<int:pk>/nytt-mal/", items.target_create, name="target_create"),

@@ -64,6 +64,16 @@ EXPECTED = {
             rows={FollowUp: -1},
         ),
     ),
+    "follow_up_done": Route(
+        kwargs=_follow_up,
+        get=POST_ONLY,
+        post=Post(
+            {**PUBLISHED_EDITORS, "strategist": to("version_details")},
+            writers=("strategist",),
+            audit=("follow_up.done",),
+            changes=lambda w: sorted(str(d) for d in FollowUp.objects.values_list("done_on", flat=True)),
+        ),
+    ),
     "plan_groups": Route(
         get=STRATEGISTS_ONLY,
         post=Post(

@@ -19,6 +19,8 @@ def export_framework(version: FrameworkVersion) -> str:
     data: dict = {"format": FORMAT, "slug": framework.slug, "name": framework.name, "kind": framework.kind}
     if framework.source:
         data["source"] = framework.source
+    if framework.standing:
+        data["standing"] = framework.standing
     if version.note:
         data["note"] = version.note
     data.update(_validity(version))

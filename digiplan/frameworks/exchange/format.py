@@ -17,6 +17,7 @@ TOP_KEYS = {
     "name",
     "kind",
     "source",
+    "standing",
     "note",
     "valid_from",
     "valid_to",

@@ -101,6 +101,7 @@ def _framework_for(data: dict[str, Any], huvudman: Huvudman | None, *, replace_d
             "name": str(data["name"]).strip(),
             "kind": data["kind"],
             "source": str(data.get("source") or "").strip(),
+            "standing": data.get("standing") or "",
         },
     )
     if not created:
@@ -109,6 +110,7 @@ def _framework_for(data: dict[str, Any], huvudman: Huvudman | None, *, replace_d
             raise DraftInTheWay(draft)
         framework.name, framework.kind = str(data["name"]).strip(), data["kind"]
         framework.source = str(data.get("source") or "").strip()
+        framework.standing = data.get("standing") or ""
         framework.save()
         FrameworkVersion.objects.filter(framework=framework, status=VersionStatus.DRAFT).delete()
     return framework

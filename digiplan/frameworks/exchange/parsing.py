@@ -32,7 +32,7 @@ from digiplan.frameworks.exchange.format import (
     iso_date,
     target_value,
 )
-from digiplan.frameworks.models import TITLE_MAX, FrameworkKind, ItemKind, RespondentGroup, Scale
+from digiplan.frameworks.models import TITLE_MAX, FrameworkKind, ItemKind, RespondentGroup, Scale, Standing
 from digiplan.lib.uploads import ERROR_EMPTY, UploadRejected
 from digiplan.organisations.models import Role
 
@@ -192,6 +192,9 @@ def _load(text: str) -> dict:
     return data
 
 
+STANDINGS = [value for value in Standing.values if value]
+
+
 def _check_framework(check: _Checker, data: dict) -> str:
     """The top of the file: its keys, format, slug, name, kind, source and note. Returns the slug."""
     check.keys(data, TOP_KEYS, _("the framework"))
@@ -204,6 +207,9 @@ def _check_framework(check: _Checker, data: dict) -> str:
     if data.get("kind") not in FrameworkKind.values:
         check.add(data, _("“kind” must be one of: %(kinds)s.") % {"kinds": ", ".join(FrameworkKind.values)})
     check.text(data, "source")
+    standing = data.get("standing")
+    if standing is not None and (not isinstance(standing, str) or standing not in STANDINGS):
+        check.add(data, _("“standing” must be one of: %(values)s.") % {"values": ", ".join(STANDINGS)})
     check.text(data, "note")
     _check_validity(check, data)
     return slug

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -51,13 +52,35 @@ def version_details(request, pk: int):
     )
 
 
-@login_required
-@require_POST
-def follow_up_delete(request, pk: int):
+def _follow_up_to_edit(request, pk: int) -> FollowUp:
     follow_up = FollowUp.objects.select_related("version__framework").filter(pk=pk).first()
     if follow_up is None or not access.can_read_version(request.user, follow_up.version):
         raise Http404
     access.get_version_to_edit(request.user, follow_up.version_id)
+    return follow_up
+
+
+@login_required
+@require_POST
+def follow_up_done(request, pk: int):
+    """Marks a follow-up done (or, with done=0, not done); back to where the button was."""
+    follow_up = _follow_up_to_edit(request, pk)
+    done = request.POST.get("done", "1") != "0"
+    services.follow_up_mark(
+        actor=request.user, follow_up=follow_up, done_on=timezone.localdate() if done else None
+    )
+    messages.success(
+        request, _("The follow-up was marked done.") if done else _("The follow-up was marked not done.")
+    )
+    if request.POST.get("next") == "home":
+        return redirect("home")
+    return redirect("version_details", pk=follow_up.version_id)
+
+
+@login_required
+@require_POST
+def follow_up_delete(request, pk: int):
+    follow_up = _follow_up_to_edit(request, pk)
     services.follow_up_delete(actor=request.user, follow_up=follow_up)
     messages.success(request, _("The follow-up date was removed."))
     return redirect("version_details", pk=follow_up.version_id)
