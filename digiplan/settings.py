@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "digiplan.assessments",
     "digiplan.plans",
     "digiplan.reports",
+    "digiplan.comparison",
     "digiplan.onboarding",
     "djangosaml2",
     "django_otp",
@@ -212,7 +213,8 @@ else:
                 "port": envint("EMAIL_PORT", "25"),
                 "username": os.environ.get("EMAIL_USER", ""),
                 "password": os.environ.get("EMAIL_PASSWORD", ""),
-                "use_tls": envbool("EMAIL_USE_TLS", "False"),
+                "use_tls": envbool("EMAIL_USE_TLS", "False"),  # STARTTLS, usually port 587
+                "use_ssl": envbool("EMAIL_USE_SSL", "False"),  # TLS from the start, usually 465
             },
         }
     }

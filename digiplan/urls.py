@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("digiplan.assessments.urls")),
     path("", include("digiplan.plans.urls")),
     path("", include("digiplan.reports.urls")),
+    path("", include("digiplan.comparison.urls")),
     path("", include("digiplan.onboarding.urls")),
 ]

@@ -26,6 +26,7 @@ LAYERS = [
     "assessments",
     "plans",
     "reports",
+    "comparison",
     "onboarding",
 ]
 NOT_APPS = {"templates", "static", "locale", "__pycache__"}

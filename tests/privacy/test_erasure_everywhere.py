@@ -209,6 +209,10 @@ SHARED_TABLES = {
     "django_tasks_database.dbtaskresult",
     # Used SAML assertion IDs (replay protection): random IDs and an expiry, nothing of a person.
     "signin.samlseenassertion",
+    # The national comparison: aggregate figures of many huvudmän, belonging to none by design
+    # (docs/privacy.md, "The national comparison"), and nothing of a person.
+    "comparison.comparisonbuild",
+    "comparison.comparisonfigure",
 }
 
 
