@@ -10,7 +10,11 @@ def checklist_panel(person: Person) -> StartPagePanel | None:
     """A strategist's setup checklist; one line once every step is done."""
     if person.huvudman is None or not access.is_strategist(person):
         return None
-    return StartPagePanel("onboarding/_start_panel.html", {"checklist": setup_checklist(person.huvudman)})
+    checklist = setup_checklist(person.huvudman)
+    # Steps left are work; a done checklist is one line after the work.
+    return StartPagePanel(
+        "onboarding/_start_panel.html", {"checklist": checklist}, work=not checklist.complete
+    )
 
 
 def operator_panel(person: Person) -> StartPagePanel | None:

@@ -14,4 +14,8 @@ def agreement_panel(person: Person) -> StartPagePanel | None:
     if person.huvudman is None or not access.is_strategist(person):
         return None
     tasks = agreement_tasks(person.huvudman, timezone.localdate())
-    return StartPagePanel("registry/_start_agreements.html", {"tasks": tasks}) if tasks else None
+    if not tasks:
+        return None
+    return StartPagePanel(
+        "registry/_start_agreements.html", {"tasks": tasks}, work=True, due=tasks[0].expires
+    )
