@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from digiplan.assessments import exports, selectors
+from digiplan.assessments import exports, hooks, selectors
 from digiplan.assessments.models import Campaign, CampaignUnit
 from digiplan.lib.spreadsheet.writing import CSV_TYPE, XLSX_TYPE
 from digiplan.organisations import access
@@ -82,7 +82,18 @@ def results_unit(request, pk: int, unit_pk: int):
     return render(
         request,
         "assessments/results/unit.html",
-        {"campaign": campaign, "unit": unit, "r": results, "breadcrumbs": breadcrumbs},
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "r": results,
+            "breadcrumbs": breadcrumbs,
+            # The charts come from the apps above (reports draws them): none when none is installed.
+            "panels": hooks.unit_results_panels(campaign, unit, results) if results["available"] else [],
+            # "Jämfört med riket" (the comparison app): none when it is not installed.
+            "comparison": hooks.results_page_panels(request.user, campaign, unit)
+            if results["available"]
+            else [],
+        },
     )
 
 
@@ -103,6 +114,7 @@ def results_org(request, pk: int):
             "query": f"?{query}" if query else "",
             "filtered": any(chosen[key] for key in ("node", "area", "school_form")),
             "heat_bands": range(1, selectors.HEAT_BANDS + 1),
+            "comparison": hooks.results_page_panels(request.user, campaign) if results["available"] else [],
             "breadcrumbs": [
                 {"label": _("Home"), "url": reverse("home")},
                 {"label": _("Results for the organisation")},

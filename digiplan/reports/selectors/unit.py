@@ -258,6 +258,21 @@ def _indicator_rows(area: results.UnitArea, org: _OrgFigures) -> list[IndicatorR
     return rows
 
 
+def campaign_area_rows(
+    unit: Organisation, campaign: Campaign, r: dict[str, Any]
+) -> tuple[list[UnitAreaRow], dict[str, tuple[int, int]]]:
+    """The unit's areas in this campaign beside its previous one and the organisation's median,
+    and each group's scale: what the unit report draws, for a page that has unit_results already
+    (the results page's charts, through assessments.hooks)."""
+    this = shown_in(campaign)
+    before = shown_in(r["previous"]) if r["previous"] else None
+    org = _OrgFigures.of(unit, this)
+    rows = [_area_row(unit, area, org, before) for area in r["areas"]]
+    items = [row.item for a in r["areas"] for row in a.leader]
+    items += [item for a in r["areas"] for figures in a.groups.values() for item, _f in figures]
+    return rows, group_bounds(items)
+
+
 def unit_report(unit: Organisation, school_year: str) -> UnitReport:
     campaign = report_campaign(unit.huvudman_id, school_year, unit=unit)
     plan = Plan.objects.filter(organisation=unit, school_year=school_year).first()
