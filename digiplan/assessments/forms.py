@@ -8,6 +8,7 @@ from digiplan.assessments import services
 from digiplan.assessments.models import COMMENT_MAX, K_DEFAULT, K_MIN
 from digiplan.frameworks.models import FrameworkVersion, ItemKind, RespondentGroup
 from digiplan.lib import schoolyear
+from digiplan.lib.forms import preselect_only_choice
 from digiplan.organisations.models import SchoolForm
 
 NO_COLON = {"label_suffix": ""}
@@ -95,6 +96,7 @@ class CampaignForm(forms.Form):
         super().__init__(*args, **NO_COLON, **kwargs)
         self.fields["framework_version"].queryset = versions
         self.fields["framework_version"].label_from_instance = lambda v: f"{v.framework.name} ({v.label})"
+        preselect_only_choice(self)
         self.unit_objects = {str(u.pk): u for u in units}
         self.fields["units"].choices = [(str(u.pk), u.name) for u in units]
         present = {f.school_form for u in units for f in u.school_forms.all()}

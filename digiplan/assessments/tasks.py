@@ -54,13 +54,24 @@ def answer_link(token: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+def _subject(campaign: Campaign, *, reminder: bool) -> str:
+    """The subject names the campaign once: most are called "Skattning …" already, and
+    "Skattning Skattning 2026/27" reads as a mistake."""
+    named = str(_("Self-assessment")).lower() in campaign.name.lower()
+    if reminder:
+        text = _("Reminder: %(campaign)s") if named else _("Reminder: self-assessment %(campaign)s")
+    else:
+        text = (
+            _("%(campaign)s: your personal link")
+            if named
+            else _("Self-assessment %(campaign)s: your personal link")
+        )
+    return text % {"campaign": str(campaign)}
+
+
 def _message(campaign: Campaign, participation: Participation, token: str, *, reminder: bool) -> EmailMessage:
     """The e-mail with the person's link, in Swedish (call inside translation.override)."""
-    subject = (
-        _("Reminder: self-assessment %(campaign)s")
-        if reminder
-        else _("Self-assessment %(campaign)s: your personal link")
-    ) % {"campaign": str(campaign)}
+    subject = _subject(campaign, reminder=reminder)
     body = render_to_string(
         "assessments/campaigns/email_invitation.txt",
         {

@@ -45,3 +45,12 @@ def bounds(school_year: str) -> tuple[datetime.date, datetime.date]:
     return datetime.date(start, FIRST_MONTH, 1), datetime.date(
         start + 1, FIRST_MONTH, 1
     ) - datetime.timedelta(days=1)
+
+
+def moved(day: datetime.date, years: int) -> datetime.date:
+    """The same day and month `years` later: what a date carried into a later school year
+    becomes (29 February becomes the 28th in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from digiplan.lib.forms import blank_first, preselect_only_choice
 from digiplan.organisations import cells
 from digiplan.organisations.models import (
     NAME_MAX,
@@ -93,6 +94,7 @@ class MoveForm(forms.Form):
         self.fields["new_parent"].label_from_instance = lambda n: (
             "— " * n.depth + f"{n.name} ({n.get_type_display().lower()})"
         )
+        preselect_only_choice(self)
 
 
 class PersonForm(forms.Form):
@@ -103,7 +105,8 @@ class PersonForm(forms.Form):
 
 class MembershipForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Where"), queryset=Organisation.objects.none())
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    # No role chosen for the user: the first would be Strateg, the one that reaches the most.
+    role = forms.ChoiceField(label=_("Role"), choices=blank_first(Role.choices))
     title = forms.ModelChoiceField(
         label=_("The organisation's own title"),
         required=False,
@@ -118,6 +121,7 @@ class MembershipForm(forms.Form):
         self.fields["organisation"].label_from_instance = lambda n: "— " * n.depth + n.name
         self.fields["title"].queryset = titles
         self.fields["title"].label_from_instance = lambda t: f"{t.name} ({t.get_role_display()})"
+        preselect_only_choice(self)
 
     def clean(self):
         data = super().clean()
@@ -128,7 +132,7 @@ class MembershipForm(forms.Form):
 
 
 class RoleTitleForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=blank_first(Role.choices))
     name = forms.CharField(label=_("Title"), max_length=100)
 
 

@@ -4,7 +4,7 @@ reaches (organisations.access) and shaped as the page shows it."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 
 from digiplan.organisations import access
 from digiplan.organisations.models import (
@@ -32,9 +32,18 @@ class TreeRow:
 
 def organisation_tree(*, viewer: Person, show_inactive: bool, query: str) -> list[TreeRow]:
     """The nodes the viewer reaches, in tree order, with their member count and pupil total."""
+    # The pupils in a subquery of their own: summed over the join with the memberships, each
+    # count was multiplied by the unit's number of roles (issue 16).
+    pupils = (
+        PupilCount.objects.filter(organisation=OuterRef("pk"))
+        .order_by()
+        .values("organisation")
+        .annotate(total=Sum("pupils"))
+        .values("total")
+    )
     nodes = access.reachable_nodes(viewer).annotate(
         member_count=Count("memberships", distinct=True),
-        pupil_total=Sum("pupil_counts__pupils"),
+        pupil_total=Subquery(pupils),
     )
     if not show_inactive:
         nodes = nodes.filter(is_active=True)

@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from digiplan.assessments.forms import DateInput
 from digiplan.frameworks.models import FrameworkVersion, Item
 from digiplan.lib import schoolyear
+from digiplan.lib.forms import preselect_only_choice
 from digiplan.organisations.models import Organisation
 from digiplan.plans.models import NOTE_MAX, TEXT_MAX, TITLE_MAX, Activity, GoalOutcome
+from digiplan.plans.services.checks import ERROR_PLAN_EXISTS
 
 NO_COLON = {"label_suffix": ""}
 
@@ -57,6 +59,7 @@ class NodeChoiceForm(forms.Form):
         super().__init__(*args, **NO_COLON, **kwargs)
         self.fields["node"].queryset = nodes
         self.fields["node"].label_from_instance = node_label
+        preselect_only_choice(self)
 
 
 def node_label(node) -> str:
@@ -71,7 +74,14 @@ class PlanCreateForm(forms.Form):
         widget=forms.HiddenInput,
         error_messages={"invalid_choice": ERROR_NODE_CHOICE},
     )
-    school_year = forms.CharField(label=_("School year"), max_length=7, help_text=_("For example 2026/27."))
+    # A choice of the years the node has no plan for (issue 16); any other valid free year
+    # posted is still accepted, and a taken one is refused on this field.
+    school_year = forms.CharField(
+        label=_("School year"),
+        max_length=7,
+        widget=forms.Select,
+        help_text=_("Only school years the unit has no plan for yet are offered."),
+    )
     title = _text(
         _("Title"),
         max_length=TITLE_MAX,
@@ -89,16 +99,26 @@ class PlanCreateForm(forms.Form):
         queryset=Activity.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
-            "Unfinished activities of the earlier plan. The ones you tick are copied "
-            "into the new plan with their goals; the earlier plan keeps its own."
+            "Unfinished activities of the earlier plan. The ones you tick are copied into the "
+            "new plan with their goals, their dates moved to the same day in the new school "
+            "year. In the earlier plan they are marked as carried forward."
         ),
     )
 
-    def __init__(self, *args, nodes, carry, **kwargs):
+    def __init__(self, *args, nodes, carry, years, taken, **kwargs):
         super().__init__(*args, **NO_COLON, **kwargs)
         self.fields["organisation"].queryset = nodes
+        self.fields["school_year"].widget.choices = [(y, y) for y in years]
+        self.taken = taken
         self.fields["carry"].queryset = carry
         self.fields["carry"].label_from_instance = _carry_label
+
+    def clean(self):
+        data = super().clean()
+        node, year = data.get("organisation"), data.get("school_year")
+        if node is not None and year in self.taken:
+            self.add_error("school_year", ERROR_PLAN_EXISTS % {"node": node.name, "year": year})
+        return data
 
     def clean_school_year(self):
         return clean_school_year(self.cleaned_data["school_year"])

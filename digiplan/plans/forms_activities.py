@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from digiplan.organisations.models import Person, RoleTitle
 from digiplan.plans.access import eligible_people
-from digiplan.plans.models import NOTE_MAX, TEXT_MAX, TITLE_MAX, ActivityStatus, Goal
+from digiplan.plans.models import CHOSEN_STATUSES, NOTE_MAX, TEXT_MAX, TITLE_MAX, ActivityStatus, Goal
 from digiplan.plans.selectors.activities import ALL, LATE, OPEN
+from digiplan.plans.selectors.people import people_groups
 from digiplan.plans.services import ERROR_DUE_BEFORE_START
 
 NO_COLON = {"label_suffix": ""}
@@ -24,6 +25,21 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+# What people_picker.js says, in the page's language (the script has no catalogue of its own).
+PICKER_TEXTS = {
+    "data-text-one": _("%(count)s person matches"),
+    "data-text-many": _("%(count)s people match"),
+    "data-text-remove": _("Remove"),
+    "data-text-chosen": _("Chosen"),
+    "data-text-hint": _("Type part of a name"),
+}
+
+
+PARTICIPANTS_HELP = _(
+    "The people named here see the activity under “My activities” and can record its progress."
+)
 
 
 class ActivityForm(forms.Form):
@@ -57,17 +73,18 @@ class ActivityForm(forms.Form):
         label=_("Participants"),
         required=False,
         queryset=Person.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        # A grouped list rather than a checkbox per person (94 of them at a large unit); with
+        # JavaScript, people_picker.js puts a searchable combobox in front of it.
+        widget=forms.SelectMultiple(attrs={"size": 10, "data-people-picker": "multiple"}),
         help_text=_(
-            "The people named here see the activity under “My activities” and can record its progress."
+            "The people named here see the activity under “My activities” and can record its "
+            "progress. Hold down Ctrl (⌘ on a Mac) to choose several."
         ),
         error_messages={"invalid_choice": ERROR_PERSON_CHOICE, "invalid_pk_value": ERROR_PERSON_CHOICE},
     )
     starts_on = forms.DateField(label=_("Start date"), required=False, widget=DateInput())
     due_on = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
-    status = forms.ChoiceField(
-        label=_("Status"), choices=ActivityStatus.choices, initial=ActivityStatus.PLANNED
-    )
+    status = forms.ChoiceField(label=_("Status"), choices=CHOSEN_STATUSES, initial=ActivityStatus.PLANNED)
     revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, plan, **kwargs):
@@ -78,6 +95,17 @@ class ActivityForm(forms.Form):
         people = eligible_people(plan)
         self.fields["owner"].queryset = people
         self.fields["participants"].queryset = people
+        # The choices as shown: the plan's own people first, by role; the querysets still
+        # decide what is valid (only people the plan may name).
+        groups = people_groups(plan, people)
+        owner = self.fields["owner"]
+        owner.widget.choices = [("", owner.empty_label), *groups]
+        owner.widget.attrs["data-people-picker"] = "single"
+        self.fields["participants"].widget.choices = groups
+        for name in ("owner", "participants"):
+            self.fields[name].widget.attrs.update(PICKER_TEXTS)
+        # With the picker there is no Ctrl to hold: it says the rest of the help only.
+        self.fields["participants"].widget.attrs["data-text-help"] = PARTICIPANTS_HELP
 
     def clean(self):
         data = super().clean()
@@ -106,7 +134,7 @@ class ActivityForm(forms.Form):
 
 
 class ProgressForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=ActivityStatus.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=CHOSEN_STATUSES)
     note = forms.CharField(
         label=_("Progress note"),
         required=False,
@@ -177,5 +205,5 @@ class MyActivitiesFilterForm(forms.Form):
         label=_("Show"),
         required=False,
         initial=OPEN,
-        choices=[(OPEN, _("Not done")), (LATE, _("Late")), *ActivityStatus.choices, (ALL, _("All"))],
+        choices=[(OPEN, _("Not done")), (LATE, _("Late")), *CHOSEN_STATUSES, (ALL, _("All"))],
     )

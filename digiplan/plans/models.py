@@ -171,9 +171,14 @@ class ActivityStatus(models.TextChoices):
     ONGOING = "ongoing", _("Ongoing")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")
+    # Copied into the next year's plan (plan_create's carry): the work goes on there, so this
+    # one is no longer open, late or listed among the person's activities (issue 16).
+    CARRIED = "carried", _("Carried forward to the next plan")
 
 
 OPEN_STATUSES = (ActivityStatus.PLANNED, ActivityStatus.ONGOING)
+# What a user may set by hand: carried forward is set only by carrying forward.
+CHOSEN_STATUSES = [(v, label) for v, label in ActivityStatus.choices if v != ActivityStatus.CARRIED]
 
 
 class Activity(models.Model):

@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from digiplan.lib.forms import preselect_only_choice
 from digiplan.organisations.models import Organisation, SchoolForm
 from digiplan.registry.device_models import DeviceFormat, RuleMatch, UserGroup
 
@@ -34,3 +35,4 @@ class DeviceRuleForm(forms.Form):
     def __init__(self, *args, units: QuerySet[Organisation], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units.order_by("name")  # type: ignore[attr-defined]
+        preselect_only_choice(self)

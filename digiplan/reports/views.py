@@ -84,7 +84,7 @@ def report_org(request):
         "school_form": form if form in choices["school_forms"] else "",
     }
     units = selectors.report_units(managed, node=chosen["node"], school_form=chosen["school_form"])
-    report = selectors.org_report(units, year, huvudman)
+    report = selectors.org_report(units, year, huvudman, chosen=_int(request.GET.get("skattning")))
     return render(
         request,
         "reports/org_report.html",

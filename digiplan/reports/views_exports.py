@@ -56,6 +56,7 @@ def _org_scope(request, params) -> dict:
         "year": year,
         "node": node,
         "school_form": form,
+        "campaign": _int(params.get("skattning")),  # the self-assessment chosen, if any
         "units": selectors.report_units(managed, node=node, school_form=form),
         "filter_text": ", ".join(x for x in (node.name if node else "", form) if x),
     }
@@ -95,7 +96,7 @@ def report_org_export(request, fmt: str):
         raise Http404
     _strategist(request)
     scope = _org_scope(request, request.GET)
-    report = selectors.org_report(scope["units"], scope["year"], scope["huvudman"])
+    report = selectors.org_report(scope["units"], scope["year"], scope["huvudman"], chosen=scope["campaign"])
     name = exports.filename(_("organisation report"), scope["huvudman"].name, scope["year"], fmt)
     registry = org_registry_section(scope["huvudman"], scope["units"])
     if fmt == "pdf":
@@ -121,7 +122,7 @@ def report_answers_export(request):
     exports.answers_xlsx for what is left out."""
     _strategist(request)
     scope = _org_scope(request, request.GET)
-    campaign = selectors.report_campaign(scope["huvudman"].pk, scope["year"])
+    campaign = selectors.report_campaign(scope["huvudman"].pk, scope["year"], chosen=scope["campaign"])
     if campaign is None:
         raise Http404
     units = results.org_units(campaign, scope["units"])

@@ -92,3 +92,13 @@ def follow_up_plan(page: Page, goals, done_activity: str, summary: str) -> None:
     page.get_by_role("button", name="Avsluta uppföljningen").click()
     page.wait_for_load_state()
     expect(page.locator(".plan-status")).to_have_text("Uppföljd")
+
+
+def choose_person(page: Page, label: str, name: str) -> None:
+    """Pick a person in the searchable people picker of the activity form (people_picker.js):
+    type part of the name, then choose the first match with the keyboard."""
+    box = page.get_by_role("combobox", name=label)
+    box.fill(name)
+    box.press("ArrowDown")
+    expect(page.get_by_role("option", name=name, exact=True)).to_have_class(re.compile("active"))
+    box.press("Enter")

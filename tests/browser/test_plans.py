@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from digiplan.plans import services as plan_services
 from digiplan.plans.models import Activity, ActivityStatus, Goal, GoalOrigin, Plan, PlanStatus
 from tests.assessments.test_results import framework, run_campaign
-from tests.browser.helpers import follow_up_plan, main_menu, url
+from tests.browser.helpers import choose_person, follow_up_plan, main_menu, url
 from tests.conftest import PASSWORD
 
 LIBRARY_TITLE = "Kollegialt lärande om lärplattformen"
@@ -94,7 +94,7 @@ def test_from_results_to_plan_to_done_to_follow_up(page: Page, live_server, logi
     # The copied activity gets a responsible staff member and dates.
     page.get_by_role("link", name=LIBRARY_TITLE).first.click()
     page.get_by_role("link", name="Ändra").click()
-    page.get_by_label("Ansvarig person").select_option(label=world.staff.name)
+    choose_person(page, "Ansvarig person", world.staff.name)
     page.get_by_label("Startdatum").fill("2026-09-01")
     page.get_by_label("Klart senast").fill("2027-03-31")
     page.get_by_role("button", name="Spara").click()

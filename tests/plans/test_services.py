@@ -287,6 +287,7 @@ def last_year(world, items):
             participants=[world.leader_a],
         )
         for status in ActivityStatus.values
+        if status != ActivityStatus.CARRIED  # set only by carrying forward
     }
     made["loose"] = create_activity(world, old, title="Utan mål")
     made["other_goal_done"] = create_activity(

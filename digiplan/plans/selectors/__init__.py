@@ -63,12 +63,14 @@ from digiplan.plans.selectors.plans import (
     chosen_node,
     default_year,
     follow_up_rows,
+    free_years,
     goal_item_ids,
     goal_item_versions,
     items_of_versions,
     plan_contents,
     plannable_nodes,
     plans_by_year,
+    taken_years,
     unit_results_beside,
 )
 from digiplan.plans.selectors.suggestions import (
@@ -113,6 +115,8 @@ __all__ = [
     "chosen_node",
     "copies_of",
     "default_year",
+    "free_years",
+    "taken_years",
     "filter_items",
     "follow_up_rows",
     "for_school_form",

@@ -49,6 +49,8 @@ def activities_of(person: Person) -> QuerySet[Activity]:
             Q(owner=person) | Q(participants=person), plan__huvudman_id=person.huvudman_id
         )
         .exclude(plan__status=PlanStatus.DRAFT)
+        # Carried forward: the same work is listed in the newer plan.
+        .exclude(status=ActivityStatus.CARRIED)
         .distinct()
         .select_related("plan__organisation", "goal", "role_title", "owner")
     )

@@ -63,10 +63,33 @@ def chosen_node(nodes: QuerySet[Organisation], chosen: str | None) -> Organisati
     return None
 
 
+# The school years a new plan may be for, around this one: last year's (a plan written late)
+# up to three years ahead.
+OFFERED_YEARS = range(-1, 4)
+
+
+def free_years(node: Organisation) -> list[str]:
+    """The school years around this one that the node has no plan for yet, oldest first, and
+    always the default one (default_year)."""
+    taken = taken_years(node)
+    this = schoolyear.current()
+    years = [y for y in (schoolyear.shifted(this, d) for d in OFFERED_YEARS) if y not in taken]
+    first = _first_free(this, taken)
+    return years if first in years else [*years, first]
+
+
 def default_year(node: Organisation) -> str:
-    """This school year, or the next one when the node already has this year's plan."""
-    year = schoolyear.current()
-    if Plan.objects.filter(organisation=node, school_year=year).exists():
+    """The first school year from this one on that the node has no plan for."""
+    return _first_free(schoolyear.current(), taken_years(node))
+
+
+def taken_years(node: Organisation) -> set[str]:
+    """The school years the node has a plan for."""
+    return set(Plan.objects.filter(organisation=node).values_list("school_year", flat=True))
+
+
+def _first_free(year: str, taken: set[str]) -> str:
+    while year in taken:
         year = schoolyear.shifted(year, 1)
     return year
 

@@ -6,10 +6,12 @@ from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from digiplan.audit.services import audit_record
+from digiplan.lib import schoolyear
 from digiplan.organisations.models import Organisation, OrganisationType, Person
 from digiplan.plans.models import (
     Activity,
@@ -85,7 +87,13 @@ def plan_create(
             huvudman=plan.huvudman,
             action="plan.create",
             obj=plan,
-            after={"organisation": organisation.name, "school_year": school_year, "carried": len(carried)},
+            after={
+                "organisation": organisation.name,
+                "school_year": school_year,
+                "carried": len(carried),
+                # The earlier activities, now marked carried forward.
+                "carried_from": [a.carried_from_id for a in carried],
+            },
         )
     return plan
 
@@ -118,6 +126,7 @@ def _carry_forward(plan: Plan, activities: list[Activity]) -> list[Activity]:
                 )
                 goal.items.set(old_goal.items.all())
                 goals[old.goal_id] = goal
+        years = _years_to_move(old, plan)
         copy = Activity.objects.create(
             plan=plan,
             goal=goal,
@@ -125,15 +134,32 @@ def _carry_forward(plan: Plan, activities: list[Activity]) -> list[Activity]:
             description=old.description,
             role_title=old.role_title,
             owner=old.owner,
-            starts_on=old.starts_on,
-            due_on=old.due_on,
+            starts_on=_moved(old.starts_on, years),
+            due_on=_moved(old.due_on, years),
             status=old.status,
             library_activity=old.library_activity,
             carried_from=old,
         )
         copy.participants.set(old.participants.all())
         copies.append(copy)
+    # The earlier ones are the same work: no longer open there, so never late nor listed twice.
+    Activity.objects.filter(pk__in=[a.pk for a in activities]).update(
+        status=ActivityStatus.CARRIED, revision=F("revision") + 1
+    )
     return copies
+
+
+def _years_to_move(activity: Activity, plan: Plan) -> int:
+    """How many years a carried activity's dates move: from the school year its due date (or
+    start) falls in to the new plan's, so a March deadline stays in March (issue 16)."""
+    day = activity.due_on or activity.starts_on
+    if day is None:
+        return 0
+    return max(0, schoolyear.start_of(plan.school_year) - schoolyear.start_of(schoolyear.of(day)))
+
+
+def _moved(day: datetime.date | None, years: int) -> datetime.date | None:
+    return schoolyear.moved(day, years) if day and years else day
 
 
 def plan_update(

@@ -125,10 +125,13 @@ def plan_create(request):
         except ValidationError:
             pass
     previous, candidates = selectors.carry_candidates(node, year)
+    years = selectors.free_years(node)
     form = PlanCreateForm(
         request.POST or None,
         nodes=nodes,
         carry=candidates,
+        years=years,
+        taken=selectors.taken_years(node),
         initial={"organisation": node.pk, "school_year": year, "carry": list(candidates)},
     )
     if request.method == "POST" and form.is_valid():

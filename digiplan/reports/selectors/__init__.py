@@ -13,6 +13,7 @@ report; pages: what the pages list besides the reports.
 
 from digiplan.reports.selectors.common import (
     FilterChoices,
+    closed_campaigns,
     closed_years,
     default_year,
     filter_choices,
@@ -42,6 +43,7 @@ from digiplan.reports.selectors.unit import (
     PlanSummary,
     UnitAreaRow,
     UnitReport,
+    campaign_area_rows,
     plan_summary,
     readable_unit_report,
     unit_report,
@@ -64,6 +66,7 @@ __all__ = [
     "UnitAreaRow",
     "UnitReport",
     "archive_for",
+    "campaign_area_rows",
     "closed_years",
     "default_year",
     "filter_choices",
@@ -77,6 +80,7 @@ __all__ = [
     "readable_unit_report",
     "readable_units",
     "recent_archives",
+    "closed_campaigns",
     "report_campaign",
     "report_units",
     "scale_bounds",

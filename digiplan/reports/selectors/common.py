@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TypedDict
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from digiplan.assessments.models import Campaign, CampaignStatus
+from digiplan.assessments.models import Campaign, CampaignStatus, CampaignUnit
 from digiplan.frameworks.models import Item, ScaleLevel
 from digiplan.lib import schoolyear
 from digiplan.organisations.models import Organisation, OrganisationType, UnitSchoolForm
@@ -28,14 +29,40 @@ def year_campaigns(
     return campaigns.select_related("framework_version__framework").order_by("-closed_at", "-pk")
 
 
+def closed_campaigns(
+    huvudman_id: int,
+    school_year: str,
+    *,
+    unit: Organisation | None = None,
+) -> list[Campaign]:
+    """The year's closed campaigns, each with unit_count, the one covering the most units first
+    (then the last closed): a trial of three units does not outrank the organisation's own."""
+    units = (
+        CampaignUnit.objects.filter(campaign=OuterRef("pk"))
+        .order_by()
+        .values("campaign")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    found = (
+        year_campaigns(huvudman_id, school_year, unit=unit)
+        .filter(status=CampaignStatus.CLOSED)
+        .annotate(unit_count=Coalesce(Subquery(units), 0))
+    )
+    return list(found.order_by("-unit_count", "-closed_at", "-pk"))
+
+
 def report_campaign(
     huvudman_id: int,
     school_year: str,
     *,
     unit: Organisation | None = None,
+    chosen: int | None = None,
 ) -> Campaign | None:
-    """The campaign a year's report rests on: the last one closed that year."""
-    return year_campaigns(huvudman_id, school_year, unit=unit).filter(status=CampaignStatus.CLOSED).first()
+    """The campaign a year's report rests on: the one chosen (among the year's closed ones),
+    else the one covering the most units (issue 16: not merely the last closed)."""
+    found = closed_campaigns(huvudman_id, school_year, unit=unit)
+    return next((c for c in found if c.pk == chosen), found[0] if found else None)
 
 
 def trend_campaigns(campaign: Campaign) -> list[Campaign]:

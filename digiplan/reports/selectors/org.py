@@ -20,7 +20,13 @@ from digiplan.assessments.models import Campaign, LeaderRating, RatingStatus
 from digiplan.frameworks.models import Item, ItemKind
 from digiplan.organisations.models import Huvudman, Organisation
 from digiplan.plans import selectors as plan_selectors
-from digiplan.reports.selectors.common import group_bounds, report_campaign, trend_campaigns, year_campaigns
+from digiplan.reports.selectors.common import (
+    closed_campaigns,
+    group_bounds,
+    report_campaign,
+    trend_campaigns,
+    year_campaigns,
+)
 from digiplan.reports.selectors.snapshots import (
     ANSWER_GROUPS,
     GROUPS,
@@ -113,6 +119,7 @@ class OrgReport(TypedDict):
     missing: list[str]  # codes of what the report lacks and why, for reports/_missing.html
     k: int | None
     other_campaigns: list[Campaign]
+    campaign_choices: list[Campaign]  # the year's closed campaigns, with unit_count
     results: dict[str, Any] | None
     equity: list[EquityRow]
     trend: list[TrendArea]
@@ -264,6 +271,7 @@ def _empty_report(school_year: str, campaign: Campaign | None, plans: plan_selec
         "missing": [] if any(row.plan for row in plans["rows"]) else ["no_plans"],
         "k": None,
         "other_campaigns": [],
+        "campaign_choices": [],
         "results": None,
         "equity": [],
         "trend": [],
@@ -273,15 +281,20 @@ def _empty_report(school_year: str, campaign: Campaign | None, plans: plan_selec
     }
 
 
-def org_report(units: QuerySet[Organisation], school_year: str, huvudman: Huvudman) -> OrgReport:
-    """units: the school units the report covers (already filtered by node and school form)."""
-    campaign = report_campaign(huvudman.pk, school_year)
+def org_report(
+    units: QuerySet[Organisation], school_year: str, huvudman: Huvudman, *, chosen: int | None = None
+) -> OrgReport:
+    """units: the school units the report covers (already filtered by node and school form);
+    chosen: the campaign the user picked among the year's closed ones (else the one covering
+    the most units)."""
+    campaign = report_campaign(huvudman.pk, school_year, chosen=chosen)
     report = _empty_report(school_year, campaign, plan_selectors.overview(units, school_year, huvudman.pk))
     if campaign is None:
         held = year_campaigns(huvudman.pk, school_year).exists()
         report["missing"].insert(0, "not_closed" if held else "no_campaign")
         return report
     report["other_campaigns"] = [c for c in year_campaigns(huvudman.pk, school_year) if c.pk != campaign.pk]
+    report["campaign_choices"] = closed_campaigns(huvudman.pk, school_year)
     covered = results.org_units(campaign, units)
     r = results.org_results(campaign, covered)
     report["results"], report["k"] = r, r["k"]
