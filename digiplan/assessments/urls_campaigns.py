@@ -13,6 +13,11 @@ urlpatterns = [
     path("skattning/<int:pk>/elevkoder/utskrift/", campaigns.pupil_codes_print, name="pupil_codes_print"),
     path("skattning/<int:pk>/enhet/<int:unit_pk>/ledning/", ratings.rating_edit, name="rating_edit"),
     path(
+        "skattning/<int:pk>/enhet/<int:unit_pk>/ledning/skicka/",
+        ratings.rating_confirm,
+        name="rating_confirm",
+    ),
+    path(
         "skattning/<int:pk>/enhet/<int:unit_pk>/ledning/ateroppna/",
         ratings.rating_reopen,
         name="rating_reopen",

@@ -27,32 +27,74 @@ from digiplan.reports.chart_base import (
     sequential,
     table_cell,
 )
-from digiplan.reports.svg import INK, LINE, MUTED, SMALL, WHITE, WIDTH, LegendItem, Value, text_colour_on
+from digiplan.reports.svg import (
+    FONT,
+    INK,
+    LINE,
+    MUTED,
+    SMALL,
+    WHITE,
+    WIDTH,
+    LegendItem,
+    Value,
+    text_colour_on,
+)
 
-_HEAT_LABEL_WIDTH = 200.0
+_HEAT_LABEL_WIDTH = 200.0  # at least; wider (to _HEAT_LABEL_MAX) for longer unit names
+_HEAT_LABEL_MAX = 300.0
 _HEAT_CELL_HEIGHT = 30.0
+
+
+def _whole(text: str, width: float, size: float) -> list[str]:
+    """The text in lines that fit `width`, none of it left out: a word longer than a line is
+    broken with a hyphen rather than clipped with "…", so that every label can be read."""
+    chars = max(4, int(width / (size * 0.55)))
+    words: list[str] = []
+    for word in text.split():
+        while len(word) > chars:
+            words.append(word[: chars - 1] + "-")
+            word = word[chars - 1 :]
+        words.append(word)
+    lines: list[str] = []
+    for word in words:
+        if lines and not lines[-1].endswith("-") and len(lines[-1]) + 1 + len(word) <= chars:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 @dataclass(frozen=True)
 class _HeatGrid:
-    """A heat map's layout: the cells' width (the columns share the chart's width, within
-    bounds), the chart's width, the columns' wrapped headers and their height."""
+    """A heat map's layout: the row labels' width (the longest unit name, within bounds), the
+    cells' width (the columns share the chart's width, within bounds), the chart's width, the
+    columns' wrapped headers and the rows' wrapped labels, and their heights."""
 
+    label_width: float
     cell_width: float
     width: float
     headers: list[list[str]]
     header_height: float
+    labels: list[list[str]]
+    row_height: float
     hatch: str  # the id of the pattern of a suppressed cell
 
     @classmethod
-    def of(cls, columns: Sequence[str], ident: str) -> Self:
-        cell_width = clamp((WIDTH - _HEAT_LABEL_WIDTH - 10) / max(len(columns), 1), 76, 110)
-        headers = [svg.wrap(column, cell_width - 6, 4, SMALL) for column in columns]
+    def of(cls, rows: Sequence[str], columns: Sequence[str], ident: str) -> Self:
+        longest = max((svg.text_width(row) for row in rows), default=0.0)
+        label_width = clamp(longest + 16, _HEAT_LABEL_WIDTH, _HEAT_LABEL_MAX)
+        cell_width = clamp((WIDTH - label_width - 10) / max(len(columns), 1), 96, 110)
+        headers = [_whole(column, cell_width - 6, SMALL) for column in columns]
+        labels = [_whole(row, label_width - 16, FONT) for row in rows]
+        lines = max((len(label) for label in labels), default=1)
         return cls(
+            label_width=label_width,
             cell_width=cell_width,
-            width=max(WIDTH, _HEAT_LABEL_WIDTH + cell_width * len(columns) + 10),
+            width=max(WIDTH, label_width + cell_width * len(columns) + 10),
             headers=headers,
             header_height=max((len(lines) for lines in headers), default=1) * LINE + 10,
+            labels=labels,
+            row_height=_HEAT_CELL_HEIGHT + (lines - 1) * LINE,
             hatch=f"{ident}-hatch",
         )
 
@@ -79,7 +121,7 @@ def _hatch_pattern(hatch: str) -> SafeString:
 def _heat_headers(grid: _HeatGrid) -> list[SafeString]:
     return [
         svg.text(
-            _HEAT_LABEL_WIDTH + (c + 0.5) * grid.cell_width,
+            grid.label_width + (c + 0.5) * grid.cell_width,
             grid.header_height - 8 - (len(lines) - 1) * LINE + 2,
             lines,
             anchor="middle",
@@ -94,7 +136,7 @@ def _heat_cell(
     grid: _HeatGrid, x: float, y: float, value: Value, fills: list[str], scale: tuple[float, float]
 ) -> list[SafeString]:
     """A cell shaded by its band with its value, or hatched with "–" when suppressed."""
-    width, height = grid.cell_width, _HEAT_CELL_HEIGHT
+    width, height = grid.cell_width, grid.row_height
     if value is None:
         return [
             svg.el(
@@ -108,7 +150,7 @@ def _heat_cell(
                 stroke_width=2,
                 cls="chart-cell suppressed",
             ),
-            svg.el("rect", x=x + width / 2 - 10, y=y + 7, width=20, height=16, fill=WHITE),
+            svg.el("rect", x=x + width / 2 - 10, y=y + height / 2 - 8, width=20, height=16, fill=WHITE),
             svg.text(x + width / 2, y + height / 2 + 5, MISSING_MARK, anchor="middle", cls="chart-missing"),
         ]
     fill = fills[band_of(value, *scale, len(fills))]
@@ -137,25 +179,24 @@ def _heat_cell(
 
 def _heat_rows(
     grid: _HeatGrid,
-    rows: Sequence[str],
     values: Sequence[Sequence[Value]],
     fills: list[str],
     scale: tuple[float, float],
 ) -> list[SafeString]:
     body: list[SafeString] = []
-    for r, label in enumerate(rows):
-        y = grid.header_height + r * _HEAT_CELL_HEIGHT
+    for r, lines in enumerate(grid.labels):
+        y = grid.header_height + r * grid.row_height
         body.append(
             svg.text(
-                _HEAT_LABEL_WIDTH - 10,
-                y + _HEAT_CELL_HEIGHT / 2 + 5,
-                svg.wrap(label, _HEAT_LABEL_WIDTH - 16, 1),
+                grid.label_width - 10,
+                y + grid.row_height / 2 + 5 - (len(lines) - 1) * LINE / 2,
+                lines,
                 anchor="end",
                 cls="chart-axis-label",
             )
         )
         for c, value in enumerate(values[r]):
-            body += _heat_cell(grid, _HEAT_LABEL_WIDTH + c * grid.cell_width, y, value, fills, scale)
+            body += _heat_cell(grid, grid.label_width + c * grid.cell_width, y, value, fills, scale)
     return body
 
 
@@ -219,15 +260,15 @@ def heatmap(
         scale_max,
         bands,
     )
-    grid = _HeatGrid.of(columns, ident)
+    grid = _HeatGrid.of(rows, columns, ident)
     body = [
         _hatch_pattern(grid.hatch),
         *_heat_headers(grid),
-        *_heat_rows(grid, rows, values, fills, (scale_min, scale_max)),
+        *_heat_rows(grid, values, fills, (scale_min, scale_max)),
     ]
     has_missing = any(v is None for row in values for v in row)
     items = _heat_legend_items(fills, scale_min, scale_max, grid.hatch, has_missing)
-    legend_top = grid.header_height + len(rows) * _HEAT_CELL_HEIGHT + 12
+    legend_top = grid.header_height + len(rows) * grid.row_height + 12
     legend, legend_height = svg.legend(items, 16, legend_top, grid.width - 32)
     description = description or describe(
         _(

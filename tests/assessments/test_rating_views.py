@@ -23,6 +23,10 @@ def _url(fx, unit):
     return reverse("rating_edit", args=[fx.campaign.pk, unit.pk])
 
 
+def _confirm_url(fx, unit):
+    return reverse("rating_confirm", args=[fx.campaign.pk, unit.pk])
+
+
 def _post(fx, revision=0, action="draft", **fields):
     """The form as the page posts it; LED_L1__level="3" sets the level of LED.L1."""
     l1, k1 = fx.items["LED.L1"].pk, fx.items["KOMP.L1"].pk
@@ -67,6 +71,10 @@ def test_a_draft_keeps_its_values_until_it_is_submitted_and_then_is_read_only(wo
             KOMP_L1__level="na",
         ),
     )
+    assert response["Location"] == _confirm_url(fx, world.unit_a)  # the summary first
+    rating.refresh_from_db()
+    assert rating.status == RatingStatus.DRAFT
+    response = client.post(_confirm_url(fx, world.unit_a), {"revision": rating.revision, "action": "confirm"})
     assert response.status_code == 302
     rating.refresh_from_db()
     assert rating.status == RatingStatus.SUBMITTED and rating.submitted_by == world.leader_a
@@ -111,7 +119,11 @@ def test_a_strategist_reopens_with_a_reason_and_the_leader_can_edit_again(world,
         _url(fx, world.unit_a),
         _post(fx, revision=rating.revision, action="submit", LED_L1__level="4", KOMP_L1__level="4"),
     )
-    assert response.status_code == 302
+    assert response["Location"] == _confirm_url(fx, world.unit_a)
+    rating.refresh_from_db()
+    client_for("leader_a").post(
+        _confirm_url(fx, world.unit_a), {"revision": rating.revision, "action": "confirm"}
+    )
     rating.refresh_from_db()
     assert rating.status == RatingStatus.SUBMITTED
     assert rating.answers.get(item=fx.items["LED.L1"]).value == 4
@@ -178,10 +190,13 @@ def test_a_comment_without_a_level_is_refused_not_stored_as_not_relevant(world, 
 
 def test_submitting_needs_a_level_for_every_statement(world, client_for):
     fx = build_campaign(world)
-    response = client_for("leader_a").post(
-        _url(fx, world.unit_a), _post(fx, action="submit", LED_L1__level="3")
-    )
-    assert response.status_code == 200 and "KOMP.L1" in response.content.decode()
+    client = client_for("leader_a")
+    response = client.post(_url(fx, world.unit_a), _post(fx, action="submit", LED_L1__level="3"))
+    assert response["Location"] == _confirm_url(fx, world.unit_a)
+    assert "KOMP.L1" in client.get(_confirm_url(fx, world.unit_a)).content.decode()
+    rating = LeaderRating.objects.get()
+    response = client.post(_confirm_url(fx, world.unit_a), {"revision": rating.revision, "action": "confirm"})
+    assert response.status_code == 400 and "KOMP.L1" in response.content.decode()
     assert not LeaderRating.objects.filter(status=RatingStatus.SUBMITTED).exists()
 
 

@@ -111,6 +111,9 @@ def test_leader_rates_saves_a_draft_submits_and_the_strategist_reopens(page, liv
     expect(page.get_by_role("textbox", name="Vilka som deltog")).to_have_value(who)
 
     page.get_by_role("button", name="Skicka in", exact=True).click()
+    # A summary first; the rating is final only when confirmed there.
+    page.wait_for_url(url_re("rating_confirm", fx.campaign.pk, world.unit_a.pk))
+    page.get_by_role("button", name="Skicka in skattningen", exact=True).click()
 
     page.wait_for_url(url_re("rating_edit", fx.campaign.pk, world.unit_a.pk))
     expect(status(page)).to_contain_text("Skattningen har skickats in. Tack!")
@@ -160,6 +163,9 @@ def test_leader_rates_saves_a_draft_submits_and_the_strategist_reopens(page, liv
     expect(page.get_by_role("textbox", name="Vilka som deltog")).to_have_value(who)
     komp.get_by_role("radio", name="Påbörjad", exact=True).check()
     page.get_by_role("button", name="Skicka in", exact=True).click()
+    # A summary first; the rating is final only when confirmed there.
+    page.wait_for_url(url_re("rating_confirm", fx.campaign.pk, world.unit_a.pk))
+    page.get_by_role("button", name="Skicka in skattningen", exact=True).click()
 
     page.wait_for_url(url_re("rating_edit", fx.campaign.pk, world.unit_a.pk))
     expect(status(page)).to_contain_text("Skattningen har skickats in. Tack!")

@@ -47,7 +47,7 @@ from digiplan.frameworks.models import FrameworkVersion, VersionStatus
 from digiplan.organisations.models import Membership, Organisation, Person
 from digiplan.plans.models import Activity, ActivityStatus, Goal, LibraryActivity, Plan, PlanStatus
 from tests.assessment_helpers import INDICATORS, open_ballots
-from tests.browser.helpers import flash, follow_up_plan, main_menu, sign_out, url, url_re
+from tests.browser.helpers import choose_person, flash, follow_up_plan, main_menu, sign_out, url, url_re
 from tests.conftest import PASSWORD
 from tests.pdf_helpers import flat, pdf_text
 
@@ -208,6 +208,9 @@ def leader_rates_and_prints_a_code(page: Page, world, campaign: Campaign) -> str
         ).check()
     page.get_by_role("textbox", name="Vilka som deltog").fill("Rektor och arbetslagsledarna")
     page.get_by_role("button", name="Skicka in", exact=True).click()
+    # A summary first; the rating is final only when confirmed there.
+    page.wait_for_url(url_re("rating_confirm", campaign.pk, world.unit_a.pk))
+    page.get_by_role("button", name="Skicka in skattningen", exact=True).click()
     page.wait_for_url(url_re("rating_edit", campaign.pk, world.unit_a.pk))
     expect(flash(page)).to_contain_text("Skattningen har skickats in. Tack!")
     rating = LeaderRating.objects.get(campaign=campaign, unit=world.unit_a)
@@ -385,7 +388,7 @@ def leader_writes_the_plan(page: Page, live_server, world, campaign: Campaign) -
     page.wait_for_url(url_re("activity_detail", activity.pk))
     page.get_by_role("link", name="Ändra").click()
     page.wait_for_url(url_re("activity_edit", activity.pk))
-    page.get_by_label("Ansvarig person").select_option(label=world.staff.name)
+    choose_person(page, "Ansvarig person", world.staff.name)
     page.get_by_label("Startdatum").fill(today.isoformat())
     page.get_by_label("Klart senast").fill(due.isoformat())
     page.get_by_role("button", name="Spara").click()

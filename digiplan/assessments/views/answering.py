@@ -338,6 +338,8 @@ class _Questionnaire:
                 "total": len(items),
                 "unanswered": len(items) - answered,
                 "base_url": self.base_url,
+                # Each questionnaire URL has its autosave beneath it (urls_answering).
+                "autosave_url": f"{self.base_url}spara/",
                 "start_url": self.start_url,
             },
         )

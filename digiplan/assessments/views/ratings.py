@@ -129,7 +129,8 @@ def rating_edit(request, pk: int, unit_pk: int):
             messages.error(request, services.ERROR_RATING_SUBMITTED if submitted else services.ERROR_NOT_OPEN)
             return redirect("rating_edit", pk=campaign.pk, unit_pk=unit.pk)
         if _save(request, form, campaign, unit, stored):
-            return redirect("rating_edit", pk=campaign.pk, unit_pk=unit.pk)
+            then = "rating_confirm" if request.POST.get("action") == "submit" else "rating_edit"
+            return redirect(then, pk=campaign.pk, unit_pk=unit.pk)
     lang = get_language() or "sv"
     previous = _last_year(campaign, unit, [i.code for i in items], lang)
     return render(
@@ -164,10 +165,11 @@ def _initial(rating: LeaderRating | None, stored: dict) -> dict:
 
 
 def _save(request, form: RatingForm, campaign, unit, stored: dict) -> bool:
-    """Saves the posted rating as a draft or submits it; False, with the errors on the form,
-    when it was not saved."""
+    """Saves the posted rating as a draft; False, with the errors on the form, when it was not
+    saved. "Submit" saves it too, and the summary (rating_confirm) then asks to confirm: a
+    submitted rating cannot be changed, so it is never final in one press."""
     submit = request.POST.get("action") == "submit"
-    if not form.is_valid() or (submit and not form.check_complete()):
+    if not form.is_valid():
         return False
     # A comment is sent only where there is one or was one: an answer row without a level
     # would read as "not relevant".
@@ -180,18 +182,13 @@ def _save(request, form: RatingForm, campaign, unit, stored: dict) -> bool:
             comments=comments,
             participants=form.cleaned_data["participants"],
             revision=form.cleaned_data["revision"],
-            submit=submit,
         )
     except ValidationError as error:
         for message in error.messages:
             form.add_error(None, message)
         return False
-    messages.success(
-        request,
-        _("The rating was submitted. Thank you!")
-        if submit
-        else _("The draft was saved. You can come back and go on."),
-    )
+    if not submit:
+        messages.success(request, _("The draft was saved. You can come back and go on."))
     return True
 
 
@@ -201,6 +198,76 @@ def _breadcrumbs(campaign, unit, *, strategist: bool) -> list[dict[str, str | No
         crumbs.append({"label": str(campaign), "url": reverse("campaign_detail", args=[campaign.pk])})
     crumbs.append({"label": unit.name, "url": None})
     return crumbs
+
+
+@login_required
+def rating_confirm(request, pk: int, unit_pk: int):
+    """The summary before a rating is final: every statement with its level, the ones without a
+    level linked to where they are answered, and the final confirmation when none is missing."""
+    campaign, unit, strategist = _rating_access(request, pk, unit_pk)
+    rating = rating_selectors.rating_of(campaign, unit)
+    if campaign.status != CampaignStatus.OPEN or (rating and rating.status == RatingStatus.SUBMITTED):
+        return redirect("rating_edit", pk=campaign.pk, unit_pk=unit.pk)
+    items = list(
+        services.campaign_items(campaign, RespondentGroup.LEADER)
+        .select_related("parent")
+        .prefetch_related("scale__levels")
+    )
+    stored = {a.item_id: a for a in rating.answers.all()} if rating else {}
+    unanswered = [item for item in items if item.pk not in stored]
+    error = ""
+    if request.method == "POST":
+        if rating is None or unanswered:
+            error = _("Give every statement a level, or “not relevant”, before you submit.")
+        else:
+            try:
+                services.rating_save(
+                    actor=request.user,
+                    rating=rating,
+                    answers={},
+                    comments={},
+                    participants=rating.participants,
+                    revision=_int(request.POST.get("revision")),
+                    submit=True,
+                )
+            except ValidationError as failed:
+                error = " ".join(failed.messages)
+            else:
+                messages.success(request, _("The rating was submitted. Thank you!"))
+                return redirect("rating_edit", pk=campaign.pk, unit_pk=unit.pk)
+    lang = get_language() or "sv"
+    rows = [
+        {
+            "item": item,
+            "title": _localised(item, "title", lang, item.title),
+            "level": _level_label(item, stored[item.pk].value, lang) if item.pk in stored else "",
+        }
+        for item in items
+    ]
+    crumbs = _breadcrumbs(campaign, unit, strategist=strategist)
+    crumbs[-1]["url"] = reverse("rating_edit", args=[campaign.pk, unit.pk])
+    return render(
+        request,
+        "assessments/rating/confirm.html",
+        {
+            "campaign": campaign,
+            "unit": unit,
+            "rating": rating,
+            "rows": rows,
+            "unanswered": [row for row in rows if not row["level"]],
+            "error": error,
+            "breadcrumbs": [*crumbs, {"label": _("Submit"), "url": None}],
+        },
+        status=400 if error else 200,
+    )
+
+
+def _int(value) -> int:
+    """A posted revision; an unreadable one is stale (-1 never matches)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
 
 
 @login_required
