@@ -359,7 +359,11 @@ EVERYONE_SEES = [
 def test_unit_leaders_and_coordinators_also_see_their_devices_and_services(world):
     from digiplan.organisations.models import Membership, Role  # noqa: PLC0415
 
-    assert [i["label"] for i in _nav_for(world.leader_a, "home")] == [*EVERYONE_SEES, "Devices", "Digital services"]
+    assert [i["label"] for i in _nav_for(world.leader_a, "home")] == [
+        *EVERYONE_SEES,
+        "Devices",
+        "Digital services",
+    ]
     Membership.objects.filter(person=world.leader_b).update(role=Role.COORDINATOR)
     world.leader_b._membership_paths = None
     labels = [i["label"] for i in _nav_for(world.leader_b, "device_overview")]

@@ -26,6 +26,7 @@ OBJECT_TYPES = [
     ("device", _("Device")),
     ("deviceunitrule", _("Device placement rule")),
     ("digitalservice", _("Digital service")),
+    ("comparisonconsent", _("National comparison")),
 ]
 
 ACTION_LABELS = {
@@ -33,6 +34,8 @@ ACTION_LABELS = {
     "invitation.resend": _("Invitation sent again"),
     "invitation.accept": _("Invitation accepted"),
     "signin.policy_changed": _("Sign-in rules changed"),
+    "comparison.opt_in": _("Started sharing results in the national comparison"),
+    "comparison.opt_out": _("Stopped sharing results in the national comparison"),
     "signin.saml_provider_changed": _("SAML settings changed"),
     "signin.saml_metadata_refreshed": _("SAML metadata refreshed"),
     "signin.saml_metadata_refresh_failed": _("SAML metadata refresh failed"),
@@ -102,8 +105,11 @@ ACTION_LABELS = {
     "responsibility.delete": _("Responsibility removed"),
     "target.save": _("Target saved"),
     "framework_version.details": _("Period and decision of a framework version saved"),
+    "framework.describe": _("Name, source or standing of a framework changed"),
     "follow_up.add": _("Follow-up date added"),
     "follow_up.delete": _("Follow-up date removed"),
+    "follow_up.done": _("Follow-up marked done"),
+    "follow_up.undone": _("Follow-up marked not done"),
     "target.delete": _("Target removed"),
     "campaign.create": _("Self-assessment created"),
     "campaign.open": _("Self-assessment opened"),

@@ -7,7 +7,9 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Devices and digital services")
 
     def ready(self) -> None:
+        from digiplan.demo.registry import demo_parts
         from digiplan.organisations.hooks import start_page_panels
-        from digiplan.registry import panels
+        from digiplan.registry import demo, panels
 
         start_page_panels.register(panels.agreement_panel)
+        demo_parts.register(demo.PART)

@@ -5,6 +5,7 @@ what it declares; for the organisation, the units below a target and those with 
 Devices and services are no one's answers (docs/privacy.md): nothing here is suppressed, but
 the section is shown only to those who may read the unit's devices, as on the device pages."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
@@ -81,7 +82,7 @@ def _target_heading(status: TargetStatus) -> str:
     parts = [_("target %(value)s") % {"value": number_format(status.target.value, decimal_pos=2)}]
     if status.owner:
         parts.append(_("owner %(owner)s") % {"owner": status.owner})
-    if status.due:
+    if isinstance(status.due, datetime.date):
         parts.append(_("due %(date)s") % {"date": status.due.isoformat()})
     return f"{_wording(status)} ({'; '.join(parts)})"
 

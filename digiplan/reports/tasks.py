@@ -95,7 +95,9 @@ def build_report_archive(archive_id: int) -> dict:
             with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
                 for done, unit in enumerate(units, start=1):
                     report = selectors.readable_unit_report(archive.requested_by, unit, archive.school_year)
-                    registry = unit_registry_section(archive.requested_by, unit)
+                    # A requester who has since been erased gets no devices section.
+                    requester = archive.requested_by
+                    registry = unit_registry_section(requester, unit) if requester is not None else None
                     pdf = exports.unit_pdf(report, huvudman_name=archive.huvudman.name, registry=registry)
                     name = exports.filename(_("report"), unit.name, archive.school_year, "pdf")
                     if name in names:  # two units of the same name

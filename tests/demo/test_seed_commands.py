@@ -286,3 +286,42 @@ def test_seed_scale_stops_when_the_database_returns_no_primary_keys(db, monkeypa
     with pytest.raises(RuntimeError, match=ERROR_NO_PRIMARY_KEYS):
         run("seed_scale", "--units", "3", "--staff", "5")
     assert counts() == before
+
+
+def test_the_demo_has_devices_services_targets_groups_and_dates(demo, client):
+    """The registry's pages and the plan's own roles and dates have something real to show."""
+    from digiplan.frameworks.models import FollowUp, Target
+    from digiplan.organisations.models import Group
+    from digiplan.registry.device_models import Device
+    from digiplan.registry.digital_models import DigitalService, ServiceUse
+    from digiplan.registry.targets import device_target_status
+
+    plan = demo.frameworks.get(slug="sjoviks-digitaliseringsplan").versions.get()
+    assert plan.valid_from and plan.valid_to and plan.decision_body == "Barn- och utbildningsnämnden"
+    assert FollowUp.objects.filter(version=plan).count() == 2
+    group = Group.objects.get(huvudman=demo, name="Lokal IT-grupp")
+    assert group.titles.filter(name="IT-pedagog").exists() and group.members.exists()
+    assert (
+        plan.responsibilities.filter(group=group).exists()
+        and plan.responsibilities.exclude(party="").exists()
+    )
+    assert Target.objects.filter(version=plan, owner_group=group).exists()
+    assert Device.objects.filter(huvudman=demo).count() > 3000
+    assert set(DigitalService.objects.filter(huvudman=demo).values_list("status", flat=True)) == {
+        "proposed",
+        "under_review",
+        "approved",
+        "approved_with_conditions",
+        "rejected",
+    }
+    assert ServiceUse.objects.filter(unit__name="Strandskolan", service__status="rejected").exists()
+    below = {row.unit.name for row in device_target_status(huvudman=demo, units=units_of(demo)) if row.below}
+    assert below == {"Strandskolan", "Hagaskolan", "Ängsbacka skola", "Kyrkbyskolan"}
+    client.force_login(Person.objects.get(email="strateg@sjovik.example"))
+    assert "Under målet" in client.get(reverse("device_overview")).content.decode()
+    report = client.get(reverse("report_org")).content.decode()
+    assert "Strandskolan" in report[report.index('id="registry"') :] and "Quizappen" in report
+    # A second run writes nothing more.
+    before = Device.objects.count(), DigitalService.objects.count(), ServiceUse.objects.count()
+    run("seed_demo")
+    assert (Device.objects.count(), DigitalService.objects.count(), ServiceUse.objects.count()) == before

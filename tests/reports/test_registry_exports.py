@@ -45,7 +45,9 @@ def test_the_organisation_workbook_has_each_units_ratio_and_status(registered, c
     assert by_unit["Björkskolan"][column + 1] == "Målet är nått"
     deviations = _sheet_with(book, "Tjänst")
     assert deviations is not None
-    assert ("Almskolan", "Gratisappen", "Avslagen") in {tuple(r[:3]) for r in deviations.iter_rows(values_only=True)}
+    assert ("Almskolan", "Gratisappen", "Avslagen") in {
+        tuple(r[:3]) for r in deviations.iter_rows(values_only=True)
+    }
 
 
 def test_the_organisation_csv_and_pdf_carry_the_section(registered, client_for):  # noqa: F811
@@ -85,5 +87,7 @@ def test_staff_get_the_unit_files_without_the_section(registered, client_for):  
     client = client_for("staff")
     book = _book(client.get(reverse("report_export", args=[registered.unit_a.pk, "xlsx"])))
     assert _sheet_with(book, "Antal digitala enheter") is None and _sheet_with(book, "Tjänst") is None
-    text = client.get(reverse("report_export", args=[registered.unit_a.pk, "csv"])).content.decode("utf-8-sig")
+    text = client.get(reverse("report_export", args=[registered.unit_a.pk, "csv"])).content.decode(
+        "utf-8-sig"
+    )
     assert "Gratisappen" not in text and WORDING not in text
