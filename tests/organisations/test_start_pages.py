@@ -339,3 +339,8 @@ def test_the_strategists_next_date_can_be_a_follow_up_of_their_own_plan(world, c
     page = _page(client_for, "strategist")
     assert "Inget att göra just nu" in page and "Uppföljning av " in page
     assert reverse("version_detail", args=[version.pk]) in page
+
+
+def test_strategists_find_the_national_comparison_setting_from_their_start_page(world, client_for):
+    assert f'href="{reverse("comparison_setting")}"' in _page(client_for, "strategist")
+    assert reverse("comparison_setting") not in _page(client_for, "leader_a")
