@@ -9,6 +9,8 @@
 # run beside it with the same environment; the daily purge commands likewise (README, "Commands"):
 #
 #   docker run -e SECRET_KEY=... -e DATABASE_URL=postgres://... digiplan python manage.py db_worker
+#
+# compose.yaml runs PostgreSQL, the web server and the worker together (docs/operations.md).
 FROM python:3.13-slim-bookworm
 
 # uv installs from the committed lock into /opt/venv and never downloads a Python: the image's
@@ -41,7 +43,12 @@ EXPOSE 8000
 # its own SECRET_KEY, rather than run on the public development key the settings fall back to,
 # and without DATABASE_URL, rather than keep the data in a SQLite file inside the container.
 ENTRYPOINT ["sh", "-c", ": \"${SECRET_KEY:?SECRET_KEY must be set}\" \"${DATABASE_URL:?DATABASE_URL must be set}\"; exec \"$@\"", "digiplan"]
-# exec: gunicorn gets the container's stop signal. The access log leaves out the path: a staff
-# member's answering link (/svar/<token>/) with its time would show who answered when
-# (docs/privacy.md, "Logs").
-CMD ["sh", "-c", "python manage.py migrate --no-input && exec gunicorn digiplan.wsgi --bind 0.0.0.0:8000 --workers ${WEB_WORKERS:-3} --worker-tmp-dir /dev/shm --no-control-socket --access-logfile - --access-logformat '%(t)s \"%(m)s\" %(s)s %(b)s %(L)ss'"]
+# /healthz: the database answers, migrations are applied, a worker beats (docs/operations.md).
+# Answered before the host check and the HTTPS redirect, so a probe by address over HTTP works.
+HEALTHCHECK --interval=15s --timeout=10s --start-period=30s --retries=3 \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=5)"]
+# The settings must pass check --deploy, as with `make serve`. exec: gunicorn gets the
+# container's stop signal. gunicorn's access log stays off: digiplan.requests logs each request
+# with the URL pattern, never a staff member's answering link (/svar/<token>/), and no user id
+# on the answering pages (docs/privacy.md, "Logs"); LOG_FORMAT=json makes it JSON lines.
+CMD ["sh", "-c", "python manage.py check --deploy --fail-level WARNING && python manage.py migrate --no-input && exec gunicorn digiplan.wsgi --bind 0.0.0.0:8000 --workers ${WEB_WORKERS:-3} --worker-tmp-dir /dev/shm --no-control-socket"]

@@ -6,7 +6,7 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-deps demo test test-sqlite test-postgres lint messages bench clean
+.PHONY: install system-deps demo serve test test-sqlite test-postgres lint messages bench clean
 
 install:
 	@uv=$$(scripts/install-uv) && python=$$(scripts/find-python) && "$$uv" sync --frozen --python "$$python"
@@ -24,6 +24,11 @@ demo: install
 	@echo "Digiplan is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	@$(PY) manage.py demo_logins
 	@$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production mode: gunicorn, the task worker and PostgreSQL, DEBUG off (scripts/serve;
+# docs/operations.md, "Production mode"). Needs SECRET_KEY, ALLOWED_HOSTS, SITE_URL (.env.production).
+serve: install
+	@scripts/serve
 
 test: install system-deps lint
 	@$(PY) manage.py collectstatic --no-input -v 0
