@@ -31,3 +31,17 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     terminalreporter.section("CI=true: a skipped test fails the run", sep="=", red=True)
     for report in skipped:
         terminalreporter.line(f"SKIPPED {report.nodeid}: {_reason(report)}", red=True)
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test marked `postgresql` is about PostgreSQL itself (a server restart, its backends):
+    the SQLite pass of `make test` deselects it, and says how many, instead of skipping it; the
+    PostgreSQL pass runs it. Nothing of Django here: the engine comes from DATABASE_URL, as the
+    settings read it."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        return
+    left_out = [item for item in items if item.get_closest_marker("postgresql")]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if not item.get_closest_marker("postgresql")]

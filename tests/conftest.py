@@ -8,7 +8,11 @@ from django.test import Client
 
 from digiplan.organisations import services
 from digiplan.organisations.models import Huvudman, Organisation, OrganisationType, Person, Role
-from tests.ci_skips import pytest_sessionfinish, pytest_terminal_summary  # noqa: F401  (hooks)
+from tests.ci_skips import (  # noqa: F401  (hooks)
+    pytest_collection_modifyitems,
+    pytest_sessionfinish,
+    pytest_terminal_summary,
+)
 from tests.factories import PASSWORD, HuvudmanFactory, OrganisationFactory, PersonFactory
 
 __all__ = ["PASSWORD", "PERSONAS", "World", "build_world"]

@@ -97,3 +97,25 @@ def test_in_ci_a_failing_run_with_a_skip_still_says_which_test_was_left_out(run_
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.assert_outcomes(failed=1, skipped=1)
     result.stdout.fnmatch_lines([SECTION, SKIPPED_LINE])
+
+
+ONE_ABOUT_POSTGRESQL = """
+import pytest
+
+def test_that_runs():
+    pass
+
+@pytest.mark.postgresql
+def test_about_postgresql_itself():
+    pass
+"""
+
+
+@pytest.mark.parametrize(("url", "passed", "deselected"), [("", 1, 1), ("postgres://x@h/db", 2, 0)])
+def test_a_postgresql_test_is_deselected_on_sqlite_and_run_on_postgresql(
+    run_sample, monkeypatch, url, passed, deselected
+):
+    monkeypatch.setenv("DATABASE_URL", url)
+    result = run_sample(ONE_ABOUT_POSTGRESQL, ci=True)
+    assert result.ret == pytest.ExitCode.OK  # deselected is not skipped: CI passes
+    result.assert_outcomes(passed=passed, deselected=deselected)

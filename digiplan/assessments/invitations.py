@@ -7,12 +7,14 @@ task makes each person's link itself, as it sends. With the ImmediateBackend (de
 tasks have run when these return; with the database backend a worker (manage.py db_worker) sends
 them later."""
 
+import datetime
 import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.tasks import Task, TaskResultStatus
+from django.utils import timezone
 
 from digiplan.assessments import services
 from digiplan.assessments.models import Campaign, CampaignStatus, Participation
@@ -86,3 +88,27 @@ def enqueue_mail(
         outcome.failed = True
     elif all(r.status == TaskResultStatus.SUCCESSFUL for r in results):
         outcome.sent = sum(r.return_value["sent"] for r in results)
+
+
+RESUME_AFTER_MINUTES = 15
+
+
+def invitations_resume(*, minutes: int = RESUME_AFTER_MINUTES) -> dict[Campaign, int]:
+    """Queues the invitation again for everyone never invited who has not answered, in each
+    open campaign opened more than `minutes` ago: what a worker killed halfway (or a mail
+    server that failed) left unsent. Safe at any time, beside running workers: the task mails
+    only those still without invited_at, under a row lock, so nobody gets two. How many, per
+    campaign."""
+    cutoff = timezone.now() - datetime.timedelta(minutes=minutes)
+    resumed: dict[Campaign, int] = {}
+    open_campaigns = Campaign.objects.filter(status=CampaignStatus.OPEN, opened_at__lte=cutoff)
+    for campaign in open_campaigns.select_related("huvudman").order_by("pk"):
+        never_invited = list(
+            Participation.objects.filter(campaign=campaign, answered=False, invited_at__isnull=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if never_invited:
+            enqueue_mail(send_invitations, campaign, never_invited, MailOutcome(count=len(never_invited)))
+            resumed[campaign] = len(never_invited)
+    return resumed

@@ -9,7 +9,10 @@ them, so no raw token is ever written to the task table (whose rows, arguments a
 until pruned); Participation keeps only the hash. A new link replaces the old one, so each
 person's token is changed, mailed and recorded in one small transaction of its own: a mail that
 could not be sent leaves the earlier link working, and a task that fails halfway keeps what it
-had already sent.
+had already sent. The mark is written before the mail is handed over and committed right after:
+a worker killed at any point before the mail server accepts a message leaves that person
+unmarked (the rerun mails them once); only a death between the server's acceptance and the
+COMMIT can mail someone twice (docs/operations.md, "When something fails").
 """
 
 import logging
@@ -154,12 +157,15 @@ def _mail_one(connection, campaign: Campaign, participation: Participation, *, r
         # speaks of earlier e-mails.
         first_mail = locked.invited_at is None
         token = services.participation_new_token(locked)
-        connection.send_messages([_message(campaign, participation, token, reminder=not first_mail)])
         now = timezone.now()
         stamps = {"reminded_at": now} if reminder else {}
         if first_mail:
             stamps["invited_at"] = now
+        # Recorded before the mail goes out, in the same transaction: a worker that dies before
+        # the mail server has taken the message leaves no mark (the rerun sends it), and once it
+        # has taken it only the COMMIT remains, so a rerun finds the person mailed.
         Participation.objects.filter(pk=locked.pk).update(**stamps)
+        connection.send_messages([_message(campaign, participation, token, reminder=not first_mail)])
     return True
 
 

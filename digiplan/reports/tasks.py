@@ -8,6 +8,7 @@ builds each report as the requester may read it.
 """
 
 import datetime
+import errno
 import logging
 import tempfile
 import zipfile
@@ -18,6 +19,7 @@ from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from digiplan.audit.models import AuditEvent
 from digiplan.audit.services import audit_record
@@ -30,6 +32,31 @@ from digiplan.reports.privacy import ARCHIVES_DELETED
 from digiplan.reports.registry_section import unit_registry_section
 
 log = logging.getLogger(__name__)
+
+# Stored on a failed archive in English; the archive page translates them.
+ERROR_FAILED = gettext_noop("The archive could not be built.")
+ERROR_DISK_FULL = gettext_noop(
+    "The disk was full while the ZIP file was being built, so nothing of it was kept. Ask the "
+    "administrator to free space, then ask for the ZIP file again."
+)
+# What the databases say when their disk is full: PostgreSQL's disk_full (SQLSTATE 53100,
+# "could not extend file …: No space left on device") and SQLite's SQLITE_FULL.
+DISK_FULL_WORDS = ("no space left on device", "database or disk is full")
+
+
+def disk_full(error: BaseException) -> bool:
+    """Whether the error, or what caused it, is a full disk: of the temporary file or of the
+    database that stores the ZIP."""
+    current: BaseException | None = error
+    while current is not None:
+        if isinstance(current, OSError) and current.errno == errno.ENOSPC:
+            return True
+        if getattr(current, "sqlstate", None) == "53100" or any(
+            words in str(current).lower() for words in DISK_FULL_WORDS
+        ):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def archive_units(archive: ReportArchive):
@@ -115,13 +142,16 @@ def build_report_archive(archive_id: int) -> dict:
                 filename=f"{slugify(_('reports'))}-{year}.zip",
                 finished_at=timezone.now(),
             )
-    except Exception:
+    except Exception as error:
+        # The temporary file is closed (and with it deleted) by the with-block; the row gets
+        # no content, so no half-built ZIP is ever served.
         log.exception("report archive %s failed", archive.pk)
         _update(
             archive.pk,
             status=ArchiveStatus.FAILED,
             finished_at=timezone.now(),
-            error="The archive could not be built.",
+            content=None,
+            error=ERROR_DISK_FULL if disk_full(error) else ERROR_FAILED,
         )
         raise
     log.info("report archive %s: %s unit reports", archive.pk, len(units))

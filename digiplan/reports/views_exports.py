@@ -198,6 +198,7 @@ def report_archive(request, pk: int):
         {
             "archive": archive,
             "working": working,
+            "disk_full": archive.status == ArchiveStatus.FAILED and archive.error == tasks.ERROR_DISK_FULL,
             "breadcrumbs": _breadcrumbs(last=_("Reports %(year)s") % {"year": archive.school_year}),
         },
     )
