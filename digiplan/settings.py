@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    # Before django_tasks_db: its db_worker command (with a heartbeat) replaces the package's.
+    "digiplan.health",
     "digiplan.accounts",
     "digiplan.organisations",
     "digiplan.audit",
@@ -62,6 +64,7 @@ INSTALLED_APPS = [
     "digiplan.reports",
     "digiplan.comparison",
     "digiplan.onboarding",
+    "digiplan.operations",
     "djangosaml2",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -70,6 +73,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # One log line per request, and /healthz answered before everything else (docs/operations.md).
+    "digiplan.lib.requestlog.RequestLogMiddleware",
+    "digiplan.health.middleware.HealthzMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -87,7 +93,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so its process_exception runs first: a lost database connection answers 503.
+    "digiplan.lib.unavailable.DatabaseUnavailableMiddleware",
 ]
+# After AuthenticationMiddleware: the GET requests of REPLICA_VIEWS read from the replica (lib/db_router.py).
+MIDDLEWARE += ["digiplan.lib.db_router.ReplicaReadsMiddleware"]
 
 ROOT_URLCONF = "digiplan.urls"
 WSGI_APPLICATION = "digiplan.wsgi.application"
@@ -114,6 +124,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=envint("DB_CONN_MAX_AGE", "0"),
+        # A kept connection is checked before a request uses it: after a PostgreSQL restart
+        # the first request reconnects instead of failing (tests/operations/test_faults_*).
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -129,6 +142,37 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # refuses a second writer at once ("table is locked") where a file waits for the lock.
     DATABASES["default"]["TEST"] = {
         "NAME": os.path.join(tempfile.gettempdir(), f"digiplan-test-{os.getpid()}.sqlite3")
+    }
+
+# A read-only copy of the database (PostgreSQL streaming replication) for the report and result
+# pages: only the GET requests of REPLICA_VIEWS read from it, everything else and every write
+# uses "default" (digiplan/lib/db_router.py; docs/operations.md, "Running several app servers").
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=envint("DB_CONN_MAX_AGE", "0")
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["digiplan.lib.db_router.ReplicaRouter"]
+REPLICA_VIEWS = ["report_unit", "report_org", "results_org", "results_unit"]
+
+# Shared by every app server: Redis when REDIS_URL is set (needs the redis package), otherwise
+# a table in the database (made by the migration accounts 0002_cache_table). Never the
+# per-process memory cache: a PDF dropped from it on one server would live on in the others.
+CACHES: dict[str, dict[str, object]]
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "digiplan_cache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -283,9 +327,45 @@ SAML_METADATA_TIMEOUT = envint("SAML_METADATA_TIMEOUT", "20")  # seconds per fet
 SAML_CONFIG_LOADER = "digiplan.signin.saml.config_loader"
 SAML_SESSION_COOKIE_NAME = "saml_session"
 
+# LOG_FORMAT=json: every log line a JSON object (digiplan/lib/jsonlog.py). digiplan.requests
+# logs one line per request at INFO (digiplan/lib/requestlog.py): on by default without DEBUG.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "digiplan.lib.jsonlog.JsonFormatter"},
+    },
+    # Django's "Not Found: /path" lines get the URL pattern instead of the address (a link).
+    "filters": {"redact_paths": {"()": "digiplan.lib.requestlog.RedactRequestPaths"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+            "filters": ["redact_paths"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "digiplan.requests": {
+            "handlers": ["console"],
+            "level": os.environ.get("REQUEST_LOG_LEVEL", "WARNING" if DEBUG else "INFO"),
+            "propagate": False,
+        },
+        # The worker's own lines (tasks started, finished, failed) in the same format.
+        "django_tasks_db": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.tasks": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
+# Paths whose requests are logged without a user id, signed in or not: the answering pages.
+ANONYMOUS_PATH_PREFIXES = ("/svar/", "/elev/")
+
+# /healthz (digiplan/health): the worker renews its heartbeat every WORKER_HEARTBEAT_SECONDS;
+# older than WORKER_HEARTBEAT_MAX_AGE means no worker is alive (503). The migration check is
+# cached per process for HEALTHZ_MIGRATION_CACHE_SECONDS.
+WORKER_HEARTBEAT_SECONDS = envint("WORKER_HEARTBEAT_SECONDS", "10")
+WORKER_HEARTBEAT_MAX_AGE = envint("WORKER_HEARTBEAT_MAX_AGE", "60")
+HEALTHZ_MIGRATION_CACHE_SECONDS = envint("HEALTHZ_MIGRATION_CACHE_SECONDS", "10")
+# Probes speak plain HTTP inside the network (HealthzMiddleware answers first anyway).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

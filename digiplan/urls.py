@@ -14,4 +14,8 @@ urlpatterns = [
     path("", include("digiplan.reports.urls")),
     path("", include("digiplan.comparison.urls")),
     path("", include("digiplan.onboarding.urls")),
+    path("", include("digiplan.health.urls")),
 ]
+
+# A lost database connection outside a view (e.g. in a middleware) answers 503 "try again".
+handler500 = "digiplan.lib.unavailable.server_error"

@@ -14,6 +14,7 @@ DOC = PACKAGE.parent / "docs" / "architecture.md"
 # From the bottom up; an app may import only apps to its left. docs/architecture.md explains it.
 LAYERS = [
     "lib",
+    "health",
     "audit",
     "demo",
     "organisations",
@@ -28,6 +29,7 @@ LAYERS = [
     "reports",
     "comparison",
     "onboarding",
+    "operations",
 ]
 NOT_APPS = {"templates", "static", "locale", "__pycache__"}
 

@@ -63,6 +63,7 @@ ACTION_LABELS = {
     "digital_service.declared": _("Digital service declared by a unit"),
     "digital_service.withdrawn": _("Digital service no longer used by a unit"),
     "huvudman.create": _("School organiser created"),
+    "huvudman.delete": _("School organiser deleted"),
     "organisation.create": _("Node created"),
     "organisation.bulk_create": _("Nodes created in bulk"),
     "organisation.update": _("Node changed"),

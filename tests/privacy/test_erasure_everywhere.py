@@ -213,6 +213,9 @@ SHARED_TABLES = {
     # (docs/privacy.md, "The national comparison"), and nothing of a person.
     "comparison.comparisonbuild",
     "comparison.comparisonfigure",
+    # The task worker's heartbeat for /healthz: a worker's id and two times,
+    # nothing of a huvudman or a person.
+    "health.workerheartbeat",
 }
 
 
