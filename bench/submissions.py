@@ -21,6 +21,12 @@ Needs DATABASE_URL (PostgreSQL). The driver:
    part used, and checks the database: staff responses == answered participations ==
    submits locust saw accepted, each accepted token's participation answered, and every
    response with the draft's and the last page's answers.
+
+Before the submissions (issue 17), the same gunicorn workers answer two bare endpoints of
+bench/bare_endpoints.py for --bare-time each, with the same locust and number of users: a GET
+without the database, and a POST doing one INSERT (every accepted one checked in its table
+afterwards). The summary puts the three figures side by side with the ratio of submissions
+per second to INSERT requests per second.
 """
 
 import argparse
@@ -91,7 +97,8 @@ def main() -> None:
     parser.add_argument("--participations", type=int, default=6000)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--users", type=int, default=12)
-    parser.add_argument("--time", default="60s", help="locust's --run-time, at most")
+    parser.add_argument("--time", default="60s", help="locust's --run-time of the submissions, at most")
+    parser.add_argument("--bare-time", default="20s", help="locust's --run-time of each bare endpoint")
     parser.add_argument(
         "--no-drafts", action="store_true", help="every user answers all parts (one POST a part)"
     )
@@ -102,7 +109,7 @@ def main() -> None:
     import psycopg
 
     server = base.rsplit("/", 1)[0]
-    admin, name = server + "/postgres", f"digiplan_submit_{uuid.uuid4().hex[:8]}"
+    admin, name = server + "/postgres", f"digiplan_p5submit_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     os.environ["DATABASE_URL"] = f"{server}/{name}"
@@ -123,18 +130,145 @@ def main() -> None:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def phase(args, tmp: Path, label: str, user_class: str, token_file: Path, port: int, workers, dbname):
+    """One locust run of user_class against the running gunicorn: its rows, outcomes and CPU."""
+    venv_bin = Path(sys.executable).parent
+    prefix, results_file = tmp / f"locust-{label}", tmp / f"results-{label}.txt"
+    locust_env = dict(os.environ, BENCH_TOKENS=str(token_file), BENCH_RESULTS=str(results_file))
+    command = [
+        str(venv_bin / "locust"),
+        "-f",
+        str(BENCH / "submissions_locustfile.py"),
+        user_class,
+        "--headless",
+        "--users",
+        str(args.users),
+        "--spawn-rate",
+        str(args.users),
+        "--run-time",
+        args.time if label == "submit" else args.bare_time,
+        "--stop-timeout",
+        "30",
+        "--host",
+        f"http://127.0.0.1:{port}",
+        "--json-file",
+        str(prefix),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+    ]
+    print(
+        "locust:",
+        " ".join(command[1:])
+        .replace(str(BENCH), "bench")
+        .replace(str(prefix), f"<tmp>/locust-{label}")
+        .replace(str(port), "<port>"),
+    )
+    load_before = os.getloadavg()
+    busy0, total0 = system_busy()
+    children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    gunicorn0 = sum(cpu_seconds(p) for p in workers)
+    postgres0 = sum(cpu_seconds(p) for p in processes(f"postgres: digiplan {dbname}"))
+    started = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, env=locust_env, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - started
+    busy1, total1 = system_busy()
+    children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = {
+        "wall": wall,
+        "load": (load_before[0], os.getloadavg()[0]),
+        "busy": 100 * (busy1 - busy0) / max(total1 - total0, 1),
+        "locust_cpu": (children1.ru_utime + children1.ru_stime) - (children0.ru_utime + children0.ru_stime),
+        "gunicorn_cpu": sum(cpu_seconds(p) for p in workers) - gunicorn0,
+        # PostgreSQL backends of a run that ended may be gone: a lower bound.
+        "postgres_cpu": sum(cpu_seconds(p) for p in processes(f"postgres: digiplan {dbname}")) - postgres0,
+    }
+    stats_file = Path(f"{prefix}.json") if Path(f"{prefix}.json").exists() else prefix
+    result["rows"] = rows = {}
+    print(
+        f"{'request':<24} {'count':>6} {'fail':>5} {'per s':>6} {'median':>7} {'p95':>6} "
+        f"{'p99':>6} {'max':>6}  (ms; per s = count / its first to last request)"
+    )
+    for entry in json.loads(stats_file.read_text()):
+        rows[entry["name"]] = row = {
+            "count": entry["num_requests"],
+            "failures": entry["num_failures"],
+            "rate": entry["num_requests"] / max(entry["last_request_timestamp"] - entry["start_time"], 1e-9),
+            "p50": percentile(entry["response_times"], 0.50),
+            "p95": percentile(entry["response_times"], 0.95),
+            "p99": percentile(entry["response_times"], 0.99),
+            "max": entry["max_response_time"],
+        }
+        print(
+            f"{entry['name']:<24} {row['count']:>6} {row['failures']:>5} {row['rate']:>6.1f} "
+            f"{row['p50']:>7.0f} {row['p95']:>6.0f} {row['p99']:>6.0f} {row['max']:>6.0f}"
+        )
+    outcomes = (
+        dict(line.split(" ", 1) for line in results_file.read_text().splitlines())
+        if results_file.exists()
+        else {}
+    )
+    result["outcomes"] = outcomes
+    result["accepted"] = {t for t, o in outcomes.items() if o == "accepted"}
+    print(
+        f"CPU seconds of {label}: locust {result['locust_cpu']:.1f}, gunicorn workers "
+        f"{result['gunicorn_cpu']:.1f}, PostgreSQL backends {result['postgres_cpu']:.1f}; all cores "
+        f"busy {result['busy']:.0f} % of {os.cpu_count()} cores x {wall:.0f} s; load average "
+        f"{result['load'][0]:.2f} before, {result['load'][1]:.2f} after"
+    )
+    return result
+
+
+def print_summary(args, phases: dict) -> None:
+    """The three figures of one run, side by side, and the ratio the issue asks for."""
+    names = {"bare": "GET bare", "insert": "POST insert", "submit": "whole submission"}
+    print(f"\nsame gunicorn ({args.workers} sync workers), settings, PostgreSQL, locust, {args.users} users:")
+    print(f"{'':<34} {'per s':>7} {'p95 ms':>7} {'errors':>7} {'of':>7}  gunicorn CPU ms each")
+    for label, title in (
+        ("bare", "bare endpoint, no database"),
+        ("insert", "bare endpoint, one INSERT"),
+        ("submit", "staff submission (GET + POST)"),
+    ):
+        row = phases[label]["rows"].get(names[label], {})
+        count = row.get("count", 0)
+        cpu = 1000 * phases[label]["gunicorn_cpu"] / max(count, 1)
+        print(
+            f"{title:<34} {row.get('rate', 0):>7.1f} {row.get('p95', 0):>7.0f} "
+            f"{row.get('failures', 0):>7} {count:>7}  {cpu:.1f}"
+        )
+    insert = phases["insert"]["rows"].get("POST insert", {}).get("rate", 0)
+    submit = phases["submit"]["rows"].get("whole submission", {}).get("rate", 0)
+    print(f"ratio submissions/s to INSERT requests/s: {submit / max(insert, 1e-9):.2f}x (target >= 0.5x)")
+
+
+def warm_up(port: int, workers: int) -> None:
+    """Until every worker has answered: on a busy machine loading Django takes tens of seconds,
+    which would otherwise fall into the first run's figures."""
+    import urllib.request
+
+    answered, deadline = 0, time.monotonic() + 300
+    while answered < 4 * workers and time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/bare/", timeout=120) as response:
+                answered += response.status == 200
+        except OSError:
+            time.sleep(0.5)
+
+
 def run(args, tmp: Path, dbname: str):
     import django
 
     django.setup()
+    import bare_endpoints
     from assessment_data import build_org, open_campaign, prepare_drafts
     from django.core.management import call_command
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.db.models import Count, Max, Min
 
     from digiplan.assessments import services
     from digiplan.assessments.models import Ballot, Group, Participation, Response
-    from digiplan.assessments.views.answering import _areas, _items
+    from digiplan.assessments.views.answer_page import page_items
+    from digiplan.assessments.views.answering import _areas
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
@@ -147,14 +281,14 @@ def run(args, tmp: Path, dbname: str):
     )
     with transaction.atomic():
         tokens = [services.participation_new_token(p) for p in participations]
-    items = _items(campaign, Group.STAFF)
+    items = page_items(campaign, Group.STAFF)
     areas = _areas(items, {})
     drafts = (
         0
         if args.no_drafts
         else prepare_drafts(participations, tokens, last_area_items={i.pk for i in areas[-1].items})
     )
-    token_file, results_file = tmp / "tokens.txt", tmp / "results.txt"
+    token_file = tmp / "tokens.txt"
     token_file.write_text("".join(f"{t}\n" for t in tokens))
     print(
         f"prepared in {time.perf_counter() - started:.0f} s: 60 units, 6,000 staff, one open "
@@ -166,13 +300,15 @@ def run(args, tmp: Path, dbname: str):
     settings_module = tmp / "bench_gunicorn_settings.py"
     settings_module.write_text(
         f"from digiplan.settings import *  # noqa: F403\nSTATIC_ROOT = {str(tmp / 'static')!r}\n"
+        # The two bare endpoints beside the application (bench/bare_endpoints.py).
+        'ROOT_URLCONF = "bare_endpoints"\n'
     )
     from django.conf import settings
 
     # The drafts above were sealed with this process's key: the server must open them.
     env = dict(
         os.environ,
-        PYTHONPATH=f"{tmp}:{ROOT}",
+        PYTHONPATH=f"{tmp}:{ROOT}:{BENCH}",
         DJANGO_SETTINGS_MODULE="bench_gunicorn_settings",
         DEBUG="False",
         SECRET_KEY="bench-" + uuid.uuid4().hex * 2,
@@ -201,6 +337,8 @@ def run(args, tmp: Path, dbname: str):
         ],
         cwd=ROOT,
         env=env,
+        # The request log (one line a request, on in production) goes to a file, not the screen.
+        stderr=(tmp / "gunicorn.log").open("w"),
     )
     SERVERS.append(gunicorn)
     for _ in range(100):
@@ -209,7 +347,7 @@ def run(args, tmp: Path, dbname: str):
             break
         except OSError:
             time.sleep(0.2)
-    time.sleep(1)
+    warm_up(port, args.workers)
     workers = [
         int(p)
         for p in subprocess.run(
@@ -217,87 +355,29 @@ def run(args, tmp: Path, dbname: str):
         ).stdout.split()
     ]
 
-    prefix = tmp / "locust"
-    locust_env = dict(os.environ, BENCH_TOKENS=str(token_file), BENCH_RESULTS=str(results_file))
-    command = [
-        str(venv_bin / "locust"),
-        "-f",
-        str(BENCH / "submissions_locustfile.py"),
-        "--headless",
-        "--users",
-        str(args.users),
-        "--spawn-rate",
-        str(args.users),
-        "--run-time",
-        args.time,
-        "--stop-timeout",
-        "30",
-        "--host",
-        f"http://127.0.0.1:{port}",
-        "--json-file",
-        str(prefix),
-        "--only-summary",
-        "--loglevel",
-        "WARNING",
-    ]
+    with connection.cursor() as cursor:
+        cursor.execute(bare_endpoints.CREATE_TABLE)
+    phases = {}
+    for label, user_class in (("bare", "BareRequest"), ("insert", "BareInsert"), ("submit", "StaffMember")):
+        phases[label] = phase(args, tmp, label, user_class, token_file, port, workers, dbname)
+    print_summary(args, phases)
+    inserted = phases["insert"]["accepted"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*), count(DISTINCT token) FROM {bare_endpoints.TABLE}")  # noqa: S608
+        rows, distinct = cursor.fetchone()
+        cursor.execute(f"SELECT token FROM {bare_endpoints.TABLE}")  # noqa: S608
+        stored = {token for (token,) in cursor.fetchall()}
+    once = rows == distinct == len(inserted) and stored == inserted
     print(
-        "locust:",
-        " ".join(command[1:])
-        .replace(str(BENCH), "bench")
-        .replace(str(prefix), "<tmp>/locust")
-        .replace(str(port), "<port>"),
+        f"bench_insert: {rows:,} rows, {distinct:,} distinct tokens, {len(inserted):,} accepted "
+        f"inserts -> {'every accepted insert exactly once' if once else 'MISMATCH'}"
     )
-    load_before = os.getloadavg()
-    busy0, total0 = system_busy()
-    children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    locust_started = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, env=locust_env, stdout=subprocess.DEVNULL)
-    wall = time.perf_counter() - locust_started
-    busy1, total1 = system_busy()
-    children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    load_after = os.getloadavg()
-    locust_cpu = (children1.ru_utime + children1.ru_stime) - (children0.ru_utime + children0.ru_stime)
-    gunicorn_cpu = sum(cpu_seconds(p) for p in workers)
-    postgres_cpu = sum(cpu_seconds(p) for p in processes(f"postgres: digiplan {dbname}"))
-
-    stats_file = Path(f"{prefix}.json") if Path(f"{prefix}.json").exists() else prefix
-    stats = json.loads(stats_file.read_text())
-    rows = {}
-    print(
-        f"{'request':<24} {'count':>6} {'fail':>5} {'per s':>6} {'median':>7} {'p95':>6} "
-        f"{'p99':>6} {'max':>6}  (ms; per s = count / its first to last request)"
-    )
-    for entry in stats:
-        rows[entry["name"]] = row = {
-            "count": entry["num_requests"],
-            "failures": entry["num_failures"],
-            "rate": entry["num_requests"] / max(entry["last_request_timestamp"] - entry["start_time"], 1e-9),
-            "p50": percentile(entry["response_times"], 0.50),
-            "p95": percentile(entry["response_times"], 0.95),
-            "p99": percentile(entry["response_times"], 0.99),
-            "max": entry["max_response_time"],
-        }
-        print(
-            f"{entry['name']:<24} {row['count']:>6} {row['failures']:>5} {row['rate']:>6.1f} "
-            f"{row['p50']:>7.0f} {row['p95']:>6.0f} {row['p99']:>6.0f} {row['max']:>6.0f}"
-        )
-
-    outcomes = dict(line.split(" ", 1) for line in results_file.read_text().splitlines())
-    accepted = {t for t, o in outcomes.items() if o == "accepted"}
-    submit = rows.get("POST submit", {})
+    accepted = phases["submit"]["accepted"]
+    outcomes = phases["submit"]["outcomes"]
     errors = sorted({o for o in outcomes.values() if o != "accepted"})
     print(
         f"submissions accepted: {len(accepted):,} of {len(outcomes):,} attempted "
-        f"(errors: {', '.join(errors) or 'none'}) in {wall:.1f} s of locust (with its start "
-        f"and stop): {submit.get('rate', 0):.1f} submissions/s, p95 of the submit "
-        f"{submit.get('p95', 0):.0f} ms"
-    )
-    print(
-        f"CPU seconds during the run: locust {locust_cpu:.1f}, gunicorn workers "
-        f"{gunicorn_cpu:.1f}, PostgreSQL backends {postgres_cpu:.1f}; all cores busy "
-        f"{100 * (busy1 - busy0) / (total1 - total0):.0f} % of "
-        f"{os.cpu_count()} cores x {wall:.0f} s; load average "
-        f"{load_before[0]:.2f} before, {load_after[0]:.2f} after"
+        f"(errors: {', '.join(errors) or 'none'})"
     )
 
     boxed = Ballot.objects.filter(campaign=campaign).count()

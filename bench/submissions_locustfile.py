@@ -18,19 +18,27 @@ profile (an error re-renders the questionnaire with 200, "save and stay" redirec
 The outcome of every token is written to
 BENCH_RESULTS when locust stops, so the driver can compare it with the database. The time of
 the whole flow is reported as its own row ("FLOW whole submission").
+
+The driver names the user class on locust's command line: StaffMember (the submission), or for
+the floor of the same stack BareRequest (GET /bench/bare/: no database) or BareInsert (POST
+/bench/insert/ with a fresh token: one INSERT), both from bench/bare_endpoints.py; the tokens
+BareInsert got "ok" for are written to BENCH_RESULTS as accepted, to be counted in the table.
 """
 
 import os
 import random
 import re
 import time
+import uuid
 from collections import deque
 
 from locust import between, constant, events, task
 from locust.contrib.fasthttp import FastHttpUser
 from locust.exception import StopUser
 
-TOKENS = deque(line.strip() for line in open(os.environ["BENCH_TOKENS"]) if line.strip())
+TOKENS = deque(
+    line.strip() for line in open(os.environ["BENCH_TOKENS"]) if line.strip()
+)  # the staff members' links (StaffMember only)
 OUTCOMES: list[tuple[str, str]] = []
 ACCEPTED = 'class="table profile-table"'
 WAIT = float(os.environ.get("BENCH_WAIT", "0"))
@@ -141,3 +149,35 @@ class StaffMember(FastHttpUser):
                     return f"submit-{response.status_code}"
             return "accepted"
         return "too-many-parts"
+
+
+class BareRequest(FastHttpUser):
+    """The floor without a database: one GET of a 2-byte answer through the same middleware."""
+
+    wait_time = constant(0)
+
+    @task
+    def bare(self):
+        with self.client.get("/bench/bare/", name="GET bare", catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"status {response.status_code}")
+
+
+class BareInsert(FastHttpUser):
+    """The floor of a request that writes: one POST, one INSERT of its own token."""
+
+    wait_time = constant(0)
+
+    @task
+    def insert(self):
+        token = uuid.uuid4().hex
+        outcome = "not-inserted"
+        with self.client.post(
+            "/bench/insert/", data={"token": token}, name="POST insert", catch_response=True
+        ) as response:
+            if response.status_code == 200 and response.text == "ok":
+                outcome = "accepted"
+            else:
+                response.failure(f"status {response.status_code}")
+                outcome = f"insert-{response.status_code}"
+        OUTCOMES.append((token, outcome))

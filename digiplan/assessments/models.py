@@ -148,18 +148,28 @@ class Response(models.Model):
     comment = models.TextField(blank=True, max_length=COMMENT_MAX)
 
     class Meta:
-        indexes = [models.Index(fields=["campaign", "unit", "group"])]
+        # With the id in the index the live results read a unit's responses from the index
+        # alone: closing writes them in a shuffled order (nothing may tell who answered when),
+        # so fetching them from the table costs a random page each and PostgreSQL preferred
+        # scanning every response of every campaign (bench/README.md, issue 17).
+        indexes = [models.Index(fields=["campaign", "unit", "group", "id"], name="response_campaign_unit")]
 
 
 class Answer(models.Model):
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    # No index of its own: answer_response_item_value begins with the response.
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers", db_index=False)
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
     # None is "vet ej" / "ej relevant": an answer that never enters a mean.
     value = models.SmallIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["response", "item"], name="unique_answer")]
-        indexes = [models.Index(fields=["item", "value"])]
+        # The value in an index beginning with the response: a unit's figures are aggregated
+        # from the index alone (it replaces the foreign key's own index of the response).
+        indexes = [
+            models.Index(fields=["item", "value"]),
+            models.Index(fields=["response", "item", "value"], name="answer_response_item_value"),
+        ]
 
 
 class RatingStatus(models.TextChoices):

@@ -33,6 +33,8 @@ def tree_table(page: Page) -> Locator:
 
 
 def import_units_from_excel_csv(page: Page, live_server, world, *, phone: bool = False) -> None:
+    if phone:  # on a narrow screen the menu is folded behind its button
+        page.get_by_role("button", name="Meny").click()
     main_menu(page).get_by_role("link", name="Import", exact=True).click()
     page.wait_for_url(url_re("import_start"))
     expect(page.get_by_role("heading", level=1)).to_be_visible()

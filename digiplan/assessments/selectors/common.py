@@ -55,9 +55,11 @@ class Figure:
 
 class _Raw:
     """n, n "don't know", sum, mean and answers per value of one unit × indicator × group
-    (thousands of them on the organisation page: a plain class with slots)."""
+    (thousands of them on the organisation page: a plain class with slots). A stored figure
+    keeps its flat row and makes the answers per value only when they are read: the
+    organisation page reads them for no unit (issue 17: 1,500 units × 47 figures)."""
 
-    __slots__ = ("n", "n_na", "total", "mean", "counts")
+    __slots__ = ("n", "n_na", "total", "mean", "_counts", "_row")
 
     def __init__(
         self,
@@ -66,9 +68,19 @@ class _Raw:
         total: int = 0,
         mean: float | None = None,
         counts: dict[int, int] | None = None,
+        *,
+        row: list[Any] | None = None,
     ):
         self.n, self.n_na, self.total, self.mean = n, n_na, total, mean
-        self.counts = counts if counts is not None else {}
+        self._counts = counts if counts is not None or row is not None else {}
+        self._row = row  # [code, group, n, n_na, total, mean, value, answers, value, answers, …]
+
+    @property
+    def counts(self) -> dict[int, int]:
+        if self._counts is None:
+            row = self._row or []
+            self._counts = dict(zip(row[6::2], row[7::2], strict=True))
+        return self._counts
 
 
 def _figure(raw: _Raw | None, k: int, levels: list[ScaleLevel]) -> Figure:

@@ -71,6 +71,8 @@ class _Context:
         self.levels = _levels_by_scale(campaign.framework_version, indicators)
         self.areas = _areas(self.items)
         stored = _stored(campaign, units, items=self.items) if self.available and not live else None
+        # Read from ResultFigures: a closed campaign's figures, which never change again.
+        self.stored = stored is not None
         if stored is not None:
             self.stats, self.responses = stored
         else:

@@ -111,8 +111,15 @@ _Stats = dict[tuple[int, object, str], _Raw]  # (unit id, item id, group) → it
 
 
 def org_results(
-    campaign: Campaign, units: QuerySet[Organisation], *, area: Item | None = None, live: bool = False
+    campaign: Campaign,
+    units: QuerySet[Organisation],
+    *,
+    area: Item | None = None,
+    live: bool = False,
+    distributions: bool = True,
 ) -> dict[str, Any]:
+    """distributions=False leaves out the answers per value of the pooled indicators, which only
+    the downloads list: adding them up over every unit was half of the page's work (issue 17)."""
     ctx = _Context(campaign, units, with_previous=False, live=live)
     campaign_units = list(
         CampaignUnit.objects.filter(campaign=campaign, unit__in=units.values("pk"))
@@ -123,6 +130,7 @@ def org_results(
     result: dict[str, Any] = {
         "k": ctx.k,
         "available": ctx.available,
+        "stored": ctx.stored,  # the figures of a closed campaign, read back: they never change
         "rates": rates,
         "rate_totals": _rate_totals(rates),
         "areas": [],
@@ -152,7 +160,7 @@ def org_results(
     result["heatmap"] = heatmap
     result["spread"] = [_spread(a, column, heatmap) for column, a in enumerate(areas)]
     result["unit_figures"] = _UnitFigures(ctx, campaign_units, area)
-    result["indicators"] = _pooled_indicators(ctx, campaign_units, area, shown_stats)
+    result["indicators"] = _pooled_indicators(ctx, campaign_units, area, shown_stats, distributions)
     return result
 
 
@@ -235,7 +243,11 @@ def _spread(area: Area, column: int, heatmap: list[tuple[Organisation, list[Heat
 
 
 def _pooled_indicators(
-    ctx: _Context, campaign_units: list[CampaignUnit], area: Item | None, shown_stats: _Stats
+    ctx: _Context,
+    campaign_units: list[CampaignUnit],
+    area: Item | None,
+    shown_stats: _Stats,
+    distributions: bool = True,
 ) -> list[tuple[Area, str, Item, Figure, int]]:
     """Per indicator and group, pooled over the units whose own figure is shown."""
     indicators: list[tuple[Area, str, Item, Figure, int]] = []
@@ -251,22 +263,25 @@ def _pooled_indicators(
                 ]
                 # The pooled figure rests on shown units only, each with at least k answers.
                 figure = _figure(
-                    _pool(shown_raws) if shown_raws else None, 1, ctx.levels.get(item.scale_id, [])
+                    _pool(shown_raws, distributions) if shown_raws else None,
+                    1,
+                    ctx.levels.get(item.scale_id, []),
                 )
                 figure.units = len(shown_raws)
                 indicators.append((a, g, item, figure, len(campaign_units)))
     return indicators
 
 
-def _pool(raws: list[_Raw]) -> _Raw:
-    """The figures of several units as one."""
+def _pool(raws: list[_Raw], distributions: bool = True) -> _Raw:
+    """The figures of several units as one (without the answers per value unless asked)."""
     pooled = _Raw()
     for raw in raws:
         pooled.n += raw.n
         pooled.n_na += raw.n_na
         pooled.total += raw.total
-        for value, count in raw.counts.items():
-            pooled.counts[value] = pooled.counts.get(value, 0) + count
+        if distributions:
+            for value, count in raw.counts.items():
+                pooled.counts[value] = pooled.counts.get(value, 0) + count
     pooled.mean = pooled.total / pooled.n if pooled.n else None
     return pooled
 

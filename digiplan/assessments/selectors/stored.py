@@ -54,8 +54,7 @@ def _stored(
                 item_key = code
             elif (item_key := pk_by_code.get(code)) is None:
                 continue  # an indicator of a group the campaign did not ask
-            counts = dict(zip(figure[6::2], figure[7::2], strict=True))
-            stats[(unit_id, item_key, group)] = _Raw(n, n_na, total, mean, counts)
+            stats[(unit_id, item_key, group)] = _Raw(n, n_na, total, mean, row=figure)
     return stats, responses
 
 

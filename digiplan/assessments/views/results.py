@@ -3,19 +3,33 @@
 What is suppressed is decided in selectors, once; these views check access and render.
 """
 
+import hashlib
+
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from digiplan.assessments import exports, hooks, selectors
 from digiplan.assessments.models import Campaign, CampaignUnit
 from digiplan.lib.spreadsheet.writing import CSV_TYPE, XLSX_TYPE
 from digiplan.organisations import access
-from digiplan.organisations.models import Organisation
+from digiplan.organisations.models import Organisation, Role
+
+# The organisation page lists its units (response rates, heat map) this many at a time: what a
+# person can read, and a page whose cost does not grow with the organisation (issue 17).
+UNITS_PER_PAGE = 50
+# A closed campaign's stored figures never change; what else the page shows of its units (their
+# names, where they sit in the tree) may, so a cached page is kept a bounded time.
+ORG_PAGE_CACHE_SECONDS = 600
 
 
 def _own_campaign(request, pk: int) -> Campaign:
@@ -97,24 +111,74 @@ def results_unit(request, pk: int, unit_pk: int):
     )
 
 
+def _org_cache_key(request, campaign: Campaign, chosen: dict, page: int) -> str:
+    """The closed campaign (its id and the moment it closed: ids are reused by tests and by a
+    restore), the filters, the page of units, the language and the viewer's scope (the
+    strategist memberships decide which units the page covers)."""
+    scope = sorted(access.membership_paths(request.user, (Role.STRATEGIST,)))
+    parts = [
+        campaign.pk,
+        campaign.closed_at.isoformat() if campaign.closed_at else "",
+        chosen["node"].pk if chosen["node"] else "",
+        chosen["area"].pk if chosen["area"] else "",
+        chosen["school_form"],
+        page,
+        get_language(),
+        *scope,
+    ]
+    digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
+    return f"results_org:{digest}"
+
+
+def _org_body(request, campaign: Campaign, chosen: dict) -> tuple[str, bool]:
+    """The figures of the page, rendered: from the cache when the campaign is closed and its
+    figures are stored (they never change), else computed. Only the requested page of units is
+    rendered; the organisation's own figures (areas, indicators, totals) rest on all of them."""
+    page_number = _int(request.GET.get("sida")) or 1
+    key = _org_cache_key(request, campaign, chosen, page_number)
+    cached = cache.get(key)
+    if cached is not None:
+        return mark_safe(cached[0]), cached[1]  # noqa: S308
+    # The page shows no distribution of the pooled indicators: only the downloads list them.
+    results = selectors.org_results(campaign, chosen["units"], area=chosen["area"], distributions=False)
+    page = Paginator(results["rates"], UNITS_PER_PAGE).get_page(page_number)
+    rows = slice(page.start_index() - 1, page.end_index()) if results["rates"] else slice(0, 0)
+    params = request.GET.copy()
+    params.pop("sida", None)
+    body = render_to_string(
+        "assessments/results/_org_body.html",
+        {
+            "campaign": campaign,
+            "r": results,
+            "page": page,
+            "rates": results["rates"][rows],
+            "heatmap": results["heatmap"][rows],
+            "query": f"?{params.urlencode()}" if params else "",
+            "page_query": params.urlencode(),  # _pagination.html adds the page
+            "heat_bands": range(1, selectors.HEAT_BANDS + 1),
+        },
+    )
+    # Our own rendered template: safe to put into the page as it is (also from the cache).
+    value = (mark_safe(body), results["available"])  # noqa: S308
+    if results.get("stored"):
+        cache.set(key, value, ORG_PAGE_CACHE_SECONDS)
+    return value
+
+
 @login_required
 def results_org(request, pk: int):
     campaign = _strategist_campaign(request, pk)
     choices, chosen = _org_filters(request, campaign)
-    results = selectors.org_results(campaign, chosen["units"], area=chosen["area"])
-    query = request.GET.urlencode()
+    body, available = _org_body(request, campaign, chosen)
     return render(
         request,
         "assessments/results/org.html",
         {
             "campaign": campaign,
-            "r": results,
+            "body": body,
             "choices": choices,
             "chosen": chosen,
-            "query": f"?{query}" if query else "",
-            "filtered": any(chosen[key] for key in ("node", "area", "school_form")),
-            "heat_bands": range(1, selectors.HEAT_BANDS + 1),
-            "comparison": hooks.results_page_panels(request.user, campaign) if results["available"] else [],
+            "comparison": hooks.results_page_panels(request.user, campaign) if available else [],
             "breadcrumbs": [
                 {"label": _("Home"), "url": reverse("home")},
                 {"label": _("Results for the organisation")},
