@@ -97,7 +97,9 @@ def follow_up_plan(page: Page, goals, done_activity: str, summary: str) -> None:
 def choose_person(page: Page, label: str, name: str) -> None:
     """Pick a person in the searchable people picker of the activity form (people_picker.js):
     type part of the name, then choose the first match with the keyboard."""
-    box = page.get_by_role("combobox", name=label)
+    # The picker's text input, not the select it hides: until the script has run, the select is
+    # the only combobox of that name, and a locator that found it would wait on a hidden element.
+    box = page.get_by_role("combobox", name=label).and_(page.locator("input"))
     box.fill(name)
     box.press("ArrowDown")
     expect(page.get_by_role("option", name=name, exact=True)).to_have_class(re.compile("active"))
