@@ -247,10 +247,13 @@ def _leader_area_means(
 
 def previous_campaign(campaign: Campaign) -> Campaign | None:
     """The last closed campaign of the same huvudman on the same framework (by slug)."""
+    # The slug as a subquery: every thank-you page asks, and a campaign reached by its token
+    # has not loaded its framework.
+    slug = FrameworkVersion.objects.filter(pk=campaign.framework_version_id).values("framework__slug")
     earlier = Campaign.objects.filter(
         huvudman_id=campaign.huvudman_id,
         status=CampaignStatus.CLOSED,
-        framework_version__framework__slug=campaign.framework_version.framework.slug,
+        framework_version__framework__slug__in=slug,
     ).exclude(pk=campaign.pk)
     if campaign.closed_at:
         earlier = earlier.filter(closed_at__lt=campaign.closed_at)

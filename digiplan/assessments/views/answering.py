@@ -115,12 +115,16 @@ def _unit_means(campaign, unit_id) -> tuple[Campaign | None, dict]:
 def _profile_rows(items, answers: dict, means: dict) -> list[dict]:
     """answers: item pk (str) → "3" or "na"; means: indicator code → the unit's mean."""
     rows = []
+    # The statements share a scale or two: their levels' labels once each, not once a statement.
+    labels: dict[int, dict[str, str]] = {}
     for item in items:
         value = answers.get(str(item.pk))
-        levels = {
-            ("na" if lv.not_applicable else str(lv.value)): localised(lv, "label")
-            for lv in item.scale.levels.all()
-        }
+        levels = labels.get(item.scale_id)
+        if levels is None:
+            levels = labels[item.scale_id] = {
+                ("na" if lv.not_applicable else str(lv.value)): localised(lv, "label")
+                for lv in item.scale.levels.all()
+            }
         rows.append(
             {
                 "item": item,
