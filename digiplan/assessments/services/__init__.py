@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -306,8 +306,15 @@ def storage_forget_order() -> None:
 
 
 def participation_for_token(token: str) -> Participation | None:
+    """The participation of a link, with its sealed draft read in the same query (draft_read
+    uses it): each page of the questionnaire needs both, and a round trip less a request
+    counts when every teacher answers at once."""
+    hashed = token_hash(token)
     return (
-        Participation.objects.select_related("campaign", "unit").filter(token_hash=token_hash(token)).first()
+        Participation.objects.select_related("campaign", "unit")
+        .annotate(draft_sealed=Subquery(Draft.objects.filter(token_hash=hashed).values("sealed")[:1]))
+        .filter(token_hash=hashed)
+        .first()
     )
 
 
@@ -325,12 +332,17 @@ def box_size(campaign: Campaign, group: str = Group.STAFF) -> int:
     )
 
 
+_UNREAD = object()  # draft_read: the participation came without its draft
+
+
 def draft_read(participation: Participation) -> ballots.Contents | None:
     """The person's saved answers, or None. A draft that no longer opens (the installation's
     secret changed) is treated as none: the person answers again rather than getting an error."""
-    sealed = (
-        Draft.objects.filter(token_hash=participation.token_hash).values_list("sealed", flat=True).first()
-    )
+    sealed = getattr(participation, "draft_sealed", _UNREAD)
+    if sealed is _UNREAD:
+        sealed = (
+            Draft.objects.filter(token_hash=participation.token_hash).values_list("sealed", flat=True).first()
+        )
     if sealed is None:
         return None
     try:
