@@ -11,7 +11,8 @@ from digiplan.organisations.models import Organisation
 
 # Competence development for a staff member after the questionnaire (the thank-you page and
 # the profile PDF; the plans app answers from the activity library): called with
-# (huvudman_id, answers: item pk -> value, items, school_forms=[...]), answers a list of
+# (huvudman_id, answers: item pk -> value, items, school_forms=[...] or a function giving them,
+# called only when needed), answers a list of
 # suggestions, each with .item and .activities.
 competence_suggestions: Hook[..., list] = Hook("assessments.competence_suggestions")
 

@@ -23,11 +23,10 @@ class CompetenceSuggestion:
 def competence_suggestions(
     huvudman_id: int, answers: dict[int, int | None], items: list[Item], school_forms=None
 ) -> list[CompetenceSuggestion]:
-    """answers: item pk → the person's value (None for "vet ej"). The lowest-rated statements
-    first; statements with nothing in the library are left out."""
-    entries = library_for(huvudman_id, school_forms=school_forms, for_staff=True)
-    if not entries:
-        return []
+    """answers: item pk → the person's value (None for "vet ej"); school_forms: the unit's, or
+    a function giving them. The lowest-rated statements first; statements with nothing in the
+    library are left out. Nothing is read when no answer is low, and the school forms only
+    when the library has entries: this runs on every thank-you page."""
     ranked = []
     for item in items:
         value = answers.get(item.pk)
@@ -39,7 +38,12 @@ def competence_suggestions(
         position = (value - min(values)) / (max(values) - min(values))
         if position < LOW_BELOW:
             ranked.append((position, item.parent.order if item.parent else 0, item.order, item))
+    if not ranked:
+        return []
     ranked.sort(key=lambda r: r[:3])
+    entries = library_for(huvudman_id, school_forms=school_forms, for_staff=True)
+    if not entries:
+        return []
     suggestions = []
     for *_key, item in ranked:
         matches = matching_library(item, entries)

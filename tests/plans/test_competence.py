@@ -3,6 +3,7 @@ answers, drawn from library entries marked for staff."""
 
 import pytest
 
+from digiplan.frameworks.models import Item
 from digiplan.plans import services
 from digiplan.plans.competence import competence_suggestions
 from tests.assessment_helpers import build_campaign
@@ -67,3 +68,32 @@ def test_another_huvudmans_library_is_never_suggested(world):
     got = competence_suggestions(world.huvudman.pk, {led.pk: 1}, [led])
     assert [a.title for s in got for a in s.activities] == ["Vår kurs"]
     assert competence_suggestions(world.other_huvudman.pk, {led.pk: 1}, [led]) == []
+
+
+def test_the_units_school_forms_are_asked_for_only_when_the_library_has_entries(
+    world, django_assert_num_queries
+):
+    """The thank-you page passes the unit's school forms as a function: a person whose answers
+    are all high costs no query, and an empty library no lookup of school forms."""
+    fx = build_campaign(world)
+    # As the questionnaire has them: with their parents and scales' levels.
+    led = (
+        Item.objects.select_related("parent", "scale")
+        .prefetch_related("scale__levels")
+        .get(pk=fx.items["LED.P1"].pk)
+    )
+    asked: list[str] = []
+
+    def forms():
+        asked.append("asked")
+        return ["GR"]
+
+    with django_assert_num_queries(0):
+        assert competence_suggestions(world.huvudman.pk, {led.pk: 5}, [led], school_forms=forms) == []
+    assert competence_suggestions(world.huvudman.pk, {led.pk: 1}, [led], school_forms=forms) == []
+    assert asked == []
+    _entry(world, "Förskolans kurs", [led], forms=["FS"])
+    grundskola = _entry(world, "Grundskolans kurs", [led], forms=["GR"])
+    got = competence_suggestions(world.huvudman.pk, {led.pk: 1}, [led], school_forms=forms)
+    assert [a.title for s in got for a in s.activities] == [grundskola.title]
+    assert asked == ["asked"]

@@ -147,8 +147,9 @@ def _competence(campaign, unit_id: int, items, answers: dict) -> list:
             values[int(pk)] = int(value)
         except (TypeError, ValueError):
             continue  # "vet ej" and empty answers say nothing about what the person needs
-    forms = selectors.unit_school_forms(unit_id)
-    return suggested_competence(campaign.huvudman_id, values, items, school_forms=forms)
+    return suggested_competence(
+        campaign.huvudman_id, values, items, school_forms=lambda: selectors.unit_school_forms(unit_id)
+    )
 
 
 def _profile(participation, items, answers: dict[str, str]) -> dict:

@@ -1,6 +1,6 @@
 """Goals proposed from a unit's latest results, and the example activities that serve them."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -228,10 +228,14 @@ def _item_keys(item: Item) -> set[tuple[int, str]]:
 
 
 def library_for(
-    huvudman_id: int, *, school_forms: Iterable[str] | None = None, for_staff: bool | None = None
+    huvudman_id: int,
+    *,
+    school_forms: Iterable[str] | Callable[[], Iterable[str]] | None = None,
+    for_staff: bool | None = None,
 ) -> list[LibraryActivity]:
     """The huvudman's published example activities, with how often each was copied; those for
-    other school forms left out (an example naming no school form suits all)."""
+    other school forms left out (an example naming no school form suits all). school_forms may
+    be a function, called only when there are entries to sort out."""
     entries = (
         LibraryActivity.objects.filter(huvudman_id=huvudman_id, is_published=True)
         .select_related("role_title")
@@ -241,7 +245,9 @@ def library_for(
     if for_staff is not None:
         entries = entries.filter(for_staff=for_staff)
     result: list[LibraryActivity] = list(entries)
-    if school_forms:
+    if result and callable(school_forms):
+        school_forms = school_forms()
+    if school_forms and not callable(school_forms):
         wanted = set(school_forms)
         result = [e for e in result if not e.school_forms or wanted & set(e.school_forms)]
     return result
