@@ -100,6 +100,12 @@ def main() -> None:
     parser.add_argument("--time", default="60s", help="locust's --run-time of the submissions, at most")
     parser.add_argument("--bare-time", default="20s", help="locust's --run-time of each bare endpoint")
     parser.add_argument(
+        "--autosave-tokens",
+        type=int,
+        default=1000,
+        help="links kept apart for the autosave run (each answer saved as it is given; 0: none)",
+    )
+    parser.add_argument(
         "--no-drafts", action="store_true", help="every user answers all parts (one POST a part)"
     )
     args = parser.parse_args()
@@ -221,14 +227,22 @@ def phase(args, tmp: Path, label: str, user_class: str, token_file: Path, port: 
 
 def print_summary(args, phases: dict) -> None:
     """The three figures of one run, side by side, and the ratio the issue asks for."""
-    names = {"bare": "GET bare", "insert": "POST insert", "submit": "whole submission"}
+    names = {
+        "bare": "GET bare",
+        "insert": "POST insert",
+        "autosave": "POST autosave",
+        "submit": "whole submission",
+    }
     print(f"\nsame gunicorn ({args.workers} sync workers), settings, PostgreSQL, locust, {args.users} users:")
     print(f"{'':<34} {'per s':>7} {'p95 ms':>7} {'errors':>7} {'of':>7}  gunicorn CPU ms each")
     for label, title in (
         ("bare", "bare endpoint, no database"),
         ("insert", "bare endpoint, one INSERT"),
+        ("autosave", "one answer autosaved (*)"),
         ("submit", "staff submission (GET + POST)"),
     ):
+        if label not in phases:
+            continue
         row = phases[label]["rows"].get(names[label], {})
         count = row.get("count", 0)
         cpu = 1000 * phases[label]["gunicorn_cpu"] / max(count, 1)
@@ -236,6 +250,9 @@ def print_summary(args, phases: dict) -> None:
             f"{title:<34} {row.get('rate', 0):>7.1f} {row.get('p95', 0):>7.0f} "
             f"{row.get('failures', 0):>7} {count:>7}  {cpu:.1f}"
         )
+    if "autosave" in phases:
+        gets = phases["autosave"]["rows"].get("GET questionnaire page", {}).get("count", 0)
+        print(f"(*) its CPU each includes the page's {gets} GETs, one before every link's saves")
     insert = phases["insert"]["rows"].get("POST insert", {}).get("rate", 0)
     submit = phases["submit"]["rows"].get("whole submission", {}).get("rate", 0)
     print(f"ratio submissions/s to INSERT requests/s: {submit / max(insert, 1e-9):.2f}x (target >= 0.5x)")
@@ -288,8 +305,13 @@ def run(args, tmp: Path, dbname: str):
         if args.no_drafts
         else prepare_drafts(participations, tokens, last_area_items={i.pk for i in areas[-1].items})
     )
-    token_file = tmp / "tokens.txt"
-    token_file.write_text("".join(f"{t}\n" for t in tokens))
+    # The autosave run gets links of its own, never submitted, so that each run starts from
+    # the same drafts.
+    saving = tokens[len(tokens) - args.autosave_tokens :] if args.autosave_tokens else []
+    submitting = tokens[: len(tokens) - len(saving)]
+    token_file, autosave_file = tmp / "tokens.txt", tmp / "autosave-tokens.txt"
+    token_file.write_text("".join(f"{t}\n" for t in submitting))
+    autosave_file.write_text("".join(f"{t}\n" for t in saving))
     print(
         f"prepared in {time.perf_counter() - started:.0f} s: 60 units, 6,000 staff, one open "
         f"campaign, {len(tokens):,} fresh links, {drafts:,} drafts; the questionnaire has "
@@ -358,8 +380,12 @@ def run(args, tmp: Path, dbname: str):
     with connection.cursor() as cursor:
         cursor.execute(bare_endpoints.CREATE_TABLE)
     phases = {}
-    for label, user_class in (("bare", "BareRequest"), ("insert", "BareInsert"), ("submit", "StaffMember")):
-        phases[label] = phase(args, tmp, label, user_class, token_file, port, workers, dbname)
+    runs = [("bare", "BareRequest", token_file), ("insert", "BareInsert", token_file)]
+    if saving:
+        runs.append(("autosave", "Autosaver", autosave_file))
+    runs.append(("submit", "StaffMember", token_file))
+    for label, user_class, tokens_for in runs:
+        phases[label] = phase(args, tmp, label, user_class, tokens_for, port, workers, dbname)
     print_summary(args, phases)
     inserted = phases["insert"]["accepted"]
     with connection.cursor() as cursor:
@@ -372,6 +398,16 @@ def run(args, tmp: Path, dbname: str):
         f"bench_insert: {rows:,} rows, {distinct:,} distinct tokens, {len(inserted):,} accepted "
         f"inserts -> {'every accepted insert exactly once' if once else 'MISMATCH'}"
     )
+    if saving:
+        saved = {t for t, o in phases["autosave"]["outcomes"].items() if o == "saved"}
+        last = {i.pk for i in areas[-1].items}
+        drafts = [services.draft_read(services.participation_for_token(token)) for token in saved]
+        complete = sum(1 for draft in drafts if draft is not None and last <= set(draft.answers))
+        print(
+            f"autosave: {len(saved):,} links saved every answer of their page; {complete:,} of their "
+            f"drafts hold every answer of the last part -> "
+            f"{'every save stored' if complete == len(saved) else 'MISMATCH'}"
+        )
     accepted = phases["submit"]["accepted"]
     outcomes = phases["submit"]["outcomes"]
     errors = sorted({o for o in outcomes.values() if o != "accepted"})

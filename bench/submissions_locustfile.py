@@ -19,7 +19,8 @@ The outcome of every token is written to
 BENCH_RESULTS when locust stops, so the driver can compare it with the database. The time of
 the whole flow is reported as its own row ("FLOW whole submission").
 
-The driver names the user class on locust's command line: StaffMember (the submission), or for
+The driver names the user class on locust's command line: StaffMember (the submission),
+Autosaver (each answer saved as it is given, without submitting), or for
 the floor of the same stack BareRequest (GET /bench/bare/: no database) or BareInsert (POST
 /bench/insert/ with a fresh token: one INSERT), both from bench/bare_endpoints.py; the tokens
 BareInsert got "ok" for are written to BENCH_RESULTS as accepted, to be counted in the table.
@@ -149,6 +150,49 @@ class StaffMember(FastHttpUser):
                     return f"submit-{response.status_code}"
             return "accepted"
         return "too-many-parts"
+
+
+class Autosaver(FastHttpUser):
+    """Each answer saved as it is given, as autosave.js does: per token, one GET of the
+    questionnaire, then one POST of the whole form to …/spara/ after each radio group is
+    answered (urlencoded here; the browser sends the same fields as multipart). Nothing is
+    submitted. A save counts when it answers 200 with {"saved": true}."""
+
+    wait_time = constant(0)
+    on_stop = StaffMember.on_stop
+    _cookies = StaffMember._cookies
+
+    @task
+    def save_answers(self):
+        if not TOKENS:
+            raise StopUser()
+        token = TOKENS.popleft()
+        self.client.cookiejar.clear()
+        url = f"/svar/{token}/"
+        page = self.client.get(url, name="GET questionnaire page")
+        html = page.text or ""
+        csrf, part = CSRF.search(html), PART.search(html)
+        if page.status_code != 200 or not csrf or not part:
+            OUTCOMES.append((token, f"page-{page.status_code}"))
+            return
+        data = {"csrfmiddlewaretoken": csrf.group(1), "del": part.group(1)}
+        options: dict[str, list[str]] = {}
+        for pk, value in RADIO.findall(html):
+            options.setdefault(f"item-{pk}", []).append(value)
+        outcome = "saved"
+        for name, values in options.items():
+            data[name] = random.choice(values)
+            with self.client.post(
+                f"{url}spara/",
+                data=data,
+                name="POST autosave",
+                headers={**self._cookies(), "Accept": "application/json"},
+                catch_response=True,
+            ) as response:
+                if response.status_code != 200 or '"saved": true' not in (response.text or ""):
+                    response.failure(f"status {response.status_code}")
+                    outcome = f"autosave-{response.status_code}"
+        OUTCOMES.append((token, outcome))
 
 
 class BareRequest(FastHttpUser):
