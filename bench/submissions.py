@@ -27,6 +27,11 @@ bench/bare_endpoints.py for --bare-time each, with the same locust and number of
 without the database, and a POST doing one INSERT (every accepted one checked in its table
 afterwards). The summary puts the three figures side by side with the ratio of submissions
 per second to INSERT requests per second.
+
+Between the bare endpoints and the submissions, --autosave-tokens links of their own (never
+submitted) are used as autosave.js uses them: one GET, then one POST to …/spara/ after each
+answer of the page; afterwards every saved link's draft must hold every answer of that part.
+Its CPU per save is for the capacity arithmetic in docs/operations.md.
 """
 
 import argparse
