@@ -74,13 +74,11 @@ class Guess:
 
     def waits_until(self) -> datetime.datetime | None:
         """When the address may try again, if it has to wait now."""
-        started = (
-            GuessWindow.objects.filter(
-                key=self.window_key, started_at__gt=self.now - self.window, failures__gte=settings.GUESS_LIMIT
-            )
-            .values_list("started_at", "failures")
-            .first()
-        )
+        # A slice, not first(): this runs before every questionnaire page, and the key is unique.
+        found = GuessWindow.objects.filter(
+            key=self.window_key, started_at__gt=self.now - self.window, failures__gte=settings.GUESS_LIMIT
+        ).values_list("started_at", "failures")[:1]
+        started = next(iter(found), None)
         if started is None:
             return None
         known = KnownCode.objects.filter(seen_at__gt=self._known_since())
