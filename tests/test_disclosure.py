@@ -33,11 +33,12 @@ from fractions import Fraction
 
 import openpyxl
 import pytest
+from django.core.cache import cache
 from django.db.models import F
 from django.urls import reverse
 
 from digiplan.assessments import selectors as results
-from digiplan.assessments.models import Answer, Campaign, ResultFigures, ResultSnapshot
+from digiplan.assessments.models import Answer, Campaign, OrgResultFigures, ResultFigures, ResultSnapshot
 from digiplan.organisations import access
 from digiplan.organisations import services as org_services
 from digiplan.organisations.models import OrganisationType
@@ -497,6 +498,13 @@ def close_again(campaigns) -> None:
             ResultFigures(campaign=campaign, unit_id=unit_id, **row)
             for unit_id, row in results.result_figures(campaign).items()
         )
+        # The organisation's own figures, from those (issue 17).
+        OrgResultFigures.objects.update_or_create(
+            campaign=campaign, defaults={"data": results.org_figures_data(campaign)}
+        )
+    # The organisation page keeps a closed campaign's figures in the cache (they never change
+    # once it is closed): forget them, so that the pages after are computed again.
+    cache.clear()
 
 
 def test_no_page_or_file_changes_with_what_the_units_below_k_answered(world, org, client_for):

@@ -233,3 +233,15 @@ class ResultFigures(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["campaign", "unit"], name="unique_result_figures")]
+
+
+class OrgResultFigures(models.Model):
+    """The organisation's own figures of a closed campaign over every unit of it, written by
+    campaign_close after ResultFigures, so that the organisation page (without filters, for a
+    strategist who reaches every unit) and the charts of a unit's page read one row instead of
+    every unit's figures (issue 17). They are exactly what org_results and the snapshot give at
+    closing, computed from shown figures alone (see selectors/org_stored.py for the format);
+    a narrower scope or a filter is computed from ResultFigures as before."""
+
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField()

@@ -10,6 +10,8 @@ is a figure of the units outside their part: it must rest on more than one unit.
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from digiplan.organisations.models import Huvudman, Membership, Organisation, OrganisationType
 
 PARTS = (OrganisationType.FORVALTNING, OrganisationType.OMRADE)
@@ -46,6 +48,31 @@ def org_figure_shown(rest: list[int], parts: list[str], paths: dict[int, str], *
         return False
     for part in parts:
         outside = sum(1 for u in rest if not paths.get(u, "").startswith(part))
+        if 0 < outside < minimum - 1:
+            return False
+    return True
+
+
+def nodes_below(parts: list[str]) -> list[set[int]]:
+    """The ids of the nodes below each of the parts (as parts_above gives them), in one query;
+    for org_figure_shown_below."""
+    if not parts:
+        return []
+    below = Q()
+    for part in parts:
+        below |= Q(path__startswith=part)
+    rows = list(Organisation.objects.filter(below).values_list("pk", "path"))
+    return [{pk for pk, path in rows if path.startswith(part)} for part in parts]
+
+
+def org_figure_shown_below(rest: set[int], below: list[set[int]], *, minimum: int) -> bool:
+    """org_figure_shown, with the nodes below each part given as sets (nodes_below) instead of
+    every unit's path: the same decision without going through every unit of the organisation
+    (a unit's results page, issue 17)."""
+    if len(rest) < minimum:
+        return False
+    for nodes in below:
+        outside = len(rest - nodes)
         if 0 < outside < minimum - 1:
             return False
     return True

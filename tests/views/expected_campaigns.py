@@ -11,6 +11,7 @@ from digiplan.assessments.models import (
     CampaignUnit,
     LeaderAnswer,
     LeaderRating,
+    OrgResultFigures,
     Participation,
     PupilCode,
     ResultFigures,
@@ -103,7 +104,7 @@ EXPECTED = {
     "campaign_close": Route(
         kwargs=_pk,
         get=OWN_STRATEGIST_ONLY,
-        post=_runs_it("campaign.close", {ResultFigures: 2, ResultSnapshot: 1}),
+        post=_runs_it("campaign.close", {ResultFigures: 2, ResultSnapshot: 1, OrgResultFigures: 1}),
     ),
     "pupil_codes": Route(
         kwargs=_pk,

@@ -21,7 +21,8 @@ pages and the downloads cannot disagree:
 The modules: campaigns (the campaign pages: who has been asked and who has answered, never a
 figure of answers), common (figures, suppression, the per-process store of published versions, the
 queries), stored (ResultFigures), context (what a set of units' figures rest on), unit (the unit
-page), org (the organisation page and its downloads), snapshot (ResultSnapshot). Other apps import
+page), org (the organisation page and its downloads), org_stored (the organisation's own figures
+stored at closing, OrgResultFigures, and the page of units), snapshot (ResultSnapshot). Other apps import
 from this package, not from its modules.
 """
 
@@ -71,6 +72,12 @@ from digiplan.assessments.selectors.org import (
     org_units,
     quartiles,
 )
+from digiplan.assessments.selectors.org_stored import (
+    org_figures_data,
+    org_page,
+    stored_medians,
+    stored_org_figures,
+)
 from digiplan.assessments.selectors.snapshot import (
     SNAPSHOT_FORMAT,
     _area_code,
@@ -109,7 +116,9 @@ __all__ = [
     "led_campaign_units",
     "open_questionnaires",
     "org_data",
+    "org_figures_data",
     "org_filter_choices",
+    "org_page",
     "org_results",
     "org_tables",
     "org_units",
@@ -122,6 +131,8 @@ __all__ = [
     "run_campaigns",
     "snapshot_data",
     "snapshot_for",
+    "stored_medians",
+    "stored_org_figures",
     "unit_data",
     "unit_results",
     "unit_school_forms",

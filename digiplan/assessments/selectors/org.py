@@ -250,7 +250,23 @@ def _pooled_indicators(
     distributions: bool = True,
 ) -> list[tuple[Area, str, Item, Figure, int]]:
     """Per indicator and group, pooled over the units whose own figure is shown."""
-    indicators: list[tuple[Area, str, Item, Figure, int]] = []
+    return [
+        (a, g, item, pooled_figure(ctx, item, pooled, units), len(campaign_units))
+        for a, g, item, pooled, units in _pooled_raws(ctx, campaign_units, area, shown_stats, distributions)
+    ]
+
+
+def _pooled_raws(
+    ctx: _Context,
+    campaign_units: list[CampaignUnit],
+    area: Item | None,
+    shown_stats: _Stats,
+    distributions: bool = True,
+) -> list[tuple[Area, str, Item, _Raw | None, int]]:
+    """Per indicator and group: the figures of the units whose own figure is shown, as one
+    (None when there is none), and how many units they are. Also what closing stores
+    (org_stored.py)."""
+    pooled: list[tuple[Area, str, Item, _Raw | None, int]] = []
     for a in ctx.areas:
         if area is not None and a.pk != area.pk:
             continue
@@ -261,15 +277,18 @@ def _pooled_indicators(
                     for cu in campaign_units
                     if (raw := shown_stats.get((cu.unit_id, item.pk, g))) is not None
                 ]
-                # The pooled figure rests on shown units only, each with at least k answers.
-                figure = _figure(
-                    _pool(shown_raws, distributions) if shown_raws else None,
-                    1,
-                    ctx.levels.get(item.scale_id, []),
+                pooled.append(
+                    (a, g, item, _pool(shown_raws, distributions) if shown_raws else None, len(shown_raws))
                 )
-                figure.units = len(shown_raws)
-                indicators.append((a, g, item, figure, len(campaign_units)))
-    return indicators
+    return pooled
+
+
+def pooled_figure(ctx: _Context, item: Item, pooled: _Raw | None, units: int) -> Figure:
+    """The pooled figure as the page shows it: it rests on shown units only, each with at least
+    k answers, so it needs no k of its own."""
+    figure = _figure(pooled, 1, ctx.levels.get(item.scale_id, []))
+    figure.units = units
+    return figure
 
 
 def _pool(raws: list[_Raw], distributions: bool = True) -> _Raw:

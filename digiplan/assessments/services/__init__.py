@@ -23,6 +23,7 @@ from digiplan.assessments.models import (
     CampaignUnit,
     Draft,
     Group,
+    OrgResultFigures,
     Participation,
     PupilCode,
     Response,
@@ -221,11 +222,17 @@ def campaign_close(*, actor: Person | None, campaign: Campaign) -> Campaign:
         Draft.objects.filter(token_hash__in=hashes).delete()
         # The results as shown at this moment, once: a second close is refused above, and the
         # one-to-one field refuses a second snapshot.
-        ResultSnapshot.objects.create(campaign=campaign, data=selectors.snapshot_data(campaign))
+        snapshot = ResultSnapshot.objects.create(campaign=campaign, data=selectors.snapshot_data(campaign))
         # The numbers behind the shown figures, for the results pages to read back.
         ResultFigures.objects.bulk_create(
             ResultFigures(campaign=campaign, unit_id=unit_id, **row)
             for unit_id, row in selectors.result_figures(campaign).items()
+        )
+        # The organisation's own figures over every unit, read back by the organisation page
+        # and the unit page's charts instead of every unit's (issue 17). After ResultFigures
+        # and the snapshot: they are computed from those.
+        OrgResultFigures.objects.create(
+            campaign=campaign, data=selectors.org_figures_data(campaign, snapshot.data)
         )
         audit_record(
             actor=actor,
@@ -342,7 +349,7 @@ _UNREAD = object()  # draft_read: the participation came without its draft
 def draft_read(participation: Participation) -> ballots.Contents | None:
     """The person's saved answers, or None. A draft that no longer opens (the installation's
     secret changed) is treated as none: the person answers again rather than getting an error."""
-    sealed = getattr(participation, "draft_sealed", _UNREAD)
+    sealed: Any = getattr(participation, "draft_sealed", _UNREAD)
     if sealed is _UNREAD:
         sealed = (
             Draft.objects.filter(token_hash=participation.token_hash).values_list("sealed", flat=True).first()

@@ -8,7 +8,6 @@ import hashlib
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -140,9 +139,12 @@ def _org_body(request, campaign: Campaign, chosen: dict) -> tuple[str, bool]:
     if cached is not None:
         return mark_safe(cached[0]), cached[1]  # noqa: S308
     # The page shows no distribution of the pooled indicators: only the downloads list them.
-    results = selectors.org_results(campaign, chosen["units"], area=chosen["area"], distributions=False)
-    page = Paginator(results["rates"], UNITS_PER_PAGE).get_page(page_number)
-    rows = slice(page.start_index() - 1, page.end_index()) if results["rates"] else slice(0, 0)
+    # The organisation's own figures of a whole closed campaign are read as stored at closing,
+    # and only the units of the page are read (org_page; issue 17).
+    results = selectors.org_page(
+        campaign, chosen["units"], area=chosen["area"], page_number=page_number, per_page=UNITS_PER_PAGE
+    )
+    page = results["page"]
     params = request.GET.copy()
     params.pop("sida", None)
     body = render_to_string(
@@ -151,8 +153,8 @@ def _org_body(request, campaign: Campaign, chosen: dict) -> tuple[str, bool]:
             "campaign": campaign,
             "r": results,
             "page": page,
-            "rates": results["rates"][rows],
-            "heatmap": results["heatmap"][rows],
+            "rates": results["page_rates"],
+            "heatmap": results["page_heatmap"],
             "query": f"?{params.urlencode()}" if params else "",
             "page_query": params.urlencode(),  # _pagination.html adds the page
             "heat_bands": range(1, selectors.HEAT_BANDS + 1),

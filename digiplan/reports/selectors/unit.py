@@ -157,6 +157,36 @@ class _OrgFigures:
     def shown(self, rest: list[int]) -> bool:
         return reach.org_figure_shown(rest, self.parts, self.paths, minimum=MEDIAN_MIN_UNITS)
 
+    def area_median(self, code: str | None, group: str) -> tuple[float | None, int]:
+        """The median of the units' shown means of the area and group, None where it may not
+        be shown to the unit's readers, and how many units have such a mean."""
+        rest = [u for u in self.others if self.this.means.get(u, {}).get(code, {}).get(group) is not None]
+        values = area_values(self.this, rest, code, group)
+        return (median(values) if self.shown(rest) else None), len(values)
+
+
+@dataclass(frozen=True)
+class _StoredMedians:
+    """The organisation's medians per area and group as closing stored them (assessments'
+    OrgResultFigures, from the same snapshot), with the nodes below each part above the unit:
+    the decision of _OrgFigures.area_median without reading every unit's figures and path, so
+    that a unit's results page does not grow with the organisation (issue 17)."""
+
+    medians: dict[tuple[str | None, str], tuple[float, set[int]]]
+    below: list[set[int]]
+
+    @classmethod
+    def of(cls, unit: Organisation, campaign: Campaign) -> _StoredMedians | None:
+        medians = results.stored_medians(campaign)
+        if medians is None:
+            return None
+        return cls(medians=medians, below=reach.nodes_below(reach.parts_above(unit)))
+
+    def area_median(self, code: str | None, group: str) -> tuple[float | None, int]:
+        value, rest = self.medians.get((code, group), (None, set()))
+        shown = reach.org_figure_shown_below(rest, self.below, minimum=MEDIAN_MIN_UNITS)
+        return (value if shown else None), len(rest)
+
 
 def _empty_report(
     unit: Organisation, school_year: str, campaign: Campaign | None, plan: Plan | None
@@ -212,7 +242,7 @@ def _removed(campaign: Campaign, this: Shown, before: Shown) -> list[Entry]:
 
 
 def _area_row(
-    unit: Organisation, area: results.UnitArea, org: _OrgFigures, before: Shown | None
+    unit: Organisation, area: results.UnitArea, org: _OrgFigures | _StoredMedians, before: Shown | None
 ) -> UnitAreaRow:
     """The area's figure per group this year and last, and the organisation's median."""
     code = area.item.code if area.item else None
@@ -222,10 +252,7 @@ def _area_row(
     median_of: dict[str, float | None] = {}
     median_units: dict[str, int] = {}
     for g in groups:
-        rest = [u for u in org.others if org.this.means.get(u, {}).get(code, {}).get(g) is not None]
-        values = area_values(org.this, rest, code, g)
-        median_units[g] = len(values)
-        median_of[g] = median(values) if org.shown(rest) else None
+        median_of[g], median_units[g] = org.area_median(code, g)
     return UnitAreaRow(
         code=code,
         item=area.item,
@@ -264,9 +291,8 @@ def campaign_area_rows(
     """The unit's areas in this campaign beside its previous one and the organisation's median,
     and each group's scale: what the unit report draws, for a page that has unit_results already
     (the results page's charts, through assessments.hooks)."""
-    this = shown_in(campaign)
     before = shown_in(r["previous"]) if r["previous"] else None
-    org = _OrgFigures.of(unit, this)
+    org = _StoredMedians.of(unit, campaign) or _OrgFigures.of(unit, shown_in(campaign))
     rows = [_area_row(unit, area, org, before) for area in r["areas"]]
     items = [row.item for a in r["areas"] for row in a.leader]
     items += [item for a in r["areas"] for figures in a.groups.values() for item, _f in figures]
