@@ -115,10 +115,13 @@ def test_a_crash_at_any_step_of_closing_leaves_the_campaign_open_and_every_ballo
     with monkeypatch.context() as patch:
         if step == "open ballot":
             _crash_on(patch, ballots, "open_ballot")
-        elif step in ("write responses", "participations"):
-            # After the responses (or the deleted participations) are written, before the rest.
+        elif step == "write responses":
+            # After the responses are written, at their answers (COPY of its own on PostgreSQL).
+            _crash_on(patch, services, "_answers_insert")
+        elif step == "participations":
+            # After the deleted participations are written, before the rest.
             real_insert = services.bulk_insert
-            crash_at = Answer if step == "write responses" else Participation
+            crash_at = Participation
 
             def insert(model, columns, rows):
                 if model is crash_at:
