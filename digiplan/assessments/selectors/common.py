@@ -7,7 +7,9 @@ are aggregated in grouped queries, a fixed number whatever the number of units.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -182,11 +184,44 @@ def _levels_by_scale(version: FrameworkVersion, items: list[Item]) -> dict[int |
     return frozen(version.pk, "levels", load)
 
 
+# Set by answer_stats_shared(): _answer_stats' results by campaign, units and key, for one
+# block of work. Never across requests: a ContextVar, emptied when the block ends.
+_STATS_SHARED: ContextVar[dict[tuple[int, str, bool], dict[tuple[int, object, str], _Raw]] | None] = (
+    ContextVar("answer_stats_shared", default=None)
+)
+
+
+@contextmanager
+def answer_stats_shared() -> Iterator[None]:
+    """Within the block, _answer_stats of the same campaign, units and key is computed once.
+    Closing a campaign builds the snapshot (twice over: the units' results and the
+    organisation's) and the stored figures from the same answers, which no one can change while
+    closing holds the campaign: a 100,000-response close spent a third of its time in these
+    aggregates, three times over."""
+    token = _STATS_SHARED.set({})
+    try:
+        yield
+    finally:
+        _STATS_SHARED.reset(token)
+
+
 def _answer_stats(
     campaign: Campaign, units: QuerySet[Organisation], *, by_code: bool = False
 ) -> dict[tuple[int, object, str], _Raw]:
     """(unit id, item id or code, group) → n, n "don't know", sum, mean and counts per value,
-    in two grouped queries."""
+    in two grouped queries (once per block of answer_stats_shared). The result is read only."""
+    shared = _STATS_SHARED.get()
+    if shared is None:
+        return _answer_stats_computed(campaign, units, by_code=by_code)
+    key = (campaign.pk, str(units.query), by_code)
+    if key not in shared:
+        shared[key] = _answer_stats_computed(campaign, units, by_code=by_code)
+    return shared[key]
+
+
+def _answer_stats_computed(
+    campaign: Campaign, units: QuerySet[Organisation], *, by_code: bool
+) -> dict[tuple[int, object, str], _Raw]:
     item_key = "item__code" if by_code else "item_id"
     answers = Answer.objects.filter(response__campaign=campaign, response__unit__in=units.values("pk"))
     keys = ("response__unit_id", item_key, "response__group")

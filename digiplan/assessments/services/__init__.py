@@ -220,14 +220,17 @@ def campaign_close(*, actor: Person | None, campaign: Campaign) -> Campaign:
         # Unsent drafts are the only place answers meet a token: they go when answering ends.
         hashes = Participation.objects.filter(campaign=campaign).values_list("token_hash", flat=True)
         Draft.objects.filter(token_hash__in=hashes).delete()
-        # The results as shown at this moment, once: a second close is refused above, and the
-        # one-to-one field refuses a second snapshot.
-        snapshot = ResultSnapshot.objects.create(campaign=campaign, data=selectors.snapshot_data(campaign))
-        # The numbers behind the shown figures, for the results pages to read back.
-        ResultFigures.objects.bulk_create(
-            ResultFigures(campaign=campaign, unit_id=unit_id, **row)
-            for unit_id, row in selectors.result_figures(campaign).items()
-        )
+        # The snapshot and the stored figures come from the same answers: aggregated once.
+        with selectors.answer_stats_shared():
+            # The results as shown at this moment, once: a second close is refused above, and
+            # the one-to-one field refuses a second snapshot.
+            data = selectors.snapshot_data(campaign)
+            snapshot = ResultSnapshot.objects.create(campaign=campaign, data=data)
+            # The numbers behind the shown figures, for the results pages to read back.
+            ResultFigures.objects.bulk_create(
+                ResultFigures(campaign=campaign, unit_id=unit_id, **row)
+                for unit_id, row in selectors.result_figures(campaign).items()
+            )
         # The organisation's own figures over every unit, read back by the organisation page
         # and the unit page's charts instead of every unit's (issue 17). After ResultFigures
         # and the snapshot: they are computed from those.
