@@ -253,6 +253,47 @@ def explain(label: str, queries: list[dict], slowest: int = 3) -> list[str]:
     return flagged
 
 
+def write_floor(data: dict, vendor: str) -> float | None:
+    """The bare limit of the close's biggest write on the same stack (PostgreSQL): the big
+    campaign's answers copied, in one transaction, into a new table with the answers table's
+    own indexes and its two foreign keys (deferred, as Django makes them), committed; then
+    dropped. No ballots opened, no shuffle, no responses, no figures: what writing that many
+    answers costs at the least."""
+    from django.db import connection, transaction
+
+    from digiplan.assessments.models import Answer, Response
+
+    if connection.vendor != "postgresql":
+        return None
+    answers, responses = Answer._meta.db_table, Response._meta.db_table
+    item_table = Answer._meta.get_field("item").related_model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE bench_answer_floor (LIKE {answers} INCLUDING ALL)")
+        cursor.execute(
+            f"ALTER TABLE bench_answer_floor ADD FOREIGN KEY (response_id) REFERENCES {responses} (id) "
+            "DEFERRABLE INITIALLY DEFERRED, "
+            f"ADD FOREIGN KEY (item_id) REFERENCES {item_table} (id) DEFERRABLE INITIALLY DEFERRED"
+        )
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO bench_answer_floor SELECT a.* FROM {answers} a JOIN {responses} r "  # noqa: S608
+            "ON r.id = a.response_id WHERE r.campaign_id = %s",
+            [data["big"]["campaign"].pk],
+        )
+        rows = cursor.rowcount
+    seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        if connection.in_atomic_block:  # a test's transaction: the checks still wait for its end
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("DROP TABLE bench_answer_floor")
+    print(
+        f"{vendor:<10} floor   {seconds:6.1f} s  {rows:,} answers written again into a table with the "
+        "same indexes and deferred foreign keys, one transaction (the bare limit of the close's write)"
+    )
+    return seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1 = national; 0.02 for a quick run")
@@ -276,6 +317,7 @@ def main() -> None:
         analyze(vendor)
         close_queries = close_big(data, vendor, profile=args.profile)
         analyze(vendor)
+        write_floor(data, vendor)
         pages = measure_pages(data, vendor, args.requests)
         flagged = explain("close", close_queries)
         flagged += explain("page", pages["largest (big campaign)"])

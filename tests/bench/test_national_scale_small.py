@@ -44,6 +44,10 @@ def test_seed_close_and_pages_run_at_a_tiny_scale(capsys):
     assert not Ballot.objects.exists()
     assert Response.objects.filter(campaign=big["campaign"]).count() == big["staff_responses"]
     assert queries
+    from django.db import connection
+
+    floor = national_scale.write_floor(data, "test")
+    assert (floor is None) == (connection.vendor != "postgresql")
 
     pages = national_scale.measure_pages(data, "test", requests=1)
     assert set(pages) == set(national_scale.sample(p))
