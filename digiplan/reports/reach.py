@@ -44,13 +44,8 @@ def org_figure_shown(rest: list[int], parts: list[str], paths: dict[int, str], *
     the own unit's figure never learns another single unit's; and only when whoever reads it
     from an administration or area above, knowing every unit below it, is left with none or
     with at least minimum − 1 units outside it, never a single one."""
-    if len(rest) < minimum:
-        return False
-    for part in parts:
-        outside = sum(1 for u in rest if not paths.get(u, "").startswith(part))
-        if 0 < outside < minimum - 1:
-            return False
-    return True
+    below = [{u for u in rest if paths.get(u, "").startswith(part)} for part in parts]
+    return org_figure_shown_below(set(rest), below, minimum=minimum)
 
 
 def nodes_below(parts: list[str]) -> list[set[int]]:
@@ -66,9 +61,9 @@ def nodes_below(parts: list[str]) -> list[set[int]]:
 
 
 def org_figure_shown_below(rest: set[int], below: list[set[int]], *, minimum: int) -> bool:
-    """org_figure_shown, with the nodes below each part given as sets (nodes_below) instead of
-    every unit's path: the same decision without going through every unit of the organisation
-    (a unit's results page, issue 17)."""
+    """org_figure_shown's rule, with the nodes below each part given as sets (nodes_below)
+    instead of every unit's path: a unit's results page decides without going through every
+    unit of the organisation (issue 17)."""
     if len(rest) < minimum:
         return False
     for nodes in below:
